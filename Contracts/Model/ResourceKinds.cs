@@ -1,0 +1,39 @@
+using System.Collections.Frozen;
+
+namespace OrleansOrchestrator.Contracts.Model;
+
+/// <summary>The one registry of every kind the cluster stores.</summary>
+public static class ResourceKinds
+{
+    public static readonly ResourceKind Namespace = new("", "v1", "Namespace", "namespaces", "namespace", false, typeof(Namespace), ["ns"], HasStatus: true, HasSpec: false, HasScale: false);
+    public static readonly ResourceKind Node = new("", "v1", "Node", "nodes", "node", false, typeof(Node), ["no"], HasStatus: true, HasSpec: true, HasScale: false);
+    public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", "pod", true, typeof(Pod), ["po"], HasStatus: true, HasSpec: true, HasScale: false);
+    public static readonly ResourceKind Service = new("", "v1", "Service", "services", "service", true, typeof(Service), ["svc"], HasStatus: true, HasSpec: true, HasScale: false);
+    public static readonly ResourceKind Endpoints = new("", "v1", "Endpoints", "endpoints", "endpoints", true, typeof(Endpoints), ["ep"], HasStatus: false, HasSpec: false, HasScale: false);
+    public static readonly ResourceKind ConfigMap = new("", "v1", "ConfigMap", "configmaps", "configmap", true, typeof(ConfigMap), ["cm"], HasStatus: false, HasSpec: false, HasScale: false);
+    public static readonly ResourceKind Secret = new("", "v1", "Secret", "secrets", "secret", true, typeof(Secret), [], HasStatus: false, HasSpec: false, HasScale: false);
+    public static readonly ResourceKind Event = new("", "v1", "Event", "events", "event", true, typeof(Event), ["ev"], HasStatus: false, HasSpec: false, HasScale: false);
+    public static readonly ResourceKind PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, typeof(PersistentVolumeClaim), ["pvc"], HasStatus: true, HasSpec: true, HasScale: false);
+    public static readonly ResourceKind ReplicaSet = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(ReplicaSet), ["rs"], HasStatus: true, HasSpec: true, HasScale: true);
+    public static readonly ResourceKind Deployment = new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(Deployment), ["deploy"], HasStatus: true, HasSpec: true, HasScale: true);
+    public static readonly ResourceKind StatefulSet = new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, typeof(StatefulSet), ["sts"], HasStatus: true, HasSpec: true, HasScale: true);
+
+    public static readonly IReadOnlyList<ResourceKind> All =
+        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet];
+
+    private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
+        All.ToFrozenDictionary(k => (k.Group, k.Plural));
+
+    private static readonly FrozenDictionary<Type, ResourceKind> ByType = All.ToFrozenDictionary(k => k.ClrType);
+
+    private static readonly FrozenDictionary<string, ResourceKind> ByResource = All.ToFrozenDictionary(k => k.Resource);
+
+    public static ResourceKind? Find(string group, string plural) => ByGroupPlural.GetValueOrDefault((group, plural));
+
+    /// <summary>By the name used in store keys and messages (<c>deployments.apps</c>).</summary>
+    public static ResourceKind? FindByResource(string resource) => ByResource.GetValueOrDefault(resource);
+
+    public static ResourceKind Of(KubeObject obj) => ByType[obj.GetType()];
+
+    public static ResourceKind Of<T>() where T : KubeObject => ByType[typeof(T)];
+}

@@ -1,0 +1,30 @@
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Contracts.Store;
+
+/// <summary>
+/// One stored object (key: <see cref="StoreKeys.Object"/>). Holds it durably and is the only writer of
+/// it: optimistic concurrency on <c>resourceVersion</c>, <c>generation</c> on spec changes, status on
+/// its own path, finalizers. Every acknowledged write is durable and reaches the collection's watchers.
+/// </summary>
+[Alias("oo.IObjectGrain")]
+public interface IObjectGrain : IGrainWithStringKey
+{
+    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    Task<KubeObject?> Get();
+
+    /// <summary>Creates the object; 409 AlreadyExists when it exists.</summary>
+    [Alias("Create")]
+    Task<WriteResult> Create(KubeObject obj);
+
+    /// <summary>
+    /// Replaces the object's main part (metadata + spec/data; status kept) or only its status.
+    /// A non-empty <c>metadata.resourceVersion</c> must equal the stored one (else 409 Conflict).
+    /// </summary>
+    [Alias("Update")]
+    Task<WriteResult> Update(KubeObject obj, Subresource subresource);
+
+    /// <summary>Deletes now, or marks for deletion while finalizers remain. Returns the last state.</summary>
+    [Alias("Delete")]
+    Task<WriteResult> Delete(DeleteOptions options);
+}

@@ -1,0 +1,308 @@
+using System.Text.RegularExpressions;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Contracts.Selection;
+
+namespace OrleansOrchestrator.Silo.Api.Admission;
+
+/// <summary>
+/// Kubernetes' validation of the fields we model, with its field paths and messages, so that a bad object
+/// is refused with a 422 that names every problem. Pure functions over defaulted objects.
+/// </summary>
+public static partial class Validation
+{
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex Dns1123Subdomain();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Dns1123Label();
+
+    [GeneratedRegex(@"^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Dns1035Label();
+
+    [GeneratedRegex(@"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
+    private static partial Regex LabelValue();
+
+    [GeneratedRegex(@"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
+    private static partial Regex QualifiedNamePart();
+
+    [GeneratedRegex(@"^[-._a-zA-Z0-9]+$")]
+    private static partial Regex ConfigKey();
+
+    private const string SubdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    private const string LabelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+    private const string Dns1035Message = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+    /// <summary>Whether <paramref name="name"/> is a valid object name for <paramref name="kind"/>, as a message or null.</summary>
+    public static string? NameProblem(ResourceKind kind, string name)
+    {
+        if (kind == ResourceKinds.Namespace) return Label(name);
+        if (kind == ResourceKinds.Service) return name.Length > 63 ? "must be no more than 63 characters" : Dns1035Label().IsMatch(name) ? null : Dns1035Message;
+        if (name.Length > 253) return "must be no more than 253 characters";
+        return Dns1123Subdomain().IsMatch(name) ? null : SubdomainMessage;
+    }
+
+    private static string? Label(string name) =>
+        name.Length > 63 ? "must be no more than 63 characters" : Dns1123Label().IsMatch(name) ? null : LabelMessage;
+
+    public static IReadOnlyList<FieldCause> Validate(KubeObject obj, ResourceKind kind)
+    {
+        var errors = new List<FieldCause>();
+        var name = obj.Metadata.Name;
+        if (string.IsNullOrEmpty(name))
+            errors.Add(Required("metadata.name", "name or generateName is required"));
+        else if (NameProblem(kind, name) is { } problem)
+            errors.Add(InvalidValue("metadata.name", Quote(name), problem));
+        Metadata(obj.Metadata, "metadata", errors);
+
+        switch (obj)
+        {
+            case Pod pod: PodSpec(pod.Spec, "spec", errors); break;
+            case Deployment d:
+                NonNegative(d.Spec.Replicas, "spec.replicas", errors);
+                Workload(d.Spec.Selector, d.Spec.Template, "spec", errors, requireAlwaysRestart: true);
+                Strategy(d.Spec.Strategy, errors);
+                break;
+            case ReplicaSet rs:
+                NonNegative(rs.Spec.Replicas, "spec.replicas", errors);
+                if (rs.Spec.Template is null) errors.Add(Required("spec.template", ""));
+                else Workload(rs.Spec.Selector, rs.Spec.Template, "spec", errors, requireAlwaysRestart: true);
+                break;
+            case StatefulSet sts:
+                NonNegative(sts.Spec.Replicas, "spec.replicas", errors);
+                Workload(sts.Spec.Selector, sts.Spec.Template, "spec", errors, requireAlwaysRestart: true);
+                break;
+            case Service svc: ServiceSpec(svc.Spec, errors); break;
+            case ConfigMap cm:
+                foreach (var key in (cm.Data?.Keys ?? []).Concat(cm.BinaryData?.Keys ?? []))
+                    ConfigKeyCheck(key, "data", errors);
+                break;
+            case Secret secret:
+                foreach (var key in secret.Data?.Keys ?? [])
+                    ConfigKeyCheck(key, "data", errors);
+                break;
+        }
+        return errors;
+    }
+
+    private static void Metadata(ObjectMeta meta, string path, List<FieldCause> errors)
+    {
+        foreach (var (key, value) in meta.Labels ?? new Dictionary<string, string>())
+        {
+            if (QualifiedNameProblem(key) is { } keyProblem)
+                errors.Add(InvalidValue($"{path}.labels", Quote(key), keyProblem));
+            if (value.Length > 63 || !LabelValue().IsMatch(value))
+                errors.Add(InvalidValue($"{path}.labels", Quote(value),
+                    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+        }
+        foreach (var key in meta.Annotations?.Keys ?? [])
+            if (QualifiedNameProblem(key) is { } keyProblem)
+                errors.Add(InvalidValue($"{path}.annotations", Quote(key), keyProblem));
+    }
+
+    private static string? QualifiedNameProblem(string key)
+    {
+        var slash = key.IndexOf('/');
+        var (prefix, name) = slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
+        if (slash >= 0 && (prefix.Length == 0 || prefix.Length > 253 || !Dns1123Subdomain().IsMatch(prefix)))
+            return "prefix part " + SubdomainMessage;
+        if (name.Length == 0 || name.Length > 63 || !QualifiedNamePart().IsMatch(name))
+            return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+        return null;
+    }
+
+    private static void Workload(LabelSelector? selector, PodTemplateSpec template, string path, List<FieldCause> errors, bool requireAlwaysRestart)
+    {
+        if (selector is null || (selector.MatchLabels is not { Count: > 0 } && selector.MatchExpressions is not { Count: > 0 }))
+            errors.Add(Required($"{path}.selector", ""));
+        else
+        {
+            IReadOnlyList<LabelRequirement> requirements = [];
+            try { requirements = SelectorParser.FromLabelSelector(selector); }
+            catch (FormatException e) { errors.Add(InvalidValue($"{path}.selector", "", e.Message)); }
+            var labels = template.Metadata?.Labels;
+            if (requirements.Count > 0 && !requirements.All(r => r.Matches(labels)))
+                errors.Add(InvalidValue($"{path}.template.metadata.labels", FormatMap(labels), "`selector` does not match template `labels`"));
+        }
+        if (template.Metadata is { } meta) Metadata(meta, $"{path}.template.metadata", errors);
+        PodSpec(template.Spec, $"{path}.template.spec", errors);
+        if (requireAlwaysRestart && template.Spec.RestartPolicy is { } policy && policy != "Always")
+            errors.Add(new FieldCause($"{path}.template.spec.restartPolicy", "FieldValueNotSupported", $"Unsupported value: {Quote(policy)}: supported values: \"Always\""));
+    }
+
+    private static void Strategy(DeploymentStrategy? strategy, List<FieldCause> errors)
+    {
+        if (strategy?.Type is { } type && type is not ("RollingUpdate" or "Recreate"))
+            errors.Add(new FieldCause("spec.strategy.type", "FieldValueNotSupported", $"Unsupported value: {Quote(type)}: supported values: \"Recreate\", \"RollingUpdate\""));
+        if (strategy?.Type == "Recreate" && strategy.RollingUpdate is not null)
+            errors.Add(new FieldCause("spec.strategy.rollingUpdate", "FieldValueForbidden", "Forbidden: may not be specified when strategy `type` is 'Recreate'"));
+        if (strategy?.RollingUpdate is { } rolling)
+        {
+            IntOrPercent(rolling.MaxSurge, "spec.strategy.rollingUpdate.maxSurge", errors);
+            IntOrPercent(rolling.MaxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable", errors);
+            if (IsZero(rolling.MaxSurge) && IsZero(rolling.MaxUnavailable))
+                errors.Add(InvalidValue("spec.strategy.rollingUpdate.maxUnavailable", "0", "may not be 0 when `maxSurge` is 0"));
+        }
+    }
+
+    private static bool IsZero(IntOrString? value) => value is { } v && (v.IsInt ? v.IntValue == 0 : v.StringValue == "0%");
+
+    private static void IntOrPercent(IntOrString? value, string path, List<FieldCause> errors)
+    {
+        if (value is not { } v) return;
+        if (v.IsInt)
+        {
+            if (v.IntValue < 0) errors.Add(InvalidValue(path, v.ToString(), "must be greater than or equal to 0"));
+        }
+        else if (!v.IsPercent || !int.TryParse(v.StringValue![..^1], out var percent) || percent < 0)
+            errors.Add(InvalidValue(path, Quote(v.StringValue!), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+        else if (percent > 100)
+            errors.Add(InvalidValue(path, Quote(v.StringValue!), "must not be greater than 100%"));
+    }
+
+    private static void PodSpec(PodSpec spec, string path, List<FieldCause> errors)
+    {
+        if (spec.Containers.Count == 0) errors.Add(Required($"{path}.containers", ""));
+        var volumes = new HashSet<string>();
+        for (var i = 0; i < (spec.Volumes?.Count ?? 0); i++)
+        {
+            var volume = spec.Volumes![i];
+            var vpath = $"{path}.volumes[{i}]";
+            if (string.IsNullOrEmpty(volume.Name)) errors.Add(Required($"{vpath}.name", ""));
+            else if (Label(volume.Name) is { } problem) errors.Add(InvalidValue($"{vpath}.name", Quote(volume.Name), problem));
+            else if (!volumes.Add(volume.Name)) errors.Add(Duplicate($"{vpath}.name", volume.Name));
+            var sources = new object?[] { volume.EmptyDir, volume.ConfigMap, volume.Secret, volume.PersistentVolumeClaim, volume.HostPath }.Count(s => s is not null);
+            if (sources == 0) errors.Add(Required(vpath, "must specify a volume type"));
+            if (sources > 1) errors.Add(new FieldCause(vpath, "FieldValueForbidden", "Forbidden: may not specify more than 1 volume type"));
+        }
+        var names = new HashSet<string>();
+        Containers(spec.InitContainers, $"{path}.initContainers", volumes, names, errors);
+        Containers(spec.Containers, $"{path}.containers", volumes, names, errors);
+        if (spec.RestartPolicy is { } policy && policy is not ("Always" or "OnFailure" or "Never"))
+            errors.Add(new FieldCause($"{path}.restartPolicy", "FieldValueNotSupported", $"Unsupported value: {Quote(policy)}: supported values: \"Always\", \"OnFailure\", \"Never\""));
+        if (spec.TerminationGracePeriodSeconds < 0)
+            errors.Add(InvalidValue($"{path}.terminationGracePeriodSeconds", spec.TerminationGracePeriodSeconds.ToString()!, "must be greater than or equal to 0"));
+        for (var i = 0; i < (spec.Tolerations?.Count ?? 0); i++)
+        {
+            var t = spec.Tolerations![i];
+            if (t.Operator is { } op && op is not ("Exists" or "Equal"))
+                errors.Add(new FieldCause($"{path}.tolerations[{i}].operator", "FieldValueNotSupported", $"Unsupported value: {Quote(op)}: supported values: \"Equal\", \"Exists\""));
+            if (t.Effect is { Length: > 0 } effect && effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
+                errors.Add(new FieldCause($"{path}.tolerations[{i}].effect", "FieldValueNotSupported", $"Unsupported value: {Quote(effect)}: supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""));
+        }
+    }
+
+    private static void Containers(IReadOnlyList<Container>? containers, string path, HashSet<string> volumes, HashSet<string> names, List<FieldCause> errors)
+    {
+        for (var i = 0; i < (containers?.Count ?? 0); i++)
+        {
+            var c = containers![i];
+            var cpath = $"{path}[{i}]";
+            if (string.IsNullOrEmpty(c.Name)) errors.Add(Required($"{cpath}.name", ""));
+            else if (Label(c.Name) is { } problem) errors.Add(InvalidValue($"{cpath}.name", Quote(c.Name), problem));
+            else if (!names.Add(c.Name)) errors.Add(Duplicate($"{cpath}.name", c.Name));
+            if (string.IsNullOrWhiteSpace(c.Image)) errors.Add(Required($"{cpath}.image", ""));
+            for (var p = 0; p < (c.Ports?.Count ?? 0); p++)
+            {
+                var port = c.Ports![p];
+                PortNumber(port.Number, $"{cpath}.ports[{p}].containerPort", errors);
+                if (port.HostPort is { } hostPort and not 0) PortNumber(hostPort, $"{cpath}.ports[{p}].hostPort", errors);
+                Protocol(port.Protocol, $"{cpath}.ports[{p}].protocol", errors);
+            }
+            for (var e = 0; e < (c.Env?.Count ?? 0); e++)
+                if (string.IsNullOrEmpty(c.Env![e].Name)) errors.Add(Required($"{cpath}.env[{e}].name", ""));
+            for (var m = 0; m < (c.VolumeMounts?.Count ?? 0); m++)
+            {
+                var mount = c.VolumeMounts![m];
+                if (!volumes.Contains(mount.Name)) errors.Add(new FieldCause($"{cpath}.volumeMounts[{m}].name", "FieldValueNotFound", $"Not found: {Quote(mount.Name)}"));
+                if (string.IsNullOrEmpty(mount.MountPath)) errors.Add(Required($"{cpath}.volumeMounts[{m}].mountPath", ""));
+            }
+            Resources(c.Resources, $"{cpath}.resources", errors);
+            if (c.ImagePullPolicy is { } pull && pull is not ("Always" or "IfNotPresent" or "Never"))
+                errors.Add(new FieldCause($"{cpath}.imagePullPolicy", "FieldValueNotSupported", $"Unsupported value: {Quote(pull)}: supported values: \"Always\", \"IfNotPresent\", \"Never\""));
+            Probe(c.LivenessProbe, $"{cpath}.livenessProbe", errors);
+            Probe(c.ReadinessProbe, $"{cpath}.readinessProbe", errors);
+            Probe(c.StartupProbe, $"{cpath}.startupProbe", errors);
+        }
+    }
+
+    private static void Probe(Probe? probe, string path, List<FieldCause> errors)
+    {
+        if (probe is null) return;
+        var handlers = new object?[] { probe.Exec, probe.HttpGet, probe.TcpSocket, probe.Grpc }.Count(h => h is not null);
+        if (handlers == 0) errors.Add(Required(path, "must specify a handler type"));
+        if (handlers > 1) errors.Add(new FieldCause(path, "FieldValueForbidden", "Forbidden: may not specify more than 1 handler type"));
+    }
+
+    private static void Resources(ResourceRequirements? resources, string path, List<FieldCause> errors)
+    {
+        foreach (var (section, values) in new[] { ("limits", resources?.Limits), ("requests", resources?.Requests) })
+            foreach (var (name, text) in values ?? new Dictionary<string, string>())
+            {
+                if (!Quantity.TryParse(text, out var value))
+                    errors.Add(InvalidValue($"{path}.{section}[{name}]", Quote(text), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+                else if (value < 0)
+                    errors.Add(InvalidValue($"{path}.{section}[{name}]", Quote(text), "must be greater than or equal to 0"));
+            }
+        foreach (var (name, request) in resources?.Requests ?? new Dictionary<string, string>())
+            if (resources?.Limits?.TryGetValue(name, out var limit) == true
+                && Quantity.TryParse(request, out var r) && Quantity.TryParse(limit, out var l) && r > l)
+                errors.Add(InvalidValue($"{path}.requests", Quote(request), $"must be less than or equal to {name} limit of {limit}"));
+    }
+
+    private static void ServiceSpec(ServiceSpec spec, List<FieldCause> errors)
+    {
+        if (spec.Type is { } type && type is not ("ClusterIP" or "NodePort" or "LoadBalancer" or "ExternalName"))
+            errors.Add(new FieldCause("spec.type", "FieldValueNotSupported", $"Unsupported value: {Quote(type)}: supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""));
+        if (spec.Type != "ExternalName" && spec.Ports is not { Count: > 0 } && spec.ClusterIP != "None")
+            errors.Add(Required("spec.ports", ""));
+        var names = new HashSet<string>();
+        for (var i = 0; i < (spec.Ports?.Count ?? 0); i++)
+        {
+            var port = spec.Ports![i];
+            PortNumber(port.Port, $"spec.ports[{i}].port", errors);
+            Protocol(port.Protocol, $"spec.ports[{i}].protocol", errors);
+            if (spec.Ports.Count > 1 && string.IsNullOrEmpty(port.Name)) errors.Add(Required($"spec.ports[{i}].name", ""));
+            else if (!string.IsNullOrEmpty(port.Name) && !names.Add(port.Name)) errors.Add(Duplicate($"spec.ports[{i}].name", port.Name));
+            if (port.TargetPort is { IsInt: true } target) PortNumber(target.IntValue ?? 0, $"spec.ports[{i}].targetPort", errors);
+            if (port.NodePort is { } nodePort && nodePort != 0 && spec.Type is not ("NodePort" or "LoadBalancer"))
+                errors.Add(new FieldCause($"spec.ports[{i}].nodePort", "FieldValueForbidden", "Forbidden: may not be used when `type` is 'ClusterIP'"));
+        }
+    }
+
+    private static void PortNumber(int port, string path, List<FieldCause> errors)
+    {
+        if (port is < 1 or > 65535) errors.Add(InvalidValue(path, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
+    }
+
+    private static void Protocol(string? protocol, string path, List<FieldCause> errors)
+    {
+        if (protocol is { } p && p is not ("TCP" or "UDP" or "SCTP"))
+            errors.Add(new FieldCause(path, "FieldValueNotSupported", $"Unsupported value: {Quote(p)}: supported values: \"SCTP\", \"TCP\", \"UDP\""));
+    }
+
+    private static void NonNegative(int? value, string path, List<FieldCause> errors)
+    {
+        if (value < 0) errors.Add(InvalidValue(path, value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
+    }
+
+    private static void ConfigKeyCheck(string key, string path, List<FieldCause> errors)
+    {
+        if (key.Length > 253 || !ConfigKey().IsMatch(key))
+            errors.Add(InvalidValue($"{path}[{key}]", Quote(key), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+    }
+
+    private static FieldCause Required(string field, string detail) =>
+        new(field, "FieldValueRequired", detail.Length == 0 ? "Required value" : $"Required value: {detail}");
+
+    private static FieldCause InvalidValue(string field, string value, string detail) =>
+        new(field, "FieldValueInvalid", $"Invalid value: {value}: {detail}");
+
+    private static FieldCause Duplicate(string field, string value) =>
+        new(field, "FieldValueDuplicate", $"Duplicate value: {Quote(value)}");
+
+    private static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+
+    private static string FormatMap(IReadOnlyDictionary<string, string>? map) =>
+        "map[string]string{" + string.Join(", ", (map ?? new Dictionary<string, string>()).Select(p => $"{Quote(p.Key)}:{Quote(p.Value)}")) + "}";
+}

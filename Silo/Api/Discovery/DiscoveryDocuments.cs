@@ -1,0 +1,232 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Silo.Api.Discovery;
+
+/// <summary>
+/// What clients read to learn the API: <c>/version</c>, discovery (aggregated, as kubectl asks first,
+/// and the older per-group-version form), and the OpenAPI v3 index and documents that <c>kubectl apply</c>
+/// needs to know the server validates fields itself. All derived from <see cref="ResourceKinds"/>.
+/// </summary>
+public static class DiscoveryDocuments
+{
+    private const string AggregatedType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+    /// <summary>The Kubernetes release whose API we follow; within kubectl's supported skew of 1.29–1.33.</summary>
+    public const string Major = "1";
+    public const string Minor = "31";
+
+    private static readonly ILookup<string, ResourceKind> ByGroupVersion = ResourceKinds.All.ToLookup(k => k.GroupVersionPath);
+
+    private static readonly Lazy<Dictionary<string, string>> OpenApiDocuments = new(BuildOpenApiDocuments);
+
+    public static Task? TryServe(HttpContext context, string path)
+    {
+        var aggregated = context.Request.Headers.Accept.ToString().Contains("as=APIGroupDiscoveryList", StringComparison.Ordinal);
+        return path.TrimEnd('/') switch
+        {
+            "/version" => KubeApiHandler.WriteJson(context, 200, Version()),
+            "/api" when aggregated => KubeApiHandler.WriteJson(context, 200, Aggregated(core: true), AggregatedType),
+            "/apis" when aggregated => KubeApiHandler.WriteJson(context, 200, Aggregated(core: false), AggregatedType),
+            "/api" => KubeApiHandler.WriteJson(context, 200, new JsonObject
+            {
+                ["kind"] = "APIVersions",
+                ["versions"] = new JsonArray("v1"),
+                ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = context.Request.Host.Value }),
+            }),
+            "/apis" => KubeApiHandler.WriteJson(context, 200, GroupList()),
+            "/openapi/v3" => KubeApiHandler.WriteJson(context, 200, OpenApiIndex()),
+            "/openapi/v2" => null,
+            var p when p.StartsWith("/openapi/v3/", StringComparison.Ordinal) =>
+                OpenApiDocuments.Value.TryGetValue(p["/openapi/v3".Length..], out var document)
+                    ? KubeApiHandler.WriteJson(context, 200, JsonNode.Parse(document)!)
+                    : null,
+            var p when ByGroupVersion.Contains(p) => KubeApiHandler.WriteJson(context, 200, ResourceList(p)),
+            var p when p.StartsWith("/apis/", StringComparison.Ordinal) && p.Count(c => c == '/') == 2 && GroupNames().Contains(p[6..]) =>
+                KubeApiHandler.WriteJson(context, 200, Group(p[6..])),
+            _ => null,
+        };
+    }
+
+    private static JsonObject Version() => new()
+    {
+        ["major"] = Major,
+        ["minor"] = Minor,
+        ["gitVersion"] = $"v{Major}.{Minor}.0-orleans",
+        ["gitCommit"] = "",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2026-01-01T00:00:00Z",
+        ["goVersion"] = "n/a (.NET " + Environment.Version + ")",
+        ["compiler"] = "dotnet",
+        ["platform"] = $"{(OperatingSystem.IsLinux() ? "linux" : "other")}/{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}",
+    };
+
+    private static IEnumerable<string> GroupNames() => ResourceKinds.All.Select(k => k.Group).Where(g => g.Length > 0).Distinct();
+
+    private static JsonObject Aggregated(bool core)
+    {
+        var groups = ResourceKinds.All.Where(k => (k.Group.Length == 0) == core).GroupBy(k => k.Group);
+        return new JsonObject
+        {
+            ["kind"] = "APIGroupDiscoveryList",
+            ["apiVersion"] = "apidiscovery.k8s.io/v2",
+            ["metadata"] = new JsonObject(),
+            ["items"] = new JsonArray(groups.Select(group => (JsonNode)new JsonObject
+            {
+                ["metadata"] = group.Key.Length == 0 ? new JsonObject() : new JsonObject { ["name"] = group.Key },
+                ["versions"] = new JsonArray(new JsonObject
+                {
+                    ["version"] = group.First().Version,
+                    ["resources"] = new JsonArray(group.Select(AggregatedResource).ToArray()),
+                    ["freshness"] = "Current",
+                }),
+            }).ToArray()),
+        };
+    }
+
+    private static JsonNode AggregatedResource(ResourceKind kind)
+    {
+        var subresources = new JsonArray();
+        if (kind.HasScale)
+            subresources.Add(new JsonObject
+            {
+                ["subresource"] = "scale",
+                ["responseKind"] = new JsonObject { ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale" },
+                ["verbs"] = new JsonArray("get", "patch", "update"),
+            });
+        if (kind.HasStatus)
+            subresources.Add(new JsonObject
+            {
+                ["subresource"] = "status",
+                ["responseKind"] = new JsonObject { ["group"] = kind.Group, ["version"] = kind.Version, ["kind"] = kind.Kind },
+                ["verbs"] = new JsonArray("get", "patch", "update"),
+            });
+        if (kind == ResourceKinds.Pod)
+            subresources.Add(new JsonObject
+            {
+                ["subresource"] = "log",
+                ["responseKind"] = new JsonObject { ["group"] = "", ["version"] = "", ["kind"] = "Pod" },
+                ["verbs"] = new JsonArray("get"),
+            });
+        var resource = new JsonObject
+        {
+            ["resource"] = kind.Plural,
+            ["responseKind"] = new JsonObject { ["group"] = kind.Group, ["version"] = kind.Version, ["kind"] = kind.Kind },
+            ["scope"] = kind.Namespaced ? "Namespaced" : "Cluster",
+            ["singularResource"] = kind.Singular,
+            ["verbs"] = Verbs(),
+            ["shortNames"] = new JsonArray(kind.ShortNames.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+        };
+        if (IsInAll(kind)) resource["categories"] = new JsonArray("all");
+        if (subresources.Count > 0) resource["subresources"] = subresources;
+        return resource;
+    }
+
+    /// <summary>The kinds <c>kubectl get all</c> shows, as in Kubernetes.</summary>
+    private static bool IsInAll(ResourceKind kind) =>
+        kind == ResourceKinds.Pod || kind == ResourceKinds.Service || kind == ResourceKinds.Deployment
+        || kind == ResourceKinds.ReplicaSet || kind == ResourceKinds.StatefulSet;
+
+    private static JsonArray Verbs() => new("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    private static JsonObject GroupList() => new()
+    {
+        ["kind"] = "APIGroupList",
+        ["apiVersion"] = "v1",
+        ["groups"] = new JsonArray(GroupNames().Select(g => (JsonNode)Group(g)).ToArray()),
+    };
+
+    private static JsonObject Group(string name)
+    {
+        var version = ResourceKinds.All.First(k => k.Group == name).Version;
+        JsonObject GroupVersion() => new() { ["groupVersion"] = $"{name}/{version}", ["version"] = version };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = name,
+            ["versions"] = new JsonArray(GroupVersion()),
+            ["preferredVersion"] = GroupVersion(),
+        };
+    }
+
+    private static JsonObject ResourceList(string groupVersionPath)
+    {
+        var kinds = ByGroupVersion[groupVersionPath].ToList();
+        var resources = new JsonArray();
+        foreach (var kind in kinds)
+        {
+            var entry = new JsonObject
+            {
+                ["name"] = kind.Plural,
+                ["singularName"] = kind.Singular,
+                ["namespaced"] = kind.Namespaced,
+                ["kind"] = kind.Kind,
+                ["verbs"] = Verbs(),
+                ["shortNames"] = new JsonArray(kind.ShortNames.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+            };
+            if (IsInAll(kind)) entry["categories"] = new JsonArray("all");
+            resources.Add(entry);
+            if (kind.HasStatus)
+                resources.Add(new JsonObject { ["name"] = kind.Plural + "/status", ["singularName"] = "", ["namespaced"] = kind.Namespaced, ["kind"] = kind.Kind, ["verbs"] = new JsonArray("get", "patch", "update") });
+            if (kind.HasScale)
+                resources.Add(new JsonObject { ["name"] = kind.Plural + "/scale", ["singularName"] = "", ["namespaced"] = kind.Namespaced, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update") });
+        }
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = kinds[0].ApiVersion,
+            ["resources"] = resources,
+        };
+    }
+
+    private static JsonObject OpenApiIndex() => new()
+    {
+        ["paths"] = new JsonObject(OpenApiDocuments.Value.Select(d => KeyValuePair.Create(
+            d.Key.TrimStart('/'),
+            (JsonNode?)new JsonObject { ["serverRelativeURL"] = $"/openapi/v3{d.Key}?hash={Hash(d.Value)}" }))),
+    };
+
+    /// <summary>
+    /// One OpenAPI v3 document per group-version. kubectl reads only the PATCH operations: their
+    /// group-version-kind and that they accept <c>fieldValidation</c>, which tells it to leave field
+    /// validation to us. Merge keys it knows from its own compiled-in types.
+    /// </summary>
+    private static Dictionary<string, string> BuildOpenApiDocuments() =>
+        ByGroupVersion.ToDictionary(g => g.Key, g =>
+        {
+            var paths = new JsonObject();
+            foreach (var kind in g)
+            {
+                var item = kind.Namespaced
+                    ? $"{kind.GroupVersionPath}/namespaces/{{namespace}}/{kind.Plural}/{{name}}"
+                    : $"{kind.GroupVersionPath}/{kind.Plural}/{{name}}";
+                paths[item] = new JsonObject
+                {
+                    ["patch"] = new JsonObject
+                    {
+                        ["operationId"] = $"patch{kind.Kind}",
+                        ["x-kubernetes-action"] = "patch",
+                        ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = kind.Group, ["version"] = kind.Version, ["kind"] = kind.Kind },
+                        ["parameters"] = new JsonArray(
+                            new JsonObject { ["name"] = "fieldValidation", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string", ["uniqueItems"] = true } },
+                            new JsonObject { ["name"] = "fieldManager", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string", ["uniqueItems"] = true } },
+                            new JsonObject { ["name"] = "dryRun", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string", ["uniqueItems"] = true } }),
+                        ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                    },
+                };
+            }
+            return new JsonObject
+            {
+                ["openapi"] = "3.0.0",
+                ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = $"v{Major}.{Minor}.0" },
+                ["paths"] = paths,
+                ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+            }.ToJsonString();
+        });
+
+    private static string Hash(string document) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(document)))[..16];
+}

@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Serialization;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Discovery;
+using OrleansOrchestrator.Silo.Api.Wire;
+
+namespace OrleansOrchestrator.Silo.Api;
+
+/// <summary>
+/// The HTTP face of the Kubernetes API: authenticates, routes a path to a verb of
+/// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
+/// into a <c>metav1.Status</c>.
+/// </summary>
+public sealed partial class KubeApiHandler(ResourceService resources, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
+{
+    private const string TableAccept = "as=Table";
+
+    public async Task Handle(HttpContext context)
+    {
+        try
+        {
+            var path = context.Request.Path.Value ?? "/";
+            if (path is "/healthz" or "/livez" or "/readyz")
+            {
+                await WriteText(context, 200, "ok");
+                return;
+            }
+            var caller = Authenticate(context.Request);
+            if (DiscoveryDocuments.TryServe(context, path) is { } discovery)
+            {
+                await discovery;
+                return;
+            }
+            var resource = ResourcePath.Parse(path) ?? throw ApiException.NotFoundPath();
+            await Dispatch(context, caller, resource);
+        }
+        catch (ApiException e)
+        {
+            await WriteStatus(context, e.ToStatus());
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await WriteStatus(context, ApiException.TooLarge(BodyDecoder.MaxBodyBytes).ToStatus());
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (e.g. a watch was stopped): nothing to answer.
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(logger, e, context.Request.Method, context.Request.Path);
+            await WriteStatus(context, new ApiStatus { Code = 500, Reason = "InternalError", Message = $"Internal error occurred: {e.Message}" });
+        }
+    }
+
+    private Caller Authenticate(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) throw ApiException.Unauthorized();
+        return tokens.Authenticate(header[scheme.Length..].Trim()) ?? throw ApiException.Unauthorized();
+    }
+
+    private async Task Dispatch(HttpContext context, Caller caller, ResourcePath target)
+    {
+        var (kind, ns, name, sub) = target;
+        var request = context.Request;
+        var query = request.Query;
+        var method = request.Method;
+        var ct = context.RequestAborted;
+
+        if (name is null)
+        {
+            switch (method)
+            {
+                case "GET" when IsTrue(query["watch"]):
+                    await StreamWatch(context, caller, kind, ns, Filter(kind, query));
+                    return;
+                case "GET":
+                    await WriteList(context, caller, kind, ns);
+                    return;
+                case "POST":
+                    var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, ct), request.ContentType);
+                    var (created, warnings) = await resources.Create(caller, kind, ns, body, Validation(query), IsDryRun(query));
+                    await WriteObject(context, created, 201, warnings);
+                    return;
+                default:
+                    throw ApiException.MethodNotAllowed(method);
+            }
+        }
+
+        switch (sub)
+        {
+            case null:
+                break;
+            case "status" when kind.HasStatus:
+                break;
+            case "scale" when kind.HasScale:
+                await HandleScale(context, caller, kind, ns!, name);
+                return;
+            default:
+                throw ApiException.NotFoundPath();
+        }
+
+        var subresource = sub == "status" ? Subresource.Status : Subresource.Main;
+        switch (method)
+        {
+            case "GET":
+                await WriteObject(context, await resources.Get(caller, kind, ns, name), 200);
+                return;
+            case "PUT":
+            {
+                var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, ct), request.ContentType);
+                var (updated, warnings) = await resources.Replace(caller, kind, ns, name, body, subresource, Validation(query));
+                await WriteObject(context, updated, 200, warnings);
+                return;
+            }
+            case "PATCH":
+            {
+                var type = PatchTypeOf(request.ContentType);
+                var patch = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, ct), request.ContentType);
+                var (patched, warnings, created) = await resources.Patch(caller, kind, ns, name, type, patch, subresource, Validation(query));
+                await WriteObject(context, patched, created ? 201 : 200, warnings);
+                return;
+            }
+            case "DELETE" when subresource == Subresource.Main:
+            {
+                var options = await DeleteOptionsOf(request, ct);
+                var (deleted, gone) = await resources.Delete(caller, kind, ns, name, options);
+                await WriteObject(context, deleted, gone ? 200 : 202);
+                return;
+            }
+            default:
+                throw ApiException.MethodNotAllowed(method);
+        }
+    }
+
+    private async Task HandleScale(HttpContext context, Caller caller, ResourceKind kind, string ns, string name)
+    {
+        var request = context.Request;
+        JsonObject scale;
+        switch (request.Method)
+        {
+            case "GET":
+                scale = await resources.GetScale(caller, kind, ns, name);
+                break;
+            case "PUT":
+            {
+                var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
+                scale = await resources.UpdateScale(caller, kind, ns, name, _ => body);
+                break;
+            }
+            case "PATCH":
+            {
+                var type = PatchTypeOf(request.ContentType);
+                var patch = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
+                scale = await resources.UpdateScale(caller, kind, ns, name, current => type switch
+                {
+                    ResourceService.PatchType.Json => Patching.JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array")) ?? current,
+                    _ => Patching.JsonMergePatch.Apply(current, patch),
+                });
+                break;
+            }
+            default:
+                throw ApiException.MethodNotAllowed(request.Method);
+        }
+        await WriteJson(context, 200, scale);
+    }
+
+    private async Task WriteList(HttpContext context, Caller caller, ResourceKind kind, string? ns)
+    {
+        var query = context.Request.Query;
+        var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 0;
+        var page = await resources.List(caller, kind, ns, Filter(kind, query), limit, NullIfEmpty(query["continue"]));
+        var body = WantsTable(context.Request)
+            ? WireFormat.Table(kind, page.Items, page.ResourceVersion, page.Continue, clock.GetUtcNow())
+            : WireFormat.List(kind, page.Items, page.ResourceVersion, page.Continue, page.RemainingItemCount);
+        await WriteJson(context, 200, body);
+    }
+
+    /// <summary>
+    /// Newline-delimited watch events, flushed one by one, until the client leaves or
+    /// <c>timeoutSeconds</c> passes (then the stream ends cleanly and informers re-watch).
+    /// </summary>
+    private async Task StreamWatch(HttpContext context, Caller caller, ResourceKind kind, string? ns, ObjectFilter filter)
+    {
+        var query = context.Request.Query;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var timeout) && timeout > 0)
+            deadline.CancelAfter(TimeSpan.FromSeconds(timeout));
+        var table = WantsTable(context.Request);
+
+        var events = resources.Watch(caller, kind, ns, filter, NullIfEmpty(query["resourceVersion"]), IsTrue(query["allowWatchBookmarks"]), deadline.Token);
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        response.Headers.CacheControl = "no-cache, private";
+        await response.StartAsync(context.RequestAborted);
+
+        var first = true;
+        try
+        {
+            await foreach (var e in events.WithCancellation(deadline.Token))
+            {
+                JsonNode payload = e switch
+                {
+                    { Error: { } status } => WireFormat.Status(status),
+                    { Object: null } => new JsonObject
+                    {
+                        ["kind"] = kind.Kind,
+                        ["apiVersion"] = kind.ApiVersion,
+                        ["metadata"] = new JsonObject { ["resourceVersion"] = e.ResourceVersion },
+                    },
+                    _ when table => WireFormat.Table(kind, [e.Object!], e.ResourceVersion, null, clock.GetUtcNow(), withColumns: first),
+                    _ => WireFormat.ObjectNode(e.Object!),
+                };
+                first = false;
+                var line = new JsonObject { ["type"] = e.Type, ["object"] = payload }.ToJsonString(KubeJson.Options) + "\n";
+                await response.WriteAsync(line, context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            // Timeout or client gone: end the stream.
+        }
+    }
+
+    private static ObjectFilter Filter(ResourceKind kind, IQueryCollection query)
+    {
+        try
+        {
+            return new ObjectFilter(SelectorParser.ParseLabels(query["labelSelector"]), SelectorParser.ParseFields(query["fieldSelector"], kind));
+        }
+        catch (FormatException e)
+        {
+            throw ApiException.BadRequest(e.Message);
+        }
+    }
+
+    private static FieldValidation Validation(IQueryCollection query) => query["fieldValidation"].ToString() switch
+    {
+        "" or "Warn" => FieldValidation.Warn,
+        "Strict" => FieldValidation.Strict,
+        "Ignore" => FieldValidation.Ignore,
+        var other => throw ApiException.BadRequest($"fieldValidation must be one of \"Ignore\", \"Warn\", \"Strict\" (got \"{other}\")"),
+    };
+
+    private static bool IsDryRun(IQueryCollection query) => query["dryRun"].ToString() == "All";
+
+    private static ResourceService.PatchType PatchTypeOf(string? contentType) =>
+        (contentType ?? "").Split(';')[0].Trim() switch
+        {
+            "application/json-patch+json" => ResourceService.PatchType.Json,
+            "application/merge-patch+json" => ResourceService.PatchType.Merge,
+            "application/strategic-merge-patch+json" => ResourceService.PatchType.StrategicMerge,
+            "application/apply-patch+yaml" or "application/apply-patch+json" => ResourceService.PatchType.Apply,
+            _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"),
+        };
+
+    private static async Task<DeleteOptions> DeleteOptionsOf(HttpRequest request, CancellationToken ct)
+    {
+        var query = request.Query;
+        var propagation = query["propagationPolicy"].ToString();
+        long? grace = long.TryParse(query["gracePeriodSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : null;
+        string? uid = null, resourceVersion = null;
+        var body = await BodyDecoder.ReadBody(request, ct);
+        if (body.Length > 0)
+        {
+            var node = BodyDecoder.Decode(body, request.ContentType);
+            propagation = node["propagationPolicy"]?.GetValue<string>() ?? propagation;
+            grace = node["gracePeriodSeconds"]?.GetValue<long>() ?? grace;
+            uid = node["preconditions"]?["uid"]?.GetValue<string>();
+            resourceVersion = node["preconditions"]?["resourceVersion"]?.GetValue<string>();
+        }
+        return new DeleteOptions
+        {
+            Propagation = propagation switch
+            {
+                "" or "Background" => PropagationPolicy.Background,
+                "Foreground" => PropagationPolicy.Foreground,
+                "Orphan" => PropagationPolicy.Orphan,
+                _ => throw ApiException.BadRequest($"propagationPolicy must be one of Orphan, Foreground, Background (got \"{propagation}\")"),
+            },
+            GracePeriodSeconds = grace,
+            PreconditionUid = uid,
+            PreconditionResourceVersion = resourceVersion,
+        };
+    }
+
+    private static bool WantsTable(HttpRequest request) =>
+        request.Headers.Accept.ToString().Split(',').FirstOrDefault()?.Contains(TableAccept, StringComparison.Ordinal) == true;
+
+    private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is "true" or "1";
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) =>
+        string.IsNullOrEmpty(value.ToString()) ? null : value.ToString();
+
+    private static Task WriteObject(HttpContext context, KubeObject obj, int code, IReadOnlyList<string>? warnings = null)
+    {
+        foreach (var warning in warnings ?? [])
+            context.Response.Headers.Append("Warning", $"299 - {JsonSerializer.Serialize(warning)}");
+        return WriteJson(context, code, WireFormat.ObjectNode(obj));
+    }
+
+    public static Task WriteStatus(HttpContext context, ApiStatus status)
+    {
+        if (context.Response.HasStarted) return Task.CompletedTask;
+        return WriteJson(context, status.Code, WireFormat.Status(status));
+    }
+
+    public static async Task WriteJson(HttpContext context, int code, JsonNode body, string contentType = "application/json")
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = contentType;
+        await context.Response.WriteAsync(body.ToJsonString(KubeJson.Options), context.RequestAborted);
+    }
+
+    private static async Task WriteText(HttpContext context, int code, string text)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error serving {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string? path);
+}

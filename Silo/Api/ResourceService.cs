@@ -1,0 +1,455 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Serialization;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Patching;
+using OrleansOrchestrator.Silo.Api.Wire;
+
+namespace OrleansOrchestrator.Silo.Api;
+
+/// <summary>
+/// The Kubernetes verbs over the store, independent of HTTP: authorisation, admission (defaults,
+/// validation), patching, and reads across collections. Every writer (the REST API, and later the
+/// dashboard) goes through here, so every write meets the same checks.
+/// </summary>
+public sealed class ResourceService(IGrainFactory grains)
+{
+    /// <summary>How long one store watch call waits for changes before the loop asks again.</summary>
+    private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(20);
+
+    /// <summary>Retries of a patch that lost an optimistic-concurrency race to another writer.</summary>
+    private const int PatchAttempts = 5;
+
+    public async Task<KubeObject> Get(Caller caller, ResourceKind kind, string? ns, string name)
+    {
+        Authorizer.Authorize(caller, "get", kind, ns, name);
+        return await ObjectGrain(caller, kind, ns, name).Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
+    }
+
+    public sealed record ListPage(IReadOnlyList<KubeObject> Items, string ResourceVersion, string? Continue, long? RemainingItemCount);
+
+    /// <summary>Lists one namespace (or a cluster-scoped kind), or every namespace of the tenant when <paramref name="ns"/> is null.</summary>
+    public async Task<ListPage> List(Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, int limit = 0, string? continueToken = null)
+    {
+        Authorizer.Authorize(caller, "list", kind, ns);
+        if (!kind.Namespaced || ns is not null)
+        {
+            var after = continueToken is null ? null : DecodeContinue(continueToken);
+            var page = await Collection(caller, kind, ns).List(new ListOptions { Filter = filter, Limit = limit, After = after });
+            return new ListPage(page.Items, Version(page.Version),
+                page.ContinueAfter is null ? null : EncodeContinue(page.ContinueAfter), page.RemainingItemCount);
+        }
+
+        var namespaces = await NamespaceNames(caller.Tenant);
+        var pages = await Task.WhenAll(namespaces.Select(n => Collection(caller, kind, n).List(new ListOptions { Filter = filter })));
+        var items = pages.SelectMany(p => p.Items)
+            .OrderBy(o => o.Metadata.Namespace, StringComparer.Ordinal)
+            .ThenBy(o => o.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+        var positions = namespaces.Zip(pages).ToDictionary(p => p.First, p => p.Second.Version, StringComparer.Ordinal);
+        return new ListPage(items, CompositeVersion.Encode(positions), null, null);
+    }
+
+    /// <summary>
+    /// The changes after <paramref name="resourceVersion"/>, in commit order per collection; when it is
+    /// empty or "0", first the current objects as ADDED (Kubernetes' "any version" start).
+    /// </summary>
+    public async IAsyncEnumerable<ApiWatchEvent> Watch(
+        Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, string? resourceVersion, bool bookmarks,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Authorizer.Authorize(caller, "watch", kind, ns);
+        var fromScratch = string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0";
+        Dictionary<string, long> positions;
+        if (fromScratch)
+        {
+            var list = await List(caller, kind, ns, filter);
+            foreach (var item in list.Items)
+                yield return new ApiWatchEvent(ApiWatchEvent.Added, item, item.Metadata.ResourceVersion ?? "");
+            positions = Positions(kind, ns, list.ResourceVersion);
+        }
+        else if (!kind.Namespaced || ns is not null)
+        {
+            if (!long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var single))
+            {
+                yield return TooOld(resourceVersion!);
+                yield break;
+            }
+            positions = new Dictionary<string, long>(StringComparer.Ordinal) { [ns ?? ""] = single };
+        }
+        else if (!CompositeVersion.TryDecode(resourceVersion, out positions))
+        {
+            // A plain object version cannot place a watch in every namespace: the client must list again.
+            yield return TooOld(resourceVersion!);
+            yield break;
+        }
+
+        await foreach (var e in WatchCollections(caller, kind, ns, filter, positions, bookmarks, cancellationToken))
+            yield return e;
+    }
+
+    private Dictionary<string, long> Positions(ResourceKind kind, string? ns, string listVersion)
+    {
+        if (CompositeVersion.TryDecode(listVersion, out var positions)) return positions;
+        return new Dictionary<string, long>(StringComparer.Ordinal) { [kind.Namespaced ? ns ?? "" : ""] = long.Parse(listVersion, CultureInfo.InvariantCulture) };
+    }
+
+    private async IAsyncEnumerable<ApiWatchEvent> WatchCollections(
+        Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, Dictionary<string, long> positions, bool bookmarks,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var composite = kind.Namespaced && ns is null;
+        var channel = Channel.CreateBounded<(string Namespace, WatchBatch Batch)>(64);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pumps = new List<Task>();
+        foreach (var (collectionNs, from) in positions)
+            pumps.Add(Pump(Collection(caller, kind, collectionNs), collectionNs, from, filter, channel.Writer, stop.Token));
+        if (composite)
+            pumps.Add(WatchForNewNamespaces(caller, kind, filter, positions.Keys.ToHashSet(), channel.Writer, pumps, stop.Token));
+
+        try
+        {
+            await foreach (var (collectionNs, batch) in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (batch.Gone)
+                {
+                    yield return TooOld(positions[collectionNs].ToString(CultureInfo.InvariantCulture));
+                    yield break;
+                }
+                foreach (var change in batch.Events)
+                    yield return new ApiWatchEvent(TypeName(change.Type), change.Object, change.Version.ToString(CultureInfo.InvariantCulture));
+                positions[collectionNs] = batch.Version;
+                if (bookmarks && batch.Events.Count == 0)
+                    yield return new ApiWatchEvent(ApiWatchEvent.Bookmark, null,
+                        composite ? CompositeVersion.Encode(positions) : batch.Version.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(pumps.ToArray()).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task Pump(ICollectionGrain collection, string ns, long from, ObjectFilter filter,
+        ChannelWriter<(string, WatchBatch)> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var after = from;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var batch = await collection.Watch(after, filter, WatchPoll);
+                await writer.WriteAsync((ns, batch), cancellationToken);
+                if (batch.Gone) return;
+                after = batch.Version;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>An all-namespaces watch also follows namespaces created after it started.</summary>
+    private async Task WatchForNewNamespaces(Caller caller, ResourceKind kind, ObjectFilter filter, HashSet<string> known,
+        ChannelWriter<(string, WatchBatch)> writer, List<Task> pumps, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var namespaces = Collection(caller, ResourceKinds.Namespace, null);
+            var after = (await namespaces.List(ListOptions.All)).Version;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var batch = await namespaces.Watch(after, ObjectFilter.Everything, WatchPoll);
+                if (batch.Gone) after = (await namespaces.List(ListOptions.All)).Version;
+                else after = batch.Version;
+                foreach (var added in batch.Events.Where(e => e.Type == WatchEventType.Added))
+                {
+                    var name = added.Object.Metadata.Name!;
+                    // A new namespace's collection starts empty: everything in it is after version 0.
+                    if (known.Add(name)) pumps.Add(Pump(Collection(caller, kind, name), name, 0, filter, writer, cancellationToken));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static ApiWatchEvent TooOld(string version) =>
+        new(ApiWatchEvent.ErrorType, null, version,
+            new ApiStatus { Code = 410, Reason = "Expired", Message = $"too old resource version: {version}" });
+
+    private static string TypeName(WatchEventType type) => type switch
+    {
+        WatchEventType.Added => ApiWatchEvent.Added,
+        WatchEventType.Modified => ApiWatchEvent.Modified,
+        _ => ApiWatchEvent.Deleted,
+    };
+
+    public async Task<(KubeObject Object, IReadOnlyList<string> Warnings)> Create(
+        Caller caller, ResourceKind kind, string? ns, JsonNode body, FieldValidation validation, bool dryRun = false)
+    {
+        Authorizer.Authorize(caller, "create", kind, ns);
+        var (obj, warnings) = Admission.Admission.Admit(body, kind, validation);
+        if (kind.Namespaced)
+        {
+            if (obj.Metadata.Namespace is { Length: > 0 } bodyNs && ns is not null && bodyNs != ns)
+                throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            ns ??= obj.Metadata.Namespace;
+            if (string.IsNullOrEmpty(ns)) throw ApiException.BadRequest("the namespace of the object must be set");
+        }
+        var name = obj.Metadata.Name;
+        if (string.IsNullOrEmpty(name) && obj.Metadata.GenerateName is { Length: > 0 } prefix) name = prefix + RandomSuffix();
+        obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
+        if (kind.HasStatus && kind != ResourceKinds.Namespace) obj = ClearStatus(obj);
+        Admission.Admission.Validate(obj, kind);
+        if (kind.Namespaced) await RequireActiveNamespace(caller, ns!);
+        if (dryRun) return (obj, warnings);
+
+        var result = await ObjectGrain(caller, kind, ns, name!).Create(obj);
+        return (Unwrap(result, kind, name!), warnings);
+    }
+
+    public async Task<(KubeObject Object, IReadOnlyList<string> Warnings)> Replace(
+        Caller caller, ResourceKind kind, string? ns, string name, JsonNode body, Subresource subresource, FieldValidation validation)
+    {
+        Authorizer.Authorize(caller, "update", kind, ns, name);
+        var (obj, warnings) = Admission.Admission.Admit(body, kind, validation, name);
+        CheckIdentity(obj, kind, ns, name);
+        obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
+        if (subresource == Subresource.Main) Admission.Admission.Validate(obj, kind);
+        var result = await ObjectGrain(caller, kind, ns, name).Update(obj, subresource);
+        return (Unwrap(result, kind, name), warnings);
+    }
+
+    /// <summary>The patch types of <c>Content-Type</c>, as Kubernetes names them.</summary>
+    public enum PatchType { Json, Merge, StrategicMerge, Apply }
+
+    public async Task<(KubeObject Object, IReadOnlyList<string> Warnings, bool Created)> Patch(
+        Caller caller, ResourceKind kind, string? ns, string name, PatchType type, JsonNode patch, Subresource subresource, FieldValidation validation)
+    {
+        Authorizer.Authorize(caller, "patch", kind, ns, name);
+        var grain = ObjectGrain(caller, kind, ns, name);
+        var pinnedVersion = type != PatchType.Json ? patch["metadata"]?["resourceVersion"]?.GetValue<string>() : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await grain.Get();
+            if (current is null)
+            {
+                if (type != PatchType.Apply) throw ApiException.NotFound(kind.Plural, kind.Group, name);
+                var (created, createWarnings) = await Create(caller, kind, ns, patch, FieldValidation.Strict);
+                return (created, createWarnings, true);
+            }
+
+            var patched = ApplyPatch(type, JsonSerializer.SerializeToNode(current, current.GetType(), KubeJson.Options)!, patch);
+            var (obj, warnings) = Admission.Admission.Admit(patched, kind, validation, name);
+            CheckIdentity(obj, kind, ns, name);
+            if (pinnedVersion is null) obj = obj with { Metadata = obj.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } };
+            if (subresource == Subresource.Main) Admission.Admission.Validate(obj, kind);
+
+            var result = await grain.Update(obj, subresource);
+            if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
+            return (Unwrap(result, kind, name), warnings, false);
+        }
+    }
+
+    private static JsonNode ApplyPatch(PatchType type, JsonNode current, JsonNode patch)
+    {
+        try
+        {
+            return type switch
+            {
+                PatchType.Json => JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array of operations")),
+                PatchType.Merge => JsonMergePatch.Apply(current, patch),
+                _ => StrategicMergePatch.Apply(current, patch as JsonObject ?? throw ApiException.BadRequest("a strategic merge patch must be a JSON object"), KubernetesMergeKeys.Instance),
+            } ?? throw ApiException.BadRequest("the patch removed the whole object");
+        }
+        catch (PatchException e)
+        {
+            throw new ApiException(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}");
+        }
+    }
+
+    public async Task<(KubeObject Object, bool Gone)> Delete(Caller caller, ResourceKind kind, string? ns, string name, DeleteOptions options)
+    {
+        Authorizer.Authorize(caller, "delete", kind, ns, name);
+        if (kind == ResourceKinds.Namespace) await DeleteNamespaceContents(caller, name);
+        var result = await ObjectGrain(caller, kind, ns, name).Delete(options);
+        var obj = Unwrap(result, kind, name);
+        return (obj, obj.Metadata.DeletionTimestamp is null || !Store.ObjectSemantics.HasFinalizers(obj));
+    }
+
+    /// <summary>
+    /// Deleting a namespace deletes everything in it, so that a namespace created later under the same
+    /// name starts empty.
+    /// </summary>
+    private async Task DeleteNamespaceContents(Caller caller, string ns)
+    {
+        foreach (var kind in ResourceKinds.All.Where(k => k.Namespaced))
+        {
+            var page = await Collection(caller, kind, ns).List(ListOptions.All);
+            foreach (var item in page.Items)
+                await ObjectGrain(caller, kind, ns, item.Metadata.Name!).Delete(DeleteOptions.Default);
+        }
+    }
+
+    /// <summary>The <c>autoscaling/v1</c> Scale view of a workload.</summary>
+    public async Task<JsonObject> GetScale(Caller caller, ResourceKind kind, string ns, string name) =>
+        ScaleOf(await Get(caller, kind, ns, name));
+
+    /// <summary>Changes <c>spec.replicas</c> through the Scale view (patch or replace).</summary>
+    public async Task<JsonObject> UpdateScale(Caller caller, ResourceKind kind, string ns, string name, Func<JsonObject, JsonNode> change)
+    {
+        Authorizer.Authorize(caller, "update", kind, ns, name);
+        var grain = ObjectGrain(caller, kind, ns, name);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await grain.Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
+            var scale = change(ScaleOf(current));
+            var replicasNode = scale["spec"]?["replicas"];
+            int replicas;
+            try { replicas = replicasNode?.GetValue<int>() ?? 0; }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                throw ApiException.BadRequest("Scale.spec.replicas must be an integer");
+            }
+            if (replicas < 0)
+                throw ApiException.Invalid("Scale", "autoscaling", name, [new FieldCause("spec.replicas", "FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0")]);
+            var pinned = scale["metadata"]?["resourceVersion"]?.GetValue<string>();
+            if (pinned is { Length: > 0 } && pinned != current.Metadata.ResourceVersion)
+                throw ApiException.FromStore(StoreError.Conflict(kind.Resource, name, "the object has been modified; please apply your changes to the latest version and try again"), kind.Plural, kind.Group, name);
+            var updated = WithReplicas(current, replicas);
+            var result = await grain.Update(updated, Subresource.Main);
+            if (result.Error is { Code: 409 } && pinned is null && attempt < PatchAttempts) continue;
+            return ScaleOf(Unwrap(result, kind, name));
+        }
+    }
+
+    private static KubeObject WithReplicas(KubeObject obj, int replicas) => obj switch
+    {
+        Deployment d => d with { Spec = d.Spec with { Replicas = replicas } },
+        ReplicaSet r => r with { Spec = r.Spec with { Replicas = replicas } },
+        StatefulSet s => s with { Spec = s.Spec with { Replicas = replicas } },
+        _ => throw ApiException.NotFoundPath(),
+    };
+
+    private static JsonObject ScaleOf(KubeObject obj)
+    {
+        var (specReplicas, statusReplicas, selector) = obj switch
+        {
+            Deployment d => (d.Spec.Replicas ?? 0, d.Status?.Replicas ?? 0, d.Spec.Selector),
+            ReplicaSet r => (r.Spec.Replicas ?? 0, r.Status?.Replicas ?? 0, r.Spec.Selector),
+            StatefulSet s => (s.Spec.Replicas ?? 0, s.Status?.Replicas ?? 0, s.Spec.Selector),
+            _ => throw ApiException.NotFoundPath(),
+        };
+        var meta = obj.Metadata;
+        return new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = meta.Name,
+                ["namespace"] = meta.Namespace,
+                ["uid"] = meta.Uid,
+                ["resourceVersion"] = meta.ResourceVersion,
+                ["creationTimestamp"] = meta.CreationTimestamp is { } t ? KubeTimeConverter.Format(t) : null,
+            },
+            ["spec"] = new JsonObject { ["replicas"] = specReplicas },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = statusReplicas,
+                ["selector"] = SelectorParser.Format(SelectorParser.FromLabelSelector(selector)),
+            },
+        };
+    }
+
+    private async Task RequireActiveNamespace(Caller caller, string ns)
+    {
+        var namespaceObject = await ObjectGrain(caller, ResourceKinds.Namespace, null, ns).Get();
+        if (namespaceObject is null) throw ApiException.NotFound("namespaces", "", ns);
+        if (namespaceObject.Metadata.DeletionTimestamp is not null)
+            throw new ApiException(403, "Forbidden", $"unable to create new content in namespace {ns} because it is being terminated");
+    }
+
+    /// <summary>The tenant's namespaces (names only), for reads across all of them.</summary>
+    public async Task<IReadOnlyList<string>> NamespaceNames(string tenant)
+    {
+        var page = await grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(tenant, ResourceKinds.Namespace, null)).List(ListOptions.All);
+        return page.Items.Select(n => n.Metadata.Name!).ToList();
+    }
+
+    /// <summary>Creates a namespace for a tenant unless it exists (used at start-up for each tenant's <c>default</c>).</summary>
+    public async Task EnsureNamespace(string tenant, string name)
+    {
+        var grain = grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.Namespace, null, name));
+        if (await grain.Get() is not null) return;
+        var result = await grain.Create(Defaults.Apply(new Namespace { Metadata = new ObjectMeta { Name = name } }));
+        if (result.Error is { Code: not 409 } error) throw new InvalidOperationException(error.Message);
+    }
+
+    private static void CheckIdentity(KubeObject obj, ResourceKind kind, string? ns, string name)
+    {
+        if (obj.Metadata.Name is { Length: > 0 } bodyName && bodyName != name)
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        if (kind.Namespaced && obj.Metadata.Namespace is { Length: > 0 } bodyNs && bodyNs != ns)
+            throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+
+    private static KubeObject ClearStatus(KubeObject obj) => obj switch
+    {
+        Pod p => p with { Status = new PodStatus { Phase = "Pending", QosClass = QosClass(p.Spec) } },
+        Deployment d => d with { Status = null },
+        ReplicaSet r => r with { Status = null },
+        StatefulSet s => s with { Status = null },
+        Service s => s with { Status = new ServiceStatus { LoadBalancer = new LoadBalancerStatus() } },
+        _ => obj,
+    };
+
+    /// <summary>Kubernetes' quality-of-service class of a pod, from its containers' requests and limits.</summary>
+    private static string QosClass(PodSpec spec)
+    {
+        var containers = spec.Containers;
+        if (containers.All(c => c.Resources?.Requests is not { Count: > 0 } && c.Resources?.Limits is not { Count: > 0 })) return "BestEffort";
+        var guaranteed = containers.All(c =>
+            c.Resources?.Limits is { } limits && limits.ContainsKey("cpu") && limits.ContainsKey("memory")
+            && (c.Resources.Requests ?? limits).All(r => limits.TryGetValue(r.Key, out var l) && l == r.Value));
+        return guaranteed ? "Guaranteed" : "Burstable";
+    }
+
+    private static KubeObject Unwrap(WriteResult result, ResourceKind kind, string name) =>
+        result.Error is { } error ? throw ApiException.FromStore(error, kind.Plural, kind.Group, name) : result.Object!;
+
+    private IObjectGrain ObjectGrain(Caller caller, ResourceKind kind, string? ns, string name) =>
+        grains.GetGrain<IObjectGrain>(StoreKeys.Object(Authorizer.TenantFor(caller, kind), kind, ns, name));
+
+    private ICollectionGrain Collection(Caller caller, ResourceKind kind, string? ns) =>
+        grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Authorizer.TenantFor(caller, kind), kind, ns));
+
+    private static string Version(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    private static string EncodeContinue(string name) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(name));
+
+    private static string DecodeContinue(string token)
+    {
+        try { return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)); }
+        catch (FormatException) { throw ApiException.BadRequest("invalid continue token"); }
+    }
+
+    private static string RandomSuffix()
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        return string.Create(5, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++) span[i] = alphabet[Random.Shared.Next(alphabet.Length)];
+        });
+    }
+}

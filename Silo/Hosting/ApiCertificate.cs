@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OrleansOrchestrator.Silo.Hosting;
+
+/// <summary>
+/// The API's TLS certificate: the configured one, or a self-signed one made on first start and kept in the
+/// data folder. kubectl sends bearer tokens only over TLS, and trusts this certificate through the
+/// kubeconfig's <c>certificate-authority-data</c>.
+/// </summary>
+public static class ApiCertificate
+{
+    public static X509Certificate2 LoadOrCreate(SiloOptions options)
+    {
+        if (options.TlsCertificate is { } certPath)
+            return Reload(X509Certificate2.CreateFromPemFile(certPath, options.TlsKey ?? certPath));
+
+        var dir = Path.Combine(options.DataDir, "tls");
+        var cert = Path.Combine(dir, "apiserver.crt");
+        var key = Path.Combine(dir, "apiserver.key");
+        if (File.Exists(cert) && File.Exists(key)) return Reload(X509Certificate2.CreateFromPemFile(cert, key));
+
+        Directory.CreateDirectory(dir);
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=orleans-orchestrator-apiserver", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        // Its own CA: kubectl verifies the server against this very certificate.
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        File.WriteAllText(cert, created.ExportCertificatePem());
+        OwnerOnlyFile.Write(key, rsa.ExportPkcs8PrivateKeyPem());
+        return Reload(X509Certificate2.CreateFromPemFile(cert, key));
+    }
+
+    /// <summary>Kestrel on Linux needs the key in an exportable, persisted form; a PKCS#12 round trip gives that.</summary>
+    private static X509Certificate2 Reload(X509Certificate2 pem)
+    {
+        using (pem)
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Storage;
+using OrleansOrchestrator.Silo.Storage;
+
+namespace OrleansOrchestrator.Silo.Hosting;
+
+/// <summary>
+/// The Orleans side of the silo: embedded (one silo, localhost clustering, SQLite state) or clustered
+/// (PostgreSQL membership, state and reminders), with every endpoint on the loopback address.
+/// </summary>
+public static class OrleansSetup
+{
+    public static void Configure(ISiloBuilder silo, SiloOptions options, StorageBackend backend)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = "orleans-orchestrator";
+        });
+
+        if (options.PostgreSql is null)
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "orleans-orchestrator", clusterId: options.ClusterId);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = backend.Invariant;
+                o.ConnectionString = backend.ConnectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = backend.Invariant;
+                o.ConnectionString = backend.ConnectionString;
+            });
+        }
+
+        silo.AddAdoNetGrainStorage(StorageNames.Store, o =>
+        {
+            o.Invariant = backend.Invariant;
+            o.ConnectionString = backend.ConnectionString;
+        });
+        // Orleans' own binary serializer for grain state: our records already carry its generated
+        // codecs (fast, and tolerant of added fields), where the default JSON one would re-describe them.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
+            .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
+        silo.Services.AddSingleton(backend);
+        silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
+    }
+}

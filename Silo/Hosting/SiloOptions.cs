@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace OrleansOrchestrator.Silo.Hosting;
+
+/// <summary>The main command's options; every one has a default so that <c>dotnet run --project Silo</c> just works.</summary>
+public sealed record SiloOptions
+{
+    /// <summary>Where the SQLite store, the certificate, the tokens and the kubeconfig live.</summary>
+    public string DataDir { get; init; } = Path.GetFullPath("data");
+    public int ApiPort { get; init; } = 6443;
+    public int DashboardPort { get; init; } = 8080;
+    public int SiloPort { get; init; } = 11111;
+    public int GatewayPort { get; init; } = 30000;
+    /// <summary>PostgreSQL connection string; when set the silo clusters with others through PostgreSQL.</summary>
+    public string? PostgreSql { get; init; }
+    /// <summary>PEM certificate and key for the API; generated under the data folder when absent.</summary>
+    public string? TlsCertificate { get; init; }
+    public string? TlsKey { get; init; }
+    /// <summary>The tenant of the bootstrap administrator written into the kubeconfig.</summary>
+    public string AdminTenant { get; init; } = "default";
+    public string ClusterId { get; init; } = "orleans-orchestrator";
+
+    public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
+    public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
+    public string SqlitePath => Path.Combine(DataDir, "store.db");
+
+    public const string Usage = """
+        Usage: OrleansOrchestrator.Silo [options]
+          --data-dir DIR          data folder: SQLite store, TLS certificate, tokens, kubeconfig (default ./data)
+          --api-port N            Kubernetes API (HTTPS) port on 127.0.0.1 (default 6443)
+          --dashboard-port N      dashboard (HTTP) port on 127.0.0.1 (default 8080)
+          --silo-port N           Orleans silo-to-silo port (default 11111)
+          --gateway-port N        Orleans client gateway port (default 30000)
+          --postgres CONN         use PostgreSQL (clustering, state, reminders) instead of embedded SQLite
+          --tls-cert FILE --tls-key FILE   PEM certificate and key for the API
+          --cluster-id ID         Orleans cluster id (default orleans-orchestrator)
+        """;
+
+    public static SiloOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new SiloOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
+            int Port() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
+                ? p
+                : throw new ArgumentException($"{args[i - 1]} needs a port number between 1 and 65535\n{Usage}");
+            options = args[i] switch
+            {
+                "--data-dir" => options with { DataDir = Path.GetFullPath(Value()) },
+                "--api-port" => options with { ApiPort = Port() },
+                "--dashboard-port" => options with { DashboardPort = Port() },
+                "--silo-port" => options with { SiloPort = Port() },
+                "--gateway-port" => options with { GatewayPort = Port() },
+                "--postgres" => options with { PostgreSql = Value() },
+                "--tls-cert" => options with { TlsCertificate = Value() },
+                "--tls-key" => options with { TlsKey = Value() },
+                "--cluster-id" => options with { ClusterId = Value() },
+                "--help" or "-h" => throw new ArgumentException(Usage),
+                _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
+            };
+        }
+        return options;
+    }
+}

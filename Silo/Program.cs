@@ -1,0 +1,58 @@
+using System.Net;
+using OrleansOrchestrator.Silo.Api;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Hosting;
+using OrleansOrchestrator.Silo.Storage;
+
+SiloOptions options;
+try
+{
+    options = SiloOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+Directory.CreateDirectory(options.DataDir);
+var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(options.SqlitePath);
+await SchemaInstaller.Apply(backend);
+
+var certificate = ApiCertificate.LoadOrCreate(options);
+var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(tokens);
+builder.Services.AddSingleton<ResourceService>();
+builder.Services.AddSingleton<KubeApiHandler>();
+builder.Services.AddHostedService<TenantBootstrap>();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = null; // the API enforces Kubernetes' own limit, with a Status answer
+    kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.UseHttps(certificate));
+    kestrel.Listen(IPAddress.Loopback, options.DashboardPort);
+});
+
+var app = builder.Build();
+var api = app.Services.GetRequiredService<KubeApiHandler>();
+app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.Run(api.Handle));
+app.MapGet("/", () => Results.Text(
+    $"OrleansOrchestrator\nKubernetes API: https://127.0.0.1:{options.ApiPort}\nkubeconfig: {options.KubeconfigPath}\n"));
+
+var server = $"https://127.0.0.1:{options.ApiPort}";
+var admin = tokens.Callers.First(c => c.Value.IsAdmin);
+Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.Value.User, admin.Key);
+
+await app.StartAsync();
+Console.WriteLine($"""
+    OrleansOrchestrator control plane is running ({(options.PostgreSql is null ? $"embedded SQLite at {options.SqlitePath}" : "PostgreSQL")})
+      Kubernetes API: {server}
+      Dashboard:      http://127.0.0.1:{options.DashboardPort}
+      kubeconfig:     {options.KubeconfigPath}   (export KUBECONFIG={options.KubeconfigPath})
+    """);
+await app.WaitForShutdownAsync();
+return 0;

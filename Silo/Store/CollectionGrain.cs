@@ -1,0 +1,174 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Storage;
+
+namespace OrleansOrchestrator.Silo.Store;
+
+/// <summary>
+/// The objects of one (tenant, kind, namespace): the version sequencer, the current objects for list, and
+/// the history watchers resume from. Its own durable state is only a ceiling above every version it has
+/// issued, so that versions keep rising across restarts; the objects themselves are re-read from the
+/// object grains' storage when it activates.
+/// </summary>
+public sealed class CollectionGrain(
+    [PersistentState("collection", StorageNames.Store)] IPersistentState<CollectionState> state,
+    IStoredObjectReader reader,
+    TimeProvider clock) : Grain, ICollectionGrain
+{
+    /// <summary>Versions reserved ahead with one durable write of the ceiling.</summary>
+    internal const long CeilingStep = 10_000;
+
+    /// <summary>Released changes kept for watchers that resume from an older version.</summary>
+    internal const int HistoryLimit = 10_000;
+
+    /// <summary>A reservation whose writer has not settled it by then is abandoned (its silo died).</summary>
+    internal static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(30);
+
+    private const int MaxEventsPerBatch = 1_000;
+
+    private readonly SortedDictionary<string, KubeObject> _objects = new(StringComparer.Ordinal);
+    private VersionSequencer<Change> _sequencer = null!;
+    private TaskCompletionSource _released = NewSignal();
+    private Guid _epoch;
+
+    /// <summary>
+    /// A committed change and, once released, the object as it was just before it (so that filtered watches can
+    /// tell an object entering the selection from one leaving it). Previous is known only at release: until
+    /// then earlier versions may still be in flight.
+    /// </summary>
+    private sealed class Change(WatchEvent e)
+    {
+        public WatchEvent Event { get; } = e;
+        public KubeObject? Previous { get; set; }
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _epoch = Guid.NewGuid();
+        var key = this.GetPrimaryKeyString();
+        long newest = 0;
+        foreach (var obj in await reader.ReadCollection(key, cancellationToken))
+        {
+            _objects[obj.Metadata.Name!] = obj;
+            newest = Math.Max(newest, long.TryParse(obj.Metadata.ResourceVersion, out var v) ? v : 0);
+        }
+        var first = Math.Max(Math.Max(state.State.VersionCeiling, newest + 1), 1);
+        _sequencer = new VersionSequencer<Change>(first, HistoryLimit);
+        state.State.VersionCeiling = first + CeilingStep;
+        await state.WriteStateAsync(cancellationToken);
+
+        this.RegisterGrainTimer(ExpireAbandonedReservations, new GrainTimerCreationOptions
+        {
+            DueTime = ReservationTimeout,
+            Period = ReservationTimeout / 3,
+            Interleave = false,
+        });
+    }
+
+    public Task<ListResult> List(ListOptions options)
+    {
+        var matching = _objects
+            .Where(pair => options.After is null || string.CompareOrdinal(pair.Key, options.After) > 0)
+            .Select(pair => pair.Value)
+            .Where(options.Filter.Matches);
+        if (options.Limit <= 0)
+            return Task.FromResult(new ListResult(matching.ToList(), _sequencer.Released, null, null));
+
+        var page = matching.Take(options.Limit + 1).ToList();
+        if (page.Count <= options.Limit)
+            return Task.FromResult(new ListResult(page, _sequencer.Released, null, null));
+        page.RemoveAt(page.Count - 1);
+        var remaining = matching.LongCount() - page.Count;
+        return Task.FromResult(new ListResult(page, _sequencer.Released, page[^1].Metadata.Name, remaining));
+    }
+
+    public async Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait)
+    {
+        using var timeout = new CancellationTokenSource(maxWait);
+        while (true)
+        {
+            var changes = _sequencer.ChangesAfter(afterVersion);
+            if (changes is null) return new WatchBatch([], _sequencer.Released, Gone: true);
+
+            var events = new List<WatchEvent>();
+            var through = afterVersion;
+            foreach (var (version, change) in changes)
+            {
+                if (events.Count == MaxEventsPerBatch) break;
+                through = version;
+                if (AsSeenThrough(filter, change) is { } visible) events.Add(visible);
+            }
+            if (events.Count == MaxEventsPerBatch) return new WatchBatch(events, through);
+            if (events.Count > 0 || timeout.IsCancellationRequested) return new WatchBatch(events, _sequencer.Released);
+
+            // Nothing yet: wait for the next release (or the deadline). Interleaved, so writes go on meanwhile.
+            afterVersion = Math.Max(afterVersion, _sequencer.Released);
+            await _released.Task.WaitAsync(timeout.Token).ContinueWith(_ => { }, TaskScheduler.Current);
+        }
+    }
+
+    /// <summary>A change as a watcher with <paramref name="filter"/> sees it, or null when it does not concern that watcher.</summary>
+    private static WatchEvent? AsSeenThrough(ObjectFilter filter, Change change)
+    {
+        var e = change.Event;
+        if (filter.IsEverything) return e;
+        var matchesNow = e.Type != WatchEventType.Deleted && filter.Matches(e.Object);
+        var matchedBefore = e.Type == WatchEventType.Deleted ? filter.Matches(e.Object) : change.Previous is { } p && filter.Matches(p);
+        return (matchedBefore, matchesNow) switch
+        {
+            (true, true) => e,
+            (false, true) => e with { Type = WatchEventType.Added },
+            (true, false) => e with { Type = WatchEventType.Deleted },
+            _ => null,
+        };
+    }
+
+    public async Task<VersionReservation> Reserve()
+    {
+        if (_sequencer.Next >= state.State.VersionCeiling)
+        {
+            state.State.VersionCeiling = _sequencer.Next + CeilingStep;
+            await state.WriteStateAsync();
+        }
+        return new VersionReservation(_epoch, _sequencer.Reserve(clock.GetUtcNow()));
+    }
+
+    public Task<bool> Commit(VersionReservation reservation, WatchEvent change)
+    {
+        if (reservation.Epoch != _epoch || !_sequencer.IsPending(reservation.Version)) return Task.FromResult(false);
+        Apply(_sequencer.Commit(reservation.Version, new Change(change)));
+        return Task.FromResult(true);
+    }
+
+    public Task Abort(VersionReservation reservation)
+    {
+        if (reservation.Epoch == _epoch) Apply(_sequencer.Abort(reservation.Version));
+        return Task.CompletedTask;
+    }
+
+    private Task ExpireAbandonedReservations(CancellationToken cancellationToken)
+    {
+        Apply(_sequencer.ExpireBefore(clock.GetUtcNow() - ReservationTimeout));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Brings the list up to date with newly released changes and wakes the watchers.</summary>
+    private void Apply(IReadOnlyList<(long Version, Change Change)> released)
+    {
+        if (released.Count == 0) return;
+        foreach (var (_, change) in released)
+        {
+            var obj = change.Event.Object;
+            var name = obj.Metadata.Name!;
+            change.Previous = _objects.GetValueOrDefault(name);
+            if (change.Event.Type == WatchEventType.Deleted) _objects.Remove(name);
+            else _objects[name] = obj;
+        }
+        var signal = _released;
+        _released = NewSignal();
+        signal.SetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
