@@ -23,7 +23,7 @@ var certificate = ApiCertificate.LoadOrCreate(options);
 var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(tokens);
@@ -49,7 +49,7 @@ Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.Value.User, 
 
 await app.StartAsync();
 Console.WriteLine($"""
-    OrleansOrchestrator control plane is running ({(options.PostgreSql is null ? $"embedded SQLite at {options.SqlitePath}" : "PostgreSQL")})
+    OrleansOrchestrator control plane is running ({backend.Description})
       Kubernetes API: {server}
       Dashboard:      http://127.0.0.1:{options.DashboardPort}
       kubeconfig:     {options.KubeconfigPath}   (export KUBECONFIG={options.KubeconfigPath})

@@ -29,19 +29,19 @@ public static class OrleansSetup
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = backend.Invariant;
-                o.ConnectionString = backend.ConnectionString;
+                o.DataSource = backend.DataSource;
             });
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = backend.Invariant;
-                o.ConnectionString = backend.ConnectionString;
+                o.DataSource = backend.DataSource;
             });
         }
 
         silo.AddAdoNetGrainStorage(StorageNames.Store, o =>
         {
             o.Invariant = backend.Invariant;
-            o.ConnectionString = backend.ConnectionString;
+            o.DataSource = backend.DataSource;
         });
         // Orleans' own binary serializer for grain state: our records already carry its generated
         // codecs (fast, and tolerant of added fields), where the default JSON one would re-describe them.

@@ -25,14 +25,13 @@ public sealed class AdoNetStoredObjectReader(
         var serializer = storageOptions.Get(StorageNames.Store).GrainStorageSerializer
             ?? throw new InvalidOperationException("the store's grain storage serializer is not configured");
 
-        await using var connection = backend.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await backend.DataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT GrainIdExtensionString, PayloadBinary FROM OrleansStorage
             WHERE ServiceId = @ServiceId AND GrainTypeString = @StateName
               AND GrainIdExtensionString >= @Prefix AND GrainIdExtensionString < @UpperBound
-              AND PayloadBinary IS NOT NULL
+              AND GrainIdN0 = 0 AND GrainIdN1 = 0 AND PayloadBinary IS NOT NULL
             """;
         AddParameter(command, "@ServiceId", clusterOptions.Value.ServiceId);
         AddParameter(command, "@StateName", StorageNames.ObjectState);

@@ -7,8 +7,7 @@ public static class SchemaInstaller
 {
     public static async Task Apply(StorageBackend backend, CancellationToken cancellationToken = default)
     {
-        await using var connection = backend.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await backend.DataSource.OpenConnectionAsync(cancellationToken);
         foreach (var script in backend.SchemaScripts)
         {
             await using var command = connection.CreateCommand();

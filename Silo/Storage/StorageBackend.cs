@@ -6,15 +6,15 @@ namespace OrleansOrchestrator.Silo.Storage;
 
 /// <summary>
 /// The database behind the store: the embedded SQLite file (one silo) or PostgreSQL (several silos).
-/// Knows its Orleans ADO.NET invariant, how to open a connection, and which schema scripts it needs.
+/// Knows its Orleans ADO.NET invariant, the data source every connection comes from (Orleans' and ours),
+/// and which schema scripts it needs.
 /// </summary>
 public abstract class StorageBackend
 {
     public abstract string Invariant { get; }
-    public abstract string ConnectionString { get; }
+    public abstract DbDataSource DataSource { get; }
     public abstract IReadOnlyList<string> SchemaScripts { get; }
-
-    public abstract DbConnection CreateConnection();
+    public abstract string Description { get; }
 
     /// <summary>Runs once before the silo starts, after the schema is in place.</summary>
     public virtual Task Prepare(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -28,16 +28,12 @@ public abstract class StorageBackend
         // Orleans knows Microsoft.Data.Sqlite under the invariant of the older System.Data.SQLite provider.
         public override string Invariant => "System.Data.SQLite";
 
-        public override string ConnectionString { get; } = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Default,
-        }.ToString();
+        public override DbDataSource DataSource { get; } = new SqliteStoreDataSource(
+            new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
 
         public override IReadOnlyList<string> SchemaScripts => ["Sqlite-Main.sql", "Sqlite-Persistence.sql"];
 
-        public override DbConnection CreateConnection() => new TunedSqliteConnection(ConnectionString);
+        public override string Description => $"embedded SQLite at {path}";
 
         /// <summary>WAL is a property of the file: set once, it lets readers run beside the one writer.</summary>
         public override async Task Prepare(DbConnection connection, CancellationToken cancellationToken)
@@ -51,10 +47,9 @@ public abstract class StorageBackend
     private sealed class PostgreSqlBackend(string connectionString) : StorageBackend
     {
         public override string Invariant => "Npgsql";
-        public override string ConnectionString => connectionString;
+        public override DbDataSource DataSource { get; } = NpgsqlDataSource.Create(connectionString);
         public override IReadOnlyList<string> SchemaScripts =>
             ["PostgreSQL-Main.sql", "PostgreSQL-Persistence.sql", "PostgreSQL-Clustering.sql", "PostgreSQL-Reminders.sql"];
-
-        public override DbConnection CreateConnection() => new NpgsqlConnection(connectionString);
+        public override string Description => $"PostgreSQL at {new NpgsqlConnectionStringBuilder(connectionString).Host}";
     }
 }

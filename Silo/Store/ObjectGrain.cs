@@ -11,7 +11,7 @@ namespace OrleansOrchestrator.Silo.Store;
 /// to different objects of a collection run in parallel; only their release to watchers is ordered.
 /// </summary>
 public sealed partial class ObjectGrain(
-    [PersistentState("object", StorageNames.Store)] IPersistentState<StoredObject> state,
+    [PersistentState(StorageNames.ObjectState, StorageNames.Store)] IPersistentState<StoredObject> state,
     TimeProvider clock,
     ILogger<ObjectGrain> logger) : Grain, IObjectGrain
 {

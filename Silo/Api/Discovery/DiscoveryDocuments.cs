@@ -12,7 +12,8 @@ namespace OrleansOrchestrator.Silo.Api.Discovery;
 /// </summary>
 public static class DiscoveryDocuments
 {
-    private const string AggregatedType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+    /// <summary>Aggregated discovery versions, newest first: kubectl 1.30+ asks for v2, 1.26–1.29 only for v2beta1 (same shape).</summary>
+    private static readonly string[] AggregatedVersions = ["v2", "v2beta1"];
 
     /// <summary>The Kubernetes release whose API we follow; within kubectl's supported skew of 1.29–1.33.</summary>
     public const string Major = "1";
@@ -24,12 +25,13 @@ public static class DiscoveryDocuments
 
     public static Task? TryServe(HttpContext context, string path)
     {
-        var aggregated = context.Request.Headers.Accept.ToString().Contains("as=APIGroupDiscoveryList", StringComparison.Ordinal);
+        var accept = context.Request.Headers.Accept.ToString();
+        var aggregated = AggregatedVersions.FirstOrDefault(v => accept.Contains($"g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList", StringComparison.Ordinal));
         return path.TrimEnd('/') switch
         {
             "/version" => KubeApiHandler.WriteJson(context, 200, Version()),
-            "/api" when aggregated => KubeApiHandler.WriteJson(context, 200, Aggregated(core: true), AggregatedType),
-            "/apis" when aggregated => KubeApiHandler.WriteJson(context, 200, Aggregated(core: false), AggregatedType),
+            "/api" when aggregated is not null => KubeApiHandler.WriteJson(context, 200, Aggregated(core: true, aggregated), AggregatedType(aggregated)),
+            "/apis" when aggregated is not null => KubeApiHandler.WriteJson(context, 200, Aggregated(core: false, aggregated), AggregatedType(aggregated)),
             "/api" => KubeApiHandler.WriteJson(context, 200, new JsonObject
             {
                 ["kind"] = "APIVersions",
@@ -65,13 +67,15 @@ public static class DiscoveryDocuments
 
     private static IEnumerable<string> GroupNames() => ResourceKinds.All.Select(k => k.Group).Where(g => g.Length > 0).Distinct();
 
-    private static JsonObject Aggregated(bool core)
+    private static string AggregatedType(string version) => $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList";
+
+    private static JsonObject Aggregated(bool core, string version)
     {
         var groups = ResourceKinds.All.Where(k => (k.Group.Length == 0) == core).GroupBy(k => k.Group);
         return new JsonObject
         {
             ["kind"] = "APIGroupDiscoveryList",
-            ["apiVersion"] = "apidiscovery.k8s.io/v2",
+            ["apiVersion"] = $"apidiscovery.k8s.io/{version}",
             ["metadata"] = new JsonObject(),
             ["items"] = new JsonArray(groups.Select(group => (JsonNode)new JsonObject
             {

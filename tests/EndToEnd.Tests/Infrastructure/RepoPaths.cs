@@ -1,0 +1,23 @@
+namespace OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The silo as built by this test run's configuration (the project reference builds it first).</summary>
+    public static string SiloDll
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(Root, "Silo", "bin", configuration, "net10.0", "OrleansOrchestrator.Silo.dll");
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "OrleansOrchestrator.sln"))) return dir.FullName;
+        throw new InvalidOperationException("OrleansOrchestrator.sln not found above " + AppContext.BaseDirectory);
+    }
+}

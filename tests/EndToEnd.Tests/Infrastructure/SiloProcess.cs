@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The product's main command as a child process (the real thing: its own ports, data folder, TLS,
+/// kubeconfig), which a test can stop, kill and start again over the same data.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public SiloProcess(string? dataDir = null, string? postgres = null)
+    {
+        DataDir = dataDir ?? Directory.CreateTempSubdirectory("oo-silo-").FullName;
+        Postgres = postgres;
+        ApiPort = FreePort.Next();
+        DashboardPort = FreePort.Next();
+        SiloPort = FreePort.Next();
+        GatewayPort = FreePort.Next();
+    }
+
+    public string DataDir { get; }
+    public string? Postgres { get; }
+    public int ApiPort { get; }
+    public int DashboardPort { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
+    public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
+    public Uri ApiUri => new($"https://127.0.0.1:{ApiPort}");
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public async Task Start(TimeSpan? timeout = null)
+    {
+        var args = new List<string>
+        {
+            RepoPaths.SiloDll, "--data-dir", DataDir, "--api-port", $"{ApiPort}", "--dashboard-port", $"{DashboardPort}",
+            "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
+        };
+        if (Postgres is not null) args.AddRange(["--postgres", Postgres]);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        void Collect(string? line)
+        {
+            if (line is null) return;
+            lock (_output) _output.AppendLine(line);
+            if (line.Contains("control plane is running", StringComparison.Ordinal)) ready.TrySetResult();
+        }
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"the silo exited with code {process.ExitCode}:\n{Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        try
+        {
+            await ready.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the silo did not start in time:\n{Output}");
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
+    public async Task Kill()
+    {
+        if (_process is not { HasExited: false } p) return;
+        p.Kill(entireProcessTree: true);
+        await p.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM and wait: the graceful stop an operator does.</summary>
+    public async Task Stop()
+    {
+        if (_process is not { HasExited: false } p) return;
+        Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await p.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { await Kill(); }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Kill();
+        _process?.Dispose();
+        try { Directory.Delete(DataDir, recursive: true); }
+        catch (IOException) { }
+    }
+}
