@@ -12,8 +12,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    public SiloProcess(string? dataDir = null, string? postgres = null)
+    private readonly IReadOnlyList<string> _extraArgs;
+
+    public SiloProcess(string? dataDir = null, string? postgres = null, IReadOnlyList<string>? extraArgs = null)
     {
+        _extraArgs = extraArgs ?? [];
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("oo-silo-").FullName;
         Postgres = postgres;
         ApiPort = FreePort.Next();
@@ -42,6 +45,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
         };
         if (Postgres is not null) args.AddRange(["--postgres", Postgres]);
+        args.AddRange(_extraArgs);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -69,9 +69,22 @@ public sealed class RestartTests(PostgresServer postgres) : IClassFixture<Postgr
         await kubectl.Ok("-n kept delete configmap settings");
         await kubectl.Ok("-n kept create configmap after-delete --from-literal=k=v");
         var versionBefore = long.Parse(await kubectl.Ok("-n kept get deployment api -o jsonpath='{.metadata.resourceVersion}'"));
+        string listVersionBefore;
+        using (var api = new ApiClient(silo, ApiClient.AdminToken(silo)))
+            listVersionBefore = (await api.Get("/apis/apps/v1/namespaces/kept/deployments")).Body!["metadata"]!["resourceVersion"]!.GetValue<string>();
 
         await silo.Kill();
         await silo.Start();
+
+        // The watch history died with the process: resuming from before the crash must say so (410), not skip changes.
+        using (var api = new ApiClient(silo, ApiClient.AdminToken(silo)))
+        {
+            using var response = await api.Http.GetAsync($"/apis/apps/v1/namespaces/kept/deployments?watch=true&resourceVersion={listVersionBefore}", HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var first = System.Text.Json.Nodes.JsonNode.Parse((await reader.ReadLineAsync())!)!;
+            Assert.Equal("ERROR", first["type"]!.GetValue<string>());
+            Assert.Equal(410, first["object"]!["code"]!.GetValue<int>());
+        }
 
         Assert.Contains("kept", await kubectl.Ok("get namespaces -o name"));
         Assert.Equal("5 2", await kubectl.Ok("-n kept get deployment api -o jsonpath='{.spec.replicas} {.metadata.generation}'"));

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+
+namespace OrleansOrchestrator.EndToEnd.Tests.Api;
+
+/// <summary>Kubernetes' object semantics through the API: generation, the status subresource, finalizers, server-side apply.</summary>
+public sealed class ObjectLifecycleTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    private const string Deployments = "/apis/apps/v1/namespaces/default/deployments";
+
+    private static string Deployment(string name, int replicas = 1, string? extraMetadata = null) =>
+        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name + "\"" + extraMetadata + "}," +
+        "\"spec\":{\"replicas\":" + replicas + ",\"selector\":{\"matchLabels\":{\"app\":\"" + name + "\"}}," +
+        "\"template\":{\"metadata\":{\"labels\":{\"app\":\"" + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"example/c:1\"}]}}}}";
+
+    private ApiClient Admin() => new(fixture.Silo, ApiClient.AdminToken(fixture.Silo));
+
+    [Fact]
+    public async Task Generation_MovesOnSpecChangesOnly()
+    {
+        using var api = Admin();
+        Assert.Equal(201, (await api.Send(HttpMethod.Post, Deployments, Deployment("gen"))).Code);
+
+        var labelled = await api.Send(HttpMethod.Patch, $"{Deployments}/gen", """{"metadata":{"labels":{"team":"x"}}}""", "application/merge-patch+json");
+        Assert.Equal(1, labelled.Body!["metadata"]!["generation"]!.GetValue<long>());
+
+        var scaled = await api.Send(HttpMethod.Patch, $"{Deployments}/gen", """{"spec":{"replicas":4}}""", "application/merge-patch+json");
+        Assert.Equal(2, scaled.Body!["metadata"]!["generation"]!.GetValue<long>());
+
+        // A write that changes nothing stores nothing: same version.
+        var version = scaled.Body["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var noop = await api.Send(HttpMethod.Patch, $"{Deployments}/gen", """{"spec":{"replicas":4}}""", "application/merge-patch+json");
+        Assert.Equal(version, noop.Body!["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Status_IsWrittenOnlyThroughTheStatusSubresource()
+    {
+        using var api = Admin();
+        var created = (await api.Send(HttpMethod.Post, Deployments, Deployment("stat"))).Body!.AsObject();
+
+        // The main resource ignores status...
+        var withStatus = created.DeepClone().AsObject();
+        withStatus["status"] = new JsonObject { ["replicas"] = 9 };
+        withStatus["spec"]!["replicas"] = 2;
+        var put = await api.Send(HttpMethod.Put, $"{Deployments}/stat", withStatus.ToJsonString());
+        Assert.Equal(200, put.Code);
+        Assert.Null(put.Body!["status"]?["replicas"]);
+        Assert.Equal(2, put.Body["spec"]!["replicas"]!.GetValue<int>());
+
+        // ...and the status subresource ignores everything but status.
+        var statusOnly = put.Body.DeepClone().AsObject();
+        statusOnly["status"] = new JsonObject { ["replicas"] = 2, ["readyReplicas"] = 1, ["observedGeneration"] = 2 };
+        statusOnly["spec"]!["replicas"] = 7;
+        var status = await api.Send(HttpMethod.Put, $"{Deployments}/stat/status", statusOnly.ToJsonString());
+        Assert.Equal(200, status.Code);
+        Assert.Equal(1, status.Body!["status"]!["readyReplicas"]!.GetValue<int>());
+        Assert.Equal(2, status.Body["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Equal(2, status.Body["metadata"]!["generation"]!.GetValue<long>());
+
+        var read = (await api.Get($"{Deployments}/stat/status")).Body!;
+        Assert.Equal(1, read["status"]!["readyReplicas"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Delete_WithFinalizer_MarksThenRemovesWhenTheLastFinalizerGoes()
+    {
+        using var api = Admin();
+        Assert.Equal(201, (await api.Send(HttpMethod.Post, Deployments, Deployment("final", extraMetadata: ""","finalizers":["example.com/cleanup"]"""))).Code);
+
+        var deleting = await api.Send(HttpMethod.Delete, $"{Deployments}/final");
+        Assert.Equal(202, deleting.Code);
+        var marked = (await api.Get($"{Deployments}/final")).Body!;
+        Assert.NotNull(marked["metadata"]!["deletionTimestamp"]);
+
+        var cleared = await api.Send(HttpMethod.Patch, $"{Deployments}/final", """{"metadata":{"finalizers":null}}""", "application/merge-patch+json");
+        Assert.Equal(200, cleared.Code);
+        Assert.Equal(404, (await api.Get($"{Deployments}/final")).Code);
+    }
+
+    [Fact]
+    public async Task ServerSideApply_CreatesThenUpdates()
+    {
+        var kubectl = fixture.Kubectl("1.32");
+        const string manifest = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: ssa}
+            data: {mode: "1"}
+            """;
+        Assert.Contains("configmap/ssa serverside-applied", await kubectl.Ok("apply --server-side -f -", manifest));
+        Assert.Contains("configmap/ssa serverside-applied", await kubectl.Ok("apply --server-side -f -", manifest.Replace("\"1\"", "\"2\"")));
+        Assert.Equal("2", await kubectl.Ok("get configmap ssa -o jsonpath='{.data.mode}'"));
+    }
+
+    [Fact]
+    public async Task Yaml_Malformed_Gets400_WellFormed_IsAccepted()
+    {
+        using var api = Admin();
+        var bad = await api.Send(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", "metadata: {name: [unclosed\n", "application/yaml");
+        Assert.Equal(400, bad.Code);
+        Assert.Equal("BadRequest", bad.Body!["reason"]!.GetValue<string>());
+
+        var good = await api.Send(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", "metadata: {name: from-yaml}\ndata: {port: \"8080\"}\n", "application/yaml");
+        Assert.Equal(201, good.Code);
+        Assert.Equal("8080", good.Body!["data"]!["port"]!.GetValue<string>());
+    }
+}
