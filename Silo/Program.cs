@@ -28,8 +28,10 @@ builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(tokens);
 builder.Services.AddSingleton<ResourceService>();
+builder.Services.AddSingleton<PodLogProxy>();
 builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddHostedService<TenantBootstrap>();
+var agentLine = await LocalAgent.Configure(builder.Services, options);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Limits.MaxRequestBodySize = null; // the API enforces Kubernetes' own limit, with a Status answer
@@ -53,6 +55,7 @@ Console.WriteLine($"""
       Kubernetes API: {server}
       Dashboard:      http://127.0.0.1:{options.DashboardPort}
       kubeconfig:     {options.KubeconfigPath}   (export KUBECONFIG={options.KubeconfigPath})
+      Agent:          {agentLine}
     """);
 await app.WaitForShutdownAsync();
 return 0;

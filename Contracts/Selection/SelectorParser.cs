@@ -1,10 +1,14 @@
+using System.Text.RegularExpressions;
 using OrleansOrchestrator.Contracts.Model;
 
 namespace OrleansOrchestrator.Contracts.Selection;
 
 /// <summary>Parses the label- and field-selector strings of list/watch URLs, and converts <c>LabelSelector</c> objects.</summary>
-public static class SelectorParser
+public static partial class SelectorParser
 {
+    [GeneratedRegex(@"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
+    private static partial Regex LabelValue();
+
     /// <summary>Parses <c>a=b,c!=d,e in (f,g),h notin (i),j,!k</c>. Throws <see cref="FormatException"/> with a readable message.</summary>
     public static IReadOnlyList<LabelRequirement> ParseLabels(string? selector)
     {
@@ -29,7 +33,8 @@ public static class SelectorParser
         {
             var values = setMatch.Groups[3].Value.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
             var op = setMatch.Groups[2].Value == "in" ? LabelOperator.In : LabelOperator.NotIn;
-            return new LabelRequirement(CheckKey(setMatch.Groups[1].Value, selector), op, values);
+            var setKey = CheckKey(setMatch.Groups[1].Value, selector);
+            return new LabelRequirement(setKey, op, CheckValues(setKey, values, selector));
         }
 
         foreach (var (token, op) in new[] { ("!=", LabelOperator.NotEquals), ("==", LabelOperator.Equals), ("=", LabelOperator.Equals) })
@@ -38,7 +43,7 @@ public static class SelectorParser
             if (at < 0) continue;
             var key = CheckKey(text[..at].Trim(), selector);
             var value = text[(at + token.Length)..].Trim();
-            return new LabelRequirement(key, op, [value]);
+            return new LabelRequirement(key, op, CheckValues(key, [value], selector));
         }
         return new LabelRequirement(CheckKey(text, selector), LabelOperator.Exists, []);
     }
@@ -47,6 +52,23 @@ public static class SelectorParser
         key.Length == 0 || key.Any(char.IsWhiteSpace) || key.IndexOfAny(['(', ')', ',', '!', '=']) >= 0
             ? throw new FormatException($"unable to parse requirement: invalid label key \"{key}\" in selector \"{selector}\"")
             : key;
+
+    /// <summary>
+    /// Values must be valid label values, as Kubernetes checks them: a value no label can have is a mistake
+    /// (a typo, a space, a path) to report with a 400, rather than a selector that silently matches nothing.
+    /// </summary>
+    private static List<string> CheckValues(string key, List<string> values, string selector)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            var problem = values[i].Length > 63 ? "must be no more than 63 characters"
+                : LabelValue().IsMatch(values[i]) ? null
+                : "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+            if (problem is not null)
+                throw new FormatException($"unable to parse requirement: values[{i}][{key}]: Invalid value: \"{values[i]}\": {problem} (in selector \"{selector}\")");
+        }
+        return values;
+    }
 
     /// <summary>Splits on commas that are not inside a parenthesised value set.</summary>
     private static IEnumerable<string> SplitTopLevel(string selector)

@@ -10,7 +10,8 @@ namespace OrleansOrchestrator.Contracts.Store;
 [Alias("oo.IObjectGrain")]
 public interface IObjectGrain : IGrainWithStringKey
 {
-    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    /// <summary>The last committed state. Interleaves with anything (it reads memory only), so no call cycle can deadlock on it.</summary>
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
     Task<KubeObject?> Get();
 
     /// <summary>Creates the object; 409 AlreadyExists when it exists.</summary>

@@ -17,7 +17,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, PodLogProxy logs, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -104,6 +104,9 @@ public sealed partial class KubeApiHandler(ResourceService resources, TokenFile 
             case "scale" when kind.HasScale:
                 await HandleScale(context, caller, kind, ns!, name);
                 return;
+            case "log" when kind == ResourceKinds.Pod && method == "GET":
+                await logs.Stream(context, caller, ns!, name);
+                return;
             default:
                 throw ApiException.NotFoundPath();
         }
@@ -112,8 +115,14 @@ public sealed partial class KubeApiHandler(ResourceService resources, TokenFile 
         switch (method)
         {
             case "GET":
-                await WriteObject(context, await resources.Get(caller, kind, ns, name), 200);
+            {
+                var obj = await resources.Get(caller, kind, ns, name);
+                if (subresource == Subresource.Main && WantsTable(request))
+                    await WriteJson(context, 200, WireFormat.Table(kind, [obj], obj.Metadata.ResourceVersion ?? "", null, clock.GetUtcNow()));
+                else
+                    await WriteObject(context, obj, 200);
                 return;
+            }
             case "PUT":
             {
                 var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, ct), request.ContentType);

@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Storage;
+using OrleansOrchestrator.Contracts;
 using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Hosting;
@@ -16,12 +17,12 @@ public static class OrleansSetup
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.ClusterId;
-            o.ServiceId = "orleans-orchestrator";
+            o.ServiceId = ClusterIdentity.ServiceId;
         });
 
         if (options.PostgreSql is null)
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: "orleans-orchestrator", clusterId: options.ClusterId);
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: ClusterIdentity.ServiceId, clusterId: options.ClusterId);
         }
         else
         {

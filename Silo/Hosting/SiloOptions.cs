@@ -10,7 +10,7 @@ public sealed record SiloOptions
     public int ApiPort { get; init; } = 6443;
     public int DashboardPort { get; init; } = 8080;
     public int SiloPort { get; init; } = 11111;
-    public int GatewayPort { get; init; } = 30000;
+    public int GatewayPort { get; init; } = Contracts.ClusterIdentity.DefaultGatewayPort;
     /// <summary>PostgreSQL connection string; when set the silo clusters with others through PostgreSQL.</summary>
     public string? PostgreSql { get; init; }
     /// <summary>PEM certificate and key for the API; generated under the data folder when absent.</summary>
@@ -18,7 +18,16 @@ public sealed record SiloOptions
     public string? TlsKey { get; init; }
     /// <summary>The tenant of the bootstrap administrator written into the kubeconfig.</summary>
     public string AdminTenant { get; init; } = "default";
-    public string ClusterId { get; init; } = "orleans-orchestrator";
+    public string ClusterId { get; init; } = Contracts.ClusterIdentity.DefaultClusterId;
+
+    /// <summary>Run a local agent on the Docker engine when one is reachable (off with <c>--no-agent</c>).</summary>
+    public bool LocalAgent { get; init; } = true;
+
+    /// <summary>The local agent's node name; several instances on one host need different ones.</summary>
+    public string NodeName { get; init; } = Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Hollow nodes to host next to the control plane, for trying the product without Docker.</summary>
+    public int SimulatedNodes { get; init; }
 
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
@@ -34,6 +43,9 @@ public sealed record SiloOptions
           --postgres CONN         use PostgreSQL (clustering, state, reminders) instead of embedded SQLite
           --tls-cert FILE --tls-key FILE   PEM certificate and key for the API
           --cluster-id ID         Orleans cluster id (default orleans-orchestrator)
+          --node-name NAME        the local agent's node name (default: this host's name)
+          --no-agent              do not run a local agent on the Docker engine
+          --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
         """;
 
     public static SiloOptions Parse(IReadOnlyList<string> args)
@@ -56,6 +68,9 @@ public sealed record SiloOptions
                 "--tls-cert" => options with { TlsCertificate = Value() },
                 "--tls-key" => options with { TlsKey = Value() },
                 "--cluster-id" => options with { ClusterId = Value() },
+                "--node-name" => options with { NodeName = Value() },
+                "--no-agent" => options with { LocalAgent = false },
+                "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a number\n{Usage}") },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };

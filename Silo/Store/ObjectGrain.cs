@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Storage;
 
@@ -9,6 +10,7 @@ namespace OrleansOrchestrator.Silo.Store;
 /// Holds one object durably. A write is: reserve a version from the collection, persist the object under
 /// it, then commit the change to the collection, which releases it to watchers in version order. Writes
 /// to different objects of a collection run in parallel; only their release to watchers is ordered.
+/// A pod bound to a node also keeps that node's index of pods current (see <see cref="INodeGrain"/>).
 /// </summary>
 public sealed partial class ObjectGrain(
     [PersistentState(StorageNames.ObjectState, StorageNames.Store)] IPersistentState<StoredObject> state,
@@ -20,19 +22,24 @@ public sealed partial class ObjectGrain(
     private string _name = "";
     private ICollectionGrain _collection = null!;
 
+    /// <summary>The committed object. Reads see only this, never a write still in flight.</summary>
+    private KubeObject? _current;
+
+    private string Key => this.GetPrimaryKeyString();
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
-        (var tenant, _kind, _namespace, _name) = StoreKeys.ParseObject(key);
+        (var tenant, _kind, _namespace, _name) = StoreKeys.ParseObject(Key);
         _collection = GrainFactory.GetGrain<ICollectionGrain>(StoreKeys.Collection(tenant, _kind, _namespace));
+        _current = state.State.Object;
         return Task.CompletedTask;
     }
 
-    public Task<KubeObject?> Get() => Task.FromResult(state.State.Object);
+    public Task<KubeObject?> Get() => Task.FromResult(_current);
 
     public async Task<WriteResult> Create(KubeObject obj)
     {
-        if (state.State.Object is not null)
+        if (_current is not null)
             return WriteResult.Fail(StoreError.AlreadyExists(_kind.Resource, _name));
         var created = ObjectSemantics.PrepareCreate(obj, _kind, _name, _namespace, clock.GetUtcNow(), Guid.NewGuid().ToString());
         return WriteResult.Ok(await Persist(created, WatchEventType.Added));
@@ -40,13 +47,15 @@ public sealed partial class ObjectGrain(
 
     public async Task<WriteResult> Update(KubeObject obj, Subresource subresource)
     {
-        var stored = state.State.Object;
+        var stored = _current;
         if (stored is null) return WriteResult.Fail(StoreError.NotFound(_kind.Resource, _name));
         if (obj.GetType() != stored.GetType())
             return WriteResult.Fail(new StoreError(400, "BadRequest", $"expected a {_kind.Kind}, got a {obj.GetType().Name}"));
         if (Precondition(stored, obj.Metadata.Uid, obj.Metadata.ResourceVersion) is { } refused) return WriteResult.Fail(refused);
 
         var next = ObjectSemantics.PrepareUpdate(stored, obj, _kind, subresource);
+        if (ObjectSemantics.ForbiddenChange(stored, next) is { } forbidden)
+            return WriteResult.Fail(StoreError.Invalid(_kind.Kind, _name, [forbidden]));
         if (ObjectSemantics.SameContent(stored, next)) return WriteResult.Ok(stored);
 
         // The last finalizer removed from an object marked for deletion: the object goes now.
@@ -58,13 +67,14 @@ public sealed partial class ObjectGrain(
 
     public async Task<WriteResult> Delete(DeleteOptions options)
     {
-        var stored = state.State.Object;
+        var stored = _current;
         if (stored is null) return WriteResult.Fail(StoreError.NotFound(_kind.Resource, _name));
         if (Precondition(stored, options.PreconditionUid, options.PreconditionResourceVersion) is { } refused) return WriteResult.Fail(refused);
 
-        if (ObjectSemantics.HasFinalizers(stored))
+        if (ObjectSemantics.HasFinalizers(stored) || ObjectSemantics.NeedsGracefulTermination(stored, options.GracePeriodSeconds))
         {
-            var marked = ObjectSemantics.MarkDeleted(stored, clock.GetUtcNow(), options.GracePeriodSeconds);
+            var grace = options.GracePeriodSeconds ?? (stored as Pod)?.Spec.TerminationGracePeriodSeconds;
+            var marked = ObjectSemantics.MarkDeleted(stored, clock.GetUtcNow(), grace);
             return WriteResult.Ok(ReferenceEquals(marked, stored) ? stored : await Persist(marked, WatchEventType.Modified));
         }
         return WriteResult.Ok(await Persist(stored, WatchEventType.Deleted));
@@ -84,6 +94,7 @@ public sealed partial class ObjectGrain(
     /// <summary>Makes <paramref name="next"/> durable under a fresh version and hands the change to the collection.</summary>
     private async Task<KubeObject> Persist(KubeObject next, WatchEventType type)
     {
+        await BeforeWrite(next);
         while (true)
         {
             var reservation = await _collection.Reserve();
@@ -91,7 +102,6 @@ public sealed partial class ObjectGrain(
             {
                 Metadata = next.Metadata with { ResourceVersion = reservation.Version.ToString(CultureInfo.InvariantCulture) },
             };
-            var previous = state.State.Object;
             try
             {
                 state.State.Object = type == WatchEventType.Deleted ? null : versioned;
@@ -102,18 +112,50 @@ public sealed partial class ObjectGrain(
             {
                 // The stored row is now in doubt (its ETag may have moved): drop this activation so that the
                 // next call re-reads it, and free the version so later writes are not held back.
-                LogWriteFailed(logger, e, this.GetPrimaryKeyString());
-                state.State.Object = previous;
+                LogWriteFailed(logger, e, Key);
+                state.State.Object = _current;
                 DeactivateOnIdle();
                 await _collection.Abort(reservation);
                 throw;
             }
+            _current = state.State.Object;
             if (await _collection.Commit(reservation, new WatchEvent(type, versioned, reservation.Version)))
+            {
+                await AfterCommit(versioned, type);
                 return versioned;
+            }
             // The collection was re-activated elsewhere since the reservation: write again under a version it issued.
+        }
+    }
+
+    /// <summary>
+    /// A pod about to be bound to a node is first added to the node's index, so that the index is never
+    /// missing a bound pod (at worst it names one that is not bound, which the node grain drops on read).
+    /// </summary>
+    private async Task BeforeWrite(KubeObject next)
+    {
+        if (next is Pod { Spec.NodeName: { Length: > 0 } node } && (_current as Pod)?.Spec.NodeName != node)
+            await GrainFactory.GetGrain<INodeGrain>(node).Track(Key);
+    }
+
+    /// <summary>Tells the pod's node about the change, which pushes it to the node's agent.</summary>
+    private async Task AfterCommit(KubeObject obj, WatchEventType type)
+    {
+        if (obj is not Pod { Spec.NodeName: { Length: > 0 } node } pod) return;
+        try
+        {
+            await GrainFactory.GetGrain<INodeGrain>(node).PodChanged(Key, type == WatchEventType.Deleted ? null : pod);
+        }
+        catch (Exception e)
+        {
+            // The write is durable and acknowledged regardless; the node grain re-reads its pods periodically.
+            LogNodeNotifyFailed(logger, e, Key, node);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Durable write of {Key} failed")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell node {Node} about pod {Key}")]
+    private static partial void LogNodeNotifyFailed(ILogger logger, Exception exception, string key, string node);
 }

@@ -75,6 +75,49 @@ public static class ObjectSemantics
 
     public static bool HasFinalizers(KubeObject obj) => obj.Metadata.Finalizers is { Count: > 0 };
 
+    /// <summary>
+    /// A pod running on a node is deleted in two steps, as in Kubernetes: marked (its agent then stops the
+    /// containers within the grace period) and removed by the agent with a zero grace period.
+    /// </summary>
+    public static bool NeedsGracefulTermination(KubeObject obj, long? gracePeriodSeconds) =>
+        obj is Pod { Spec.NodeName.Length: > 0 } pod
+        && (gracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30) > 0
+        && pod.Status?.Phase is not ("Succeeded" or "Failed");
+
+    /// <summary>
+    /// Kubernetes lets a pod's spec change only in a few fields once created: images, the active deadline,
+    /// added tolerations — and its node, once (the binding). Anything else is refused.
+    /// </summary>
+    public static FieldCause? ForbiddenChange(KubeObject stored, KubeObject next)
+    {
+        if (stored is not Pod before || next is not Pod after) return null;
+        if (before.Spec.NodeName is { Length: > 0 } node && after.Spec.NodeName != node)
+            return new FieldCause("spec.nodeName", "FieldValueForbidden", "Forbidden: a pod's node cannot change once it is bound");
+        if (RemovedOrModifiedToleration(before.Spec.Tolerations, after.Spec.Tolerations))
+            return new FieldCause("spec.tolerations", "FieldValueForbidden", "Forbidden: existing toleration can not be modified except its tolerationSeconds");
+
+        static PodSpec Comparable(PodSpec spec, PodSpec reference) => spec with
+        {
+            Containers = spec.Containers.Select(c => c with { Image = null }).ToList(),
+            InitContainers = spec.InitContainers?.Select(c => c with { Image = null }).ToList(),
+            ActiveDeadlineSeconds = null,
+            Tolerations = null,
+            NodeName = reference.NodeName,
+        };
+        return SameJson(Comparable(before.Spec, after.Spec), Comparable(after.Spec, after.Spec))
+            ? null
+            : new FieldCause("spec", "FieldValueForbidden",
+                "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations)");
+    }
+
+    /// <summary>
+    /// Whether an update drops or alters a toleration the pod already had. As in Kubernetes'
+    /// validateOnlyAddedTolerations, every existing toleration must still be present; only its
+    /// <c>tolerationSeconds</c> may change.
+    /// </summary>
+    private static bool RemovedOrModifiedToleration(IReadOnlyList<Toleration>? before, IReadOnlyList<Toleration>? after) =>
+        (before ?? []).Any(old => !(after ?? []).Any(next => old with { TolerationSeconds = next.TolerationSeconds } == next));
+
     /// <summary>True when a write would change nothing a client can see; such writes are not stored (the version stays).</summary>
     public static bool SameContent(KubeObject a, KubeObject b) =>
         JsonSerializer.SerializeToUtf8Bytes(a, a.GetType(), KubeJson.Options)

@@ -427,6 +427,20 @@ public sealed record PodStatus
     [Id(10)] public IReadOnlyList<ContainerStatus>? InitContainerStatuses { get; init; }
     [Id(11)] public IReadOnlyList<ContainerStatus>? ContainerStatuses { get; init; }
     [Id(12)] public string? QosClass { get; init; }
+    /// <summary>
+    /// Our extension: the node ports the pod's container ports are published on (dynamic unless the spec
+    /// asked for a hostPort), the model HashiCorp Nomad uses. Services reach pods through these.
+    /// </summary>
+    [Id(13)] public IReadOnlyList<HostPortBinding>? HostPorts { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("oo.HostPortBinding")]
+public sealed record HostPortBinding
+{
+    [Id(0)] public int ContainerPort { get; init; }
+    [Id(1)] public string Protocol { get; init; } = "TCP";
+    [Id(2)] public string HostIP { get; init; } = "";
+    [Id(3)] public int HostPort { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oo.IPAddress")]

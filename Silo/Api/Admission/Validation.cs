@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
@@ -74,8 +76,10 @@ public static partial class Validation
                 break;
             case Service svc: ServiceSpec(svc.Spec, errors); break;
             case ConfigMap cm:
-                foreach (var key in (cm.Data?.Keys ?? []).Concat(cm.BinaryData?.Keys ?? []))
+                foreach (var key in cm.Data?.Keys ?? [])
                     ConfigKeyCheck(key, "data", errors);
+                foreach (var key in cm.BinaryData?.Keys ?? [])
+                    ConfigKeyCheck(key, "binaryData", errors);
                 break;
             case Secret secret:
                 foreach (var key in secret.Data?.Keys ?? [])
@@ -138,8 +142,9 @@ public static partial class Validation
             errors.Add(new FieldCause("spec.strategy.rollingUpdate", "FieldValueForbidden", "Forbidden: may not be specified when strategy `type` is 'Recreate'"));
         if (strategy?.RollingUpdate is { } rolling)
         {
-            IntOrPercent(rolling.MaxSurge, "spec.strategy.rollingUpdate.maxSurge", errors);
-            IntOrPercent(rolling.MaxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable", errors);
+            // Only maxUnavailable is capped at 100%: a surge above it (more than double capacity during a rollout) is legal.
+            IntOrPercent(rolling.MaxSurge, "spec.strategy.rollingUpdate.maxSurge", errors, atMost100Percent: false);
+            IntOrPercent(rolling.MaxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable", errors, atMost100Percent: true);
             if (IsZero(rolling.MaxSurge) && IsZero(rolling.MaxUnavailable))
                 errors.Add(InvalidValue("spec.strategy.rollingUpdate.maxUnavailable", "0", "may not be 0 when `maxSurge` is 0"));
         }
@@ -147,7 +152,7 @@ public static partial class Validation
 
     private static bool IsZero(IntOrString? value) => value is { } v && (v.IsInt ? v.IntValue == 0 : v.StringValue == "0%");
 
-    private static void IntOrPercent(IntOrString? value, string path, List<FieldCause> errors)
+    private static void IntOrPercent(IntOrString? value, string path, List<FieldCause> errors, bool atMost100Percent)
     {
         if (value is not { } v) return;
         if (v.IsInt)
@@ -156,7 +161,7 @@ public static partial class Validation
         }
         else if (!v.IsPercent || !int.TryParse(v.StringValue![..^1], out var percent) || percent < 0)
             errors.Add(InvalidValue(path, Quote(v.StringValue!), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
-        else if (percent > 100)
+        else if (atMost100Percent && percent > 100)
             errors.Add(InvalidValue(path, Quote(v.StringValue!), "must not be greater than 100%"));
     }
 
@@ -301,7 +306,50 @@ public static partial class Validation
     private static FieldCause Duplicate(string field, string value) =>
         new(field, "FieldValueDuplicate", $"Duplicate value: {Quote(value)}");
 
-    private static string Quote(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+    /// <summary>
+    /// A string as Go's <c>%q</c> (strconv.Quote) prints it, which is how Kubernetes shows values in its
+    /// messages: printable characters verbatim (a JSON encoder would escape <c>+</c>, <c>&lt;</c> or <c>'</c>),
+    /// Go's escapes for the rest.
+    /// </summary>
+    private static string Quote(string value)
+    {
+        var quoted = new StringBuilder(value.Length + 2).Append('"');
+        foreach (var rune in value.EnumerateRunes())
+        {
+            switch (rune.Value)
+            {
+                case '"': quoted.Append("\\\""); break;
+                case '\\': quoted.Append("\\\\"); break;
+                case '\a': quoted.Append("\\a"); break;
+                case '\b': quoted.Append("\\b"); break;
+                case '\f': quoted.Append("\\f"); break;
+                case '\n': quoted.Append("\\n"); break;
+                case '\r': quoted.Append("\\r"); break;
+                case '\t': quoted.Append("\\t"); break;
+                case '\v': quoted.Append("\\v"); break;
+                case < 0x20 or 0x7f: quoted.Append(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}"); break;
+                case var _ when IsGoPrintable(rune): quoted.Append(rune.ToString()); break;
+                case < 0x10000: quoted.Append(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}"); break;
+                default: quoted.Append(CultureInfo.InvariantCulture, $"\\U{rune.Value:x8}"); break;
+            }
+        }
+        return quoted.Append('"').ToString();
+    }
+
+    /// <summary>Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
+    private static bool IsGoPrintable(Rune rune) => rune.Value == ' ' || Rune.GetUnicodeCategory(rune) switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber
+            or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation or UnicodeCategory.OpenPunctuation
+            or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
+            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation
+            or UnicodeCategory.MathSymbol or UnicodeCategory.CurrencySymbol or UnicodeCategory.ModifierSymbol
+            or UnicodeCategory.OtherSymbol => true,
+        _ => false,
+    };
 
     private static string FormatMap(IReadOnlyDictionary<string, string>? map) =>
         "map[string]string{" + string.Join(", ", (map ?? new Dictionary<string, string>()).Select(p => $"{Quote(p.Key)}:{Quote(p.Value)}")) + "}";

@@ -8,7 +8,9 @@ public static class HumanDuration
 
     public static string Format(TimeSpan d)
     {
-        var seconds = (long)Math.Floor(d.TotalSeconds);
+        // Whole seconds truncated toward zero, as Go's int(d.Seconds()): up to 1.999s in the future counts as
+        // -1 and still reads "0s", kubectl's tolerance for clock skew; 2s or more is "<invalid>".
+        var seconds = d.Ticks / TimeSpan.TicksPerSecond;
         if (seconds < -1) return "<invalid>";
         if (seconds < 0) return "0s";
         if (seconds < 60 * 2) return $"{seconds}s";

@@ -20,9 +20,9 @@ public static class TableColumns
         "Pod" =>
         [
             Name,
-            Col<Pod>("Ready", (p, _) => $"{p.Status?.ContainerStatuses?.Count(c => c.Ready) ?? 0}/{p.Spec.Containers.Count}"),
+            Col<Pod>("Ready", (p, _) => Ready(PodStatusText.Summarize(p))),
             Col<Pod>("Status", (p, _) => PodStatusText.Of(p)),
-            Col<Pod>("Restarts", (p, _) => (p.Status?.ContainerStatuses?.Sum(c => c.RestartCount) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Col<Pod>("Restarts", (p, now) => Restarts(PodStatusText.Summarize(p), now)),
             Age,
             Col<Pod>("IP", (p, _) => p.Status?.PodIP ?? "<none>", 1),
             Col<Pod>("Node", (p, _) => p.Spec.NodeName ?? "<none>", 1),
@@ -111,6 +111,16 @@ public static class TableColumns
         ],
         _ => [Name, Age],
     };
+
+    /// <summary>kubectl's READY: ready containers of all that run for the pod's life (native sidecars included).</summary>
+    private static string Ready(PodSummary summary) => $"{summary.ReadyContainers}/{summary.TotalContainers}";
+
+    /// <summary>kubectl's RESTARTS: the count, and how long ago the last counted restart was ("3 (2m ago)").</summary>
+    private static string Restarts(PodSummary summary, DateTimeOffset now)
+    {
+        var count = summary.Restarts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return summary is { Restarts: not 0, LastRestart: { } last } ? $"{count} ({HumanDuration.Since(last, now)} ago)" : count;
+    }
 
     private static string Containers(PodSpec? spec) => string.Join(",", spec?.Containers.Select(c => c.Name) ?? []);
 

@@ -44,7 +44,10 @@ public static class BodyDecoder
     {
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 128 })
+            // Duplicate keys are refused while parsing, as Kubernetes' strict decoding does: the object would
+            // otherwise fail later, when first read, as an ArgumentException far from the request (a 500).
+            var options = new JsonDocumentOptions { MaxDepth = 128, AllowDuplicateProperties = false };
+            return JsonNode.Parse(body, documentOptions: options)
                    ?? throw ApiException.BadRequest("the request body is null");
         }
         catch (JsonException e)
@@ -70,12 +73,29 @@ public static class BodyDecoder
 
     private static JsonNode? Convert(YamlNode node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(p =>
-            KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? "", Convert(p.Value)))),
+        YamlMappingNode map => Object(map),
         YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
         YamlScalarNode scalar => Scalar(scalar),
         _ => throw ApiException.BadRequest("unsupported YAML node"),
     };
+
+    /// <summary>
+    /// A YAML mapping as a JSON object. YAML allows any node as a key but JSON only strings, so a sequence or
+    /// mapping key is a client error (Kubernetes: "invalid map key"); so are two keys YAML tells apart but
+    /// whose text is the same (<c>1</c> and <c>!!str 1</c>).
+    /// </summary>
+    private static JsonObject Object(YamlMappingNode map)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in map.Children)
+        {
+            if (key is not YamlScalarNode { Value: var text })
+                throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {key.Start.Line}: invalid map key: only strings, numbers and booleans can be keys");
+            if (!result.TryAdd(text ?? "", Convert(value)))
+                throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {key.Start.Line}: key \"{text}\" already set in map");
+        }
+        return result;
+    }
 
     /// <summary>Plain scalars carry YAML's implicit types (null, booleans, numbers); quoted ones are strings.</summary>
     private static JsonNode? Scalar(YamlScalarNode scalar)

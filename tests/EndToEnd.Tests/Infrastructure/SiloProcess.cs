@@ -14,9 +14,10 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private readonly IReadOnlyList<string> _extraArgs;
 
-    public SiloProcess(string? dataDir = null, string? postgres = null, IReadOnlyList<string>? extraArgs = null)
+    /// <param name="dockerAgent">Run the main command's local agent on the Docker engine (off by default: tests share one engine).</param>
+    public SiloProcess(string? dataDir = null, string? postgres = null, IReadOnlyList<string>? extraArgs = null, bool dockerAgent = false)
     {
-        _extraArgs = extraArgs ?? [];
+        _extraArgs = dockerAgent ? extraArgs ?? [] : [.. extraArgs ?? [], "--no-agent"];
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("oo-silo-").FullName;
         Postgres = postgres;
         ApiPort = FreePort.Next();
@@ -54,7 +55,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (line is null) return;
             lock (_output) _output.AppendLine(line);
-            if (line.Contains("control plane is running", StringComparison.Ordinal)) ready.TrySetResult();
+            // The start-up banner ends with the agent's line.
+            if (line.TrimStart().StartsWith("Agent:", StringComparison.Ordinal)) ready.TrySetResult();
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);

@@ -1,0 +1,22 @@
+namespace OrleansOrchestrator.Agents.Hosting;
+
+/// <summary>What one agent process (or the agent inside the main command) runs.</summary>
+public sealed record AgentOptions
+{
+    /// <summary>Where pod volumes (emptyDir, ConfigMap/Secret files, claims) live on this host.</summary>
+    public string DataDir { get; init; } = Path.GetFullPath("agent-data");
+
+    /// <summary>The node's address: container ports are published on it, and the API reaches the agent there.</summary>
+    public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>Run a real node on the Docker engine, under this name (null: no Docker node).</summary>
+    public string? DockerNodeName { get; init; }
+
+    public Uri? DockerEndpoint { get; init; }
+
+    /// <summary>How many hollow nodes to host (simulated runtime).</summary>
+    public int SimulatedNodes { get; init; }
+
+    /// <summary>Simulated nodes are named <c>{prefix}-0000</c>, <c>{prefix}-0001</c>, …</summary>
+    public string SimulatedNodePrefix { get; init; } = "sim";
+}

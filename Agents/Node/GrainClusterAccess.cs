@@ -1,0 +1,29 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
+
+namespace OrleansOrchestrator.Agents.Node;
+
+/// <summary>The store, through its grains: agents are Orleans clients, never database clients.</summary>
+public sealed class GrainClusterAccess(IGrainFactory grains) : IClusterAccess
+{
+    public async Task<ConfigMap?> ConfigMap(string tenant, string ns, string name) =>
+        await grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.ConfigMap, ns, name)).Get() as ConfigMap;
+
+    public async Task<Secret?> Secret(string tenant, string ns, string name) =>
+        await grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.Secret, ns, name)).Get() as Secret;
+
+    public async Task WriteStatus(string podKey, Pod pod, PodStatus status)
+    {
+        // No resourceVersion: the agent is the one writer of a bound pod's status, and its newest view wins.
+        var result = await grains.GetGrain<IObjectGrain>(podKey)
+            .Update(pod with { Status = status, Metadata = pod.Metadata with { ResourceVersion = null } }, Subresource.Status);
+        if (result.Error is { Code: not 404 } error) throw new InvalidOperationException(error.Message);
+    }
+
+    public async Task FinishDeletion(string podKey, string uid)
+    {
+        var result = await grains.GetGrain<IObjectGrain>(podKey)
+            .Delete(new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = uid });
+        if (result.Error is { Code: not (404 or 409) } error) throw new InvalidOperationException(error.Message);
+    }
+}

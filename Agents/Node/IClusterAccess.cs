@@ -1,0 +1,17 @@
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Agents.Node;
+
+/// <summary>What a node agent reads from and writes to the cluster's store, by a pod's store key.</summary>
+public interface IClusterAccess
+{
+    Task<ConfigMap?> ConfigMap(string tenant, string ns, string name);
+
+    Task<Secret?> Secret(string tenant, string ns, string name);
+
+    /// <summary>Writes the pod's status (only the status: the spec is the control plane's).</summary>
+    Task WriteStatus(string podKey, Pod pod, PodStatus status);
+
+    /// <summary>Removes a pod whose containers are gone after it was marked for deletion (the second step of a graceful delete).</summary>
+    Task FinishDeletion(string podKey, string uid);
+}

@@ -1,0 +1,95 @@
+using OrleansOrchestrator.Agents.Node;
+using OrleansOrchestrator.Agents.Runtime;
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Agents.Pods;
+
+/// <summary>
+/// A pod's volumes as host folders the engine bind-mounts: <c>emptyDir</c> (one folder shared by the pod's
+/// containers, gone with the pod), <c>configMap</c>/<c>secret</c> (a file per key, read-only),
+/// <c>persistentVolumeClaim</c> (a folder per claim that outlives pods), <c>hostPath</c>.
+/// </summary>
+public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir)
+{
+    private string PodDir(string uid) => Path.Combine(agentDataDir, "pods", uid);
+
+    /// <summary>Materialises every volume and returns the host path of each, by volume name.</summary>
+    public async Task<IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>> Prepare(string tenant, Pod pod)
+    {
+        var ns = pod.Metadata.Namespace ?? "";
+        var result = new Dictionary<string, (string, bool)>(StringComparer.Ordinal);
+        foreach (var volume in pod.Spec.Volumes ?? [])
+        {
+            var dir = Path.Combine(PodDir(pod.Metadata.Uid!), "volumes", volume.Name);
+            if (volume.EmptyDir is not null)
+            {
+                Directory.CreateDirectory(dir);
+                result[volume.Name] = (dir, false);
+            }
+            else if (volume.ConfigMap is { } cmSource)
+            {
+                var cm = await cluster.ConfigMap(tenant, ns, cmSource.Name ?? "");
+                if (cm is null && cmSource.Optional != true) throw new ContainerConfigException($"configmap \"{cmSource.Name}\" not found");
+                var files = (cm?.Data ?? new Dictionary<string, string>()).ToDictionary(p => p.Key, p => System.Text.Encoding.UTF8.GetBytes(p.Value));
+                foreach (var (k, v) in cm?.BinaryData ?? new Dictionary<string, byte[]>()) files[k] = v;
+                WriteFiles(dir, files, cmSource.Items, cmSource.DefaultMode);
+                result[volume.Name] = (dir, true);
+            }
+            else if (volume.Secret is { } secretSource)
+            {
+                var secret = await cluster.Secret(tenant, ns, secretSource.SecretName ?? "");
+                if (secret is null && secretSource.Optional != true) throw new ContainerConfigException($"secret \"{secretSource.SecretName}\" not found");
+                WriteFiles(dir, new Dictionary<string, byte[]>(secret?.Data ?? new Dictionary<string, byte[]>()), secretSource.Items, secretSource.DefaultMode);
+                result[volume.Name] = (dir, true);
+            }
+            else if (volume.PersistentVolumeClaim is { } claim)
+            {
+                var claimDir = Path.Combine(agentDataDir, "claims", tenant, ns, claim.ClaimName);
+                Directory.CreateDirectory(claimDir);
+                result[volume.Name] = (claimDir, claim.ReadOnly == true);
+            }
+            else if (volume.HostPath is { } hostPath)
+            {
+                if (hostPath.Type is "DirectoryOrCreate") Directory.CreateDirectory(hostPath.Path);
+                result[volume.Name] = (hostPath.Path, false);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The bind mounts of one container, from its volumeMounts.</summary>
+    public static IReadOnlyList<Mount> MountsFor(Container container, IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)> volumes)
+    {
+        var mounts = new List<Mount>();
+        foreach (var mount in container.VolumeMounts ?? [])
+        {
+            if (!volumes.TryGetValue(mount.Name, out var volume)) continue;
+            var hostPath = string.IsNullOrEmpty(mount.SubPath) ? volume.HostPath : Path.Combine(volume.HostPath, mount.SubPath);
+            if (!string.IsNullOrEmpty(mount.SubPath) && !File.Exists(hostPath)) Directory.CreateDirectory(hostPath);
+            mounts.Add(new Mount(hostPath, mount.MountPath, volume.ReadOnly || mount.ReadOnly == true));
+        }
+        return mounts;
+    }
+
+    public void Remove(string uid)
+    {
+        var dir = PodDir(uid);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+
+    private static void WriteFiles(string dir, IReadOnlyDictionary<string, byte[]> data, IReadOnlyList<KeyToPath>? items, int? defaultMode)
+    {
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+        var selected = items is { Count: > 0 }
+            ? items.Where(i => data.ContainsKey(i.Key)).Select(i => (Path: i.Path, Bytes: data[i.Key], Mode: i.Mode ?? defaultMode))
+            : data.Select(p => (Path: p.Key, Bytes: p.Value, Mode: defaultMode));
+        foreach (var (relative, bytes, mode) in selected)
+        {
+            var file = Path.Combine(dir, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(file, bytes);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, (UnixFileMode)(mode ?? 420));
+        }
+    }
+}

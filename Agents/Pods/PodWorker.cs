@@ -1,0 +1,338 @@
+using System.Globalization;
+using System.Text.Json;
+using OrleansOrchestrator.Agents.Node;
+using OrleansOrchestrator.Agents.Runtime;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Serialization;
+using OrleansOrchestrator.Contracts.Store;
+
+namespace OrleansOrchestrator.Agents.Pods;
+
+/// <summary>
+/// Keeps one pod's containers as its newest spec asks, one step per pass over a fresh snapshot of the
+/// engine: sandbox, then init containers in order, then app containers; restarts per restart policy with
+/// back-off; probes; graceful termination; and the pod's status, written when it changed.
+/// </summary>
+public sealed partial class PodWorker
+{
+    private readonly IContainerRuntime _runtime;
+    private readonly IClusterAccess _cluster;
+    private readonly PodVolumes _volumes;
+    private readonly EnvironmentBuilder _environment;
+    private readonly Prober _prober;
+    private readonly string _hostIp;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, ContainerTracker> _trackers = new(StringComparer.Ordinal);
+    private string? _lastStatusJson;
+
+    public PodWorker(string key, Pod pod, IContainerRuntime runtime, IClusterAccess cluster, PodVolumes volumes, string hostIp, TimeProvider clock, ILogger logger)
+    {
+        Key = key;
+        Pod = pod;
+        Tenant = StoreKeys.ParseObject(key).Tenant;
+        Ref = new PodRef(Tenant, pod.Metadata.Namespace ?? "", pod.Metadata.Name ?? "", pod.Metadata.Uid ?? "");
+        _runtime = runtime;
+        _cluster = cluster;
+        _volumes = volumes;
+        _environment = new EnvironmentBuilder(cluster);
+        _prober = new Prober(runtime);
+        _hostIp = hostIp;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public string Key { get; }
+    public string Tenant { get; }
+    public PodRef Ref { get; }
+
+    /// <summary>The newest desired state known; never replaced by an older one.</summary>
+    public Pod Pod { get; private set; }
+
+    /// <summary>The pod is no longer bound here (deleted, or its binding gone): stop everything.</summary>
+    public bool Removed { get; private set; }
+
+    /// <summary>Everything of the pod is gone from the host; the worker can be dropped.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>When this worker last acted; a snapshot older than that does not show its actions yet.</summary>
+    public DateTimeOffset LastActed { get; private set; } = DateTimeOffset.MinValue;
+
+    public void Update(Pod pod)
+    {
+        if (pod.Metadata.Uid == Pod.Metadata.Uid && Version(pod) < Version(Pod)) return;
+        Pod = pod;
+        Removed = false;
+    }
+
+    public void Remove() => Removed = true;
+
+    private static long Version(Pod pod) => long.TryParse(pod.Metadata.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+
+    /// <summary>One pass: look at the snapshot, take the next step(s), report status.</summary>
+    public async Task Reconcile(NodeSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var mine = snapshot.Containers.Where(c => c.Pod.Uid == Ref.Uid).ToList();
+        var sandbox = snapshot.Sandboxes.FirstOrDefault(s => s.Pod.Uid == Ref.Uid);
+        try
+        {
+            if (Removed || Pod.Metadata.DeletionTimestamp is not null)
+            {
+                await Terminate(mine, sandbox, cancellationToken);
+                return;
+            }
+            if (Pod.Status?.Phase is "Succeeded" or "Failed" && mine.All(c => c.State != ContainerRunState.Running))
+                return; // a finished pod keeps its containers (for logs) and runs nothing again
+
+            if (sandbox is not { Running: true })
+            {
+                // No sandbox, or it died (its network namespace with it): start over, as the kubelet does.
+                foreach (var c in mine) await _runtime.RemoveContainer(c.Id, cancellationToken);
+                if (sandbox is not null) await _runtime.RemoveSandbox(Ref, cancellationToken);
+                sandbox = await _runtime.RunSandbox(new SandboxSpec(Ref, Ports(), Pod.Metadata.Name ?? "pod"), cancellationToken);
+                mine.Clear();
+                Acted();
+            }
+
+            IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>? volumes = null;
+            async Task<IReadOnlyDictionary<string, (string, bool)>> Volumes() => volumes ??= await _volumes.Prepare(Tenant, Pod);
+
+            var initViews = new List<ContainerView>();
+            var initDone = true;
+            foreach (var container in Pod.Spec.InitContainers ?? [])
+            {
+                var view = initDone
+                    ? await Step(container, mine, sandbox, isInit: true, Volumes, now, cancellationToken)
+                    : View(container, mine, null);
+                initViews.Add(view);
+                if (view.Current is not { State: ContainerRunState.Exited, ExitCode: 0 }) initDone = false;
+            }
+            var views = new List<ContainerView>();
+            foreach (var container in Pod.Spec.Containers)
+                views.Add(initDone
+                    ? await Step(container, mine, sandbox, isInit: false, Volumes, now, cancellationToken)
+                    : View(container, mine, null));
+
+            await ReportStatus(initViews, views, sandbox, now);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogReconcileFailed(_logger, e, Ref.ToString());
+        }
+    }
+
+    /// <summary>The next step for one container, and how it looks afterwards.</summary>
+    private async Task<ContainerView> Step(
+        Container container, List<ContainerInfo> mine, SandboxStatus sandbox, bool isInit,
+        Func<Task<IReadOnlyDictionary<string, (string, bool)>>> volumes, DateTimeOffset now, CancellationToken ct)
+    {
+        var tracker = Tracker(container.Name);
+        var attempts = mine.Where(c => c.Name == container.Name).OrderByDescending(c => c.Attempt).ToList();
+        var current = attempts.FirstOrDefault();
+        tracker.SeeAttempt(current?.Attempt);
+
+        switch (current?.State)
+        {
+            case null:
+                await Start(container, tracker, tracker.NextAttempt, sandbox, volumes, ct);
+                break;
+            case ContainerRunState.Created:
+                await _runtime.StartContainer(current.Id, ct);
+                Acted();
+                break;
+            case ContainerRunState.Running:
+                tracker.Waiting = null;
+                if (!isInit) await RunProbes(container, tracker, current, sandbox, now, ct);
+                break;
+            case ContainerRunState.Exited:
+                var policy = Pod.Spec.RestartPolicy ?? "Always";
+                var restart = isInit
+                    ? current.ExitCode != 0 && policy != "Never"
+                    : policy == "Always" || (policy == "OnFailure" && current.ExitCode != 0);
+                if (!restart)
+                {
+                    tracker.Waiting = null;
+                    break;
+                }
+                if (tracker.Backoff.TryRestart(now, current.StartedAt, current.FinishedAt, out var retryAt))
+                {
+                    // Keep the attempt that just ended (for logs --previous); older ones go.
+                    foreach (var old in attempts.Skip(1)) await _runtime.RemoveContainer(old.Id, ct);
+                    await Start(container, tracker, current.Attempt + 1, sandbox, volumes, ct);
+                }
+                else
+                {
+                    tracker.Waiting = new WaitingReason("CrashLoopBackOff",
+                        $"back-off {HumanDelay(tracker.Backoff.Delay)} restarting failed container={container.Name} pod={Ref.Name}_{Ref.Namespace}({Ref.Uid})");
+                }
+                break;
+        }
+        return View(container, mine, tracker);
+    }
+
+    private async Task Start(Container container, ContainerTracker tracker, int attempt, SandboxStatus sandbox,
+        Func<Task<IReadOnlyDictionary<string, (string, bool)>>> volumes, CancellationToken ct)
+    {
+        var image = container.Image ?? "";
+        if (tracker.ImagePullRetryAt is { } retryAt && _clock.GetUtcNow() < retryAt)
+        {
+            tracker.Waiting = new WaitingReason("ImagePullBackOff", $"Back-off pulling image \"{image}\"");
+            return;
+        }
+        try
+        {
+            tracker.Waiting = WaitingReason.ContainerCreating;
+            await _runtime.EnsureImage(image, container.ImagePullPolicy ?? "IfNotPresent", ct);
+            tracker.ImagePullRetryAt = null;
+        }
+        catch (ImagePullException e)
+        {
+            tracker.PullBackoff.TryRestart(_clock.GetUtcNow(), null, null, out _);
+            tracker.ImagePullRetryAt = _clock.GetUtcNow() + tracker.PullBackoff.Delay;
+            tracker.Waiting = new WaitingReason("ErrImagePull", e.Message);
+            Acted();
+            return;
+        }
+        IReadOnlyDictionary<string, string> env;
+        IReadOnlyList<Mount> mounts;
+        try
+        {
+            env = await _environment.Build(Tenant, Pod, container, sandbox.PodIp, _hostIp);
+            mounts = PodVolumes.MountsFor(container, await volumes());
+        }
+        catch (ContainerConfigException e)
+        {
+            tracker.Waiting = new WaitingReason("CreateContainerConfigError", e.Message);
+            return;
+        }
+        var limits = container.Resources?.Limits;
+        var spec = new ContainerSpec(Ref, container.Name, attempt, image, container.Command, container.Args, container.WorkingDir,
+            env, mounts,
+            limits?.GetValueOrDefault("memory") is { } memory && Quantity.TryParse(memory, out var bytes) ? (long)bytes : null,
+            limits?.GetValueOrDefault("cpu") is { } cpu && Quantity.TryParse(cpu, out _) ? Quantity.MilliValue(cpu) : null,
+            container.Tty ?? false);
+        var id = await _runtime.CreateContainer(spec, sandbox.Id, ct);
+        await _runtime.StartContainer(id, ct);
+        tracker.ResetProbes(container);
+        tracker.Waiting = null;
+        Acted();
+    }
+
+    private async Task RunProbes(Container container, ContainerTracker tracker, ContainerInfo current, SandboxStatus sandbox, DateTimeOffset now, CancellationToken ct)
+    {
+        var startedAt = current.StartedAt ?? now;
+        if (tracker.Startup is { Passing: false } startup)
+        {
+            if (startup.IsDue(now, startedAt))
+                startup.Record(await _prober.Run(startup.Probe, container, current.Id, sandbox.PodIp, startup.Timeout, ct), now);
+            if (startup.Failed) await KillForRestart(container, current, "failed startup probe", ct);
+            return; // liveness and readiness wait for the startup probe
+        }
+        foreach (var probe in new[] { tracker.Liveness, tracker.Readiness })
+            if (probe is not null && probe.IsDue(now, startedAt))
+                probe.Record(await _prober.Run(probe.Probe, container, current.Id, sandbox.PodIp, probe.Timeout, ct), now);
+        if (tracker.Liveness is { Failed: true })
+            await KillForRestart(container, current, "failed liveness probe", ct);
+    }
+
+    private async Task KillForRestart(Container container, ContainerInfo current, string why, CancellationToken ct)
+    {
+        LogProbeKill(_logger, container.Name, Ref.ToString(), why);
+        var grace = TimeSpan.FromSeconds(Pod.Spec.TerminationGracePeriodSeconds ?? 30);
+        await _runtime.StopContainer(current.Id, grace, ct);
+        Tracker(container.Name).ResetProbes(container);
+        Acted();
+    }
+
+    /// <summary>Stops every container within the grace period, removes them and the sandbox, then completes a graceful delete.</summary>
+    private async Task Terminate(List<ContainerInfo> mine, SandboxStatus? sandbox, CancellationToken ct)
+    {
+        var grace = TimeSpan.FromSeconds(Math.Max(0, Pod.Metadata.DeletionGracePeriodSeconds ?? Pod.Spec.TerminationGracePeriodSeconds ?? 30));
+        await Task.WhenAll(mine.Where(c => c.State == ContainerRunState.Running).Select(c => _runtime.StopContainer(c.Id, grace, ct)));
+        foreach (var c in mine) await _runtime.RemoveContainer(c.Id, ct);
+        if (sandbox is not null) await _runtime.RemoveSandbox(Ref, ct);
+        _volumes.Remove(Ref.Uid);
+        if (!Removed && Pod.Metadata.DeletionTimestamp is not null)
+            await _cluster.FinishDeletion(Key, Ref.Uid);
+        Acted();
+        Finished = true;
+    }
+
+    private async Task ReportStatus(IReadOnlyList<ContainerView> init, IReadOnlyList<ContainerView> app, SandboxStatus sandbox, DateTimeOffset now)
+    {
+        var status = PodStatusBuilder.Build(Pod, init, app, sandbox, _hostIp, now);
+        var json = JsonSerializer.Serialize(status, KubeJson.Options);
+        if (json == _lastStatusJson) return;
+        await _cluster.WriteStatus(Key, Pod, status);
+        _lastStatusJson = json;
+        Pod = Pod with { Status = status };
+    }
+
+    private ContainerView View(Container container, List<ContainerInfo> mine, ContainerTracker? tracker)
+    {
+        var attempts = mine.Where(c => c.Name == container.Name).OrderByDescending(c => c.Attempt).ToList();
+        var current = attempts.FirstOrDefault();
+        var running = current?.State == ContainerRunState.Running;
+        var started = running && tracker?.Startup is not { Passing: false };
+        var ready = started && (tracker?.Readiness is null || tracker.Readiness.Passing);
+        return new ContainerView(container.Name, container.Image ?? "", current, attempts.Skip(1).FirstOrDefault(),
+            running ? null : tracker?.Waiting, ready, started);
+    }
+
+    private ContainerTracker Tracker(string name)
+    {
+        if (!_trackers.TryGetValue(name, out var tracker)) _trackers[name] = tracker = new ContainerTracker();
+        return tracker;
+    }
+
+    private IReadOnlyList<PortMapping> Ports() =>
+        Pod.Spec.Containers.Concat(Pod.Spec.InitContainers ?? [])
+            .SelectMany(c => c.Ports ?? [])
+            .Select(p => new PortMapping(p.Number, p.Protocol ?? "TCP", p.HostPort is > 0 ? p.HostPort : null, p.HostIP ?? _hostIp))
+            .DistinctBy(p => (p.ContainerPort, p.Protocol))
+            .ToList();
+
+    private void Acted() => LastActed = _clock.GetUtcNow();
+
+    private static string HumanDelay(TimeSpan delay) =>
+        delay.TotalMinutes >= 1 ? $"{(int)delay.TotalMinutes}m{delay.Seconds}s" : $"{(int)delay.TotalSeconds}s";
+
+    /// <summary>What the worker remembers about one container across passes.</summary>
+    private sealed class ContainerTracker
+    {
+        private int _highestAttempt = -1;
+
+        public RestartBackoff Backoff { get; } = new();
+        public RestartBackoff PullBackoff { get; } = new();
+        public DateTimeOffset? ImagePullRetryAt { get; set; }
+        public WaitingReason? Waiting { get; set; }
+        public ProbeTracker? Startup { get; private set; }
+        public ProbeTracker? Liveness { get; private set; }
+        public ProbeTracker? Readiness { get; private set; }
+
+        /// <summary>Attempts keep counting up even when a container was removed behind our back.</summary>
+        public int NextAttempt => _highestAttempt + 1;
+
+        public void SeeAttempt(int? attempt)
+        {
+            if (attempt > _highestAttempt) _highestAttempt = attempt.Value;
+        }
+
+        public void ResetProbes(Container container)
+        {
+            Startup = container.StartupProbe is { } s ? new ProbeTracker(s, ProbeKind.Startup) : null;
+            Liveness = container.LivenessProbe is { } l ? new ProbeTracker(l, ProbeKind.Liveness) : null;
+            Readiness = container.ReadinessProbe is { } r ? new ProbeTracker(r, ProbeKind.Readiness) : null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciling pod {Pod} failed")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string pod);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restarting container {Container} of pod {Pod}: {Why}")]
+    private static partial void LogProbeKill(ILogger logger, string container, string pod, string why);
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OrleansOrchestrator.Agents.Hosting;
+using OrleansOrchestrator.Contracts;
+
+// The node agent as its own process: joins the cluster as an Orleans client through the silos' gateways
+// and runs the pods bound to its node (and any simulated nodes it hosts).
+var usage = """
+    Usage: OrleansOrchestrator.Agents [options]
+      --gateway HOST:PORT     a silo gateway (repeat for several silos; default 127.0.0.1:30000)
+      --cluster-id ID         the Orleans cluster id (default orleans-orchestrator)
+      --node-name NAME        run a Docker node under this name (default: this host's name)
+      --no-docker             run no Docker node (only simulated ones)
+      --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
+      --simulated-prefix P    names of simulated nodes: P-0000, P-0001, … (default sim)
+      --address IP            the node's address (default 127.0.0.1)
+      --data-dir DIR          where pod volumes live (default ./agent-data)
+    """;
+var gateways = new List<IPEndPoint>();
+var clusterId = ClusterIdentity.DefaultClusterId;
+var options = new AgentOptions { DockerNodeName = Environment.MachineName.ToLowerInvariant() };
+try
+{
+    for (var i = 0; i < args.Length; i++)
+    {
+        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+        switch (args[i])
+        {
+            case "--gateway": gateways.Add(IPEndPoint.Parse(Value())); break;
+            case "--cluster-id": clusterId = Value(); break;
+            case "--node-name": options = options with { DockerNodeName = Value() }; break;
+            case "--no-docker": options = options with { DockerNodeName = null }; break;
+            case "--simulated-nodes": options = options with { SimulatedNodes = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) }; break;
+            case "--simulated-prefix": options = options with { SimulatedNodePrefix = Value() }; break;
+            case "--address": options = options with { Address = Value() }; break;
+            case "--data-dir": options = options with { DataDir = Path.GetFullPath(Value()) }; break;
+            default: throw new ArgumentException($"unknown option {args[i]}");
+        }
+    }
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"{e.Message}\n{usage}");
+    return 2;
+}
+if (gateways.Count == 0) gateways.Add(new IPEndPoint(IPAddress.Loopback, ClusterIdentity.DefaultGatewayPort));
+
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+builder.UseOrleansClient(client =>
+{
+    client.UseStaticClustering(gateways.ToArray());
+    client.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = clusterId;
+        o.ServiceId = ClusterIdentity.ServiceId;
+    });
+});
+builder.Services.AddSingleton(options);
+builder.Services.AddHostedService(sp => new AgentHost(sp.GetRequiredService<IClusterClient>(), options, sp.GetRequiredService<ILoggerFactory>()));
+var host = builder.Build();
+Console.WriteLine($"OrleansOrchestrator agent: {(options.DockerNodeName is { } n ? $"Docker node {n}" : "no Docker node")}, {options.SimulatedNodes} simulated nodes; gateways {string.Join(", ", gateways)}");
+await host.RunAsync();
+return 0;

@@ -1,0 +1,46 @@
+namespace OrleansOrchestrator.Agents.Runtime;
+
+/// <summary>
+/// The container engine of one node, one step at a time. Everything it creates is labelled with the node,
+/// the pod and the container (as Kubernetes' Docker integration labelled them), so that a restarted agent
+/// finds and adopts what it already runs. Implementations: Docker (real pods) and a simulated runtime for
+/// scale work, whose containers exist only in memory.
+/// </summary>
+public interface IContainerRuntime
+{
+    /// <summary>Shown as the node's container runtime version, e.g. <c>docker://20.10.24</c>.</summary>
+    Task<string> Version(CancellationToken cancellationToken);
+
+    /// <summary>Starts the pod's infrastructure container, or returns the running one (idempotent).</summary>
+    Task<SandboxStatus> RunSandbox(SandboxSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Stops and removes the infrastructure container; app containers must be gone first.</summary>
+    Task RemoveSandbox(PodRef pod, CancellationToken cancellationToken);
+
+    /// <summary>Every sandbox of this node, running or not.</summary>
+    Task<IReadOnlyList<SandboxStatus>> ListSandboxes(CancellationToken cancellationToken);
+
+    /// <summary>Makes the image present per the pull policy (Always, IfNotPresent, Never); throws <see cref="ImagePullException"/>.</summary>
+    Task EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken);
+
+    /// <summary>Creates (does not start) an app container joined to the sandbox's network namespace; returns its id.</summary>
+    Task<string> CreateContainer(ContainerSpec spec, string sandboxId, CancellationToken cancellationToken);
+
+    Task StartContainer(string id, CancellationToken cancellationToken);
+
+    /// <summary>SIGTERM, then SIGKILL once <paramref name="grace"/> has passed.</summary>
+    Task StopContainer(string id, TimeSpan grace, CancellationToken cancellationToken);
+
+    Task RemoveContainer(string id, CancellationToken cancellationToken);
+
+    /// <summary>Every app container of this node, including exited ones.</summary>
+    Task<IReadOnlyList<ContainerInfo>> ListContainers(CancellationToken cancellationToken);
+
+    Task<ContainerInfo?> InspectContainer(string id, CancellationToken cancellationToken);
+
+    /// <summary>Runs a command in a running container (exec probes), giving up after <paramref name="timeout"/>.</summary>
+    Task<ExecResult> Exec(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>The container's output as plain text (stdout and stderr interleaved), optionally following it.</summary>
+    Task<Stream> Logs(string id, bool follow, int? tailLines, CancellationToken cancellationToken);
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace OrleansOrchestrator.Agents.Runtime.Simulated;
+
+/// <summary>
+/// A container engine that exists only in memory, for hollow nodes (as Kubernetes' kubemark/KWOK): pods go
+/// Running at once and stay so, costing no processes. For scale work and control-loop tests only — never
+/// what a feature is demonstrated with.
+/// </summary>
+public sealed class SimulatedRuntime : IContainerRuntime
+{
+    private readonly ConcurrentDictionary<string, ContainerInfo> _containers = new();
+    private readonly ConcurrentDictionary<string, SandboxStatus> _sandboxes = new();
+    private readonly string _podNetworkPrefix;
+    private int _nextIp;
+
+    /// <param name="podNetworkPrefix">The first three octets of this node's simulated pod addresses, e.g. <c>10.244.7</c>.</param>
+    public SimulatedRuntime(string podNetworkPrefix) => _podNetworkPrefix = podNetworkPrefix;
+
+    public Task<string> Version(CancellationToken cancellationToken) => Task.FromResult("simulated://1.0");
+
+    public Task<SandboxStatus> RunSandbox(SandboxSpec spec, CancellationToken cancellationToken)
+    {
+        var sandbox = _sandboxes.GetOrAdd(spec.Pod.Uid, _ =>
+        {
+            var ip = $"{_podNetworkPrefix}.{Interlocked.Increment(ref _nextIp) % 250 + 2}";
+            var ports = spec.Ports.Select(p => new PublishedPort(p.ContainerPort, p.Protocol, p.HostIp, p.HostPort ?? 30000 + p.ContainerPort % 2000)).ToList();
+            return new SandboxStatus("sim-" + spec.Pod.Uid, spec.Pod, true, ip, ports);
+        });
+        return Task.FromResult(sandbox);
+    }
+
+    public Task RemoveSandbox(PodRef pod, CancellationToken cancellationToken)
+    {
+        _sandboxes.TryRemove(pod.Uid, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SandboxStatus>> ListSandboxes(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SandboxStatus>>(_sandboxes.Values.ToList());
+
+    public Task EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<string> CreateContainer(ContainerSpec spec, string sandboxId, CancellationToken cancellationToken)
+    {
+        var id = $"sim-{spec.Pod.Uid}-{spec.Name}-{spec.Attempt}";
+        _containers[id] = new ContainerInfo(id, spec.Pod, spec.Name, spec.Attempt, ContainerRunState.Created, 0, null, null, spec.Image, "sim:" + spec.Image, false, null);
+        return Task.FromResult(id);
+    }
+
+    public Task StartContainer(string id, CancellationToken cancellationToken)
+    {
+        if (_containers.TryGetValue(id, out var c))
+            _containers[id] = c with { State = ContainerRunState.Running, StartedAt = DateTimeOffset.UtcNow };
+        return Task.CompletedTask;
+    }
+
+    public Task StopContainer(string id, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        if (_containers.TryGetValue(id, out var c) && c.State == ContainerRunState.Running)
+            _containers[id] = c with { State = ContainerRunState.Exited, ExitCode = 0, FinishedAt = DateTimeOffset.UtcNow };
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveContainer(string id, CancellationToken cancellationToken)
+    {
+        _containers.TryRemove(id, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ContainerInfo>> ListContainers(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ContainerInfo>>(_containers.Values.ToList());
+
+    public Task<ContainerInfo?> InspectContainer(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_containers.GetValueOrDefault(id));
+
+    public Task<ExecResult> Exec(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.FromResult(new ExecResult(0, ""));
+
+    public Task<Stream> Logs(string id, bool follow, int? tailLines, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes($"simulated container {id}: no output\n")));
+}

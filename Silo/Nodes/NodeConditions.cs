@@ -1,0 +1,36 @@
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Silo.Nodes;
+
+/// <summary>The conditions a live node reports, with transition times kept when nothing changed.</summary>
+public static class NodeConditions
+{
+    public static NodeStatus Ready(NodeStatus reported, IReadOnlyList<Condition>? previous, DateTimeOffset now)
+    {
+        Condition Make(string type, string status, string reason, string message)
+        {
+            var before = previous?.FirstOrDefault(c => c.Type == type);
+            return new Condition
+            {
+                Type = type,
+                Status = status,
+                Reason = reason,
+                Message = message,
+                LastHeartbeatTime = Truncate(now),
+                LastTransitionTime = before?.Status == status ? before.LastTransitionTime : Truncate(now),
+            };
+        }
+        return reported with
+        {
+            Conditions =
+            [
+                Make("MemoryPressure", "False", "KubeletHasSufficientMemory", "agent has sufficient memory available"),
+                Make("DiskPressure", "False", "KubeletHasNoDiskPressure", "agent has no disk pressure"),
+                Make("PIDPressure", "False", "KubeletHasSufficientPID", "agent has sufficient PID available"),
+                Make("Ready", "True", "KubeletReady", "agent is posting ready status"),
+            ],
+        };
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerSecond, time.Offset);
+}

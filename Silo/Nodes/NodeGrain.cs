@@ -1,0 +1,150 @@
+using Orleans.Utilities;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Nodes;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Storage;
+
+namespace OrleansOrchestrator.Silo.Nodes;
+
+/// <summary>
+/// A node's meeting point of agent and store. Keeps a durable index of the pods bound to the node (the
+/// store's pod grains add to it before they bind), the pods themselves in memory for the agent's resyncs,
+/// and pushes every change to the subscribed agent. Registers the agent's Node object and keeps its Ready
+/// condition fresh from heartbeats.
+/// </summary>
+public sealed partial class NodeGrain(
+    [PersistentState("node", StorageNames.Store)] IPersistentState<NodeState> state,
+    TimeProvider clock,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
+{
+    /// <summary>How long a subscription lasts without renewal; agents renew well within it.</summary>
+    private static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromMinutes(1);
+
+    /// <summary>The Ready condition's heartbeat time is rewritten at most this often (each rewrite is a durable write).</summary>
+    internal static readonly TimeSpan HeartbeatWriteInterval = TimeSpan.FromSeconds(40);
+
+    /// <summary>How often the cached pods are re-read from the store, repairing any missed notification.</summary>
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(2);
+
+    private readonly ObserverManager<INodeAgentObserver> _agents = new(SubscriptionExpiry, logger);
+    private readonly Dictionary<string, Pod> _pods = new(StringComparer.Ordinal);
+    private bool _podsLoaded;
+    private DateTimeOffset? _lastHeartbeat;
+    private DateTimeOffset _lastReadyWrite = DateTimeOffset.MinValue;
+
+    private string NodeName => this.GetPrimaryKeyString();
+
+    private IObjectGrain NodeObject => GrainFactory.GetGrain<IObjectGrain>(StoreKeys.Object(StoreKeys.SystemTenant, ResourceKinds.Node, null, NodeName));
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(_ => RefreshPods(), new GrainTimerCreationOptions
+        {
+            DueTime = RefreshInterval,
+            Period = RefreshInterval,
+            Interleave = false,
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task Register(Node node, AgentEndpoint endpoint)
+    {
+        if (state.State.Endpoint != endpoint)
+        {
+            state.State.Endpoint = endpoint;
+            await state.WriteStateAsync();
+        }
+        var now = clock.GetUtcNow();
+        var stored = await NodeObject.Get() as Node;
+        if (stored is null)
+        {
+            var created = await NodeObject.Create(node with { Metadata = node.Metadata with { Name = NodeName } });
+            if (created.Error is { } error) throw new InvalidOperationException(error.Message);
+            stored = (Node)created.Object!;
+        }
+        else
+        {
+            // The agent owns capacity, addresses and its own labels; labels and taints others added stay.
+            var labels = new Dictionary<string, string>(stored.Metadata.Labels ?? new Dictionary<string, string>());
+            foreach (var (k, v) in node.Metadata.Labels ?? new Dictionary<string, string>()) labels[k] = v;
+            var updated = await NodeObject.Update(stored with { Metadata = stored.Metadata with { Labels = labels, ResourceVersion = null } }, Subresource.Main);
+            stored = (Node?)updated.Object ?? stored;
+        }
+        var status = NodeConditions.Ready(node.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
+        await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status);
+        _lastHeartbeat = now;
+        _lastReadyWrite = now;
+    }
+
+    public async Task Heartbeat()
+    {
+        var now = clock.GetUtcNow();
+        _lastHeartbeat = now;
+        if (now - _lastReadyWrite < HeartbeatWriteInterval) return;
+        if (await NodeObject.Get() is not Node stored) return;
+        var status = NodeConditions.Ready(stored.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
+        await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status);
+        _lastReadyWrite = now;
+    }
+
+    public Task Subscribe(INodeAgentObserver observer)
+    {
+        _agents.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(INodeAgentObserver observer)
+    {
+        _agents.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<BoundPod>> BoundPods()
+    {
+        if (!_podsLoaded) await RefreshPods();
+        return _pods.Select(p => new BoundPod(p.Key, p.Value)).ToList();
+    }
+
+    public Task<DateTimeOffset?> LastHeartbeat() => Task.FromResult(_lastHeartbeat);
+
+    public Task<AgentEndpoint?> Endpoint() => Task.FromResult(state.State.Endpoint);
+
+    public async Task Track(string podKey)
+    {
+        if (state.State.PodKeys.Add(podKey)) await state.WriteStateAsync();
+    }
+
+    public async Task PodChanged(string podKey, Pod? pod)
+    {
+        if (pod is { } bound && bound.Spec.NodeName == NodeName)
+            _pods[podKey] = bound;
+        else
+        {
+            _pods.Remove(podKey);
+            if (state.State.PodKeys.Remove(podKey)) await state.WriteStateAsync();
+        }
+        _agents.Notify(agent => agent.PodChanged(podKey, pod is { } p && p.Spec.NodeName == NodeName ? p : null));
+    }
+
+    /// <summary>Re-reads every indexed pod from the store, dropping keys whose pod is gone or bound elsewhere.</summary>
+    private async Task RefreshPods()
+    {
+        var keys = state.State.PodKeys.ToList();
+        var pods = await Task.WhenAll(keys.Select(k => GrainFactory.GetGrain<IObjectGrain>(k).Get()));
+        _pods.Clear();
+        var stale = new List<string>();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (pods[i] is Pod pod && pod.Spec.NodeName == NodeName) _pods[keys[i]] = pod;
+            else stale.Add(keys[i]);
+        }
+        _podsLoaded = true;
+        if (stale.Count == 0) return;
+        state.State.PodKeys.ExceptWith(stale);
+        await state.WriteStateAsync();
+        LogDroppedStale(logger, NodeName, stale.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {Node}: dropped {Count} pods no longer bound to it")]
+    private static partial void LogDroppedStale(ILogger logger, string node, int count);
+}

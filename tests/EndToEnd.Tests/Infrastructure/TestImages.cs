@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The images pods run in these tests, built locally because no registry is reachable: a busybox root
+/// file system (one static binary and its applet links: sh, httpd, wget, …) imported into the engine.
+/// </summary>
+public static class TestImages
+{
+    public const string Busybox = "orleans-orchestrator-e2e/busybox:1";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static bool _built;
+
+    public static async Task EnsureBusybox()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_built) return;
+            var root = Directory.CreateTempSubdirectory("oo-image-").FullName;
+            Directory.CreateDirectory(Path.Combine(root, "bin"));
+            Directory.CreateDirectory(Path.Combine(root, "tmp"));
+            Directory.CreateDirectory(Path.Combine(root, "www"));
+            File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
+            foreach (var applet in new[] { "sh", "httpd", "wget", "cat", "echo", "sleep", "ls", "date", "nc", "true", "false", "touch", "rm", "seq" })
+                File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "busybox");
+            await Shell($"tar -C {root} -c . | docker import -c 'CMD [\"/bin/sh\"]' - {Busybox}");
+            Directory.Delete(root, recursive: true);
+            _built = true;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static async Task<string> Shell(string command)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(command);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"`{command}` failed ({process.ExitCode}): {await error}");
+        return await output;
+    }
+}
