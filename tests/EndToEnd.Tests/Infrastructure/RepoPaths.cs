@@ -14,6 +14,9 @@ public static class RepoPaths
         }
     }
 
+    /// <summary>The agent process, built by the same configuration.</summary>
+    public static string AgentDll => Path.Combine(Path.GetDirectoryName(SiloDll)!.Replace(Path.Combine("Silo", "bin"), Path.Combine("Agents", "bin"), StringComparison.Ordinal), "OrleansOrchestrator.Agents.dll");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
