@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansOrchestrator.Dashboard;
 using OrleansOrchestrator.Silo.Api;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Hosting;
@@ -42,10 +43,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 var app = builder.Build();
 var api = app.Services.GetRequiredService<KubeApiHandler>();
 app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.Run(api.Handle));
-app.MapGet("/", () => Results.Text(
-    $"OrleansOrchestrator\nKubernetes API: https://127.0.0.1:{options.ApiPort}\nkubeconfig: {options.KubeconfigPath}\n"));
-
 var server = $"https://127.0.0.1:{options.ApiPort}";
+app.MapWhen(context => context.Connection.LocalPort == options.DashboardPort,
+    branch => branch.UseRouting().UseEndpoints(endpoints => endpoints.MapDashboard(new DashboardInfo(server, options.KubeconfigPath))));
 var admin = tokens.Callers.First(c => c.Value.IsAdmin);
 Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.Value.User, admin.Key);
 

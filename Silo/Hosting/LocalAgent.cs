@@ -17,7 +17,7 @@ public static class LocalAgent
         string? dockerVersion = null;
         if (options.LocalAgent)
         {
-            using var engine = new DockerRuntime(options.NodeName);
+            using var engine = new DockerRuntime(options.NodeName, options.DockerEndpoint);
             using var timeout = new CancellationTokenSource(DockerProbeTimeout);
             try { dockerVersion = await engine.Version(timeout.Token); }
             catch (Exception e) when (e is not OutOfMemoryException) { dockerVersion = null; }
@@ -26,13 +26,14 @@ public static class LocalAgent
         {
             DataDir = Path.Combine(options.DataDir, "agent"),
             DockerNodeName = dockerVersion is null ? null : options.NodeName,
+            DockerEndpoint = options.DockerEndpoint,
             SimulatedNodes = options.SimulatedNodes,
         };
         if (agent.DockerNodeName is not null || agent.SimulatedNodes > 0)
             services.AddHostedService(sp => new AgentHost(sp.GetRequiredService<IGrainFactory>(), agent, sp.GetRequiredService<ILoggerFactory>()));
 
         var docker = !options.LocalAgent ? "no local agent (--no-agent)"
-            : dockerVersion is null ? $"no Docker engine reachable at {DockerRuntime.DefaultEndpoint}: the control plane runs, pods wait for a node (start dockerd, or add --simulated-nodes N)"
+            : dockerVersion is null ? $"no Docker engine reachable at {options.DockerEndpoint ?? DockerRuntime.DefaultEndpoint}: the control plane runs, pods wait for a node (start dockerd, or add --simulated-nodes N)"
             : $"node {options.NodeName} on {dockerVersion}";
         return options.SimulatedNodes > 0 ? $"{docker}; {options.SimulatedNodes} simulated nodes" : docker;
     }

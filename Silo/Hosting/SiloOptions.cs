@@ -26,6 +26,9 @@ public sealed record SiloOptions
     /// <summary>The local agent's node name; several instances on one host need different ones.</summary>
     public string NodeName { get; init; } = Environment.MachineName.ToLowerInvariant();
 
+    /// <summary>The Docker engine the local agent uses.</summary>
+    public Uri? DockerEndpoint { get; init; }
+
     /// <summary>Hollow nodes to host next to the control plane, for trying the product without Docker.</summary>
     public int SimulatedNodes { get; init; }
 
@@ -45,6 +48,7 @@ public sealed record SiloOptions
           --cluster-id ID         Orleans cluster id (default orleans-orchestrator)
           --node-name NAME        the local agent's node name (default: this host's name)
           --no-agent              do not run a local agent on the Docker engine
+          --docker-endpoint URI   the Docker engine (default unix:///var/run/docker.sock)
           --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
         """;
 
@@ -70,6 +74,7 @@ public sealed record SiloOptions
                 "--cluster-id" => options with { ClusterId = Value() },
                 "--node-name" => options with { NodeName = Value() },
                 "--no-agent" => options with { LocalAgent = false },
+                "--docker-endpoint" => options with { DockerEndpoint = new Uri(Value()) },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a number\n{Usage}") },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),

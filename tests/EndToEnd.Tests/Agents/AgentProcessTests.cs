@@ -71,6 +71,18 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Equal(nodes, ReadyHollow(await kubectl.Ok("get nodes")));
     }
 
+    [Fact]
+    public async Task MainCommand_NoDockerEngine_SaysSoAndRunsSimulatedNodes()
+    {
+        await using var silo = new SiloProcess(extraArgs: ["--docker-endpoint", "unix:///nonexistent/docker.sock", "--simulated-nodes", "2"], dockerAgent: true);
+        await silo.Start();
+        Assert.Contains("no Docker engine reachable at unix:///nonexistent/docker.sock", silo.Output);
+        Assert.Contains("2 simulated nodes", silo.Output);
+        var kubectl = new Kubectl("1.32", silo.KubeconfigPath);
+        await Eventually.True(async () => (await kubectl.Ok("get nodes")).Split('\n').Count(l => l.StartsWith("sim-", StringComparison.Ordinal) && l.Contains(" Ready ", StringComparison.Ordinal)) == 2,
+            "two simulated nodes Ready");
+    }
+
     private static async Task<List<string>> Containers(string node) =>
         (await TestImages.Shell($"docker ps -a --format '{{{{.Names}}}}' --filter label=io.orleans-orchestrator.node={node}"))
         .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();

@@ -123,6 +123,44 @@ public sealed class PodLifecycleTests(DockerNodeFixture node) : IClassFixture<Do
     }
 
     [Fact]
+    public async Task Logs_Previous_ShowsTheAttemptBeforeTheRestart()
+    {
+        var kubectl = node.Kubectl();
+        await kubectl.Ok("apply -f -", Pod("generations", Container("main", "echo started-at-$(date +%s%N); exec sleep 100000")));
+        await WaitForPod("generations", p => p["status"]?["phase"]?.GetValue<string>() == "Running", "Running");
+        var first = (await kubectl.Ok("logs generations -c main")).Trim();
+
+        await TestImages.Shell($"docker kill $(docker ps -q --filter label=io.orleans-orchestrator.node={node.NodeName} --filter label=io.kubernetes.pod.name=generations --filter label=io.kubernetes.container.name=main)");
+        await WaitForPod("generations", p => ContainerStatus(p, "main")?["restartCount"]?.GetValue<int>() == 1 && ContainerStatus(p, "main")?["state"]?["running"] is not null, "restarted");
+
+        Assert.Equal(first, (await kubectl.Ok("logs generations --previous")).Trim());
+        await Eventually.True(async () => (await kubectl.Ok("logs generations")).Trim() is { Length: > 0 } now && now != first, "the new attempt's own output");
+    }
+
+    [Fact]
+    public async Task HttpAndTcpProbes_WithAStartupProbe_GateReadiness()
+    {
+        await node.Kubectl().Ok("apply -f -", Pod("probed", Container("web", "sleep 3; echo ok > /www/healthz; exec httpd -f -p 8080 -h /www", """
+                    ports: [{name: http, containerPort: 8080}]
+                    startupProbe:
+                      tcpSocket: {port: http}
+                      periodSeconds: 1
+                      failureThreshold: 30
+                    readinessProbe:
+                      httpGet: {path: /healthz, port: 8080}
+                      periodSeconds: 1
+                    livenessProbe:
+                      tcpSocket: {port: 8080}
+                      periodSeconds: 1
+            """)));
+        var starting = await WaitForPod("probed", p => p["status"]?["phase"]?.GetValue<string>() == "Running", "Running");
+        Assert.False(IsReady(starting), "not Ready before the startup probe passes");
+        var ready = await WaitForPod("probed", IsReady, "Ready once httpd answers");
+        Assert.True(ContainerStatus(ready, "web")!["started"]!.GetValue<bool>());
+        Assert.Equal(0, ContainerStatus(ready, "web")!["restartCount"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task ContainerThatAlwaysExits_GoesIntoCrashLoopBackOff_WithGrowingDelays()
     {
         await node.Kubectl().Ok("apply -f -", Pod("crasher", Container("main", "echo crashing; exit 3")));

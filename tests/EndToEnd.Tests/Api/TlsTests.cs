@@ -43,6 +43,17 @@ public sealed class TlsTests
         Assert.Equal(first, await ServedThumbprint(silo.ApiPort));
     }
 
+    [Fact]
+    public async Task DashboardAddress_ShowsWhereTheApiAndKubeconfigAre()
+    {
+        await using var silo = new SiloProcess();
+        await silo.Start();
+        using var http = new HttpClient();
+        var page = await http.GetStringAsync($"http://127.0.0.1:{silo.DashboardPort}/");
+        Assert.Contains($"https://127.0.0.1:{silo.ApiPort}", page);
+        Assert.Contains(silo.KubeconfigPath, page);
+    }
+
     private static async Task<string> ServedThumbprint(int port)
     {
         using var tcp = new TcpClient();
