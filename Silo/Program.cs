@@ -32,6 +32,8 @@ builder.Services.AddSingleton<ResourceService>();
 builder.Services.AddSingleton<PodLogProxy>();
 builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddHostedService<TenantBootstrap>();
+builder.Services.AddSingleton(options.Controllers);
+builder.Services.AddHostedService<OrleansOrchestrator.Silo.Controllers.ControllerSweep>();
 var agentLine = await LocalAgent.Configure(builder.Services, options);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {

@@ -33,8 +33,23 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("LastHeartbeat"), Orleans.Concurrency.ReadOnly]
     Task<DateTimeOffset?> LastHeartbeat();
 
+    /// <summary>
+    /// The node lifecycle controller's verdict that the agent is silent: Ready becomes Unknown and the node
+    /// gets the <c>node.kubernetes.io/unreachable</c> taint. The agent's next heartbeat undoes both.
+    /// </summary>
+    [Alias("MarkUnreachable")]
+    Task MarkUnreachable();
+
     [Alias("Endpoint"), Orleans.Concurrency.ReadOnly]
     Task<AgentEndpoint?> Endpoint();
+
+    /// <summary>
+    /// The scheduler asks to bind a pod here. The node checks the pod still fits next to everything bound or
+    /// admitted so far and, if so, reserves room for it; this is what keeps two schedulers deciding at the same
+    /// time from over-committing a node. Returns null when admitted, else why not.
+    /// </summary>
+    [Alias("Admit")]
+    Task<string?> Admit(string podKey, Pod pod);
 
     /// <summary>Called by a pod's object grain before it stores a binding to this node, so the node's index is never missing a pod.</summary>
     [Alias("Track")]

@@ -207,7 +207,7 @@ public sealed class ResourceService(IGrainFactory grains)
             if (string.IsNullOrEmpty(ns)) throw ApiException.BadRequest("the namespace of the object must be set");
         }
         var name = obj.Metadata.Name;
-        if (string.IsNullOrEmpty(name) && obj.Metadata.GenerateName is { Length: > 0 } prefix) name = prefix + RandomSuffix();
+        if (string.IsNullOrEmpty(name) && obj.Metadata.GenerateName is { Length: > 0 } prefix) name = prefix + Controllers.Names.RandomSuffix();
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
         if (kind.HasStatus && kind != ResourceKinds.Namespace) obj = ClearStatus(obj);
         Admission.Admission.Validate(obj, kind);
@@ -442,14 +442,5 @@ public sealed class ResourceService(IGrainFactory grains)
     {
         try { return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)); }
         catch (FormatException) { throw ApiException.BadRequest("invalid continue token"); }
-    }
-
-    private static string RandomSuffix()
-    {
-        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        return string.Create(5, 0, (span, _) =>
-        {
-            for (var i = 0; i < span.Length; i++) span[i] = alphabet[Random.Shared.Next(alphabet.Length)];
-        });
     }
 }

@@ -29,6 +29,9 @@ public sealed record SiloOptions
     /// <summary>The Docker engine the local agent uses.</summary>
     public Uri? DockerEndpoint { get; init; }
 
+    /// <summary>Timings of the control loops (node grace period, pod eviction timeout).</summary>
+    public Controllers.ControllerOptions Controllers { get; init; } = new();
+
     /// <summary>Hollow nodes to host next to the control plane, for trying the product without Docker.</summary>
     public int SimulatedNodes { get; init; }
 
@@ -50,6 +53,8 @@ public sealed record SiloOptions
           --no-agent              do not run a local agent on the Docker engine
           --docker-endpoint URI   the Docker engine (default unix:///var/run/docker.sock)
           --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
+          --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
+          --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
         """;
 
     public static SiloOptions Parse(IReadOnlyList<string> args)
@@ -75,6 +80,8 @@ public sealed record SiloOptions
                 "--node-name" => options with { NodeName = Value() },
                 "--no-agent" => options with { LocalAgent = false },
                 "--docker-endpoint" => options with { DockerEndpoint = new Uri(Value()) },
+                "--node-grace-period" => options with { Controllers = options.Controllers with { NodeMonitorGracePeriod = TimeSpan.FromSeconds(Port()) } },
+                "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = TimeSpan.FromSeconds(Port()) } },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a number\n{Usage}") },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),

@@ -5,6 +5,20 @@ namespace OrleansOrchestrator.Silo.Nodes;
 /// <summary>The conditions a live node reports, with transition times kept when nothing changed.</summary>
 public static class NodeConditions
 {
+    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
+
+    /// <summary>Every condition Unknown, as Kubernetes marks a node whose kubelet stopped posting status.</summary>
+    public static NodeStatus Unknown(NodeStatus reported, DateTimeOffset now) => reported with
+    {
+        Conditions = (reported.Conditions ?? []).Select(c => c.Status == "Unknown" ? c : c with
+        {
+            Status = "Unknown",
+            Reason = "NodeStatusUnknown",
+            Message = "Kubelet stopped posting node status.",
+            LastTransitionTime = Truncate(now),
+        }).ToList(),
+    };
+
     public static NodeStatus Ready(NodeStatus reported, IReadOnlyList<Condition>? previous, DateTimeOffset now)
     {
         Condition Make(string type, string status, string reason, string message)

@@ -2,6 +2,8 @@ using Orleans.Utilities;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Controllers.Scheduling;
+using BoundPod = OrleansOrchestrator.Contracts.Nodes.BoundPod;
 using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Nodes;
@@ -31,6 +33,7 @@ public sealed partial class NodeGrain(
     private bool _podsLoaded;
     private DateTimeOffset? _lastHeartbeat;
     private DateTimeOffset _lastReadyWrite = DateTimeOffset.MinValue;
+    private bool _markedUnreachable;
 
     private string NodeName => this.GetPrimaryKeyString();
 
@@ -80,11 +83,37 @@ public sealed partial class NodeGrain(
     {
         var now = clock.GetUtcNow();
         _lastHeartbeat = now;
-        if (now - _lastReadyWrite < HeartbeatWriteInterval) return;
+        if (now - _lastReadyWrite < HeartbeatWriteInterval && !_markedUnreachable) return;
         if (await NodeObject.Get() is not Node stored) return;
+        if (_markedUnreachable || stored.Spec.Taints?.Any(t => t.Key == NodeConditions.UnreachableTaint) == true)
+        {
+            var taints = stored.Spec.Taints?.Where(t => t.Key != NodeConditions.UnreachableTaint).ToList();
+            var back = await NodeObject.Update(stored with { Spec = stored.Spec with { Taints = taints is { Count: > 0 } ? taints : null }, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Main);
+            stored = back.Object as Node ?? stored;
+            _markedUnreachable = false;
+        }
         var status = NodeConditions.Ready(stored.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
         await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status);
         _lastReadyWrite = now;
+    }
+
+    public async Task MarkUnreachable()
+    {
+        if (await NodeObject.Get() is not Node stored) return;
+        var now = clock.GetUtcNow();
+        if (stored.Spec.Taints?.Any(t => t.Key == NodeConditions.UnreachableTaint) != true)
+        {
+            var tainted = stored with
+            {
+                Spec = stored.Spec with { Taints = [.. stored.Spec.Taints ?? [], new Taint { Key = NodeConditions.UnreachableTaint, Effect = "NoExecute", TimeAdded = now }] },
+                Metadata = stored.Metadata with { ResourceVersion = null },
+            };
+            stored = (await NodeObject.Update(tainted, Subresource.Main)).Object as Node ?? stored;
+        }
+        var unknown = NodeConditions.Unknown(stored.Status ?? new NodeStatus(), now);
+        if (!Store.ObjectSemantics.SameContent(stored, stored with { Status = unknown }))
+            await NodeObject.Update(stored with { Status = unknown, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status);
+        _markedUnreachable = true;
     }
 
     public Task Subscribe(INodeAgentObserver observer)
@@ -108,6 +137,17 @@ public sealed partial class NodeGrain(
     public Task<DateTimeOffset?> LastHeartbeat() => Task.FromResult(_lastHeartbeat);
 
     public Task<AgentEndpoint?> Endpoint() => Task.FromResult(state.State.Endpoint);
+
+    public async Task<string?> Admit(string podKey, Pod pod)
+    {
+        if (await NodeObject.Get() is not Node node) return $"node \"{NodeName}\" not found";
+        if (!_podsLoaded) await RefreshPods();
+        var view = NodeView.From(node, _pods.Where(p => p.Key != podKey).Select(p => p.Value));
+        if (SchedulingPlanner.Filter(pod, view) is { } refusal) return refusal;
+        await Track(podKey);
+        _pods[podKey] = pod with { Spec = pod.Spec with { NodeName = NodeName } };
+        return null;
+    }
 
     public async Task Track(string podKey)
     {

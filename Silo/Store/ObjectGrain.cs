@@ -2,6 +2,7 @@ using System.Globalization;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Store;
@@ -17,6 +18,7 @@ public sealed partial class ObjectGrain(
     TimeProvider clock,
     ILogger<ObjectGrain> logger) : Grain, IObjectGrain
 {
+    private string _tenant = "";
     private ResourceKind _kind = null!;
     private string _namespace = "";
     private string _name = "";
@@ -29,8 +31,8 @@ public sealed partial class ObjectGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (var tenant, _kind, _namespace, _name) = StoreKeys.ParseObject(Key);
-        _collection = GrainFactory.GetGrain<ICollectionGrain>(StoreKeys.Collection(tenant, _kind, _namespace));
+        (_tenant, _kind, _namespace, _name) = StoreKeys.ParseObject(Key);
+        _collection = GrainFactory.GetGrain<ICollectionGrain>(StoreKeys.Collection(_tenant, _kind, _namespace));
         _current = state.State.Object;
         return Task.CompletedTask;
     }
@@ -71,6 +73,7 @@ public sealed partial class ObjectGrain(
         if (stored is null) return WriteResult.Fail(StoreError.NotFound(_kind.Resource, _name));
         if (Precondition(stored, options.PreconditionUid, options.PreconditionResourceVersion) is { } refused) return WriteResult.Fail(refused);
 
+        stored = ObjectSemantics.WithPropagationFinalizer(stored, options.Propagation);
         if (ObjectSemantics.HasFinalizers(stored) || ObjectSemantics.NeedsGracefulTermination(stored, options.GracePeriodSeconds))
         {
             var grace = options.GracePeriodSeconds ?? (stored as Pod)?.Spec.TerminationGracePeriodSeconds;
@@ -138,9 +141,14 @@ public sealed partial class ObjectGrain(
             await GrainFactory.GetGrain<INodeGrain>(node).Track(Key);
     }
 
-    /// <summary>Tells the pod's node about the change, which pushes it to the node's agent.</summary>
+    /// <summary>
+    /// Wakes the control loops the change concerns, and tells a pod's node about it (which pushes it to the
+    /// node's agent). Wakes are one-way: the loops read the state themselves.
+    /// </summary>
     private async Task AfterCommit(KubeObject obj, WatchEventType type)
     {
+        foreach (var wake in ChangeRouter.Route(_tenant, obj, type))
+            ((IReconciler)GrainFactory.GetGrain(wake.Controller, wake.Key)).Wake().Ignore();
         if (obj is not Pod { Spec.NodeName: { Length: > 0 } node } pod) return;
         try
         {

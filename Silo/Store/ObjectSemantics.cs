@@ -76,6 +76,23 @@ public static class ObjectSemantics
     public static bool HasFinalizers(KubeObject obj) => obj.Metadata.Finalizers is { Count: > 0 };
 
     /// <summary>
+    /// Foreground and orphan deletion of an owner are carried out by the garbage collector while the owner
+    /// waits, marked, behind a finalizer (as in Kubernetes); background deletion needs none.
+    /// </summary>
+    public static KubeObject WithPropagationFinalizer(KubeObject obj, PropagationPolicy propagation)
+    {
+        var finalizer = propagation switch
+        {
+            PropagationPolicy.Foreground => Controllers.ChangeRouter.ForegroundDeletion,
+            PropagationPolicy.Orphan => Controllers.ChangeRouter.OrphanFinalizer,
+            _ => null,
+        };
+        if (finalizer is null || obj is not (Deployment or ReplicaSet or StatefulSet) || obj.Metadata.DeletionTimestamp is not null) return obj;
+        if (obj.Metadata.Finalizers?.Contains(finalizer) == true) return obj;
+        return obj with { Metadata = obj.Metadata with { Finalizers = [.. obj.Metadata.Finalizers ?? [], finalizer] } };
+    }
+
+    /// <summary>
     /// A pod running on a node is deleted in two steps, as in Kubernetes: marked (its agent then stops the
     /// containers within the grace period) and removed by the agent with a zero grace period.
     /// </summary>

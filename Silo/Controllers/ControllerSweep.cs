@@ -1,0 +1,52 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Controllers.NodeLifecycle;
+
+namespace OrleansOrchestrator.Silo.Controllers;
+
+/// <summary>
+/// Starts the cluster-wide loops and, at start-up and every half minute, wakes the loop of every workload
+/// in every tenant. Wakes normally come from the store as objects change; this is what makes the loops
+/// resume after a restart (nothing changed, yet there is work left) and what repairs a lost wake.
+/// </summary>
+public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile tokens, ILogger<ControllerSweep> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await grains.GetGrain<INodeLifecycle>("cluster").Start();
+                foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct()) await WakeTenant(tenant);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(logger, e);
+            }
+            await Task.Delay(Interval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task WakeTenant(string tenant)
+    {
+        var store = new StoreClient(grains, tenant);
+        foreach (var ns in (await store.List<Namespace>("")).Select(n => n.Metadata.Name!))
+        {
+            foreach (var d in await store.List<Deployment>(ns))
+                grains.GetGrain<IDeploymentController>(StoreKeys.Object(tenant, ResourceKinds.Deployment, ns, d.Metadata.Name!)).Wake().Ignore();
+            foreach (var rs in await store.List<ReplicaSet>(ns))
+                grains.GetGrain<IReplicaSetController>(StoreKeys.Object(tenant, ResourceKinds.ReplicaSet, ns, rs.Metadata.Name!)).Wake().Ignore();
+            var unbound = await store.List<Pod>(ns, new ObjectFilter([], [new FieldRequirement("spec.nodeName", false, "")]));
+            if (unbound.Count > 0) grains.GetGrain<IScheduler>(StoreKeys.Collection(tenant, ResourceKinds.Pod, ns)).Wake().Ignore();
+            grains.GetGrain<IGarbageCollector>($"{tenant}/{ns}").Wake().Ignore();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The controller sweep failed; retrying")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}

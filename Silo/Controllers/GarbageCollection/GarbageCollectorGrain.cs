@@ -1,0 +1,62 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
+
+namespace OrleansOrchestrator.Silo.Controllers.GarbageCollection;
+
+/// <summary>
+/// Carries out deletion propagation in one namespace (key: <c>tenant/namespace</c>): dependents of an owner
+/// that is gone are deleted (background); an owner marked for foreground deletion waits until its dependents
+/// are gone; an owner deleted with orphan propagation first releases its dependents.
+/// </summary>
+public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger) : ReconcilerGrain(logger), IGarbageCollector
+{
+    protected override async Task<TimeSpan?> Reconcile()
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/');
+        var store = new StoreClient(GrainFactory, key[..slash]);
+        var ns = key[(slash + 1)..];
+
+        // Dependents first, owners second: an owner listed after its dependent existed, unless it is truly gone.
+        var dependents = (await store.List<ReplicaSet>(ns)).Cast<KubeObject>().Concat(await store.List<Pod>(ns))
+            .Where(d => d.Metadata.OwnerReferences is { Count: > 0 }).ToList();
+        var owners = (await store.List<Deployment>(ns)).Cast<KubeObject>()
+            .Concat(await store.List<ReplicaSet>(ns))
+            .Concat(await store.List<StatefulSet>(ns))
+            .ToDictionary(o => o.Metadata.Uid!);
+
+        var pending = false;
+        foreach (var owner in owners.Values.Where(o => o.Metadata.DeletionTimestamp is not null))
+        {
+            var finalizers = owner.Metadata.Finalizers ?? [];
+            var mine = dependents.Where(d => d.Metadata.OwnerReferences!.Any(o => o.Uid == owner.Metadata.Uid)).ToList();
+            if (finalizers.Contains(ChangeRouter.OrphanFinalizer))
+            {
+                foreach (var dependent in mine) await store.Update(OwnerReferences.WithoutOwner(dependent, owner.Metadata.Uid!));
+                await RemoveFinalizer(store, owner, ChangeRouter.OrphanFinalizer);
+            }
+            else if (finalizers.Contains(ChangeRouter.ForegroundDeletion))
+            {
+                foreach (var dependent in mine.Where(d => d.Metadata.DeletionTimestamp is null))
+                    await store.Delete(dependent, PropagationPolicy.Foreground);
+                if (mine.Count == 0) await RemoveFinalizer(store, owner, ChangeRouter.ForegroundDeletion);
+                else pending = true;
+            }
+        }
+
+        foreach (var dependent in dependents.Where(d => d.Metadata.DeletionTimestamp is null))
+        {
+            // Owned only by objects that no longer exist: collect it.
+            if (dependent.Metadata.OwnerReferences!.All(o => !owners.ContainsKey(o.Uid)))
+                await store.Delete(dependent);
+        }
+        return pending ? TimeSpan.FromSeconds(1) : null;
+    }
+
+    private static async Task RemoveFinalizer(StoreClient store, KubeObject owner, string finalizer)
+    {
+        var rest = (owner.Metadata.Finalizers ?? []).Where(f => f != finalizer).ToList();
+        var updated = owner with { Metadata = owner.Metadata with { Finalizers = rest.Count > 0 ? rest : null } };
+        await store.Object(ResourceKinds.Of(owner), owner.Metadata.Namespace ?? "", owner.Metadata.Name!).Update(updated, Subresource.Main);
+    }
+}

@@ -1,0 +1,58 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Nodes;
+using OrleansOrchestrator.Contracts.Store;
+
+namespace OrleansOrchestrator.Silo.Controllers.NodeLifecycle;
+
+[Alias("oo.INodeLifecycle")]
+public interface INodeLifecycle : IGrainWithStringKey
+{
+    /// <summary>Makes sure the loop runs (it keeps itself alive with its timer).</summary>
+    Task Start();
+}
+
+/// <summary>
+/// Watches node heartbeats: a node silent for the grace period is marked unreachable (Ready=Unknown and the
+/// <c>node.kubernetes.io/unreachable</c> taint, so nothing new lands there); after the eviction timeout its
+/// pods are deleted so that their controllers replace them elsewhere. A node that comes back clears both
+/// itself (on its next heartbeat), and its agent then removes the deleted pods' containers.
+/// </summary>
+public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimeProvider clock, ILogger<NodeLifecycleGrain> logger) : Grain, INodeLifecycle
+{
+    /// <summary>When this loop first saw each node: a node with no heartbeat since a silo restart gets the grace period from then.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
+
+    public Task Start()
+    {
+        this.RegisterGrainTimer(_ => Sweep(), new GrainTimerCreationOptions { DueTime = options.ClusterSweep, Period = options.ClusterSweep, Interleave = false });
+        DelayDeactivation(TimeSpan.FromDays(3650));
+        return Task.CompletedTask;
+    }
+
+    private async Task Sweep()
+    {
+        var now = clock.GetUtcNow();
+        var nodes = new StoreClient(GrainFactory, StoreKeys.SystemTenant);
+        foreach (var node in await nodes.List<Node>(""))
+        {
+            var name = node.Metadata.Name!;
+            var grain = GrainFactory.GetGrain<INodeGrain>(name);
+            var lastHeard = await grain.LastHeartbeat() ?? (_firstSeen.TryGetValue(name, out var seen) ? seen : _firstSeen[name] = now);
+            var silence = now - lastHeard;
+            if (silence <= options.NodeMonitorGracePeriod) continue;
+
+            await grain.MarkUnreachable();
+            if (silence <= options.NodeMonitorGracePeriod + options.PodEvictionTimeout) continue;
+            foreach (var bound in await grain.BoundPods())
+            {
+                if (bound.Pod.Metadata.DeletionTimestamp is not null) continue;
+                var tenant = StoreKeys.ParseObject(bound.Key).Tenant;
+                if (await new StoreClient(GrainFactory, tenant).Delete(bound.Pod))
+                    LogEvicted(logger, bound.Key, name);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evicted pod {Pod} from unreachable node {Node}")]
+    private static partial void LogEvicted(ILogger logger, string pod, string node);
+}

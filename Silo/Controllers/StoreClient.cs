@@ -1,0 +1,44 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Store;
+
+namespace OrleansOrchestrator.Silo.Controllers;
+
+/// <summary>
+/// The store as a control loop uses it, within one tenant: typed reads, lists, and writes that report a
+/// lost race (409) or a vanished object (404) as "false", because a loop just looks again next pass.
+/// </summary>
+public sealed class StoreClient(IGrainFactory grains, string tenant)
+{
+    public string Tenant { get; } = tenant;
+
+    public IObjectGrain Object(ResourceKind kind, string ns, string name) =>
+        grains.GetGrain<IObjectGrain>(StoreKeys.Object(Tenant, kind, ns, name));
+
+    public async Task<T?> Get<T>(string ns, string name) where T : KubeObject =>
+        await Object(ResourceKinds.Of<T>(), ns, name).Get() as T;
+
+    public async Task<IReadOnlyList<T>> List<T>(string ns, ObjectFilter? filter = null) where T : KubeObject =>
+        (await grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Tenant, ResourceKinds.Of<T>(), ns))
+            .List(new ListOptions { Filter = filter ?? ObjectFilter.Everything })).Items.Cast<T>().ToList();
+
+    public async Task<T?> Create<T>(T obj) where T : KubeObject
+    {
+        var result = await Object(ResourceKinds.Of<T>(), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Create(obj);
+        return result.Object as T;
+    }
+
+    /// <summary>Replaces the main part, conditional on the object's resourceVersion.</summary>
+    public async Task<T?> Update<T>(T obj) where T : KubeObject =>
+        (await Object(ResourceKinds.Of<T>(), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Main)).Object as T;
+
+    public async Task<T?> UpdateStatus<T>(T obj) where T : KubeObject =>
+        (await Object(ResourceKinds.Of<T>(), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Status)).Object as T;
+
+    public async Task<bool> Delete(KubeObject obj, PropagationPolicy propagation = PropagationPolicy.Background)
+    {
+        var result = await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!)
+            .Delete(new DeleteOptions { Propagation = propagation, PreconditionUid = obj.Metadata.Uid });
+        return result.Succeeded;
+    }
+}
