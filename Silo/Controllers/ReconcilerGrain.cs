@@ -11,6 +11,7 @@ public abstract partial class ReconcilerGrain(ILogger logger) : Grain, IReconcil
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(30);
 
     private IGrainTimer? _pending;
+    private DateTimeOffset _pendingAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -24,9 +25,13 @@ public abstract partial class ReconcilerGrain(ILogger logger) : Grain, IReconcil
         return Task.CompletedTask;
     }
 
+    /// <summary>Arranges a pass after <paramref name="due"/>, unless one is arranged sooner already.</summary>
     private void Schedule(TimeSpan due)
     {
-        if (_pending is not null) return;
+        var at = DateTimeOffset.UtcNow + due;
+        if (_pending is not null && _pendingAt <= at) return;
+        _pending?.Dispose();
+        _pendingAt = at;
         _pending = this.RegisterGrainTimer(async _ =>
         {
             _pending?.Dispose();

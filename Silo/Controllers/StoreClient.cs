@@ -24,16 +24,16 @@ public sealed class StoreClient(IGrainFactory grains, string tenant)
 
     public async Task<T?> Create<T>(T obj) where T : KubeObject
     {
-        var result = await Object(ResourceKinds.Of<T>(), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Create(obj);
+        var result = await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Create(obj);
         return result.Object as T;
     }
 
     /// <summary>Replaces the main part, conditional on the object's resourceVersion.</summary>
     public async Task<T?> Update<T>(T obj) where T : KubeObject =>
-        (await Object(ResourceKinds.Of<T>(), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Main)).Object as T;
+        (await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Main)).Object as T;
 
     public async Task<T?> UpdateStatus<T>(T obj) where T : KubeObject =>
-        (await Object(ResourceKinds.Of<T>(), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Status)).Object as T;
+        (await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Status)).Object as T;
 
     public async Task<bool> Delete(KubeObject obj, PropagationPolicy propagation = PropagationPolicy.Background)
     {

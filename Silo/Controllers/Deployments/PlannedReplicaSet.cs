@@ -1,7 +1,7 @@
 namespace OrleansOrchestrator.Silo.Controllers.Deployments;
 
 /// <summary>A ReplicaSet while a pass is being planned: its observed state and the size planned so far.</summary>
-internal sealed class PlannedReplicaSet(ReplicaSetState state, bool isNew = false, bool isCreated = false)
+internal sealed class PlannedReplicaSet(ReplicaSetState state, bool isCreated = false)
 {
     public ReplicaSetState State { get; } = state;
 
@@ -10,8 +10,6 @@ internal sealed class PlannedReplicaSet(ReplicaSetState state, bool isNew = fals
     public int Spec { get; set; } = state.SpecReplicas;
 
     public int Available => State.AvailableReplicas;
-
-    public bool IsNew { get; } = isNew;
 
     /// <summary>Created by this very pass: it exists only in the plan.</summary>
     public bool IsCreated { get; } = isCreated;

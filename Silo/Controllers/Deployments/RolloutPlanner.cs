@@ -18,7 +18,7 @@ public static class RolloutPlanner
         var rolling = RolloutMath.IsRollingUpdate(input.Strategy);
         var surge = RolloutMath.MaxSurge(input.Strategy, input.MaxSurge, input.MaxUnavailable, input.Replicas);
         var step = new StepBuilder(input.Replicas, input.Replicas + surge);
-        var newReplicaSet = input.NewReplicaSet is { } n ? new PlannedReplicaSet(n, isNew: true) : null;
+        var newReplicaSet = input.NewReplicaSet is { } n ? new PlannedReplicaSet(n) : null;
         var oldReplicaSets = input.OldReplicaSets.Select(rs => new PlannedReplicaSet(rs)).ToList();
 
         if (input.Paused || IsScalingEvent(input))
@@ -128,9 +128,16 @@ public static class RolloutPlanner
             return;
         }
 
-        // Recreate never runs old and new pods side by side, so there is nothing to share out.
         if (RolloutMath.IsRollingUpdate(input.Strategy))
+        {
             ScaleProportionally(input, surge, newReplicaSet, oldReplicaSets, step);
+            return;
+        }
+
+        // Recreate has nothing to share out (its next pass empties the old ReplicaSets anyway). Kubernetes writes nothing
+        // here, so stale annotations would make every later pass a scaling event and the rollout would never resume.
+        foreach (var rs in oldReplicaSets.Append(newReplicaSet).OfType<PlannedReplicaSet>().Where(rs => rs.IsActive))
+            step.RefreshAnnotations(rs);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ internal sealed class StepBuilder(int desiredReplicas, int maxReplicas)
     public PlannedReplicaSet Create(string name, int replicas)
     {
         if (created is not null) throw new InvalidOperationException("the new ReplicaSet is already being created");
-        created = new PlannedReplicaSet(new ReplicaSetState(name, replicas, 0, 0, 0, DateTimeOffset.MaxValue), isNew: true, isCreated: true);
+        created = new PlannedReplicaSet(new ReplicaSetState(name, replicas, 0, 0, 0, DateTimeOffset.MaxValue), isCreated: true);
         if (replicas > 0) events.Add($"Scaled up replica set {name} from 0 to {replicas}");
         return created;
     }

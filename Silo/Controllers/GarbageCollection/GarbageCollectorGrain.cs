@@ -32,8 +32,13 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
             var mine = dependents.Where(d => d.Metadata.OwnerReferences!.Any(o => o.Uid == owner.Metadata.Uid)).ToList();
             if (finalizers.Contains(ChangeRouter.OrphanFinalizer))
             {
-                foreach (var dependent in mine) await store.Update(OwnerReferences.WithoutOwner(dependent, owner.Metadata.Uid!));
-                await RemoveFinalizer(store, owner, ChangeRouter.OrphanFinalizer);
+                // Release every dependent first; one that lost a race is retried next pass, and only then
+                // may the owner go (else its dependents would look orphaned and be collected).
+                var released = 0;
+                foreach (var dependent in mine)
+                    if (await store.Update(OwnerReferences.WithoutOwner(dependent, owner.Metadata.Uid!)) is not null) released++;
+                if (released == mine.Count) await RemoveFinalizer(store, owner, ChangeRouter.OrphanFinalizer);
+                else pending = true;
             }
             else if (finalizers.Contains(ChangeRouter.ForegroundDeletion))
             {
@@ -56,7 +61,6 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
     private static async Task RemoveFinalizer(StoreClient store, KubeObject owner, string finalizer)
     {
         var rest = (owner.Metadata.Finalizers ?? []).Where(f => f != finalizer).ToList();
-        var updated = owner with { Metadata = owner.Metadata with { Finalizers = rest.Count > 0 ? rest : null } };
-        await store.Object(ResourceKinds.Of(owner), owner.Metadata.Namespace ?? "", owner.Metadata.Name!).Update(updated, Subresource.Main);
+        await store.Update(owner with { Metadata = owner.Metadata with { Finalizers = rest.Count > 0 ? rest : null } });
     }
 }

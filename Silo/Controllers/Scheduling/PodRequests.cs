@@ -23,8 +23,6 @@ public sealed record PodRequests(long MilliCpu, long Memory, long NonZeroMilliCp
     /// <summary>Kubernetes' <c>DefaultMemoryRequest</c>: 200 MiB.</summary>
     public const long DefaultMemoryRequest = 200L * 1024 * 1024;
 
-    public static readonly PodRequests None = new(0, 0, 0, 0, []);
-
     public static PodRequests Of(PodSpec spec)
     {
         var sum = Amounts.Zero;

@@ -23,10 +23,10 @@ public static class SchedulingReasons
     public static string UntoleratedTaint(string key, string? value) => $"node(s) had untolerated taint {{{key}: {value}}}";
 
     /// <summary>
-    /// Kubernetes' <c>FitError.Error()</c>: "0/N nodes are available: " then either the pre-filter message or
-    /// each reason counted over the nodes as "count reason", sorted as plain strings (so "10 …" sorts before
-    /// "2 …", as Go's sort.Strings does), then the post-filter (preemption) message. Every part is followed
-    /// by a full stop, even one that already ends with one; hence the ".." Kubernetes prints.
+    /// Kubernetes' <c>FitError.Error()</c> (1.28 and later): "0/N nodes are available:", then either the
+    /// pre-filter message or each reason counted over the nodes as "count reason", sorted as plain strings
+    /// (so "10 …" sorts before "2 …", as Go's sort.Strings does), followed by a full stop; then the post-filter
+    /// (preemption) message, which brings its own full stop.
     /// </summary>
     public static string NoFit(int nodeCount, IEnumerable<IReadOnlyList<string>> nodeReasons, string? preFilterMessage = null, string? postFilterMessage = null)
     {
@@ -44,7 +44,7 @@ public static class SchedulingReasons
                 .ToList();
             if (histogram.Count > 0) message += $" {string.Join(", ", histogram)}.";
         }
-        if (!string.IsNullOrEmpty(postFilterMessage)) message += $" {postFilterMessage}.";
+        if (!string.IsNullOrEmpty(postFilterMessage)) message += $" {postFilterMessage}";
         return message;
     }
 }

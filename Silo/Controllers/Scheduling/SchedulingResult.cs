@@ -6,7 +6,7 @@ namespace OrleansOrchestrator.Silo.Controllers.Scheduling;
 /// Null when placed; otherwise the text Kubernetes 1.31 puts in the PodScheduled=False condition and the
 /// FailedScheduling event, e.g. "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's
 /// node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming
-/// pod, 2 Preemption is not helpful for scheduling..".
+/// pod, 2 Preemption is not helpful for scheduling.".
 /// </param>
 /// <param name="Failures">Why each refused node refused, by node name.</param>
 /// <param name="Scores">The feasible nodes' scores, best first (the chosen node first).</param>

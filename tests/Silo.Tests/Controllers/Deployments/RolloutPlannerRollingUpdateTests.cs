@@ -171,31 +171,21 @@ public class RolloutPlannerRollingUpdateTests
         Assert.Equal(new Dictionary<string, int> { ["web-v1"] = 0 }, step.Scale);
     }
 
-    [Fact]
-    public void Plan_RolloutDoneAndStatusComplete_NothingButCleanUp()
+    [Theory]
+    [InlineData(4, 4, true)]
+    [InlineData(5, 4, false)] // the status is of an older generation
+    public void Plan_RolloutDoneAndNothingToDo_CleanUpWhenTheStatusSaysComplete(long generation, long observedGeneration, bool expected)
     {
         var input = Rolling(3, 1, 0, Rs.Make("web-new", 3, 3, 3, created: Rs.New), Rs.Make("web-old", 0)) with
         {
-            Generation = 4,
-            Status = new DeploymentStatus { ObservedGeneration = 4, Replicas = 3, UpdatedReplicas = 3, AvailableReplicas = 3 },
+            Generation = generation,
+            Status = new DeploymentStatus { ObservedGeneration = observedGeneration, Replicas = 3, UpdatedReplicas = 3, AvailableReplicas = 3 },
         };
 
         var step = RolloutPlanner.Plan(input);
 
         Assert.True(step.IsEmpty);
-        Assert.True(step.CleanUp);
-    }
-
-    [Fact]
-    public void Plan_StatusOfAnOlderGeneration_NoCleanUp()
-    {
-        var input = Rolling(3, 1, 0, Rs.Make("web-new", 3, 3, 3, created: Rs.New)) with
-        {
-            Generation = 5,
-            Status = new DeploymentStatus { ObservedGeneration = 4, Replicas = 3, UpdatedReplicas = 3, AvailableReplicas = 3 },
-        };
-
-        Assert.False(RolloutPlanner.Plan(input).CleanUp);
+        Assert.Equal(expected, step.CleanUp);
     }
 
     [Fact]

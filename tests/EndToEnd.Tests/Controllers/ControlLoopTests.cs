@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+
+namespace OrleansOrchestrator.EndToEnd.Tests.Controllers;
+
+/// <summary>
+/// The scheduler, the ReplicaSet controller, the garbage collector and the node lifecycle on simulated
+/// nodes (the control loops are the unit under test; the container engine is outside it).
+/// </summary>
+public sealed class ControlLoopTests : IAsyncLifetime
+{
+    private readonly SiloProcess _silo = new(extraArgs: ["--simulated-nodes", "3", "--node-grace-period", "3", "--pod-eviction-timeout", "2"]);
+
+    public Task InitializeAsync() => _silo.Start();
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    private Kubectl Kubectl => new("1.32", _silo.KubeconfigPath);
+
+    private static string ReplicaSet(string name, int replicas, string cpu = "100m") => $$"""
+        apiVersion: apps/v1
+        kind: ReplicaSet
+        metadata:
+          name: {{name}}
+        spec:
+          replicas: {{replicas}}
+          selector:
+            matchLabels:
+              app: {{name}}
+          template:
+            metadata:
+              labels:
+                app: {{name}}
+            spec:
+              containers:
+              - name: c
+                image: "example/c:1"
+                resources:
+                  requests:
+                    cpu: {{cpu}}
+        """;
+
+    private async Task<List<JsonNode>> Pods(string selector)
+    {
+        var list = JsonNode.Parse(await Kubectl.Ok($"get pods -l '{selector}' -o json"))!;
+        return list["items"]!.AsArray().Select(p => p!).ToList();
+    }
+
+    private static bool Running(JsonNode pod) => pod["status"]?["phase"]?.GetValue<string>() == "Running" && pod["metadata"]!["deletionTimestamp"] is null;
+
+    [Fact]
+    public async Task ReplicaSet_CreatesSchedulesScalesAndReplacesPods()
+    {
+        await Kubectl.Ok("apply -f -", ReplicaSet("keeper", 6));
+        await Eventually.True(async () => (await Pods("app=keeper")).Count(Running) == 6, "6 pods Running");
+        var pods = await Pods("app=keeper");
+        Assert.True(pods.Select(p => p["spec"]!["nodeName"]!.GetValue<string>()).Distinct().Count() >= 2, "pods spread over nodes");
+        Assert.All(pods, p => Assert.Equal("ReplicaSet", p["metadata"]!["ownerReferences"]![0]!["kind"]!.GetValue<string>()));
+
+        // A deleted pod is replaced.
+        var victim = pods[0]["metadata"]!["name"]!.GetValue<string>();
+        await Kubectl.Ok($"delete pod {victim}");
+        await Eventually.True(async () => (await Pods("app=keeper")) is var now && now.Count(Running) == 6 && now.All(p => p["metadata"]!["name"]!.GetValue<string>() != victim), "a replacement");
+
+        // Scale down to 2, then up to 4.
+        await Kubectl.Ok("scale rs keeper --replicas=2");
+        await Eventually.True(async () => (await Pods("app=keeper")).Count == 2, "2 pods left");
+        await Kubectl.Ok("scale rs keeper --replicas=4");
+        await Eventually.True(async () => (await Pods("app=keeper")).Count(Running) == 4, "4 pods Running");
+        await Eventually.True(async () => System.Text.RegularExpressions.Regex.IsMatch(await Kubectl.Ok("get rs keeper"), @"keeper\s+4\s+4\s+4"), "the ReplicaSet's status: 4 desired, current, ready");
+    }
+
+    [Fact]
+    public async Task ReplicaSet_AdoptsMatchingOrphans_AndReleasesPodsThatStopMatching()
+    {
+        await Kubectl.Ok("run orphan --image=example/c:1 --labels=app=adopter");
+        await Kubectl.Ok("apply -f -", ReplicaSet("adopter", 2));
+        await Eventually.True(async () => (await Pods("app=adopter")).Count(Running) == 2, "2 pods");
+        var orphan = JsonNode.Parse(await Kubectl.Ok("get pod orphan -o json"))!;
+        Assert.Equal("adopter", orphan["metadata"]!["ownerReferences"]![0]!["name"]!.GetValue<string>());
+
+        await Kubectl.Ok("label pod orphan app=elsewhere --overwrite");
+        await Eventually.True(async () => JsonNode.Parse(await Kubectl.Ok("get pod orphan -o json"))!["metadata"]!["ownerReferences"] is null, "the pod to be released");
+        await Eventually.True(async () => (await Pods("app=adopter")).Count(Running) == 2, "a replacement for the released pod");
+    }
+
+    [Fact]
+    public async Task PodThatFitsNowhere_ReportsWhyPerNode()
+    {
+        await Kubectl.Ok("run too-big --image=example/c:1 --overrides={\"spec\":{\"containers\":[{\"name\":\"too-big\",\"image\":\"example/c:1\",\"resources\":{\"requests\":{\"cpu\":\"64\"}}}]}}");
+        var pod = await Eventually.Value(async () =>
+        {
+            var p = JsonNode.Parse(await Kubectl.Ok("get pod too-big -o json"))!;
+            return p["status"]?["conditions"]?.AsArray().FirstOrDefault(c => c!["type"]!.GetValue<string>() == "PodScheduled" && c["status"]!.GetValue<string>() == "False");
+        }, "PodScheduled=False");
+        Assert.Equal("Unschedulable", pod["reason"]!.GetValue<string>());
+        Assert.StartsWith("0/3 nodes are available: 3 Insufficient cpu.", pod["message"]!.GetValue<string>());
+        Assert.Contains("FailedScheduling", await Kubectl.Ok("describe pod too-big"));
+    }
+
+    [Fact]
+    public async Task DeletingAnOwner_Background_Foreground_Orphan()
+    {
+        await Kubectl.Ok("apply -f -", ReplicaSet("bg", 2));
+        await Kubectl.Ok("apply -f -", ReplicaSet("fg", 2));
+        await Kubectl.Ok("apply -f -", ReplicaSet("orph", 2));
+        await Eventually.True(async () => (await Pods("app in (bg,fg,orph)")).Count(Running) == 6, "6 pods");
+
+        await Kubectl.Ok("delete rs bg");
+        await Eventually.True(async () => (await Pods("app=bg")).Count == 0, "background: the pods to be collected");
+
+        await Kubectl.Ok("delete rs fg --cascade=foreground");
+        await Eventually.True(async () => (await Pods("app=fg")).Count == 0 && (await Kubectl.Run("get rs fg")).ExitCode != 0, "foreground: pods first, then the owner");
+
+        await Kubectl.Ok("delete rs orph --cascade=orphan");
+        await Eventually.True(async () => (await Kubectl.Run("get rs orph")).ExitCode != 0, "orphan: the owner to go");
+        var left = await Pods("app=orph");
+        Assert.Equal(2, left.Count);
+        Assert.All(left, p => Assert.Null(p["metadata"]!["ownerReferences"]));
+    }
+
+    [Fact]
+    public async Task NodeThatStopsHeartbeating_IsMarkedUnreachable_AndItsPodsMoveElsewhere()
+    {
+        await using var agent = new AgentProcess(_silo, ["--no-docker", "--simulated-nodes", "1", "--simulated-prefix", "doomed"]);
+        await agent.Start();
+        await Eventually.True(async () => (await Kubectl.Ok("get nodes")).Contains("doomed-0000   Ready", StringComparison.Ordinal), "the extra node");
+        // Only the doomed node may take this workload at first.
+        await Kubectl.Ok("label node doomed-0000 pool=doomed");
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: mover}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: mover}}
+              template:
+                metadata: {labels: {app: mover}}
+                spec:
+                  containers: [{name: c, image: "example/c:1"}]
+                  affinity:
+                    nodeAffinity:
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                      - {weight: 100, preference: {matchExpressions: [{key: pool, operator: In, values: [doomed]}]}}
+            """);
+        await Eventually.True(async () => (await Pods("app=mover")).Count(p => Running(p) && p["spec"]!["nodeName"]!.GetValue<string>() == "doomed-0000") == 2, "both pods on the doomed node");
+
+        await agent.Kill();
+        var node = await Eventually.Value(async () =>
+        {
+            var n = JsonNode.Parse(await Kubectl.Ok("get node doomed-0000 -o json"))!;
+            return n["spec"]?["taints"]?.AsArray().Any(t => t!["key"]!.GetValue<string>() == "node.kubernetes.io/unreachable") == true ? n : null;
+        }, "the unreachable taint");
+        Assert.Equal("Unknown", node["status"]!["conditions"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>());
+        Assert.Matches(@"doomed-0000\s+NotReady", await Kubectl.Ok("get nodes"));
+
+        await Eventually.True(async () => (await Pods("app=mover")).Count(p => Running(p) && p["spec"]!["nodeName"]!.GetValue<string>() != "doomed-0000") == 2,
+            "two replacements on live nodes", TimeSpan.FromSeconds(60));
+
+        // The node comes back: Ready again, untainted, and its evicted pods are cleaned up.
+        await agent.Start();
+        await Eventually.True(async () => (await Kubectl.Ok("get nodes")).Contains("doomed-0000   Ready", StringComparison.Ordinal), "the node Ready again");
+        await Eventually.True(async () => (await Pods("app=mover")).All(p => p["spec"]!["nodeName"]!.GetValue<string>() != "doomed-0000"), "the stale pods gone");
+        Assert.Null(JsonNode.Parse(await Kubectl.Ok("get node doomed-0000 -o json"))!["spec"]!["taints"]);
+    }
+
+    [Fact]
+    public async Task ControllersSurviveASiloRestart_WithoutDuplicatePods()
+    {
+        await Kubectl.Ok("apply -f -", ReplicaSet("durable", 5));
+        await Eventually.True(async () => (await Pods("app=durable")).Count(Running) == 5, "5 pods");
+        var before = (await Pods("app=durable")).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order().ToList();
+
+        await _silo.Kill();
+        await _silo.Start();
+        await Kubectl.Ok("scale rs durable --replicas=7");
+
+        await Eventually.True(async () => (await Pods("app=durable")).Count(Running) == 7, "7 pods after the restart", TimeSpan.FromSeconds(60));
+        var after = await Pods("app=durable");
+        Assert.Equal(7, after.Count);
+        Assert.Subset(after.Select(p => p["metadata"]!["name"]!.GetValue<string>()).ToHashSet(), before.ToHashSet());
+    }
+}
