@@ -211,6 +211,8 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         response.ContentType = "application/json";
         response.Headers.CacheControl = "no-cache, private";
         await response.StartAsync(context.RequestAborted);
+        // Send the headers now: a client waits for them before it does what will produce the first event.
+        await response.Body.FlushAsync(context.RequestAborted);
 
         var first = true;
         try

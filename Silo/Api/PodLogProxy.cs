@@ -51,6 +51,7 @@ public sealed class PodLogProxy(ResourceService resources, IGrainFactory grains)
             context.Response.StatusCode = 200;
             context.Response.ContentType = "text/plain";
             await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
             await using var body = await upstream.Content.ReadAsStreamAsync(context.RequestAborted);
             var buffer = new byte[8192];
             int read;
