@@ -4,8 +4,15 @@ using OrleansOrchestrator.Contracts.Store;
 namespace OrleansOrchestrator.Agents.Node;
 
 /// <summary>The store, through its grains: agents are Orleans clients, never database clients.</summary>
-public sealed class GrainClusterAccess(IGrainFactory grains) : IClusterAccess
+public sealed class GrainClusterAccess(IGrainFactory grains, string nodeName) : IClusterAccess
 {
+    /// <summary>Events from agents carry Kubernetes' component name for the node's agent.</summary>
+    public const string Component = "kubelet";
+
+    public void RecordEvent(string podKey, Pod pod, string type, string reason, string message) =>
+        grains.GetGrain<Contracts.Events.IEventRecorderGrain>(0)
+            .Record(StoreKeys.ParseObject(podKey).Tenant, pod, type, reason, message, Component, nodeName).Ignore();
+
     public async Task<ConfigMap?> ConfigMap(string tenant, string ns, string name) =>
         await grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.ConfigMap, ns, name)).Get() as ConfigMap;
 

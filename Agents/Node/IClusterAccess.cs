@@ -12,6 +12,9 @@ public interface IClusterAccess
     /// <summary>Writes the pod's status (only the status: the spec is the control plane's).</summary>
     Task WriteStatus(string podKey, Pod pod, PodStatus status);
 
+    /// <summary>Reports a Kubernetes Event about a pod (Pulling, Started, Killing, BackOff …), from this node's agent.</summary>
+    void RecordEvent(string podKey, Pod pod, string type, string reason, string message);
+
     /// <summary>Removes a pod whose containers are gone after it was marked for deletion (the second step of a graceful delete).</summary>
     Task FinishDeletion(string podKey, string uid);
 }

@@ -166,6 +166,8 @@ public sealed partial class PodWorker
                 }
                 else
                 {
+                    if (tracker.Waiting?.Reason != "CrashLoopBackOff")
+                        _cluster.RecordEvent(Key, Pod, "Warning", "BackOff", $"Back-off restarting failed container {container.Name} in pod {Ref.Name}_{Ref.Namespace}({Ref.Uid})");
                     tracker.Waiting = new WaitingReason("CrashLoopBackOff",
                         $"back-off {HumanDelay(tracker.Backoff.Delay)} restarting failed container={container.Name} pod={Ref.Name}_{Ref.Namespace}({Ref.Uid})");
                 }
@@ -194,6 +196,7 @@ public sealed partial class PodWorker
             tracker.PullBackoff.TryRestart(_clock.GetUtcNow(), null, null, out _);
             tracker.ImagePullRetryAt = _clock.GetUtcNow() + tracker.PullBackoff.Delay;
             tracker.Waiting = new WaitingReason("ErrImagePull", e.Message);
+            _cluster.RecordEvent(Key, Pod, "Warning", "Failed", $"Failed to pull image \"{image}\": {e.Message}");
             Acted();
             return;
         }
@@ -206,6 +209,8 @@ public sealed partial class PodWorker
         }
         catch (ContainerConfigException e)
         {
+            if (tracker.Waiting?.Reason != "CreateContainerConfigError")
+                _cluster.RecordEvent(Key, Pod, "Warning", "Failed", $"Error: {e.Message}");
             tracker.Waiting = new WaitingReason("CreateContainerConfigError", e.Message);
             return;
         }
@@ -216,7 +221,9 @@ public sealed partial class PodWorker
             limits?.GetValueOrDefault("cpu") is { } cpu && Quantity.TryParse(cpu, out _) ? Quantity.MilliValue(cpu) : null,
             container.Tty ?? false);
         var id = await _runtime.CreateContainer(spec, sandbox.Id, ct);
+        _cluster.RecordEvent(Key, Pod, "Normal", "Created", $"Created container {container.Name}");
         await _runtime.StartContainer(id, ct);
+        _cluster.RecordEvent(Key, Pod, "Normal", "Started", $"Started container {container.Name}");
         tracker.ResetProbes(container);
         tracker.Waiting = null;
         Acted();
@@ -242,6 +249,8 @@ public sealed partial class PodWorker
     private async Task KillForRestart(Container container, ContainerInfo current, string why, CancellationToken ct)
     {
         LogProbeKill(_logger, container.Name, Ref.ToString(), why);
+        _cluster.RecordEvent(Key, Pod, "Warning", "Unhealthy", $"Container {container.Name} {why}, will be restarted");
+        _cluster.RecordEvent(Key, Pod, "Normal", "Killing", $"Stopping container {container.Name}");
         var grace = TimeSpan.FromSeconds(Pod.Spec.TerminationGracePeriodSeconds ?? 30);
         await _runtime.StopContainer(current.Id, grace, ct);
         Tracker(container.Name).ResetProbes(container);
@@ -252,6 +261,8 @@ public sealed partial class PodWorker
     private async Task Terminate(List<ContainerInfo> mine, SandboxStatus? sandbox, CancellationToken ct)
     {
         var grace = TimeSpan.FromSeconds(Math.Max(0, Pod.Metadata.DeletionGracePeriodSeconds ?? Pod.Spec.TerminationGracePeriodSeconds ?? 30));
+        foreach (var running in mine.Where(c => c.State == ContainerRunState.Running))
+            _cluster.RecordEvent(Key, Pod, "Normal", "Killing", $"Stopping container {running.Name}");
         await Task.WhenAll(mine.Where(c => c.State == ContainerRunState.Running).Select(c => _runtime.StopContainer(c.Id, grace, ct)));
         foreach (var c in mine) await _runtime.RemoveContainer(c.Id, ct);
         if (sandbox is not null) await _runtime.RemoveSandbox(Ref, ct);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OrleansOrchestrator.Contracts.Serialization;
 
 namespace OrleansOrchestrator.Contracts.Model;
 
@@ -31,8 +32,8 @@ public sealed record Taint
 [GenerateSerializer, Immutable, Alias("oo.NodeStatus")]
 public sealed record NodeStatus
 {
-    [Id(0)] public IReadOnlyDictionary<string, string>? Capacity { get; init; }
-    [Id(1)] public IReadOnlyDictionary<string, string>? Allocatable { get; init; }
+    [Id(0), JsonConverter(typeof(QuantityMapJsonConverter))] public IReadOnlyDictionary<string, string>? Capacity { get; init; }
+    [Id(1), JsonConverter(typeof(QuantityMapJsonConverter))] public IReadOnlyDictionary<string, string>? Allocatable { get; init; }
     [Id(2)] public IReadOnlyList<Condition>? Conditions { get; init; }
     [Id(3)] public IReadOnlyList<NodeAddress>? Addresses { get; init; }
     [Id(4)] public NodeDaemonEndpoints? DaemonEndpoints { get; init; }

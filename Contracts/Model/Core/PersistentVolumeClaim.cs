@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using OrleansOrchestrator.Contracts.Serialization;
+
 namespace OrleansOrchestrator.Contracts.Model;
 
 /// <summary>Modelled for StatefulSet <c>volumeClaimTemplates</c>.</summary>
@@ -24,5 +27,5 @@ public sealed record PersistentVolumeClaimStatus
 {
     [Id(0)] public string? Phase { get; init; }
     [Id(1)] public IReadOnlyList<string>? AccessModes { get; init; }
-    [Id(2)] public IReadOnlyDictionary<string, string>? Capacity { get; init; }
+    [Id(2), JsonConverter(typeof(QuantityMapJsonConverter))] public IReadOnlyDictionary<string, string>? Capacity { get; init; }
 }

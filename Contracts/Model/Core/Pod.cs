@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OrleansOrchestrator.Contracts.Serialization;
 
 namespace OrleansOrchestrator.Contracts.Model;
 
@@ -128,7 +129,7 @@ public sealed record ResourceFieldSelector
 {
     [Id(0)] public string? ContainerName { get; init; }
     [Id(1)] public string Resource { get; init; } = "";
-    [Id(2)] public string? Divisor { get; init; }
+    [Id(2), JsonConverter(typeof(QuantityJsonConverter))] public string? Divisor { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oo.EnvFromSource")]
@@ -157,8 +158,8 @@ public sealed record LocalObjectReference
 [GenerateSerializer, Immutable, Alias("oo.ResourceRequirements")]
 public sealed record ResourceRequirements
 {
-    [Id(0)] public IReadOnlyDictionary<string, string>? Limits { get; init; }
-    [Id(1)] public IReadOnlyDictionary<string, string>? Requests { get; init; }
+    [Id(0), JsonConverter(typeof(QuantityMapJsonConverter))] public IReadOnlyDictionary<string, string>? Limits { get; init; }
+    [Id(1), JsonConverter(typeof(QuantityMapJsonConverter))] public IReadOnlyDictionary<string, string>? Requests { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oo.VolumeMount")]
@@ -186,7 +187,7 @@ public sealed record Volume
 public sealed record EmptyDirVolumeSource
 {
     [Id(0)] public string? Medium { get; init; }
-    [Id(1)] public string? SizeLimit { get; init; }
+    [Id(1), JsonConverter(typeof(QuantityJsonConverter))] public string? SizeLimit { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("oo.KeyToPath")]

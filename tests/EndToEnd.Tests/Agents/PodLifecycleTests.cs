@@ -120,6 +120,9 @@ public sealed class PodLifecycleTests(DockerNodeFixture node) : IClassFixture<Do
         var restarted = await WaitForPod("killed", p => ContainerStatus(p, "main")?["restartCount"]?.GetValue<int>() == 1
             && ContainerStatus(p, "main")?["state"]?["running"] is not null, "restarted once");
         Assert.Equal(137, ContainerStatus(restarted, "main")!["lastState"]!["terminated"]!["exitCode"]!.GetValue<int>());
+        // The agent's events, aggregated: the container was started twice.
+        await Eventually.True(async () => System.Text.RegularExpressions.Regex.IsMatch(await node.Kubectl().Ok("describe pod killed"), @"Normal\s+Started\s+\S+( \(x2 over \S+\))?\s+kubelet\s+Started container main"),
+            "the Started events in describe");
     }
 
     [Fact]
@@ -169,6 +172,7 @@ public sealed class PodLifecycleTests(DockerNodeFixture node) : IClassFixture<Do
             "CrashLoopBackOff");
         Assert.Contains("back-off 10s restarting failed container=main", ContainerStatus(looping, "main")!["state"]!["waiting"]!["message"]!.GetValue<string>());
         Assert.Matches(@"crasher\s+0/1\s+CrashLoopBackOff", await node.Kubectl().Ok("get pod crasher"));
+        Assert.Contains("Back-off restarting failed container main", await node.Kubectl().Ok("describe pod crasher"));
 
         var longer = await WaitForPod("crasher", p => ContainerStatus(p, "main")?["state"]?["waiting"]?["message"]?.GetValue<string>().Contains("back-off 20s", StringComparison.Ordinal) == true,
             "a doubled back-off", seconds: 60);

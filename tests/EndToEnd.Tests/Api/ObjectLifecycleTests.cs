@@ -36,30 +36,31 @@ public sealed class ObjectLifecycleTests(SiloFixture fixture) : IClassFixture<Si
     [Fact]
     public async Task Status_IsWrittenOnlyThroughTheStatusSubresource()
     {
+        // A Service: no control loop writes its status here, so what the test writes is what it reads.
         using var api = Admin();
-        var created = (await api.Send(HttpMethod.Post, Deployments, Deployment("stat"))).Body!.AsObject();
+        const string services = "/api/v1/namespaces/default/services";
+        var created = (await api.Send(HttpMethod.Post, services, """{"metadata":{"name":"stat"},"spec":{"type":"LoadBalancer","ports":[{"port":80}]}}""")).Body!.AsObject();
 
         // The main resource ignores status...
         var withStatus = created.DeepClone().AsObject();
-        withStatus["status"] = new JsonObject { ["replicas"] = 9 };
-        withStatus["spec"]!["replicas"] = 2;
-        var put = await api.Send(HttpMethod.Put, $"{Deployments}/stat", withStatus.ToJsonString());
+        withStatus["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = "192.0.2.1" }) } };
+        withStatus["spec"]!["ports"]![0]!["port"] = 81;
+        var put = await api.Send(HttpMethod.Put, $"{services}/stat", withStatus.ToJsonString());
         Assert.Equal(200, put.Code);
-        Assert.Null(put.Body!["status"]?["replicas"]);
-        Assert.Equal(2, put.Body["spec"]!["replicas"]!.GetValue<int>());
+        Assert.Null(put.Body!["status"]?["loadBalancer"]?["ingress"]);
+        Assert.Equal(81, put.Body["spec"]!["ports"]![0]!["port"]!.GetValue<int>());
 
         // ...and the status subresource ignores everything but status.
         var statusOnly = put.Body.DeepClone().AsObject();
-        statusOnly["status"] = new JsonObject { ["replicas"] = 2, ["readyReplicas"] = 1, ["observedGeneration"] = 2 };
-        statusOnly["spec"]!["replicas"] = 7;
-        var status = await api.Send(HttpMethod.Put, $"{Deployments}/stat/status", statusOnly.ToJsonString());
+        statusOnly["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = "192.0.2.7" }) } };
+        statusOnly["spec"]!["ports"]![0]!["port"] = 99;
+        var status = await api.Send(HttpMethod.Put, $"{services}/stat/status", statusOnly.ToJsonString());
         Assert.Equal(200, status.Code);
-        Assert.Equal(1, status.Body!["status"]!["readyReplicas"]!.GetValue<int>());
-        Assert.Equal(2, status.Body["spec"]!["replicas"]!.GetValue<int>());
-        Assert.Equal(2, status.Body["metadata"]!["generation"]!.GetValue<long>());
+        Assert.Equal("192.0.2.7", status.Body!["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!.GetValue<string>());
+        Assert.Equal(81, status.Body["spec"]!["ports"]![0]!["port"]!.GetValue<int>());
 
-        var read = (await api.Get($"{Deployments}/stat/status")).Body!;
-        Assert.Equal(1, read["status"]!["readyReplicas"]!.GetValue<int>());
+        var read = (await api.Get($"{services}/stat/status")).Body!;
+        Assert.Equal("192.0.2.7", read["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!.GetValue<string>());
     }
 
     [Fact]

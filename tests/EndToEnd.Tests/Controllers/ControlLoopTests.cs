@@ -85,6 +85,24 @@ public sealed class ControlLoopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SchedulersOfTwoNamespacesAtOnce_NeverOvercommitANode()
+    {
+        // Three nodes of 4 CPUs; two namespaces (two schedulers) each want ten 1-CPU pods at the same time.
+        await Kubectl.Ok("create namespace race-a");
+        await Kubectl.Ok("create namespace race-b");
+        await Task.WhenAll(
+            Kubectl.Ok("-n race-a apply -f -", ReplicaSet("greedy", 10, cpu: "1")),
+            Kubectl.Ok("-n race-b apply -f -", ReplicaSet("greedy", 10, cpu: "1")));
+
+        async Task<List<JsonNode>> All() => JsonNode.Parse(await Kubectl.Ok("get pods -A -l app=greedy -o json"))!["items"]!.AsArray().Select(p => p!).ToList();
+        await Eventually.True(async () => (await All()).Count(p => p["spec"]!["nodeName"] is not null) == 12, "12 pods placed");
+        var pods = await All();
+        Assert.Equal(8, pods.Count(p => p["spec"]!["nodeName"] is null));
+        Assert.All(pods.Where(p => p["spec"]!["nodeName"] is not null).GroupBy(p => p["spec"]!["nodeName"]!.GetValue<string>()),
+            node => Assert.True(node.Count() <= 4, $"{node.Key} holds {node.Count()} one-CPU pods on 4 CPUs"));
+    }
+
+    [Fact]
     public async Task PodThatFitsNowhere_ReportsWhyPerNode()
     {
         await Kubectl.Ok("run too-big --image=example/c:1 --overrides={\"spec\":{\"containers\":[{\"name\":\"too-big\",\"image\":\"example/c:1\",\"resources\":{\"requests\":{\"cpu\":\"64\"}}}]}}");

@@ -10,6 +10,9 @@ public static class TestImages
 {
     public const string Busybox = "orleans-orchestrator-e2e/busybox:1";
 
+    /// <summary>The same image under a second tag, for rolling from one image to another.</summary>
+    public const string BusyboxV2 = "orleans-orchestrator-e2e/busybox:2";
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static bool _built;
 
@@ -26,7 +29,7 @@ public static class TestImages
             File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
             foreach (var applet in new[] { "sh", "httpd", "wget", "cat", "echo", "sleep", "ls", "date", "nc", "true", "false", "touch", "rm", "seq" })
                 File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "busybox");
-            await Shell($"tar -C {root} -c . | docker import -c 'CMD [\"/bin/sh\"]' - {Busybox}");
+            await Shell($"tar -C {root} -c . | docker import -c 'CMD [\"/bin/sh\"]' - {Busybox} && docker tag {Busybox} {BusyboxV2}");
             Directory.Delete(root, recursive: true);
             _built = true;
         }
