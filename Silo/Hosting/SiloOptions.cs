@@ -66,6 +66,9 @@ public sealed record SiloOptions
             int Port() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
                 ? p
                 : throw new ArgumentException($"{args[i - 1]} needs a port number between 1 and 65535\n{Usage}");
+            TimeSpan Seconds() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0
+                ? TimeSpan.FromSeconds(s)
+                : throw new ArgumentException($"{args[i - 1]} needs a whole number of seconds\n{Usage}");
             options = args[i] switch
             {
                 "--data-dir" => options with { DataDir = Path.GetFullPath(Value()) },
@@ -80,9 +83,9 @@ public sealed record SiloOptions
                 "--node-name" => options with { NodeName = Value() },
                 "--no-agent" => options with { LocalAgent = false },
                 "--docker-endpoint" => options with { DockerEndpoint = new Uri(Value()) },
-                "--node-grace-period" => options with { Controllers = options.Controllers with { NodeMonitorGracePeriod = TimeSpan.FromSeconds(Port()) } },
-                "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = TimeSpan.FromSeconds(Port()) } },
-                "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a number\n{Usage}") },
+                "--node-grace-period" => options with { Controllers = options.Controllers with { NodeMonitorGracePeriod = Seconds() } },
+                "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
+                "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };

@@ -3,7 +3,6 @@ using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Controllers.Scheduling;
-using BoundPod = OrleansOrchestrator.Contracts.Nodes.BoundPod;
 using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Nodes;

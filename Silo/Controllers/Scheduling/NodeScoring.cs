@@ -92,10 +92,10 @@ internal static class NodeScoring
         return raw.Select(s => max == 0 ? MaxNodeScore : (int)(MaxNodeScore * (max + min - s) / max)).ToArray();
     }
 
-    private static Func<BoundPod, bool>? SiblingMatcher(Pod pod)
+    private static Func<PlacedPod, bool>? SiblingMatcher(Pod pod)
     {
         var ns = pod.Metadata.Namespace ?? "";
-        if (BoundPod.OwnerKeyOf(pod) is { } owner)
+        if (PlacedPod.OwnerKeyOf(pod) is { } owner)
             return p => !p.Terminating && p.Namespace == ns && p.OwnerKey == owner;
         if (pod.Metadata.Labels is { Count: > 0 } labels)
             return p => !p.Terminating && p.Namespace == ns && labels.All(l => p.Labels.TryGetValue(l.Key, out var v) && v == l.Value);

@@ -41,7 +41,7 @@ public sealed record NodeView
     public long NonZeroRequestedMemory { get; private init; }
 
     /// <summary>The bound pods that still take room, by "namespace/name".</summary>
-    public ImmutableDictionary<string, BoundPod> Pods { get; private init; } = ImmutableDictionary.Create<string, BoundPod>(StringComparer.Ordinal);
+    public ImmutableDictionary<string, PlacedPod> Pods { get; private init; } = ImmutableDictionary.Create<string, PlacedPod>(StringComparer.Ordinal);
 
     public int PodCount => Pods.Count;
 
@@ -86,18 +86,18 @@ public sealed record NodeView
     public NodeView WithPod(Pod pod)
     {
         var without = WithoutPod(pod.Metadata.Namespace, pod.Metadata.Name);
-        return BoundPod.Occupies(pod) ? without.Add(BoundPod.Of(pod)) : without;
+        return PlacedPod.Occupies(pod) ? without.Add(PlacedPod.Of(pod)) : without;
     }
 
     public NodeView WithoutPod(Pod pod) => WithoutPod(pod.Metadata.Namespace, pod.Metadata.Name);
 
     public NodeView WithoutPod(string? @namespace, string? name) =>
-        Pods.TryGetValue(BoundPod.KeyOf(@namespace, name), out var bound) ? Remove(bound) : this;
+        Pods.TryGetValue(PlacedPod.KeyOf(@namespace, name), out var bound) ? Remove(bound) : this;
 
     /// <summary>Whether asking for <paramref name="port"/> clashes with a port already held here.</summary>
     public bool PortInUse(HostPort port) => port.Port > 0 && UsedHostPorts.Keys.Any(port.ConflictsWith);
 
-    private NodeView Add(BoundPod bound)
+    private NodeView Add(PlacedPod bound)
     {
         var ports = UsedHostPorts;
         foreach (var port in bound.UsedPorts) ports = ports.SetItem(port, ports.GetValueOrDefault(port) + 1);
@@ -113,7 +113,7 @@ public sealed record NodeView
         };
     }
 
-    private NodeView Remove(BoundPod bound)
+    private NodeView Remove(PlacedPod bound)
     {
         var ports = UsedHostPorts;
         foreach (var port in bound.UsedPorts)

@@ -9,7 +9,7 @@ namespace OrleansOrchestrator.Silo.Controllers.Scheduling;
 /// The host ports it holds: those its spec asks for plus those the agent published for it
 /// (<c>status.hostPorts</c>, dynamic ones included), each once.
 /// </param>
-public sealed record BoundPod(Pod Pod, PodRequests Requests, IReadOnlyList<HostPort> UsedPorts)
+public sealed record PlacedPod(Pod Pod, PodRequests Requests, IReadOnlyList<HostPort> UsedPorts)
 {
     public string Key => KeyOf(Pod.Metadata.Namespace, Pod.Metadata.Name);
 
@@ -25,12 +25,12 @@ public sealed record BoundPod(Pod Pod, PodRequests Requests, IReadOnlyList<HostP
 
     public bool Terminating => Pod.Metadata.DeletionTimestamp is not null;
 
-    public static BoundPod Of(Pod pod)
+    public static PlacedPod Of(Pod pod)
     {
         var requests = PodRequests.Of(pod.Spec);
         var published = pod.Status?.HostPorts?.Select(b => HostPort.Of(b.Protocol, b.HostIP, b.HostPort)) ?? [];
         var used = requests.HostPorts.Concat(published).Where(p => p.Port > 0).Distinct().ToList();
-        return new BoundPod(pod, requests, used);
+        return new PlacedPod(pod, requests, used);
     }
 
     public static string KeyOf(string? @namespace, string? name) => $"{@namespace}/{name}";
