@@ -10,20 +10,20 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
 
     private const string ValidDeployment = """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"good"},
-         "spec":{"replicas":2,"selector":{"matchLabels":{"app":"good"}},
+         "spec":{"replicas":0,"selector":{"matchLabels":{"app":"good"}},
                  "template":{"metadata":{"labels":{"app":"good"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}
         """;
 
     public static TheoryData<string, string, string, int, string> Garbage => new()
     {
         { "POST", Deployments, """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"trunc""", 400, "BadRequest" },
-        { "POST", Deployments, ValidDeployment.Replace("\"replicas\":2", "\"replicas\":\"two\""), 400, "BadRequest" },
+        { "POST", Deployments, ValidDeployment.Replace("\"replicas\":0", "\"replicas\":\"two\""), 400, "BadRequest" },
         { "POST", Deployments, ValidDeployment.Replace("\"containers\":[", "\"containers\":{\"x\":").Replace("\"}]}}}}", "\"}}}}}"), 400, "BadRequest" },
         { "POST", Deployments, ValidDeployment.Replace("\"good\"}", "\"Not_Valid\"}"), 422, "Invalid" },
         { "POST", Deployments, ValidDeployment.Replace("\"kind\":\"Deployment\"", "\"kind\":\"Pod\""), 400, "BadRequest" },
         { "POST", "/apis/apps/v1/namespaces/default/widgets", ValidDeployment, 404, "NotFound" },
         { "POST", "/apis/nope.example.com/v1/namespaces/default/things", ValidDeployment, 404, "NotFound" },
-        { "POST", Deployments + "?fieldValidation=Strict", ValidDeployment.Replace("\"replicas\":2", "\"replicas\":2,\"replica\":3"), 422, "Invalid" },
+        { "POST", Deployments + "?fieldValidation=Strict", ValidDeployment.Replace("\"replicas\":0", "\"replicas\":0,\"replica\":3"), 422, "Invalid" },
         { "PUT", Deployments + "/good", ValidDeployment.Replace("\"name\":\"good\"", "\"name\":\"other\""), 400, "BadRequest" },
         { "PATCH", Deployments + "/good", "[{\"op\":\"replace\",\"path\":\"/spec/nothere/x\",\"value\":1}]", 422, "Invalid" },
         { "PATCH", Deployments + "/good", "{\"spec\":{\"replicas\":-5}}", 422, "Invalid" },
@@ -76,10 +76,22 @@ public sealed class BadInputTests(SiloFixture fixture) : IClassFixture<SiloFixtu
         Assert.Contains("Deployment.apps \"bad\" is invalid", status["message"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// The deployment the bad requests aim at, with zero replicas, once its controller has settled (so that
+    /// nothing but the request under test could change the store).
+    /// </summary>
     private static async Task EnsureGoodDeployment(ApiClient api)
     {
         if ((await api.Get($"{Deployments}/good")).Code == 404)
             Assert.Equal(201, (await api.Send(HttpMethod.Post, Deployments, ValidDeployment)).Code);
+        string? previous = null;
+        await Eventually.True(async () =>
+        {
+            var now = await Snapshot(api);
+            var settled = now == previous && now.Contains("\"observedGeneration\"", StringComparison.Ordinal);
+            previous = now;
+            return settled;
+        }, "the deployment's controller to settle");
     }
 
     /// <summary>Everything stored in the namespace, with every object's and every list's version.</summary>

@@ -27,9 +27,11 @@ public sealed class ObjectLifecycleTests(SiloFixture fixture) : IClassFixture<Si
         var scaled = await api.Send(HttpMethod.Patch, $"{Deployments}/gen", """{"spec":{"replicas":4}}""", "application/merge-patch+json");
         Assert.Equal(2, scaled.Body!["metadata"]!["generation"]!.GetValue<long>());
 
-        // A write that changes nothing stores nothing: same version.
-        var version = scaled.Body["metadata"]!["resourceVersion"]!.GetValue<string>();
-        var noop = await api.Send(HttpMethod.Patch, $"{Deployments}/gen", """{"spec":{"replicas":4}}""", "application/merge-patch+json");
+        // A write that changes nothing stores nothing: same version. (A ConfigMap: no controller writes to it meanwhile.)
+        const string configmaps = "/api/v1/namespaces/default/configmaps";
+        var created = await api.Send(HttpMethod.Post, configmaps, """{"metadata":{"name":"noop"},"data":{"a":"1"}}""");
+        var version = created.Body!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var noop = await api.Send(HttpMethod.Patch, $"{configmaps}/noop", """{"data":{"a":"1"}}""", "application/merge-patch+json");
         Assert.Equal(version, noop.Body!["metadata"]!["resourceVersion"]!.GetValue<string>());
     }
 
