@@ -34,7 +34,13 @@ public sealed class KubernetesClientTests(SiloFixture fixture) : IClassFixture<S
         Assert.False(string.IsNullOrEmpty(created.Metadata.Uid));
         Assert.Equal("RollingUpdate", created.Spec.Strategy.Type);
 
-        var read = await client.AppsV1.ReadNamespacedDeploymentAsync("typed", "default");
+        // Let the deployment controller take its first pass (it writes status and the revision annotation),
+        // so that the replace below races nobody.
+        var read = await Eventually.Value(async () =>
+        {
+            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("typed", "default");
+            return d.Status?.ObservedGeneration == 1 && d.Metadata.Annotations?.ContainsKey("deployment.kubernetes.io/revision") == true ? d : null;
+        }, "the controller's first pass");
         read.Spec.Template.Spec.Containers[0].Image = "example/app:2";
         var replaced = await client.AppsV1.ReplaceNamespacedDeploymentAsync(read, "typed", "default");
         Assert.Equal(2, replaced.Metadata.Generation);
