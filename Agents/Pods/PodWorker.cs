@@ -188,7 +188,10 @@ public sealed partial class PodWorker
         try
         {
             tracker.Waiting = WaitingReason.ContainerCreating;
-            await _runtime.EnsureImage(image, container.ImagePullPolicy ?? "IfNotPresent", ct);
+            var pulled = await _runtime.EnsureImage(image, container.ImagePullPolicy ?? "IfNotPresent", ct);
+            _cluster.RecordEvent(Key, Pod, "Normal", "Pulled", pulled
+                ? $"Successfully pulled image \"{image}\""
+                : $"Container image \"{image}\" already present on machine");
             tracker.ImagePullRetryAt = null;
         }
         catch (ImagePullException e)

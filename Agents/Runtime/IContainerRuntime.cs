@@ -20,8 +20,11 @@ public interface IContainerRuntime
     /// <summary>Every sandbox of this node, running or not.</summary>
     Task<IReadOnlyList<SandboxStatus>> ListSandboxes(CancellationToken cancellationToken);
 
-    /// <summary>Makes the image present per the pull policy (Always, IfNotPresent, Never); throws <see cref="ImagePullException"/>.</summary>
-    Task EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes the image present per the pull policy (Always, IfNotPresent, Never); true when it was pulled,
+    /// false when it was already there. Throws <see cref="ImagePullException"/>.
+    /// </summary>
+    Task<bool> EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken);
 
     /// <summary>Creates (does not start) an app container joined to the sandbox's network namespace; returns its id.</summary>
     Task<string> CreateContainer(ContainerSpec spec, string sandboxId, CancellationToken cancellationToken);

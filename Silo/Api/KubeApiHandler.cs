@@ -162,14 +162,14 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
             case "PUT":
             {
                 var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
-                scale = await resources.UpdateScale(caller, kind, ns, name, _ => body);
+                scale = await resources.UpdateScale(caller, kind, ns, name, ResourceService.PinnedVersion(body), _ => body);
                 break;
             }
             case "PATCH":
             {
                 var type = PatchTypeOf(request.ContentType);
                 var patch = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
-                scale = await resources.UpdateScale(caller, kind, ns, name, current => type switch
+                scale = await resources.UpdateScale(caller, kind, ns, name, type == ResourceService.PatchType.Json ? null : ResourceService.PinnedVersion(patch), current => type switch
                 {
                     ResourceService.PatchType.Json => Patching.JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array")) ?? current,
                     _ => Patching.JsonMergePatch.Apply(current, patch),

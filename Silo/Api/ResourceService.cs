@@ -238,7 +238,7 @@ public sealed class ResourceService(IGrainFactory grains)
     {
         Authorizer.Authorize(caller, "patch", kind, ns, name);
         var grain = ObjectGrain(caller, kind, ns, name);
-        var pinnedVersion = type != PatchType.Json ? patch["metadata"]?["resourceVersion"]?.GetValue<string>() : null;
+        var pinnedVersion = type != PatchType.Json ? PinnedVersion(patch) : null;
         for (var attempt = 1; ; attempt++)
         {
             var current = await grain.Get();
@@ -301,12 +301,20 @@ public sealed class ResourceService(IGrainFactory grains)
         }
     }
 
+    /// <summary>The resourceVersion a client put in its request body, which makes the write conditional on it.</summary>
+    public static string? PinnedVersion(JsonNode body) =>
+        body["metadata"]?["resourceVersion"] is JsonValue v && v.TryGetValue<string>(out var version) && version.Length > 0 ? version : null;
+
     /// <summary>The <c>autoscaling/v1</c> Scale view of a workload.</summary>
     public async Task<JsonObject> GetScale(Caller caller, ResourceKind kind, string ns, string name) =>
         ScaleOf(await Get(caller, kind, ns, name));
 
-    /// <summary>Changes <c>spec.replicas</c> through the Scale view (patch or replace).</summary>
-    public async Task<JsonObject> UpdateScale(Caller caller, ResourceKind kind, string ns, string name, Func<JsonObject, JsonNode> change)
+    /// <summary>
+    /// Changes <c>spec.replicas</c> through the Scale view (patch or replace). <paramref name="pinnedVersion"/> is
+    /// the resourceVersion the client itself sent, if any: only then is a concurrent write a conflict; otherwise
+    /// the change is reapplied to the newest object, as Kubernetes does.
+    /// </summary>
+    public async Task<JsonObject> UpdateScale(Caller caller, ResourceKind kind, string ns, string name, string? pinnedVersion, Func<JsonObject, JsonNode> change)
     {
         Authorizer.Authorize(caller, "update", kind, ns, name);
         var grain = ObjectGrain(caller, kind, ns, name);
@@ -323,12 +331,10 @@ public sealed class ResourceService(IGrainFactory grains)
             }
             if (replicas < 0)
                 throw ApiException.Invalid("Scale", "autoscaling", name, [new FieldCause("spec.replicas", "FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0")]);
-            var pinned = scale["metadata"]?["resourceVersion"]?.GetValue<string>();
-            if (pinned is { Length: > 0 } && pinned != current.Metadata.ResourceVersion)
-                throw ApiException.FromStore(StoreError.Conflict(kind.Resource, name, "the object has been modified; please apply your changes to the latest version and try again"), kind.Plural, kind.Group, name);
             var updated = WithReplicas(current, replicas);
+            if (pinnedVersion is not null) updated = updated with { Metadata = updated.Metadata with { ResourceVersion = pinnedVersion } };
             var result = await grain.Update(updated, Subresource.Main);
-            if (result.Error is { Code: 409 } && pinned is null && attempt < PatchAttempts) continue;
+            if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
             return ScaleOf(Unwrap(result, kind, name));
         }
     }

@@ -268,7 +268,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
 
     // ---------------------------------------------------------------- images
 
-    public async Task EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken)
+    public async Task<bool> EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(image);
 
@@ -284,20 +284,18 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
                     throw new ImagePullException(image, $"Container image \"{image}\" is not present with pull policy of Never");
                 }
 
-                return;
+                return false;
 
             case "IfNotPresent":
-                if (!await ImagePresent(image, cancellationToken).ConfigureAwait(false))
-                {
-                    await Pull(image, cancellationToken).ConfigureAwait(false);
-                }
-
-                return;
+                if (await ImagePresent(image, cancellationToken).ConfigureAwait(false)) return false;
+                await Pull(image, cancellationToken).ConfigureAwait(false);
+                return true;
 
             case "Always":
                 try
                 {
                     await Pull(image, cancellationToken).ConfigureAwait(false);
+                    return true;
                 }
                 catch (ImagePullException)
                 {
@@ -309,7 +307,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
                     }
                 }
 
-                return;
+                return false;
 
             default:
                 throw new ArgumentException($"Unknown image pull policy \"{pullPolicy}\" (expected Always, IfNotPresent or Never).", nameof(pullPolicy));

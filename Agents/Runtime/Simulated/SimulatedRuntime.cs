@@ -40,7 +40,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
     public Task<IReadOnlyList<SandboxStatus>> ListSandboxes(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<SandboxStatus>>(_sandboxes.Values.ToList());
 
-    public Task EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<bool> EnsureImage(string image, string pullPolicy, CancellationToken cancellationToken) => Task.FromResult(false);
 
     public Task<string> CreateContainer(ContainerSpec spec, string sandboxId, CancellationToken cancellationToken)
     {
