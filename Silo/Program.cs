@@ -48,8 +48,10 @@ app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch =
 var server = $"https://127.0.0.1:{options.ApiPort}";
 app.MapWhen(context => context.Connection.LocalPort == options.DashboardPort,
     branch => branch.UseRouting().UseEndpoints(endpoints => endpoints.MapDashboard(new DashboardInfo(server, options.KubeconfigPath))));
-var admin = tokens.Callers.First(c => c.Value.IsAdmin);
-Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.Value.User, admin.Key);
+// The kubeconfig carries an administrator's token; a token file without one gets none written.
+var admin = tokens.Callers.FirstOrDefault(c => c.Value.IsAdmin);
+if (admin.Value is not null) Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.Value.User, admin.Key);
+else Console.Error.WriteLine($"No token in {options.TokenFilePath} belongs to group {Caller.AdminGroup}: no kubeconfig written.");
 
 await app.StartAsync();
 Console.WriteLine($"""

@@ -27,7 +27,6 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await using var logs = new LogServer(options.Address, token, _logger);
         var endpoint = new AgentEndpoint(logs.BaseUrl, token);
-        var volumes = new PodVolumes(new GrainClusterAccess(grains, ""), options.DataDir);
         var clock = TimeProvider.System;
         DockerRuntime? docker = null;
 
@@ -61,6 +60,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         void Add(Contracts.Model.Node node, IContainerRuntime runtime, string address)
         {
             var cluster = new GrainClusterAccess(grains, node.Metadata.Name!);
+            var volumes = new PodVolumes(cluster, options.DataDir);
             var supervisor = new PodSupervisor(runtime, cluster, volumes, address, clock, loggers.CreateLogger<PodSupervisor>());
             _agents.Add(new NodeAgent(grains, node, endpoint, supervisor, loggers.CreateLogger<NodeAgent>()));
             logs.AddNode(node.Metadata.Name!, runtime);

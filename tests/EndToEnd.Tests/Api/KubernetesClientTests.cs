@@ -34,18 +34,26 @@ public sealed class KubernetesClientTests(SiloFixture fixture) : IClassFixture<S
         Assert.False(string.IsNullOrEmpty(created.Metadata.Uid));
         Assert.Equal("RollingUpdate", created.Spec.Strategy.Type);
 
-        // Let the deployment controller take its first pass (it writes status and the revision annotation),
-        // so that the replace below races nobody.
-        var read = await Eventually.Value(async () =>
+        // Read, change, replace — retrying on 409 as clients do, since the deployment controller writes the
+        // object's status and annotations meanwhile.
+        V1Deployment read;
+        V1Deployment replaced;
+        for (var attempt = 1; ; attempt++)
         {
-            var d = await client.AppsV1.ReadNamespacedDeploymentAsync("typed", "default");
-            return d.Status?.ObservedGeneration == 1 && d.Metadata.Annotations?.ContainsKey("deployment.kubernetes.io/revision") == true ? d : null;
-        }, "the controller's first pass");
-        read.Spec.Template.Spec.Containers[0].Image = "example/app:2";
-        var replaced = await client.AppsV1.ReplaceNamespacedDeploymentAsync(read, "typed", "default");
+            read = await client.AppsV1.ReadNamespacedDeploymentAsync("typed", "default");
+            read.Spec.Template.Spec.Containers[0].Image = "example/app:2";
+            try
+            {
+                replaced = await client.AppsV1.ReplaceNamespacedDeploymentAsync(read, "typed", "default");
+                break;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 20)
+            {
+            }
+        }
         Assert.Equal(2, replaced.Metadata.Generation);
 
-        // Replacing with the now stale version is refused.
+        // Replacing with the version read before that write is refused.
         var conflict = await Assert.ThrowsAsync<HttpOperationException>(() => client.AppsV1.ReplaceNamespacedDeploymentAsync(read, "typed", "default"));
         Assert.Equal(System.Net.HttpStatusCode.Conflict, conflict.Response.StatusCode);
 
