@@ -89,7 +89,7 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
 
         // Killed behind the agent's back: the next RunSandbox makes a new one.
         await engine.Docker.Containers.KillContainerAsync(first.Id, new ContainerKillParameters(), Ct);
-        await Eventually(async () => !(await engine.Docker.Containers.InspectContainerAsync(first.Id, Ct)).State.Running, "the sandbox has stopped");
+        await Eventually.True(async () => !(await engine.Docker.Containers.InspectContainerAsync(first.Id, Ct)).State.Running, "the sandbox has stopped", ConditionTimeout);
         var replaced = await runtime.RunSandbox(spec, Ct);
 
         Assert.NotEqual(first.Id, replaced.Id);
@@ -240,7 +240,7 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         foreach (var port in new[] { published.HostPort, everywhere.HostPort })
         {
-            var body = await Eventually(async () =>
+            var body = await Eventually.Value(async () =>
             {
                 try
                 {
@@ -250,7 +250,7 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
                 {
                     return null; // docker-proxy accepts, then drops the connection until httpd listens
                 }
-            }, $"httpd answers on host port {port}");
+            }, $"httpd answers on host port {port}", ConditionTimeout);
             Assert.Equal("published\n", body);
         }
     }
@@ -501,10 +501,10 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
     }
 
     private Task<ContainerInfo> WaitForExit(DockerRuntime runtime, string id) =>
-        Eventually(async () => await runtime.InspectContainer(id, Ct) is { State: ContainerRunState.Exited } info ? info : null, $"container {id} exits");
+        Eventually.Value(async () => await runtime.InspectContainer(id, Ct) is { State: ContainerRunState.Exited } info ? info : null, $"container {id} exits", ConditionTimeout);
 
     private Task WaitForLogs(DockerRuntime runtime, string id, string expected) =>
-        Eventually(async () => await ReadLogs(runtime, id) == expected, $"container {id} logs \"{expected}\"");
+        Eventually.True(async () => await ReadLogs(runtime, id) == expected, $"container {id} logs \"{expected}\"", ConditionTimeout);
 
     private async Task<string> ReadLogs(DockerRuntime runtime, string id)
     {
@@ -540,28 +540,5 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
         }
 
         return streamed ?? throw new InvalidOperationException($"Pulling {image} succeeded");
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what) =>
-        await Eventually(async () => await condition() ? "" : null, what);
-
-    /// <summary>Polls until <paramref name="probe"/> returns a value, or fails the test naming what never happened.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, string what) where T : class
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (clock.Elapsed > ConditionTimeout)
-            {
-                throw new TimeoutException($"Waited {ConditionTimeout} for: {what}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,6 +1,10 @@
-namespace OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+namespace OrleansOrchestrator.Tests.Shared;
 
-/// <summary>Waits on a condition (never a fixed sleep), failing with a message when it does not come true in time.</summary>
+/// <summary>
+/// Waits on a condition (never a fixed sleep), failing with a message when it does not come true in time.
+/// Polls with a growing interval: the one place tests pause, and only between checks. Shared by the test
+/// projects (linked into each).
+/// </summary>
 public static class Eventually
 {
     public static async Task<T> Value<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null) where T : class
