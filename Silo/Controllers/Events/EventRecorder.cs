@@ -28,7 +28,7 @@ public sealed class EventRecorder(StoreClient store, string component, TimeProvi
                 if (await store.Update(updated) is not null) return;
                 continue; // someone else counted at the same time: read again
             }
-            var kind = ResourcesKind(about);
+            var kind = ResourceKinds.Of(about);
             var created = await store.Create(new Event
             {
                 Metadata = new ObjectMeta { Name = name, Namespace = ns },
@@ -54,8 +54,6 @@ public sealed class EventRecorder(StoreClient store, string component, TimeProvi
             if (created is not null) return;
         }
     }
-
-    private static ResourceKind ResourcesKind(KubeObject obj) => ResourceKinds.Of(obj);
 
     /// <summary>Same object, same component's reason and message → same Event name (FNV-1a, hex).</summary>
     private string AggregationKey(KubeObject about, string reason, string message)
