@@ -55,6 +55,7 @@ public sealed record SiloOptions
           --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
           --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
           --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
+          --event-ttl S           seconds an Event is kept after it last happened (default 3600)
         """;
 
     public static SiloOptions Parse(IReadOnlyList<string> args)
@@ -85,6 +86,7 @@ public sealed record SiloOptions
                 "--docker-endpoint" => options with { DockerEndpoint = new Uri(Value()) },
                 "--node-grace-period" => options with { Controllers = options.Controllers with { NodeMonitorGracePeriod = Seconds() } },
                 "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
+                "--event-ttl" => options with { Controllers = options.Controllers with { EventTtl = Seconds() } },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),

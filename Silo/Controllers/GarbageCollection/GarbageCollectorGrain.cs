@@ -6,9 +6,11 @@ namespace OrleansOrchestrator.Silo.Controllers.GarbageCollection;
 /// <summary>
 /// Carries out deletion propagation in one namespace (key: <c>tenant/namespace</c>): dependents of an owner
 /// that is gone are deleted (background); an owner marked for foreground deletion waits until its dependents
-/// are gone; an owner deleted with orphan propagation first releases its dependents.
+/// are gone; an owner deleted with orphan propagation first releases its dependents. Also expires Events
+/// that have not recurred within their time to live.
 /// </summary>
-public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger) : ReconcilerGrain(logger), IGarbageCollector
+public sealed class GarbageCollectorGrain(ControllerOptions options, TimeProvider clock, ILogger<GarbageCollectorGrain> logger)
+    : ReconcilerGrain(logger), IGarbageCollector
 {
     protected override async Task<TimeSpan?> Reconcile()
     {
@@ -55,6 +57,10 @@ public sealed class GarbageCollectorGrain(ILogger<GarbageCollectorGrain> logger)
             if (dependent.Metadata.OwnerReferences!.All(o => !owners.ContainsKey(o.Uid)))
                 await store.Delete(dependent);
         }
+
+        var expired = clock.GetUtcNow() - options.EventTtl;
+        foreach (var old in (await store.List<Event>(ns)).Where(e => (e.LastTimestamp ?? e.Metadata.CreationTimestamp) < expired))
+            await store.Delete(old);
         return pending ? TimeSpan.FromSeconds(1) : null;
     }
 

@@ -9,7 +9,7 @@ namespace OrleansOrchestrator.EndToEnd.Tests.Controllers;
 /// </summary>
 public sealed class ControlLoopTests : IAsyncLifetime
 {
-    private readonly SiloProcess _silo = new(extraArgs: ["--simulated-nodes", "3", "--node-grace-period", "3", "--pod-eviction-timeout", "2"]);
+    private readonly SiloProcess _silo = new(extraArgs: ["--simulated-nodes", "3", "--node-grace-period", "3", "--pod-eviction-timeout", "2", "--event-ttl", "10"]);
 
     public Task InitializeAsync() => _silo.Start();
 
@@ -68,6 +68,16 @@ public sealed class ControlLoopTests : IAsyncLifetime
         await Kubectl.Ok("scale rs keeper --replicas=4");
         await Eventually.True(async () => (await Pods("app=keeper")).Count(Running) == 4, "4 pods Running");
         await Eventually.True(async () => System.Text.RegularExpressions.Regex.IsMatch(await Kubectl.Ok("get rs keeper"), @"keeper\s+4\s+4\s+4"), "the ReplicaSet's status: 4 desired, current, ready");
+    }
+
+    [Fact]
+    public async Task Events_AreAggregated_AndExpireAfterTheirTimeToLive()
+    {
+        await Kubectl.Ok("run expiring --image=example/c:1");
+        await Eventually.True(async () => (await Kubectl.Ok("get events")).Contains("Successfully assigned default/expiring", StringComparison.Ordinal), "the Scheduled event");
+        // This silo keeps events 10 s after they last happened; the collector's sweep removes them.
+        await Eventually.True(async () => !(await Kubectl.Run("get events")).All.Contains("Successfully assigned default/expiring", StringComparison.Ordinal),
+            "the event to expire", TimeSpan.FromSeconds(90));
     }
 
     [Fact]
