@@ -1,6 +1,5 @@
 using System.Globalization;
 using OrleansOrchestrator.Contracts.Model;
-using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Controllers.Events;
 
@@ -87,25 +86,11 @@ public sealed class DeploymentControllerGrain(TimeProvider clock, ILogger<Deploy
         return DeploymentStatusCalculator.RecheckAfter(input, status);
     }
 
-    /// <summary>The Deployment's ReplicaSets: those it controls, plus matching orphans it adopts; those that stopped matching are released.</summary>
-    private static async Task<List<ReplicaSet>> OwnedReplicaSets(StoreClient store, Deployment deployment)
-    {
-        var selector = SelectorParser.FromLabelSelector(deployment.Spec.Selector);
-        var owned = new List<ReplicaSet>();
-        foreach (var rs in await store.List<ReplicaSet>(deployment.Metadata.Namespace!))
-        {
-            if (rs.Metadata.DeletionTimestamp is not null) continue;
-            var matches = selector.Count > 0 && selector.All(r => r.Matches(rs.Metadata.Labels));
-            if (OwnerReferences.IsControlledBy(rs, deployment))
-            {
-                if (matches) owned.Add(rs);
-                else await store.Update(OwnerReferences.WithoutOwner(rs, deployment.Metadata.Uid!));
-            }
-            else if (matches && ChangeRouter.ControllerOf(rs) is null && await store.Update(OwnerReferences.WithControllerRef(rs, deployment)) is { } adopted)
-                owned.Add(adopted);
-        }
-        return owned;
-    }
+    /// <summary>The Deployment's ReplicaSets that are not being deleted (claimed: adopted or released as their labels say).</summary>
+    private static async Task<List<ReplicaSet>> OwnedReplicaSets(StoreClient store, Deployment deployment) =>
+        (await Ownership.Claim(store, deployment, deployment.Spec.Selector, await store.List<ReplicaSet>(deployment.Metadata.Namespace!)))
+            .Where(rs => rs.Metadata.DeletionTimestamp is null)
+            .ToList();
 
     private static async Task<bool> AnyRunning(StoreClient store, string ns, IReadOnlyList<ReplicaSet> oldRses)
     {

@@ -20,9 +20,6 @@ public static class PodTemplateHash
 {
     public const string LabelKey = "pod-template-hash";
 
-    /// <summary>Kubernetes' <c>rand.SafeEncodeString</c> alphabet: no vowels (no words), no 0/1/3 (no look-alikes).</summary>
-    private const string SafeAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-
     private const uint FnvOffsetBasis = 2166136261;
     private const uint FnvPrime = 16777619;
 
@@ -74,7 +71,7 @@ public static class PodTemplateHash
 
     internal static string SafeEncode(string text) => string.Create(text.Length, text, (span, source) =>
     {
-        for (var i = 0; i < source.Length; i++) span[i] = SafeAlphabet[source[i] % SafeAlphabet.Length];
+        for (var i = 0; i < source.Length; i++) span[i] = Names.Alphabet[source[i] % Names.Alphabet.Length];
     });
 
     /// <summary>A copy with object members in ordinal key order at every depth; array order is meaningful and kept.</summary>

@@ -1,5 +1,4 @@
 using OrleansOrchestrator.Contracts.Model;
-using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Controllers.Events;
 
@@ -23,22 +22,7 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
         var events = new EventRecorder(store, "replicaset-controller", clock);
         if (await store.Get<ReplicaSet>(ns, name) is not { } rs || rs.Metadata.DeletionTimestamp is not null) return null;
 
-        var selector = SelectorParser.FromLabelSelector(rs.Spec.Selector);
-        var all = await store.List<Pod>(ns);
-        var owned = new List<Pod>();
-        foreach (var pod in all)
-        {
-            var matches = selector.Count > 0 && selector.All(r => r.Matches(pod.Metadata.Labels));
-            var controlled = OwnerReferences.IsControlledBy(pod, rs);
-            if (controlled && !matches)
-                await store.Update(OwnerReferences.WithoutOwner(pod, rs.Metadata.Uid!)); // released
-            else if (controlled)
-                owned.Add(pod);
-            else if (matches && ChangeRouter.ControllerOf(pod) is null && pod.Metadata.DeletionTimestamp is null)
-            {
-                if (await store.Update(OwnerReferences.WithControllerRef(pod, rs)) is { } adopted) owned.Add(adopted);
-            }
-        }
+        var owned = await Ownership.Claim(store, rs, rs.Spec.Selector, await store.List<Pod>(ns));
 
         var active = owned.Where(PodConditions.IsActive).ToList();
         var want = rs.Spec.Replicas ?? 1;
