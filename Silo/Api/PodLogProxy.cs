@@ -15,11 +15,37 @@ public sealed class PodLogProxy(ResourceService resources, IGrainFactory grains)
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
+    /// <summary>What a log request asks for: the query parameters of <c>…/pods/{name}/log</c>.</summary>
+    public sealed record LogRequest(string? Container, bool Follow, bool Previous, int? TailLines);
+
     public async Task Stream(HttpContext context, Caller caller, string ns, string name)
     {
-        var pod = (Pod)await resources.Get(caller, ResourceKinds.Pod, ns, name);
         var query = context.Request.Query;
-        var container = query["container"].ToString() is { Length: > 0 } asked ? asked : DefaultContainer(pod);
+        var request = new LogRequest(
+            query["container"].ToString() is { Length: > 0 } asked ? asked : null, Flag(query["follow"]), Flag(query["previous"]),
+            int.TryParse(query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var tail) ? tail : null);
+        await using var body = await Open(caller, ns, name, request, context.RequestAborted);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.StartAsync(context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    /// <summary>
+    /// The container's log as its agent streams it (authorised as a <c>get</c> of the pod); the API and the
+    /// dashboard both read logs through here.
+    /// </summary>
+    public async Task<Stream> Open(Caller caller, string ns, string name, LogRequest request, CancellationToken cancellationToken)
+    {
+        var pod = (Pod)await resources.Get(caller, ResourceKinds.Pod, ns, name);
+        var container = request.Container ?? DefaultContainer(pod);
         if (!pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []).Any(c => c.Name == container))
             throw ApiException.BadRequest($"container {container} is not valid for pod {name}");
         if (pod.Spec.NodeName is not { Length: > 0 } node)
@@ -28,44 +54,36 @@ public sealed class PodLogProxy(ResourceService resources, IGrainFactory grains)
                        ?? throw new ApiException(503, "ServiceUnavailable", $"the agent of node {node} has not registered an endpoint");
 
         var url = $"{endpoint.BaseUrl}/containerLogs/{Uri.EscapeDataString(node)}/{pod.Metadata.Uid}/{Uri.EscapeDataString(container)}"
-                  + $"?follow={Flag(query["follow"])}&previous={Flag(query["previous"])}"
-                  + (int.TryParse(query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var tail) ? $"&tailLines={tail}" : "");
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Token);
+                  + $"?follow={Lower(request.Follow)}&previous={Lower(request.Previous)}"
+                  + (request.TailLines is { } tail ? $"&tailLines={tail}" : "");
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Token);
         HttpResponseMessage upstream;
         try
         {
-            upstream = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+            upstream = await Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException e)
         {
             throw new ApiException(503, "ServiceUnavailable", $"cannot reach the agent of node {node}: {e.Message}");
         }
-        using (upstream)
+        if (!upstream.IsSuccessStatusCode)
         {
-            if (!upstream.IsSuccessStatusCode)
+            using (upstream)
             {
-                var why = await upstream.Content.ReadAsStringAsync(context.RequestAborted);
+                var why = await upstream.Content.ReadAsStringAsync(cancellationToken);
                 throw ApiException.BadRequest($"container \"{container}\" in pod \"{name}\": {(why.Length > 0 ? why : upstream.ReasonPhrase)}");
             }
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "text/plain";
-            await context.Response.StartAsync(context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await using var body = await upstream.Content.ReadAsStreamAsync(context.RequestAborted);
-            var buffer = new byte[8192];
-            int read;
-            while ((read = await body.ReadAsync(buffer, context.RequestAborted)) > 0)
-            {
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-            }
         }
+        // Disposing the content stream releases the response and its connection.
+        return await upstream.Content.ReadAsStreamAsync(cancellationToken);
     }
 
     /// <summary>As kubectl picks it: the <c>kubectl.kubernetes.io/default-container</c> annotation, else the first container.</summary>
     private static string DefaultContainer(Pod pod) =>
         pod.Metadata.Annotations?.GetValueOrDefault("kubectl.kubernetes.io/default-container") ?? pod.Spec.Containers.FirstOrDefault()?.Name ?? "";
 
-    private static string Flag(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is "true" or "1" ? "true" : "false";
+    private static bool Flag(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is "true" or "1";
+
+    private static string Lower(bool value) => value ? "true" : "false";
 }

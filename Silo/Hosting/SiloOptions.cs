@@ -35,9 +35,16 @@ public sealed record SiloOptions
     /// <summary>Hollow nodes to host next to the control plane, for trying the product without Docker.</summary>
     public int SimulatedNodes { get; init; }
 
+    /// <summary>
+    /// Run only the dashboard, as an Orleans client of these gateways (<c>--dashboard-only</c>); the silos'
+    /// data folder (<see cref="DataDir"/>) supplies the tokens users sign in with.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPEndPoint>? DashboardGateways { get; init; }
+
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
+    public string DashboardKeysPath => Path.Combine(DataDir, "dashboard-keys");
 
     public const string Usage = """
         Usage: OrleansOrchestrator.Silo [options]
@@ -56,6 +63,8 @@ public sealed record SiloOptions
           --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
           --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
           --event-ttl S           seconds an Event is kept after it last happened (default 3600)
+          --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
+                                  (repeat for several; --data-dir must hold the silos' tokens.csv)
         """;
 
     public static SiloOptions Parse(IReadOnlyList<string> args)
@@ -70,6 +79,9 @@ public sealed record SiloOptions
             TimeSpan Seconds() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0
                 ? TimeSpan.FromSeconds(s)
                 : throw new ArgumentException($"{args[i - 1]} needs a whole number of seconds\n{Usage}");
+            System.Net.IPEndPoint Gateway() => System.Net.IPEndPoint.TryParse(Value(), out var endpoint) && endpoint.Port > 0
+                ? endpoint
+                : throw new ArgumentException($"{args[i - 1]} needs HOST:PORT of a silo gateway, e.g. 127.0.0.1:30000\n{Usage}");
             options = args[i] switch
             {
                 "--data-dir" => options with { DataDir = Path.GetFullPath(Value()) },
@@ -88,6 +100,7 @@ public sealed record SiloOptions
                 "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
                 "--event-ttl" => options with { Controllers = options.Controllers with { EventTtl = Seconds() } },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
+                "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };

@@ -6,5 +6,13 @@ public sealed record Caller(string User, string Tenant, IReadOnlyList<string> Gr
     /// <summary>Kubernetes' superuser group: may also manage cluster infrastructure shared by every tenant.</summary>
     public const string AdminGroup = "system:masters";
 
+    /// <summary>
+    /// Members may read their tenant's objects but change nothing: Kubernetes' built-in <c>view</c> role,
+    /// granted here by group membership.
+    /// </summary>
+    public const string ViewerGroup = "view";
+
     public bool IsAdmin => Groups.Contains(AdminGroup);
+
+    public bool IsViewer => !IsAdmin && Groups.Contains(ViewerGroup);
 }

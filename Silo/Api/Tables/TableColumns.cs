@@ -1,4 +1,5 @@
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Presentation;
 using OrleansOrchestrator.Contracts.Selection;
 
 namespace OrleansOrchestrator.Silo.Api.Tables;

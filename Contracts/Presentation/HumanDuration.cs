@@ -1,4 +1,4 @@
-namespace OrleansOrchestrator.Silo.Api.Tables;
+namespace OrleansOrchestrator.Contracts.Presentation;
 
 /// <summary>Ages as kubectl prints them (<c>45s</c>, <c>3m12s</c>, <c>5h20m</c>, <c>12d</c>), same thresholds.</summary>
 public static class HumanDuration

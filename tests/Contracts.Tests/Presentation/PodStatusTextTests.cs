@@ -1,7 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
-using OrleansOrchestrator.Silo.Api.Tables;
+using OrleansOrchestrator.Contracts.Presentation;
 
-namespace OrleansOrchestrator.Silo.Tests.Api.Tables;
+namespace OrleansOrchestrator.Contracts.Tests.Presentation;
 
 public class PodStatusTextTests
 {

@@ -1,6 +1,6 @@
-using OrleansOrchestrator.Silo.Api.Tables;
+using OrleansOrchestrator.Contracts.Presentation;
 
-namespace OrleansOrchestrator.Silo.Tests.Api.Tables;
+namespace OrleansOrchestrator.Contracts.Tests.Presentation;
 
 public class HumanDurationTests
 {

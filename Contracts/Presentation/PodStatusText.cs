@@ -1,6 +1,6 @@
 using OrleansOrchestrator.Contracts.Model;
 
-namespace OrleansOrchestrator.Silo.Api.Tables;
+namespace OrleansOrchestrator.Contracts.Presentation;
 
 /// <summary>
 /// The READY, STATUS and RESTARTS cells of <c>kubectl get pods</c>. <paramref name="LastRestart"/> is when a

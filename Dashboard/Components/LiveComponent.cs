@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Dashboard.Model;
+using OrleansOrchestrator.Dashboard.ServiceClient;
+
+namespace OrleansOrchestrator.Dashboard.Components;
+
+/// <summary>
+/// A component that shows live objects: it applies the feed's snapshot, then each batch of changes as it
+/// comes, and renders again; leaving the page ends its subscriptions.
+/// </summary>
+public abstract class LiveComponent : ComponentBase, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _followers = [];
+
+    [Inject] protected IClusterFeed Feed { get; set; } = default!;
+    [Inject] protected DashboardSession Session { get; set; } = default!;
+    [Inject] protected NamespaceSelection Namespaces { get; set; } = default!;
+    [Inject] protected ISnackbar Snackbar { get; set; } = default!;
+
+    /// <summary>Why a kind could not be followed (e.g. 403 for nodes), to show instead of its data.</summary>
+    protected string? FeedError { get; private set; }
+
+    protected override void OnInitialized() => Namespaces.Changed += OnNamespaceChanged;
+
+    /// <summary>Follows a kind for as long as the component lives; the collection changes as the cluster does.</summary>
+    protected async Task<LiveCollection<T>> Follow<T>(ResourceKind kind) where T : KubeObject
+    {
+        var collection = new LiveCollection<T>();
+        FeedSubscription subscription;
+        try
+        {
+            subscription = await Feed.Subscribe(await Session.User(), kind, _stop.Token);
+        }
+        catch (ActionFailedException e)
+        {
+            FeedError = e.Message;
+            return collection;
+        }
+        collection.Load(subscription.Snapshot);
+        _followers.Add(Task.Run(async () =>
+        {
+            using (subscription)
+            {
+                try
+                {
+                    await foreach (var batch in subscription.Batches(_stop.Token))
+                        await InvokeAsync(() =>
+                        {
+                            foreach (var change in batch) collection.Apply(change);
+                            OnFeedChanged();
+                            StateHasChanged();
+                        });
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                }
+            }
+        }));
+        return collection;
+    }
+
+    /// <summary>Called on the render thread after a batch of changes was applied, before rendering.</summary>
+    protected virtual void OnFeedChanged()
+    {
+    }
+
+    /// <summary>Runs a user's action and shows its outcome; a refusal of the API is shown, never swallowed.</summary>
+    protected async Task<bool> Act(string done, Func<DashboardUser, Task> action)
+    {
+        try
+        {
+            await action(await Session.User());
+            if (done.Length > 0) Snackbar.Add(done, Severity.Success);
+            return true;
+        }
+        catch (ActionFailedException e)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
+            return false;
+        }
+    }
+
+    private void OnNamespaceChanged() => _ = InvokeAsync(() =>
+    {
+        OnFeedChanged();
+        StateHasChanged();
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        Namespaces.Changed -= OnNamespaceChanged;
+        await _stop.CancelAsync();
+        await Task.WhenAll(_followers).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using OrleansOrchestrator.Dashboard.Components;
+using OrleansOrchestrator.Dashboard.ServiceClient;
+
+namespace OrleansOrchestrator.Dashboard;
+
+/// <summary>Where a newcomer finds the cluster (shown on the sign-in page), and where the dashboard keeps its cookie keys.</summary>
+public sealed record DashboardOptions(string ApiUrl, string KubeconfigPath, string KeysDirectory);
+
+/// <summary>
+/// Adds the dashboard to a web host that provides an <see cref="IClusterBackend"/>: the silo co-hosts it, or
+/// a process of its own runs it as an Orleans client.
+/// </summary>
+public static class DashboardHosting
+{
+    public const string LoginPath = "/login";
+
+    public static IServiceCollection AddDashboard(this IServiceCollection services, DashboardOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddSingleton<IClusterFeed, ClusterFeed>();
+        services.AddScoped<DashboardSession>();
+        services.AddScoped<NamespaceSelection>();
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                cookie.LoginPath = LoginPath;
+                cookie.Cookie.Name = "orleans-orchestrator-dashboard";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.SlidingExpiration = true;
+            });
+        services.AddAuthorization();
+        // Keys on disk, so that a restart does not sign everyone out (and not in /root/.aspnet, which the data folder's owner may not have).
+        services.AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(options.KeysDirectory))
+            .SetApplicationName("orleans-orchestrator-dashboard");
+        return services;
+    }
+
+    /// <summary>The dashboard's pipeline, for the branch of the host that serves the dashboard's port.</summary>
+    public static void UseDashboard(this IApplicationBuilder app)
+    {
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.MapStaticAssets();
+            endpoints.MapRazorComponents<App>()
+                .AddInteractiveServerRenderMode()
+                .RequireAuthorization();
+            MapAccount(endpoints);
+        });
+    }
+
+    private static void MapAccount(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/account/login", async (HttpContext context, IClusterBackend backend, IAntiforgery antiforgery) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.Redirect($"{LoginPath}?error=expired");
+            var form = await context.Request.ReadFormAsync();
+            var user = backend.SignIn(form["token"].ToString().Trim());
+            if (user is null) return Results.Redirect($"{LoginPath}?error=invalid");
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, DashboardClaims.ToPrincipal(user));
+            var returnUrl = form["returnUrl"].ToString();
+            return Results.LocalRedirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
+        }).AllowAnonymous();
+        endpoints.MapGet("/account/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect(LoginPath);
+        }).AllowAnonymous();
+    }
+}

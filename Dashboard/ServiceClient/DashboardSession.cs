@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace OrleansOrchestrator.Dashboard.ServiceClient;
+
+/// <summary>The signed-in user of one browser circuit and what they may do.</summary>
+public sealed class DashboardSession(AuthenticationStateProvider authentication, IClusterBackend backend)
+{
+    private DashboardUser? _user;
+
+    public async Task<DashboardUser> User()
+    {
+        if (_user is not null) return _user;
+        var state = await authentication.GetAuthenticationStateAsync();
+        return _user = DashboardClaims.UserOf(state.User) ?? throw new ActionFailedException(401, "Unauthorized: sign in again");
+    }
+
+    /// <summary>Whether to show an action: the API's own authorisation decides, so the buttons never promise what it refuses.</summary>
+    public async Task<bool> May(string verb, Contracts.Model.ResourceKind kind) => backend.May(await User(), verb, kind);
+}
+
+/// <summary>The namespace the user picked in the app bar (null: all of the tenant's namespaces); pages filter by it.</summary>
+public sealed class NamespaceSelection
+{
+    public string? Selected { get; private set; }
+
+    public event Action? Changed;
+
+    public void Select(string? ns)
+    {
+        if (ns == Selected) return;
+        Selected = string.IsNullOrEmpty(ns) ? null : ns;
+        Changed?.Invoke();
+    }
+
+    public bool Includes(string? ns) => Selected is null || ns == Selected;
+}

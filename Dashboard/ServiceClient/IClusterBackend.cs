@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Dashboard.ServiceClient;
+
+/// <summary>The objects of one kind at one store position, from which a watch continues.</summary>
+public sealed record ResourceListing(IReadOnlyList<KubeObject> Items, string Version);
+
+/// <summary>How a patch body is to be read, as the API's Content-Types name them.</summary>
+public enum PatchKind { Merge, Json }
+
+/// <summary>
+/// The cluster as the dashboard's host provides it: the same verbs, admission and authorisation as the
+/// Kubernetes API (co-hosted in a silo or over an Orleans client). Every failure is an
+/// <see cref="ActionFailedException"/> carrying the API's code and message.
+/// </summary>
+public interface IClusterBackend
+{
+    /// <summary>The user a bearer token stands for, or null when the token is unknown.</summary>
+    DashboardUser? SignIn(string token);
+
+    /// <summary>Whether the user may do <paramref name="verb"/> (get, list, create, update, patch, delete) on the kind.</summary>
+    bool May(DashboardUser user, string verb, ResourceKind kind);
+
+    /// <summary>Which tenant's objects of this kind the user sees (nodes are shared infrastructure).</summary>
+    string ScopeOf(DashboardUser user, ResourceKind kind);
+
+    Task<KubeObject> Get(DashboardUser user, ResourceKind kind, string ns, string name);
+
+    Task<ResourceListing> List(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken);
+
+    /// <summary>Changes after <paramref name="version"/>; throws <see cref="FeedExpiredException"/> when it is too old.</summary>
+    IAsyncEnumerable<ResourceChange> Watch(DashboardUser user, ResourceKind kind, string version, CancellationToken cancellationToken);
+
+    Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch);
+
+    Task Delete(DashboardUser user, ResourceKind kind, string ns, string name);
+
+    /// <summary>
+    /// Creates the object a YAML manifest describes, or replaces it when <paramref name="replace"/> (the
+    /// manifest's resourceVersion then guards against overwriting someone else's change).
+    /// </summary>
+    Task<KubeObject> Save(DashboardUser user, string yaml, string defaultNamespace, bool replace);
+
+    /// <summary>The object as <c>kubectl get -o yaml</c> shows it.</summary>
+    string ToYaml(KubeObject obj);
+
+    /// <summary>A container's log lines, following new ones when <paramref name="follow"/>.</summary>
+    IAsyncEnumerable<string> Logs(DashboardUser user, string ns, string pod, string? container, bool follow, int tailLines, CancellationToken cancellationToken);
+}

@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Serialization;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Dashboard.ServiceClient;
+using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Wire;
+
+namespace OrleansOrchestrator.Silo.Api;
+
+/// <summary>
+/// The dashboard's view of the cluster: the same <see cref="ResourceService"/> verbs, tokens and
+/// <see cref="Authorizer"/> as the Kubernetes API, so a dashboard user can do exactly what their token can
+/// do with kubectl, and every refusal carries the API's own code and message.
+/// </summary>
+public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs, TokenFile tokens) : IClusterBackend
+{
+    public DashboardUser? SignIn(string token) =>
+        tokens.Authenticate(token) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
+
+    public bool May(DashboardUser user, string verb, ResourceKind kind) => Authorizer.May(CallerOf(user), verb, kind);
+
+    public string ScopeOf(DashboardUser user, ResourceKind kind) => Authorizer.TenantFor(CallerOf(user), kind);
+
+    public Task<KubeObject> Get(DashboardUser user, ResourceKind kind, string ns, string name) =>
+        Refusals(() => resources.Get(CallerOf(user), kind, kind.Namespaced ? ns : null, name));
+
+    public Task<ResourceListing> List(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken) =>
+        Refusals(async () =>
+        {
+            var page = await resources.List(CallerOf(user), kind, null, ObjectFilter.Everything);
+            return new ResourceListing(page.Items, page.ResourceVersion);
+        });
+
+    public async IAsyncEnumerable<ResourceChange> Watch(DashboardUser user, ResourceKind kind, string version, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in resources.Watch(CallerOf(user), kind, null, ObjectFilter.Everything, version, bookmarks: false, cancellationToken))
+        {
+            switch (e.Type)
+            {
+                case ApiWatchEvent.ErrorType: throw new FeedExpiredException(e.Error?.Message ?? "watch expired");
+                case ApiWatchEvent.Deleted: yield return new ResourceChange(ChangeType.Delete, e.Object!); break;
+                case ApiWatchEvent.Added or ApiWatchEvent.Modified: yield return new ResourceChange(ChangeType.Upsert, e.Object!); break;
+            }
+        }
+    }
+
+    public Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch) =>
+        Refusals(async () =>
+        {
+            var type = patchKind == PatchKind.Json ? ResourceService.PatchType.Json : ResourceService.PatchType.Merge;
+            var (obj, _, _) = await resources.Patch(CallerOf(user), kind, kind.Namespaced ? ns : null, name, type, patch, Subresource.Main, FieldValidation.Strict);
+            return obj;
+        });
+
+    public Task Delete(DashboardUser user, ResourceKind kind, string ns, string name) =>
+        Refusals(() => resources.Delete(CallerOf(user), kind, kind.Namespaced ? ns : null, name, DeleteOptions.Default));
+
+    public Task<KubeObject> Save(DashboardUser user, string yaml, string defaultNamespace, bool replace) =>
+        Refusals(async () =>
+        {
+            var body = BodyDecoder.FromYaml(Encoding.UTF8.GetBytes(yaml));
+            var apiVersion = body["apiVersion"]?.GetValue<string>() ?? throw ApiException.BadRequest("apiVersion not set");
+            var kindName = body["kind"]?.GetValue<string>() ?? throw ApiException.BadRequest("kind not set");
+            var kind = ResourceKinds.All.FirstOrDefault(k => k.ApiVersion == apiVersion && k.Kind == kindName)
+                       ?? throw ApiException.BadRequest($"no matches for kind \"{kindName}\" in version \"{apiVersion}\"");
+            var ns = kind.Namespaced ? body["metadata"]?["namespace"]?.GetValue<string>() ?? defaultNamespace : null;
+            var caller = CallerOf(user);
+            if (!replace) return (await resources.Create(caller, kind, ns, body, FieldValidation.Strict)).Object;
+            var name = body["metadata"]?["name"]?.GetValue<string>() ?? throw ApiException.BadRequest("metadata.name not set");
+            return (await resources.Replace(caller, kind, ns, name, body, Subresource.Main, FieldValidation.Strict)).Object;
+        });
+
+    public string ToYaml(KubeObject obj) => YamlEncoder.Encode(JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options));
+
+    public async IAsyncEnumerable<string> Logs(DashboardUser user, string ns, string pod, string? container, bool follow, int tailLines,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stream = await Refusals(() => logs.Open(CallerOf(user), ns, pod, new PodLogProxy.LogRequest(container, follow, false, tailLines), cancellationToken));
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            yield return line;
+    }
+
+    private static Caller CallerOf(DashboardUser user) => new(user.Name, user.Tenant, user.Groups);
+
+    /// <summary>The API's refusals as the dashboard shows them: code, message and the fields at fault.</summary>
+    private static async Task<T> Refusals<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ApiException e)
+        {
+            throw new ActionFailedException(e.Code, e.Message,
+                e.Details?.Causes?.Select(c => new FieldProblem(c.Field, c.Message ?? c.Reason ?? "")).ToList());
+        }
+    }
+
+    private static async Task Refusals(Func<Task> call) => await Refusals(async () => { await call(); return true; });
+}
