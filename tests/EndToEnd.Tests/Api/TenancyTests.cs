@@ -7,6 +7,7 @@ public sealed class TenancyTests : IAsyncLifetime
 {
     private const string AliceToken = "tenant-a-token-0123456789abcdef";
     private const string BobToken = "tenant-b-token-0123456789abcdef";
+    private const string ViewerToken = "tenant-a-viewer-0123456789abcdef";
     private readonly SiloProcess _silo = new();
 
     public async Task InitializeAsync()
@@ -17,6 +18,7 @@ public sealed class TenancyTests : IAsyncLifetime
             admin-token-0123456789abcdef,admin,ops,system:masters
             {AliceToken},alice,tenant-a,
             {BobToken},bob,tenant-b,
+            {ViewerToken},vera,tenant-a,view
             """);
         await _silo.Start();
     }
@@ -56,6 +58,32 @@ public sealed class TenancyTests : IAsyncLifetime
 
         using var admin = new ApiClient(_silo, "admin-token-0123456789abcdef");
         Assert.Equal(200, (await admin.Get("/api/v1/nodes")).Code);
+    }
+
+    [Fact]
+    public async Task ViewerGroup_ReadsItsTenant_EveryWriteIsForbidden()
+    {
+        using var alice = new ApiClient(_silo, AliceToken);
+        using var vera = new ApiClient(_silo, ViewerToken);
+        const string path = "/api/v1/namespaces/default/configmaps";
+        Assert.Equal(201, (await alice.Send(HttpMethod.Post, path, """{"metadata":{"name":"shared"},"data":{"k":"v"}}""")).Code);
+        var before = (await alice.Get(path)).Body!["metadata"]!["resourceVersion"]!.GetValue<string>();
+
+        Assert.Equal("v", (await vera.Get($"{path}/shared")).Body!["data"]!["k"]!.GetValue<string>());
+        Assert.Single((await vera.Get(path)).Body!["items"]!.AsArray());
+        foreach (var (method, url, body) in new[]
+                 {
+                     (HttpMethod.Post, path, """{"metadata":{"name":"mine"}}"""),
+                     (HttpMethod.Put, $"{path}/shared", """{"metadata":{"name":"shared"},"data":{"k":"changed"}}"""),
+                     (HttpMethod.Patch, $"{path}/shared", """{"data":{"k":"changed"}}"""),
+                     (HttpMethod.Delete, $"{path}/shared", null),
+                 })
+        {
+            var (code, status) = await vera.Send(method, url, body, method == HttpMethod.Patch ? "application/merge-patch+json" : "application/json");
+            Assert.Equal(403, code);
+            Assert.Contains("User \"vera\" cannot", status!["message"]!.GetValue<string>());
+        }
+        Assert.Equal(before, (await alice.Get(path)).Body!["metadata"]!["resourceVersion"]!.GetValue<string>());
     }
 
     [Fact]

@@ -13,11 +13,13 @@ public sealed class SiloProcess : IAsyncDisposable
     private Process? _process;
 
     private readonly IReadOnlyList<string> _extraArgs;
+    private readonly string _readyMarker;
 
     /// <param name="dockerAgent">Run the main command's local agent on the Docker engine (off by default: tests share one engine).</param>
     public SiloProcess(string? dataDir = null, string? postgres = null, IReadOnlyList<string>? extraArgs = null, bool dockerAgent = false)
     {
         _extraArgs = dockerAgent ? extraArgs ?? [] : [.. extraArgs ?? [], "--no-agent"];
+        _readyMarker = "Agent:";
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("oo-silo-").FullName;
         Postgres = postgres;
         ApiPort = FreePort.Next();
@@ -25,6 +27,20 @@ public sealed class SiloProcess : IAsyncDisposable
         SiloPort = FreePort.Next();
         GatewayPort = FreePort.Next();
     }
+
+    /// <summary>The main command in <c>--dashboard-only</c> mode: the dashboard as an Orleans client of a running silo.</summary>
+    public static SiloProcess DashboardOnly(SiloProcess silo) => new(silo);
+
+    private SiloProcess(SiloProcess silo) : this(silo.DataDir)
+    {
+        _extraArgs = ["--dashboard-only", $"127.0.0.1:{silo.GatewayPort}"];
+        // The dashboard-only banner ends with the dashboard's line.
+        _readyMarker = "Dashboard:";
+        OwnsDataDir = false;
+    }
+
+    /// <summary>Whether disposing deletes the data folder (not when it is another process's).</summary>
+    private bool OwnsDataDir { get; } = true;
 
     public string DataDir { get; }
     public string? Postgres { get; }
@@ -55,8 +71,7 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (line is null) return;
             lock (_output) _output.AppendLine(line);
-            // The start-up banner ends with the agent's line.
-            if (line.TrimStart().StartsWith("Agent:", StringComparison.Ordinal)) ready.TrySetResult();
+            if (line.TrimStart().StartsWith(_readyMarker, StringComparison.Ordinal)) ready.TrySetResult();
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
@@ -97,6 +112,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         await Kill();
         _process?.Dispose();
+        if (!OwnsDataDir) return;
         try { Directory.Delete(DataDir, recursive: true); }
         catch (IOException) { }
     }
