@@ -1,0 +1,95 @@
+using Bunit;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Dashboard.Components.Pages;
+using OrleansOrchestrator.Dashboard.Tests.Fakes;
+using static OrleansOrchestrator.Dashboard.Tests.Components.DashboardTestContext;
+using static OrleansOrchestrator.Dashboard.Tests.TestObjects;
+
+namespace OrleansOrchestrator.Dashboard.Tests.Components;
+
+public sealed class PodsPageTests
+{
+    private readonly FakeClusterFeed _feed = new FakeClusterFeed().With(ResourceKinds.Pod,
+        Pod("web-1", labels: new Dictionary<string, string> { ["app"] = "web" }),
+        Pod("db-1", phase: "Pending", labels: new Dictionary<string, string> { ["app"] = "db" }, node: null));
+
+    [Fact]
+    public async Task Render_Snapshot_RowsWithStatusChips()
+    {
+        await using var ctx = Create(_feed, new FakeClusterBackend());
+
+        var page = ctx.Render<Pods>();
+
+        page.WaitForAssertion(() => Assert.Equal(["db-1", "web-1"], PodNames(page)), Patience);
+        Assert.Equal("(2)", page.Find("#pods-count").TextContent);
+        var chips = page.FindAll("[data-status]").Select(c => (c.GetAttribute("data-status"), Tone(c))).ToList();
+        Assert.Equal([("Pending", "info"), ("Running", "success")], chips);
+    }
+
+    [Fact]
+    public async Task Feed_PodAdded_AppearsWithoutRenderingAgain()
+    {
+        await using var ctx = Create(_feed, new FakeClusterBackend());
+        var page = ctx.Render<Pods>();
+        page.WaitForAssertion(() => Assert.Equal(2, PodNames(page).Count), Patience);
+
+        _feed.Upsert(Pod("web-2", phase: "Failed"));
+
+        page.WaitForAssertion(() => Assert.Equal(["db-1", "web-1", "web-2"], PodNames(page)), Patience);
+        Assert.Equal("(3)", page.Find("#pods-count").TextContent);
+    }
+
+    [Fact]
+    public async Task Feed_PodDeleted_Disappears()
+    {
+        await using var ctx = Create(_feed, new FakeClusterBackend());
+        var page = ctx.Render<Pods>();
+        page.WaitForAssertion(() => Assert.Equal(2, PodNames(page).Count), Patience);
+
+        _feed.Delete(Pod("db-1"));
+
+        page.WaitForAssertion(() => Assert.Equal(["web-1"], PodNames(page)), Patience);
+    }
+
+    [Fact]
+    public async Task Search_Text_KeepsMatchingRows()
+    {
+        await using var ctx = Create(_feed, new FakeClusterBackend());
+        var page = ctx.Render<Pods>();
+        page.WaitForAssertion(() => Assert.Equal(2, PodNames(page).Count), Patience);
+
+        page.Find("#pods-search").Input("pend");
+
+        page.WaitForAssertion(() => Assert.Equal(["db-1"], PodNames(page)), Patience);
+    }
+
+    [Fact]
+    public async Task LabelSelector_Valid_KeepsMatchingRows()
+    {
+        await using var ctx = Create(_feed, new FakeClusterBackend());
+        var page = ctx.Render<Pods>();
+        page.WaitForAssertion(() => Assert.Equal(2, PodNames(page).Count), Patience);
+
+        page.Find("#pods-selector").Input("app=web");
+
+        page.WaitForAssertion(() => Assert.Equal(["web-1"], PodNames(page)), Patience);
+    }
+
+    [Fact]
+    public async Task LabelSelector_Invalid_ShowsWhyAndKeepsEveryRow()
+    {
+        await using var ctx = Create(_feed, new FakeClusterBackend());
+        var page = ctx.Render<Pods>();
+        page.WaitForAssertion(() => Assert.Equal(2, PodNames(page).Count), Patience);
+
+        page.Find("#pods-selector").Input("app=(web");
+
+        page.WaitForAssertion(() => Assert.Contains("unable to parse requirement", page.Markup), Patience);
+        Assert.Equal(2, PodNames(page).Count);
+    }
+
+    private static List<string> PodNames(IRenderedComponent<Pods> page) => page.FindAll(".pod-name").Select(a => a.TextContent.Trim()).ToList();
+
+    private static string? Tone(AngleSharp.Dom.IElement chip) =>
+        chip.ClassList.FirstOrDefault(c => c.StartsWith("mud-chip-color-", StringComparison.Ordinal))?["mud-chip-color-".Length..];
+}
