@@ -72,13 +72,10 @@ public sealed class FakeClusterBackend : IClusterBackend
 
     public string ScopeOf(DashboardUser user, ResourceKind kind) => kind == ResourceKinds.Node ? "" : user.Tenant;
 
-    public Task<KubeObject> Get(DashboardUser user, ResourceKind kind, string ns, string name)
-    {
-        lock (_gate)
-            return _objects.GetValueOrDefault(kind)?.FirstOrDefault(o => o.Metadata.Namespace == ns && o.Metadata.Name == name) is { } found
-                ? Task.FromResult(found)
-                : Task.FromException<KubeObject>(new ActionFailedException(404, $"{kind.Resource} \"{name}\" not found"));
-    }
+    public Task<KubeObject> Get(DashboardUser user, ResourceKind kind, string ns, string name) =>
+        Find(kind, ns, name) is { } found
+            ? Task.FromResult(found)
+            : Task.FromException<KubeObject>(new ActionFailedException(404, $"{kind.Resource} \"{name}\" not found"));
 
     public Task<ResourceListing> List(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken)
     {
@@ -101,7 +98,7 @@ public sealed class FakeClusterBackend : IClusterBackend
     }
 
     public Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch) =>
-        Record(new BackendCall("patch", kind, ns, name, patchKind, patch.DeepClone()), () => Get(user, kind, ns, name));
+        Record(new BackendCall("patch", kind, ns, name, patchKind, patch.DeepClone()), () => Task.FromResult(Find(kind, ns, name) ?? Stub(kind, ns, name)));
 
     public Task Delete(DashboardUser user, ResourceKind kind, string ns, string name) =>
         Record<object?>(new BackendCall("delete", kind, ns, name), () => Task.FromResult<object?>(null));
@@ -122,6 +119,15 @@ public sealed class FakeClusterBackend : IClusterBackend
         lock (_gate) _calls.Add(call);
         return Refusal is { } refusal ? Task.FromException<T>(refusal) : result();
     }
+
+    private KubeObject? Find(ResourceKind kind, string ns, string name)
+    {
+        lock (_gate) return _objects.GetValueOrDefault(kind)?.FirstOrDefault(o => o.Metadata.Namespace == ns && o.Metadata.Name == name);
+    }
+
+    /// <summary>What a patch returns for an object the test only put in the feed: the pages show the feed, not this.</summary>
+    private static KubeObject Stub(ResourceKind kind, string ns, string name) =>
+        (KubeObject)Activator.CreateInstance(kind.ClrType)! with { ApiVersion = kind.ApiVersion, Kind = kind.Kind, Metadata = new ObjectMeta { Namespace = ns, Name = name } };
 
     private Channel<object> WatchChannel(ResourceKind kind)
     {
