@@ -84,6 +84,37 @@ public sealed class PodDetailPageTests
         page.WaitForAssertion(() => Assert.Contains("Pod default/web-1 does not exist (any more).", page.Markup), Patience);
     }
 
+    [Fact]
+    public async Task Logs_Tab_ShowsTheContainersLines()
+    {
+        var backend = new FakeClusterBackend { LogLines = ["listening on :80", "GET / 200"] };
+        await using var ctx = Create(_feed, backend);
+        var page = RenderWeb1(ctx);
+        page.WaitForAssertion(() => Assert.Equal(2, ContainerRows(page).Count), Patience);
+
+        await page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "Logs").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("listening on :80\nGET / 200", page.Find("#log-tail").TextContent), Patience);
+    }
+
+    [Fact]
+    public async Task Delete_Confirmed_DeletesThroughTheBackend()
+    {
+        var backend = new FakeClusterBackend();
+        await using var ctx = Create(_feed, backend);
+        var (_, dialogs) = ctx.RenderProviders();
+        var page = RenderWeb1(ctx);
+        page.WaitForElement("#delete-pod", Patience);
+
+        var clicking = page.Find("#delete-pod").ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains("Delete pod default/web-1?", dialogs.Markup), Patience);
+        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").ClickAsync(new());
+        await clicking.WaitAsync(Patience);
+
+        var call = Assert.Single(backend.Calls);
+        Assert.Equal(("delete", ResourceKinds.Pod, "default", "web-1"), (call.Verb, call.Kind, call.Namespace, call.Name));
+    }
+
     private static IRenderedComponent<PodDetail> RenderWeb1(BunitContext ctx) =>
         ctx.Render<PodDetail>(p => p.Add(d => d.Namespace, "default").Add(d => d.Name, "web-1"));
 

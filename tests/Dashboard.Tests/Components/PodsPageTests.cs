@@ -1,6 +1,8 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Dashboard.Components.Pages;
+using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Dashboard.Tests.Fakes;
 using static OrleansOrchestrator.Dashboard.Tests.Components.DashboardTestContext;
 using static OrleansOrchestrator.Dashboard.Tests.TestObjects;
@@ -86,6 +88,50 @@ public sealed class PodsPageTests
 
         page.WaitForAssertion(() => Assert.Contains("unable to parse requirement", page.Markup), Patience);
         Assert.Equal(2, PodNames(page).Count);
+    }
+
+    [Fact]
+    public async Task NamespaceSelection_Picked_KeepsOnlyItsPods()
+    {
+        _feed.With(ResourceKinds.Pod, Pod("web-1"), Pod("web-1", ns: "staging"), Pod("api-1", ns: "staging"));
+        await using var ctx = Create(_feed, new FakeClusterBackend());
+        var page = ctx.Render<Pods>();
+        page.WaitForAssertion(() => Assert.Equal(3, PodNames(page).Count), Patience);
+
+        await page.InvokeAsync(() => ctx.Services.GetRequiredService<NamespaceSelection>().Select("staging"));
+
+        page.WaitForAssertion(() => Assert.Equal(["api-1", "web-1"], PodNames(page)), Patience);
+        Assert.All(page.FindAll(".pod-name"), a => Assert.StartsWith("/pods/staging/", a.GetAttribute("href")));
+    }
+
+    [Fact]
+    public async Task Delete_Confirmed_DeletesThroughTheBackend()
+    {
+        var backend = new FakeClusterBackend();
+        await using var ctx = Create(_feed, backend);
+        var (snackbars, dialogs) = ctx.RenderProviders();
+        var page = ctx.Render<Pods>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll(".delete-pod").Count), Patience);
+
+        var clicking = page.FindAll(".delete-pod")[1].ClickAsync(new()); // rows are sorted: db-1, web-1
+        dialogs.WaitForAssertion(() => Assert.Contains("Delete pod default/web-1?", dialogs.Markup), Patience);
+        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").ClickAsync(new());
+        await clicking.WaitAsync(Patience);
+
+        var call = Assert.Single(backend.Calls);
+        Assert.Equal(("delete", ResourceKinds.Pod, "default", "web-1"), (call.Verb, call.Kind, call.Namespace, call.Name));
+        snackbars.WaitForAssertion(() => Assert.Contains("Pod web-1 deleted", snackbars.Markup), Patience);
+    }
+
+    [Fact]
+    public async Task Render_ReadOnlyUser_NoDeleteButtons()
+    {
+        await using var ctx = Create(_feed, new FakeClusterBackend(), FakeClusterBackend.ReadOnlyGroup);
+
+        var page = ctx.Render<Pods>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, PodNames(page).Count), Patience);
+        Assert.Empty(page.FindAll(".delete-pod"));
     }
 
     private static List<string> PodNames(IRenderedComponent<Pods> page) => page.FindAll(".pod-name").Select(a => a.TextContent.Trim()).ToList();
