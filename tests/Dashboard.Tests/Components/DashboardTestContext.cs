@@ -39,6 +39,18 @@ public static class DashboardTestContext
         return ctx;
     }
 
+    /// <summary>
+    /// Clicks what opens a message box, waits for the box to say <paramref name="question"/>, and answers it. The
+    /// click's handler waits for the answer, so the click completes only after it.
+    /// </summary>
+    public static async Task AnswerMessageBoxAsync(this IRenderedComponent<MudDialogProvider> dialogs, AngleSharp.Dom.IElement opener, string question, string answer)
+    {
+        var clicking = opener.ClickAsync(new());
+        dialogs.WaitForAssertion(() => Assert.Contains(question, dialogs.Markup), Patience);
+        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == answer).ClickAsync(new());
+        await clicking.WaitAsync(Patience);
+    }
+
     /// <summary>The providers a page's snackbars and dialogs render into (MudBlazor keeps them outside the page).</summary>
     public static (IRenderedComponent<MudSnackbarProvider> Snackbars, IRenderedComponent<MudDialogProvider> Dialogs) RenderProviders(this BunitContext ctx)
     {

@@ -41,11 +41,7 @@ public sealed class DeploymentDetailPageTests
         var page = RenderWeb(ctx);
         page.WaitForElement(".rollback[data-revision='1']", Patience);
 
-        // The click's handler waits for the message box, so the click completes only once it is answered.
-        var clicking = page.Find(".rollback[data-revision='1']").ClickAsync(new());
-        dialogs.WaitForAssertion(() => Assert.Contains("Roll web back to revision 1 (nginx:1.25)?", dialogs.Markup), Patience);
-        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Roll back").ClickAsync(new());
-        await clicking.WaitAsync(Patience);
+        await dialogs.AnswerMessageBoxAsync(page.Find(".rollback[data-revision='1']"), "Roll web back to revision 1 (nginx:1.25)?", "Roll back");
 
         page.WaitForAssertion(() => Assert.Single(_backend.Calls), Patience);
         var call = _backend.Calls[0];
@@ -65,11 +61,7 @@ public sealed class DeploymentDetailPageTests
         var page = RenderWeb(ctx);
         page.WaitForElement(".rollback[data-revision='2']", Patience);
 
-        // The click's handler waits for the message box, so the click completes only once it is answered.
-        var clicking = page.Find(".rollback[data-revision='2']").ClickAsync(new());
-        dialogs.WaitForAssertion(() => Assert.Contains("revision 2", dialogs.Markup), Patience);
-        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
-        await clicking.WaitAsync(Patience);
+        await dialogs.AnswerMessageBoxAsync(page.Find(".rollback[data-revision='2']"), "Roll web back to revision 2", "Cancel");
 
         dialogs.WaitForAssertion(() => Assert.DoesNotContain("revision 2", dialogs.Markup), Patience);
         Assert.Empty(_backend.Calls);

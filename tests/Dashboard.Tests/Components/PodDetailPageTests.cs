@@ -106,10 +106,7 @@ public sealed class PodDetailPageTests
         var page = RenderWeb1(ctx);
         page.WaitForElement("#delete-pod", Patience);
 
-        var clicking = page.Find("#delete-pod").ClickAsync(new());
-        dialogs.WaitForAssertion(() => Assert.Contains("Delete pod default/web-1?", dialogs.Markup), Patience);
-        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").ClickAsync(new());
-        await clicking.WaitAsync(Patience);
+        await dialogs.AnswerMessageBoxAsync(page.Find("#delete-pod"), "Delete pod default/web-1?", "Delete");
 
         var call = Assert.Single(backend.Calls);
         Assert.Equal(("delete", ResourceKinds.Pod, "default", "web-1"), (call.Verb, call.Kind, call.Namespace, call.Name));

@@ -113,10 +113,7 @@ public sealed class PodsPageTests
         var page = ctx.Render<Pods>();
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll(".delete-pod").Count), Patience);
 
-        var clicking = page.FindAll(".delete-pod")[1].ClickAsync(new()); // rows are sorted: db-1, web-1
-        dialogs.WaitForAssertion(() => Assert.Contains("Delete pod default/web-1?", dialogs.Markup), Patience);
-        await dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Delete").ClickAsync(new());
-        await clicking.WaitAsync(Patience);
+        await dialogs.AnswerMessageBoxAsync(page.FindAll(".delete-pod")[1], "Delete pod default/web-1?", "Delete"); // rows are sorted: db-1, web-1
 
         var call = Assert.Single(backend.Calls);
         Assert.Equal(("delete", ResourceKinds.Pod, "default", "web-1"), (call.Verb, call.Kind, call.Namespace, call.Name));
