@@ -1,0 +1,140 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Dashboard.ServiceClient;
+
+namespace OrleansOrchestrator.Dashboard.Tests.Fakes;
+
+/// <summary>A patch, delete or save the dashboard asked of the cluster.</summary>
+public sealed record BackendCall(string Verb, ResourceKind? Kind, string? Namespace, string? Name, PatchKind? PatchKind = null, JsonNode? Body = null, string? Yaml = null);
+
+/// <summary>
+/// The cluster as a test sets it up: each kind's listing comes from a list the test edits, each watch reads
+/// from a channel the test writes to (a change, or a <see cref="FeedExpiredException"/> that ends the watch), and
+/// every action is recorded and can be refused.
+/// </summary>
+public sealed class FakeClusterBackend : IClusterBackend
+{
+    /// <summary>A group whose members may look but not touch, as the API's view role.</summary>
+    public const string ReadOnlyGroup = "viewers";
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ResourceKind, List<KubeObject>> _objects = [];
+    private readonly Dictionary<ResourceKind, Channel<object>> _watches = [];
+    private readonly Dictionary<ResourceKind, int> _listCalls = [];
+    private readonly Dictionary<ResourceKind, int> _watchCalls = [];
+    private readonly List<BackendCall> _calls = [];
+    private long _version;
+
+    /// <summary>Which verbs a user may use; by default everything except writes for <see cref="ReadOnlyGroup"/>.</summary>
+    public Func<DashboardUser, string, ResourceKind, bool> Authorize { get; set; } =
+        (user, verb, _) => verb is "get" or "list" or "watch" || !user.Groups.Contains(ReadOnlyGroup);
+
+    /// <summary>When set, every patch, delete and save is refused with this.</summary>
+    public ActionFailedException? Refusal { get; set; }
+
+    /// <summary>What <see cref="Save"/> returns when it is not refused.</summary>
+    public KubeObject Saved { get; set; } = new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "saved", Namespace = "default" } };
+
+    public IReadOnlyList<string> LogLines { get; set; } = [];
+
+    public IReadOnlyList<BackendCall> Calls
+    {
+        get { lock (_gate) return _calls.ToList(); }
+    }
+
+    public int ListCalls(ResourceKind kind)
+    {
+        lock (_gate) return _listCalls.GetValueOrDefault(kind);
+    }
+
+    public int WatchCalls(ResourceKind kind)
+    {
+        lock (_gate) return _watchCalls.GetValueOrDefault(kind);
+    }
+
+    /// <summary>Replaces what the next listing of the kind returns (and does not tell any watch).</summary>
+    public void SetObjects(ResourceKind kind, params KubeObject[] objects)
+    {
+        lock (_gate) _objects[kind] = [.. objects];
+    }
+
+    /// <summary>Sends a change to the kind's watch.</summary>
+    public void Send(ResourceKind kind, ChangeType type, KubeObject obj) => WatchChannel(kind).Writer.TryWrite(new ResourceChange(type, obj));
+
+    /// <summary>Ends the kind's current watch with 410 Gone, as when it fell behind the store's history.</summary>
+    public void Expire(ResourceKind kind) => WatchChannel(kind).Writer.TryWrite(new FeedExpiredException("too old resource version"));
+
+    public DashboardUser? SignIn(string token) => null;
+
+    public bool May(DashboardUser user, string verb, ResourceKind kind) => Authorize(user, verb, kind);
+
+    public string ScopeOf(DashboardUser user, ResourceKind kind) => kind == ResourceKinds.Node ? "" : user.Tenant;
+
+    public Task<KubeObject> Get(DashboardUser user, ResourceKind kind, string ns, string name) =>
+        Find(kind, ns, name) is { } found
+            ? Task.FromResult(found)
+            : Task.FromException<KubeObject>(new ActionFailedException(404, $"{kind.Resource} \"{name}\" not found"));
+
+    public Task<ResourceListing> List(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _listCalls[kind] = _listCalls.GetValueOrDefault(kind) + 1;
+            return Task.FromResult(new ResourceListing(_objects.GetValueOrDefault(kind)?.ToList() ?? [], $"{++_version}"));
+        }
+    }
+
+    public async IAsyncEnumerable<ResourceChange> Watch(DashboardUser user, ResourceKind kind, string version, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = WatchChannel(kind).Reader;
+        lock (_gate) _watchCalls[kind] = _watchCalls.GetValueOrDefault(kind) + 1;
+        await foreach (var item in reader.ReadAllAsync(cancellationToken))
+        {
+            if (item is Exception e) throw e;
+            yield return (ResourceChange)item;
+        }
+    }
+
+    public Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch) =>
+        Record(new BackendCall("patch", kind, ns, name, patchKind, patch.DeepClone()), () => Task.FromResult(Find(kind, ns, name) ?? Stub(kind, ns, name)));
+
+    public Task Delete(DashboardUser user, ResourceKind kind, string ns, string name) =>
+        Record<object?>(new BackendCall("delete", kind, ns, name), () => Task.FromResult<object?>(null));
+
+    public Task<KubeObject> Save(DashboardUser user, string yaml, string defaultNamespace, bool replace) =>
+        Record(new BackendCall(replace ? "update" : "create", null, defaultNamespace, null, Yaml: yaml), () => Task.FromResult(Saved));
+
+    public string ToYaml(KubeObject obj) => $"kind: {obj.Kind}\nmetadata:\n  name: {obj.Metadata.Name}\n  namespace: {obj.Metadata.Namespace}\n";
+
+    public async IAsyncEnumerable<string> Logs(DashboardUser user, string ns, string pod, string? container, bool follow, int tailLines, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var line in LogLines) yield return line;
+        await Task.CompletedTask;
+    }
+
+    private Task<T> Record<T>(BackendCall call, Func<Task<T>> result)
+    {
+        lock (_gate) _calls.Add(call);
+        return Refusal is { } refusal ? Task.FromException<T>(refusal) : result();
+    }
+
+    private KubeObject? Find(ResourceKind kind, string ns, string name)
+    {
+        lock (_gate) return _objects.GetValueOrDefault(kind)?.FirstOrDefault(o => o.Metadata.Namespace == ns && o.Metadata.Name == name);
+    }
+
+    /// <summary>What a patch returns for an object the test only put in the feed: the pages show the feed, not this.</summary>
+    private static KubeObject Stub(ResourceKind kind, string ns, string name) =>
+        (KubeObject)Activator.CreateInstance(kind.ClrType)! with { ApiVersion = kind.ApiVersion, Kind = kind.Kind, Metadata = new ObjectMeta { Namespace = ns, Name = name } };
+
+    private Channel<object> WatchChannel(ResourceKind kind)
+    {
+        lock (_gate)
+        {
+            if (!_watches.TryGetValue(kind, out var channel)) _watches[kind] = channel = Channel.CreateUnbounded<object>();
+            return channel;
+        }
+    }
+}
