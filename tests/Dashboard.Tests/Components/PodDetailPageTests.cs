@@ -70,9 +70,7 @@ public sealed class PodDetailPageTests
         page.WaitForAssertion(() => Assert.Equal(["Killing", "BackOff", "Scheduled"], EventReasons(page)), Patience);
     }
 
-    [Fact(Skip = "bug: Dashboard/Components/Pages/PodDetail.razor:77 Containers() hands MudTable a lazy Select over _pod; when the pod is deleted "
-                 + "_pod becomes null and MudTr.Dispose re-enumerates Items (MudTable.ContainsItem) -> NullReferenceException while disposing, "
-                 + "which ends the circuit. Materialize the rows (capture the pod, ToList()).")]
+    [Fact]
     public async Task Feed_PodDeleted_SaysItIsGone()
     {
         await using var ctx = Create(_feed, new FakeClusterBackend());
