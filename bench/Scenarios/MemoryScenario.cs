@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using OrleansOrchestrator.Bench.Infrastructure;
+
+namespace OrleansOrchestrator.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 5, memory and scale: pods on simulated nodes (Deployments of 100, in namespaces of at most
+/// 10,000 pods each), growing in steps (10k → 50k → 150k by default); at each step the time it took and
+/// the silo's memory (VmRSS now, VmHWM peak, from /proc). Stops at the first step that would start past the
+/// time budget, and says so. Target: 150,000 pods held in one silo under 4 GiB.
+/// </summary>
+public sealed class MemoryScenario : IScenario
+{
+    public string Name => "memory";
+
+    public string Usage => "[--nodes 5000] [--steps 10000,50000,150000] [--per-deployment 100] [--per-namespace 10000] [--budget-minutes 15]";
+
+    public async Task<int> Run(Options options)
+    {
+        var nodes = options.Int("--nodes", 5000);
+        var steps = options.Ints("--steps", 10_000, 50_000, 150_000);
+        var perDeployment = options.Int("--per-deployment", 100);
+        var perNamespace = options.Int("--per-namespace", 10_000);
+        var budget = TimeSpan.FromMinutes(options.Int("--budget-minutes", 15));
+        options.CheckAllKnown();
+
+        var total = Stopwatch.StartNew();
+        await using var silo = await BenchSilo.Start(new SiloSettings { SimulatedNodes = nodes });
+        using var api = silo.Client();
+        Console.WriteLine($"silo up (pid {silo.ProcessId}, {silo.MemoryMiB():F0} MiB); waiting for {nodes:N0} simulated nodes to be Ready…");
+        var nodesClock = Stopwatch.StartNew();
+        await api.WaitForReadyNodes(nodes, TimeSpan.FromMinutes(10));
+        var nodesReady = nodesClock.Elapsed;
+        var report = new Report("pods held", "nodes", "step", "seconds for the step", "pods/s in the step", "silo RSS after", "silo peak (VmHWM)", "RSS per pod");
+        var baseline = silo.MemoryMiB();
+        report.Row(0, nodes, $"{nodes:N0} nodes Ready", $"{nodesReady.TotalSeconds:F1}", "—", $"{baseline:F0} MiB", $"{silo.PeakMemoryMiB():F0} MiB", "—");
+
+        var held = 0;
+        var namespaceCount = 0;
+        double lastRate = 0;
+        string? stoppedBecause = null;
+        foreach (var target in steps)
+        {
+            var add = target - held;
+            if (add <= 0) continue;
+            // Would this step end past the budget at the last step's pace? Then stop here and say so.
+            var remaining = budget - total.Elapsed;
+            if (lastRate > 0 && TimeSpan.FromSeconds(add / lastRate) > remaining)
+            {
+                stoppedBecause = $"stopped before the {target:N0}-pod step: at {lastRate:F0} pods/s it would need ≈{add / lastRate / 60:F0} min, {Math.Max(0, remaining.TotalMinutes):F0} min of the {budget.TotalMinutes:F0}-minute budget remained";
+                break;
+            }
+            var namespaces = new List<string>();
+            for (var left = add; left > 0; left -= perNamespace)
+            {
+                var ns = $"m{namespaceCount++}";
+                await api.CreateNamespace(ns);
+                namespaces.Add(ns);
+            }
+            Console.WriteLine($"step to {target:N0} pods: +{add:N0} over {namespaces.Count} namespaces…");
+            var result = await PodLoad.Run(api, silo, namespaces, add, perDeployment, barePods: false, prefix: $"s{target}-", stallAfter: TimeSpan.FromMinutes(3));
+            held = target;
+            lastRate = result.PodsPerSecond;
+            // Let the collectors run once before reading the resident size the silo keeps for these pods.
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var rss = silo.MemoryMiB();
+            report.Row(held, nodes, $"+{add:N0}", $"{result.Elapsed.TotalSeconds:F1}", $"{result.PodsPerSecond:F0}", $"{rss:F0} MiB", $"{silo.PeakMemoryMiB():F0} MiB",
+                $"{(rss - baseline) * 1024 / held:F1} KiB");
+        }
+        var peak = silo.PeakMemoryMiB();
+        var perPodKiB = (silo.MemoryMiB() - baseline) * 1024 / Math.Max(held, 1);
+        if (held >= 150_000)
+            report.Target("150,000 pods in one silo under 4 GiB", peak < 4096, $"peak {peak:F0} MiB");
+        else
+            report.Target($"150,000 pods in one silo under 4 GiB (this run held {held:N0}; linear projection {baseline + perPodKiB * 150_000 / 1024:F0} MiB)",
+                baseline + perPodKiB * 150_000 / 1024 < 4096 && peak < 4096, $"peak {peak:F0} MiB at {held:N0} pods");
+        if (stoppedBecause is not null) report.Note(stoppedBecause);
+        report.Note($"Total {total.Elapsed.TotalMinutes:F1} min.");
+        report.Print();
+        return 0;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using OrleansOrchestrator.Bench.Infrastructure;
+
+namespace OrleansOrchestrator.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 3, pod start-up with real containers: from the API create until a watch sees the pod Running, on
+/// the silo's own Docker agent, against <c>docker run -d</c> of the same image and command in the same run
+/// (the engine's floor: the CLI returns once the container is started) → the overhead ratio. One pod at a
+/// time (interleaved with <c>docker run</c>, repeated for percentiles), then 20 at once.
+/// Targets: p50 ratio ≤ 1.25×, p99 ≤ 2 s for one pod (anchor: Kubernetes' SLO p99 ≤ 5 s).
+/// </summary>
+public sealed class PodStartupScenario : IScenario
+{
+    public string Name => "pod-startup";
+
+    public string Usage => "[--runs 20] [--burst 20] [--burst-runs 3]";
+
+    public async Task<int> Run(Options options)
+    {
+        var runs = options.Int("--runs", 20);
+        var burst = options.Int("--burst", 20);
+        var burstRuns = options.Int("--burst-runs", 3);
+        options.CheckAllKnown();
+
+        await DockerHost.EnsureEngineAndImage();
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var node = $"bench-{id}";
+        var runLabel = $"oo-bench.run={id}";
+        var podLabel = $"io.orleans-orchestrator.node={node}";
+        try
+        {
+            await using var silo = await BenchSilo.Start(new SiloSettings { DockerNodeName = node });
+            using var api = silo.Client();
+            Console.WriteLine($"silo up (pid {silo.ProcessId}) with its Docker agent as node {node}");
+            await api.WaitForReadyNodes(1, TimeSpan.FromMinutes(1));
+            await api.CreateNamespace("bench");
+            await using var watch = await PodWatch.Start(api, "bench");
+
+            async Task<double> DockerRun(string name)
+            {
+                var (ms, _) = await Shell.Timed("docker", ["run", "-d", "--name", name, "--label", runLabel, DockerHost.Image, .. DockerHost.Command]);
+                return ms;
+            }
+
+            async Task<(double Total, double Bind)> PodRun(string name)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var code = await api.Send(HttpMethod.Post, "/api/v1/namespaces/bench/pods", Workloads.Pod(name, Workloads.DockerContainer()));
+                if (code != 201) throw new InvalidOperationException($"creating pod {name} answered {code}");
+                await watch.WhenPodRunning(name).WaitAsync(TimeSpan.FromMinutes(2));
+                var bound = watch.BoundAt(name) is { } b ? Stopwatch.GetElapsedTime(start, b).TotalMilliseconds : double.NaN;
+                return (Stopwatch.GetElapsedTime(start, watch.RunningAt(name)!.Value).TotalMilliseconds, bound);
+            }
+
+            async Task DeletePods(IEnumerable<string> names)
+            {
+                foreach (var name in names) await api.Send(HttpMethod.Delete, $"/api/v1/namespaces/bench/pods/{name}");
+                var clock = Stopwatch.StartNew();
+                while ((await api.Json("/api/v1/namespaces/bench/pods"))["items"]!.AsArray().Count > 0 || await DockerHost.RunningCount(podLabel) > 0)
+                {
+                    if (clock.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("pods were not gone 2 minutes after their deletion");
+                    await Task.Delay(200);
+                }
+            }
+
+            Console.WriteLine("warm-up: one docker run and one pod (the agent builds its pause image on first use)…");
+            await DockerRun($"oo-bench-{id}-warm");
+            await PodRun("warm");
+            await DeletePods(["warm"]);
+            await DockerHost.RemoveLabelled(runLabel);
+
+            Console.WriteLine($"one at a time, {runs} runs each, interleaved…");
+            var dockerSingle = new List<double>();
+            var podSingle = new List<double>();
+            var podBind = new List<double>();
+            using (Ticker.Start(() => $"run {podSingle.Count}/{runs}  docker run p50 {new Stats(dockerSingle).P50,6:F0} ms  pod p50 {new Stats(podSingle).P50,6:F0} ms"))
+                for (var i = 0; i < runs; i++)
+                {
+                    dockerSingle.Add(await DockerRun($"oo-bench-{id}-s{i}"));
+                    var (total, bind) = await PodRun($"s{i}");
+                    podSingle.Add(total);
+                    podBind.Add(bind);
+                    await DockerHost.RemoveLabelled(runLabel);
+                    await DeletePods([$"s{i}"]);
+                }
+
+            Console.WriteLine($"{burst} at once, {burstRuns} rounds…");
+            var dockerBurstEach = new List<double>();
+            var dockerBurstAll = new List<double>();
+            var podBurstEach = new List<double>();
+            var podBurstAll = new List<double>();
+            var round = 0;
+            using (Ticker.Start(() => $"round {round + 1}/{burstRuns}  pods Running {watch.RunningCount}"))
+                for (round = 0; round < burstRuns; round++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    dockerBurstEach.AddRange(await Task.WhenAll(Enumerable.Range(0, burst).Select(i => DockerRun($"oo-bench-{id}-b{round}-{i}"))));
+                    dockerBurstAll.Add(clock.Elapsed.TotalMilliseconds);
+                    await DockerHost.RemoveLabelled(runLabel);
+
+                    clock.Restart();
+                    var names = Enumerable.Range(0, burst).Select(i => $"b{round}-{i}").ToList();
+                    podBurstEach.AddRange((await Task.WhenAll(names.Select(PodRun))).Select(r => r.Total));
+                    podBurstAll.Add(clock.Elapsed.TotalMilliseconds);
+                    await DeletePods(names);
+                }
+
+            var ds = new Stats(dockerSingle);
+            var ps = new Stats(podSingle);
+            var pb = new Stats(podBind);
+            var db = new Stats(dockerBurstEach);
+            var pe = new Stats(podBurstEach);
+            var report = new Report("case", "samples", "p50 ms", "p90 ms", "p99 ms", "max ms", "ratio ours/docker p50", "ratio p99");
+            report.Row("1 container: `docker run -d`", ds.Count, Report.Ms(ds.P50), Report.Ms(ds.P90), Report.Ms(ds.P99), Report.Ms(ds.Max), "1", "1");
+            report.Row("1 pod: create → Running (watched)", ps.Count, Report.Ms(ps.P50), Report.Ms(ps.P90), Report.Ms(ps.P99), Report.Ms(ps.Max),
+                $"{ps.P50 / ds.P50:F2}×", $"{ps.P99 / ds.P99:F2}×");
+            report.Row("  of which create → bound (watched)", pb.Count, Report.Ms(pb.P50), Report.Ms(pb.P90), Report.Ms(pb.P99), Report.Ms(pb.Max), "", "");
+            report.Row($"{burst} containers at once: each `docker run -d`", db.Count, Report.Ms(db.P50), Report.Ms(db.P90), Report.Ms(db.P99), Report.Ms(db.Max), "1", "1");
+            report.Row($"{burst} pods at once: each create → Running", pe.Count, Report.Ms(pe.P50), Report.Ms(pe.P90), Report.Ms(pe.P99), Report.Ms(pe.Max),
+                $"{pe.P50 / db.P50:F2}×", $"{pe.P99 / db.P99:F2}×");
+            var dAll = new Stats(dockerBurstAll);
+            var pAll = new Stats(podBurstAll);
+            report.Row($"{burst} containers: all running (per round)", dAll.Count, Report.Ms(dAll.P50), "", "", Report.Ms(dAll.Max), "1", "");
+            report.Row($"{burst} pods: all Running (per round)", pAll.Count, Report.Ms(pAll.P50), "", "", Report.Ms(pAll.Max), $"{pAll.P50 / dAll.P50:F2}×", "");
+            report.Target("one pod: start-up over `docker run -d` ≤ 1.25× at p50", ps.P50 / ds.P50 <= 1.25, $"{ps.P50 / ds.P50:F2}×");
+            report.Target("one pod: p99 ≤ 2 s", ps.P99 <= 2000, $"{ps.P99:F0} ms");
+            report.Target("anchor: one pod p99 ≤ 5 s (Kubernetes' SLO)", ps.P99 <= 5000, $"{ps.P99:F0} ms");
+            report.Note($"Silo peak memory: {silo.PeakMemoryMiB():F0} MiB. Image {DockerHost.Image} (busybox, local), imagePullPolicy IfNotPresent, command `{string.Join(' ', DockerHost.Command)}`.");
+            report.Print();
+        }
+        finally
+        {
+            // The silo is gone by now (its agent stops nothing on kill): remove every container this run made.
+            await DockerHost.RemoveLabelled(runLabel);
+            await DockerHost.RemoveLabelled(podLabel);
+        }
+        return 0;
+    }
+}
