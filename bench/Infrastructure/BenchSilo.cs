@@ -24,6 +24,7 @@ public sealed class BenchSilo : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
+    private IDisposable[] _signals = [];
 
     private BenchSilo(Process process, string dataDir, int apiPort)
     {
@@ -78,6 +79,11 @@ public sealed class BenchSilo : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"the silo exited with code {process.ExitCode}:\n{silo.Tail}"));
         process.Start();
+        // Ctrl-C or a kill of the bench must not leave the silo running.
+        silo._signals = [
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => silo.KillNow()),
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => silo.KillNow()),
+        ];
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -140,8 +146,15 @@ public sealed class BenchSilo : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private void KillNow()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var s in _signals) s.Dispose();
         try
         {
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);

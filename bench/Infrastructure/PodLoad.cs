@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace OrleansOrchestrator.Bench.Infrastructure;
 
 /// <summary>What a batch of pods on simulated nodes did: when each went Running, and how fast.</summary>
-public sealed record PodLoadResult(int Pods, TimeSpan CreateTime, TimeSpan Elapsed, Stats SinceStartMs, Stats? CreateToRunningMs)
+public sealed record PodLoadResult(int Pods, TimeSpan CreateTime, TimeSpan Elapsed, Stats SinceStartMs, Stats? CreateToRunningMs, bool Complete = true)
 {
     public double PodsPerSecond => Pods / Elapsed.TotalSeconds;
 }
@@ -17,7 +17,7 @@ public static class PodLoad
     /// <param name="prefix">Names start with it, so that successive batches in one namespace do not collide.</param>
     /// <param name="namespaces">Pods (or Deployments) are spread over these, round-robin.</param>
     public static async Task<PodLoadResult> Run(BenchClient api, BenchSilo silo, IReadOnlyList<string> namespaces, int pods, int perDeployment, bool barePods,
-        string prefix = "", TimeSpan? stallAfter = null, int parallelism = 16)
+        string prefix = "", TimeSpan? stallAfter = null, int parallelism = 16, TimeSpan? deadline = null)
     {
         var single = namespaces.Count == 1;
         var set = namespaces.ToHashSet();
@@ -69,6 +69,13 @@ public static class PodLoad
                 if (now != last) { last = now; lastChange = clock.Elapsed; }
                 else if (clock.Elapsed - lastChange > stall) throw new TimeoutException($"stalled at {now:N0}/{pods:N0} Running for {stall.TotalSeconds:F0} s");
                 if (silo.HasExited) throw new InvalidOperationException($"the silo exited:\n{silo.Tail}");
+                if (deadline is { } d && clock.Elapsed > d)
+                {
+                    // Out of time: answer what was reached, marked incomplete, rather than nothing.
+                    var reached = watch.RunningCount;
+                    return new PodLoadResult(reached, createTime, clock.Elapsed,
+                        new Stats(watch.RunningTimestamps().Select(t => Stopwatch.GetElapsedTime(startStamp, t).TotalMilliseconds)), null, Complete: false);
+                }
                 await Task.WhenAny(all, Task.Delay(500));
             }
             var elapsed = clock.Elapsed;
