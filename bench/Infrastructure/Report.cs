@@ -16,6 +16,10 @@ public sealed class Report(params string[] columns)
     public void Target(string target, bool met, string measured) =>
         _targets.Add($"- {target}: measured {measured} — **{(met ? "met" : "not met")}**");
 
+    /// <summary>Records a target this run could not decide (e.g. the size was not reached).</summary>
+    public void Undecided(string target, string measured) =>
+        _targets.Add($"- {target}: {measured} — **not measured**");
+
     public void Note(string note) => _notes.Add(note);
 
     public static string Ms(double ms) => double.IsNaN(ms) ? "—" : ms >= 100 ? ms.ToString("F0", CultureInfo.InvariantCulture) : ms.ToString("F1", CultureInfo.InvariantCulture);

@@ -6,14 +6,14 @@ namespace OrleansOrchestrator.Bench.Scenarios;
 /// <summary>
 /// Scenario 5, memory and scale: pods on simulated nodes (Deployments of 100, in namespaces of at most
 /// 10,000 pods each), growing in steps (10k → 50k → 150k by default); at each step the time it took and
-/// the silo's memory (VmRSS now, VmHWM peak, from /proc). Stops at the first step that would start past the
-/// time budget, and says so. Target: 150,000 pods held in one silo under 4 GiB.
+/// the silo's memory (VmRSS now, VmHWM peak, from /proc). Stops when the time budget ends, inside a step
+/// if need be, and reports how far it got. Target: 150,000 pods held in one silo under 4 GiB.
 /// </summary>
 public sealed class MemoryScenario : IScenario
 {
     public string Name => "memory";
 
-    public string Usage => "[--nodes 5000] [--steps 10000,50000,150000] [--per-deployment 100] [--per-namespace 10000] [--budget-minutes 15]";
+    public string Usage => "[--nodes 5000] [--steps 10000,50000,150000] [--per-deployment 100] [--per-namespace 10000] [--budget-minutes 15] [--gcdump FILE]";
 
     public async Task<int> Run(Options options)
     {
@@ -22,6 +22,7 @@ public sealed class MemoryScenario : IScenario
         var perDeployment = options.Int("--per-deployment", 100);
         var perNamespace = options.Int("--per-namespace", 10_000);
         var budget = TimeSpan.FromMinutes(options.Int("--budget-minutes", 15));
+        var gcdump = options.String("--gcdump");
         options.CheckAllKnown();
 
         var total = Stopwatch.StartNew();
@@ -44,11 +45,11 @@ public sealed class MemoryScenario : IScenario
         {
             var add = target - held;
             if (add <= 0) continue;
-            // Would this step end past the budget at the last step's pace? Then stop here and say so.
+            // A step runs until done or until the budget ends (then it reports how far it got); none starts in the last minute.
             var remaining = budget - total.Elapsed;
-            if (lastRate > 0 && TimeSpan.FromSeconds(add / lastRate) > remaining)
+            if (remaining < TimeSpan.FromMinutes(1))
             {
-                stoppedBecause = $"stopped before the {target:N0}-pod step: at {lastRate:F0} pods/s it would need ≈{add / lastRate / 60:F0} min, {Math.Max(0, remaining.TotalMinutes):F0} min of the {budget.TotalMinutes:F0}-minute budget remained";
+                stoppedBecause = $"stopped before the {target:N0}-pod step: less than a minute of the {budget.TotalMinutes:F0}-minute budget remained (last step: {lastRate:F0} pods/s)";
                 break;
             }
             var namespaces = new List<string>();
@@ -72,13 +73,22 @@ public sealed class MemoryScenario : IScenario
                 $"{(rss - baseline) * 1024 / held:F1} KiB");
             if (!result.Complete) break;
         }
+        if (gcdump is not null)
+        {
+            // What the memory is: a heap snapshot of the silo at its largest (dotnet-gcdump, a global tool), and its top types.
+            Console.WriteLine($"heap snapshot of the silo into {gcdump}…");
+            var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-gcdump");
+            await Shell.Run(tool, ["collect", "-p", $"{silo.ProcessId}", "-o", gcdump], TimeSpan.FromMinutes(5));
+            var top = await Shell.Run(tool, ["report", gcdump], TimeSpan.FromMinutes(2));
+            Console.WriteLine(string.Join('\n', top.Split('\n').Take(40)));
+        }
         var peak = silo.PeakMemoryMiB();
         var perPodKiB = (silo.MemoryMiB() - baseline) * 1024 / Math.Max(held, 1);
         if (held >= 150_000)
             report.Target("150,000 pods in one silo under 4 GiB", peak < 4096, $"peak {peak:F0} MiB");
         else
-            report.Target($"150,000 pods in one silo under 4 GiB (this run held {held:N0}; linear projection {baseline + perPodKiB * 150_000 / 1024:F0} MiB)",
-                baseline + perPodKiB * 150_000 / 1024 < 4096 && peak < 4096, $"peak {peak:F0} MiB at {held:N0} pods");
+            report.Undecided("150,000 pods in one silo under 4 GiB",
+                $"this run held {held:N0} pods, peak {peak:F0} MiB; a straight line through its points reaches {baseline + perPodKiB * 150_000 / 1024:F0} MiB at 150,000 (a projection, not a measurement)");
         if (stoppedBecause is not null) report.Note(stoppedBecause);
         report.Note($"Total {total.Elapsed.TotalMinutes:F1} min.");
         report.Print();
