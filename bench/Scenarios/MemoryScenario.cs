@@ -15,6 +15,13 @@ public sealed class MemoryScenario : IScenario
 
     public string Usage => "[--nodes 5000] [--steps 10000,50000,150000] [--per-deployment 100] [--per-namespace 10000] [--budget-minutes 15] [--gcdump FILE]";
 
+    /// <summary>Pods in the store, all namespaces (the list's first item plus remainingItemCount).</summary>
+    private static async Task<int> StoredPods(BenchClient api)
+    {
+        var page = await api.Json("/api/v1/pods?limit=1");
+        return page["items"]!.AsArray().Count + (int)(page["metadata"]?["remainingItemCount"]?.GetValue<long>() ?? 0);
+    }
+
     public async Task<int> Run(Options options)
     {
         var nodes = options.Int("--nodes", 5000);
@@ -33,11 +40,12 @@ public sealed class MemoryScenario : IScenario
         var nodesClock = Stopwatch.StartNew();
         await api.WaitForReadyNodes(nodes, TimeSpan.FromMinutes(10));
         var nodesReady = nodesClock.Elapsed;
-        var report = new Report("pods held", "nodes", "step", "seconds for the step", "pods/s in the step", "silo RSS after", "silo peak (VmHWM)", "RSS per pod");
+        var report = new Report("pods Running", "pods stored", "nodes", "step", "seconds for the step", "pods/s in the step", "silo RSS after", "silo peak (VmHWM)", "RSS per stored pod");
         var baseline = silo.MemoryMiB();
-        report.Row(0, nodes, $"{nodes:N0} nodes Ready", $"{nodesReady.TotalSeconds:F1}", "—", $"{baseline:F0} MiB", $"{silo.PeakMemoryMiB():F0} MiB", "—");
+        report.Row(0, 0, nodes, $"{nodes:N0} nodes Ready", $"{nodesReady.TotalSeconds:F1}", "—", $"{baseline:F0} MiB", $"{silo.PeakMemoryMiB():F0} MiB", "—");
 
         var held = 0;
+        var stored = 0;
         var namespaceCount = 0;
         double lastRate = 0;
         string? stoppedBecause = null;
@@ -69,10 +77,14 @@ public sealed class MemoryScenario : IScenario
             // Let the collectors run once before reading the resident size the silo keeps for these pods.
             await Task.Delay(TimeSpan.FromSeconds(5));
             var rss = silo.MemoryMiB();
-            report.Row(held, nodes, result.Complete ? $"+{add:N0}" : $"+{add:N0} asked, +{result.Pods:N0} Running when time ran out", $"{result.Elapsed.TotalSeconds:F1}", $"{result.PodsPerSecond:F0}", $"{rss:F0} MiB", $"{silo.PeakMemoryMiB():F0} MiB",
-                $"{(rss - baseline) * 1024 / held:F1} KiB");
+            stored = await StoredPods(api);
+            report.Row(held, stored, nodes, result.Complete ? $"+{add:N0}" : $"+{add:N0} asked, +{result.Pods:N0} Running when time ran out", $"{result.Elapsed.TotalSeconds:F1}", $"{result.PodsPerSecond:F0}", $"{rss:F0} MiB", $"{silo.PeakMemoryMiB():F0} MiB",
+                $"{(rss - baseline) * 1024 / Math.Max(stored, 1):F1} KiB");
             if (!result.Complete) break;
         }
+        // Read before any heap snapshot: walking the heap raises the peak.
+        var peak = silo.PeakMemoryMiB();
+        var perPodKiB = (silo.MemoryMiB() - baseline) * 1024 / Math.Max(stored, 1);
         if (gcdump is not null)
         {
             // What the memory is: a heap snapshot of the silo at its largest (dotnet-gcdump, a global tool), and its top types.
@@ -82,13 +94,11 @@ public sealed class MemoryScenario : IScenario
             var top = await Shell.Run(tool, ["report", gcdump], TimeSpan.FromMinutes(2));
             Console.WriteLine(string.Join('\n', top.Split('\n').Take(40)));
         }
-        var peak = silo.PeakMemoryMiB();
-        var perPodKiB = (silo.MemoryMiB() - baseline) * 1024 / Math.Max(held, 1);
         if (held >= 150_000)
             report.Target("150,000 pods in one silo under 4 GiB", peak < 4096, $"peak {peak:F0} MiB");
         else
             report.Undecided("150,000 pods in one silo under 4 GiB",
-                $"this run held {held:N0} pods, peak {peak:F0} MiB; a straight line through its points reaches {baseline + perPodKiB * 150_000 / 1024:F0} MiB at 150,000 (a projection, not a measurement)");
+                $"this run reached {held:N0} pods Running ({stored:N0} stored), peak {peak:F0} MiB; at its RSS per stored pod, 150,000 would take ≈{baseline + perPodKiB * 150_000 / 1024:F0} MiB (a projection, not a measurement)");
         if (stoppedBecause is not null) report.Note(stoppedBecause);
         report.Note($"Total {total.Elapsed.TotalMinutes:F1} min.");
         report.Print();
