@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OrleansOrchestrator.Bench.Infrastructure;
+
+/// <summary>How a benchmark's silo is started: simulated nodes, the local Docker agent, PostgreSQL.</summary>
+public sealed record SiloSettings
+{
+    public int SimulatedNodes { get; init; }
+    /// <summary>Run the main command's local agent on the Docker engine under this node name (null: <c>--no-agent</c>).</summary>
+    public string? DockerNodeName { get; init; }
+    public string? PostgreSql { get; init; }
+}
+
+/// <summary>
+/// A silo process for one benchmark run (the product's main command, as users run it), with its own data
+/// folder and loopback ports. Killed, with its data folder removed, on dispose — also when the run fails.
+/// </summary>
+public sealed class BenchSilo : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Queue<string> _lastLines = new();
+    private IDisposable[] _signals = [];
+
+    private BenchSilo(Process process, string dataDir, int apiPort)
+    {
+        _process = process;
+        DataDir = dataDir;
+        ApiPort = apiPort;
+    }
+
+    public string DataDir { get; }
+    public int ApiPort { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The silo's last lines of output, for a failure message.</summary>
+    public string Tail { get { lock (_lastLines) return string.Join('\n', _lastLines); } }
+
+    public static async Task<BenchSilo> Start(SiloSettings settings)
+    {
+        var root = AppContext.BaseDirectory;
+        var dll = Path.GetFullPath(Path.Combine(root, "..", "..", "..", "..", "Silo", "bin",
+            root.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0", "OrleansOrchestrator.Silo.dll"));
+        if (!File.Exists(dll)) throw new FileNotFoundException($"build the silo first (dotnet build -c Release bench): {dll}");
+        var dataDir = Directory.CreateTempSubdirectory("oo-bench-").FullName;
+        var apiPort = FreePort();
+        var args = new List<string>
+        {
+            dll, "--data-dir", dataDir, "--api-port", $"{apiPort}", "--dashboard-port", $"{FreePort()}",
+            "--silo-port", $"{FreePort()}", "--gateway-port", $"{FreePort()}",
+        };
+        if (settings.SimulatedNodes > 0) args.AddRange(["--simulated-nodes", $"{settings.SimulatedNodes}"]);
+        if (settings.DockerNodeName is { } node) args.AddRange(["--node-name", node]);
+        else args.Add("--no-agent");
+        if (settings.PostgreSql is { } pg) args.AddRange(["--postgres", pg]);
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var silo = new BenchSilo(process, dataDir, apiPort);
+        void Collect(string? line)
+        {
+            if (line is null) return;
+            lock (silo._lastLines)
+            {
+                silo._lastLines.Enqueue(line);
+                while (silo._lastLines.Count > 40) silo._lastLines.Dequeue();
+            }
+            // The start-up banner ends with the agent's line.
+            if (line.TrimStart().StartsWith("Agent:", StringComparison.Ordinal)) ready.TrySetResult();
+        }
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"the silo exited with code {process.ExitCode}:\n{silo.Tail}"));
+        process.Start();
+        // Ctrl-C or a kill of the bench must not leave the silo running.
+        silo._signals = [
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => silo.KillNow()),
+            System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => silo.KillNow()),
+        ];
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+        return silo;
+    }
+
+    public BenchClient Client()
+    {
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDir, "tls", "apiserver.crt")));
+        var thumbprint = certificate.Thumbprint;
+        var token = File.ReadLines(Path.Combine(DataDir, "tokens.csv")).First(l => l.Contains("system:masters", StringComparison.Ordinal)).Split(',')[0];
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 256,
+            SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 c2 && c2.Thumbprint == thumbprint },
+        };
+        var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{ApiPort}"), Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new BenchClient(http);
+    }
+
+    /// <summary>The silo's peak resident memory (VmHWM), the measure the memory target uses.</summary>
+    public double PeakMemoryMiB() => Status("VmHWM:");
+
+    /// <summary>The silo's resident memory now (VmRSS).</summary>
+    public double MemoryMiB() => Status("VmRSS:");
+
+    private double Status(string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>CPU time the silo process has used so far (user + system).</summary>
+    public TimeSpan CpuTime()
+    {
+        try { _process.Refresh(); return _process.TotalProcessorTime; }
+        catch (InvalidOperationException) { return TimeSpan.Zero; }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void KillNow()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var s in _signals) s.Dispose();
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+        try { Directory.Delete(DataDir, recursive: true); }
+        catch (IOException) { }
+    }
+}
