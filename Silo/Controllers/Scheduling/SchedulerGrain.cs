@@ -35,33 +35,42 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
                 NodeView.From(n, (await GrainFactory.GetGrain<INodeGrain>(n.Metadata.Name!).BoundPods()).Select(b => b.Pod)))))
             .ToList();
         var events = new EventRecorder(store, Name, clock);
-        var waiting = false;
-        foreach (var pod in pending)
+        var (placed, unplaced) = SchedulingPass.Plan(pending, views);
+        var waiting = unplaced.Count > 0;
+        foreach (var (pod, message) in unplaced)
+            await MarkUnschedulable(store, events, pod, message);
+
+        // The decisions are made; storing them is I/O bound (the node's admission, the binding, the event), so
+        // the bindings go out together, a bounded number at a time, instead of one pod after another.
+        using var slots = new SemaphoreSlim(MaxBindingsInFlight);
+        var bound = await Task.WhenAll(placed.Select(async placement =>
         {
-            var result = SchedulingPlanner.Schedule(pod, views);
-            if (result.NodeName is not { } nodeName)
+            await slots.WaitAsync();
+            try
             {
-                await MarkUnschedulable(store, events, pod, result.Message ?? "no nodes available to schedule pods");
-                waiting = true;
-                continue;
+                return await Bind(tenant, ns, store, events, placement);
             }
-            var podKey = StoreKeys.Object(tenant, ResourceKinds.Pod, ns, pod.Metadata.Name!);
-            if (await GrainFactory.GetGrain<INodeGrain>(nodeName).Admit(podKey, pod) is not null)
+            finally
             {
-                waiting = true; // another scheduler took the room first: decide again with fresh views
-                continue;
+                slots.Release();
             }
-            var bound = await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } });
-            if (bound is null)
-            {
-                waiting = true;
-                continue;
-            }
-            var index = views.FindIndex(v => v.Name == nodeName);
-            views[index] = views[index].WithPod(bound);
-            await events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}");
-        }
-        return waiting ? Retry : null;
+        }));
+        return waiting || bound.Contains(false) ? Retry : null;
+    }
+
+    /// <summary>Bindings stored at once by one pass: enough to keep the store busy, few enough not to flood a node grain.</summary>
+    private const int MaxBindingsInFlight = 64;
+
+    /// <summary>Asks the node to admit the pod, then stores the binding; false when either refused (the pod waits for the next pass).</summary>
+    private async Task<bool> Bind(string tenant, string ns, StoreClient store, EventRecorder events, Placement placement)
+    {
+        var (pod, nodeName) = placement;
+        var podKey = StoreKeys.Object(tenant, ResourceKinds.Pod, ns, pod.Metadata.Name!);
+        // Another scheduler may have taken the room first: then decide again next pass, with fresh views.
+        if (await GrainFactory.GetGrain<INodeGrain>(nodeName).Admit(podKey, pod) is not null) return false;
+        if (await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } }) is not { } bound) return false;
+        await events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}");
+        return true;
     }
 
     private static async Task MarkUnschedulable(StoreClient store, EventRecorder events, Pod pod, string message)
