@@ -22,7 +22,7 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
         var events = new EventRecorder(store, "replicaset-controller", clock);
         if (await store.Get<ReplicaSet>(ns, name) is not { } rs || rs.Metadata.DeletionTimestamp is not null) return null;
 
-        var owned = await Ownership.Claim(store, rs, rs.Spec.Selector, await store.List<Pod>(ns));
+        var owned = await Ownership.Claim<Pod>(store, rs, rs.Spec.Selector);
 
         var active = owned.Where(PodConditions.IsActive).ToList();
         var want = rs.Spec.Replicas ?? 1;
