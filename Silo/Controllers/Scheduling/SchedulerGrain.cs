@@ -19,6 +19,9 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
     /// <summary>Unschedulable pods are tried again this often (and whenever their namespace changes).</summary>
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(3);
 
+    /// <summary>Where the next pod's search for feasible nodes starts (Kubernetes' <c>nextStartNodeIndex</c>).</summary>
+    private int _nextStartNodeIndex;
+
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns) = StoreKeys.ParseCollection(this.GetPrimaryKeyString());
@@ -35,7 +38,8 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
                 NodeView.From(n, (await GrainFactory.GetGrain<INodeGrain>(n.Metadata.Name!).BoundPods()).Select(b => b.Pod)))))
             .ToList();
         var events = new EventRecorder(store, Name, clock);
-        var (placed, unplaced) = SchedulingPass.Plan(pending, views);
+        var (placed, unplaced, nextStart) = SchedulingPass.Plan(pending, views, _nextStartNodeIndex);
+        _nextStartNodeIndex = nextStart;
         var waiting = unplaced.Count > 0;
         foreach (var (pod, message) in unplaced)
             await MarkUnschedulable(store, events, pod, message);

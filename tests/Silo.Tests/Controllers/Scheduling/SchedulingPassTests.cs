@@ -12,7 +12,7 @@ public class SchedulingPassTests
         var views = new List<NodeView> { View("a", cpu: "2"), View("b", cpu: "2") };
         var pending = Enumerable.Range(0, 5).Select(i => Pod($"p{i}", cpu: "1")).ToList();
 
-        var (placed, unplaced) = SchedulingPass.Plan(pending, views);
+        var (placed, unplaced, _) = SchedulingPass.Plan(pending, views);
 
         Assert.Equal(4, placed.Count);
         Assert.Equal(2, placed.Count(p => p.NodeName == "a"));
@@ -27,7 +27,7 @@ public class SchedulingPassTests
     {
         var views = new List<NodeView> { View("only", cpu: "1") };
 
-        var (placed, unplaced) = SchedulingPass.Plan([Pod("first", cpu: "1"), Pod("second", cpu: "1")], views);
+        var (placed, unplaced, _) = SchedulingPass.Plan([Pod("first", cpu: "1"), Pod("second", cpu: "1")], views);
 
         Assert.Equal("first", Assert.Single(placed).Pod.Metadata.Name);
         Assert.Equal("second", Assert.Single(unplaced).Pod.Metadata.Name);
@@ -39,7 +39,7 @@ public class SchedulingPassTests
         var pending = Enumerable.Range(0, 40).Select(i => Pod($"p{i:00}", cpu: $"{100 + i * 37 % 400}m", memory: "256Mi")).ToList();
         List<NodeView> Nodes() => Enumerable.Range(0, 7).Select(i => View($"n{i}", cpu: $"{1 + i % 3}", memory: "4Gi")).ToList();
 
-        var (placed, _) = SchedulingPass.Plan(pending, Nodes());
+        var (placed, _, _) = SchedulingPass.Plan(pending, Nodes());
 
         var views = Nodes();
         var oneByOne = new List<(string, string)>();
@@ -51,5 +51,52 @@ public class SchedulingPassTests
             oneByOne.Add((pod.Metadata.Name!, node));
         }
         Assert.Equal(oneByOne, placed.Select(p => (p.Pod.Metadata.Name!, p.NodeName)));
+    }
+
+    [Theory]
+    [InlineData(5, 5)]
+    [InlineData(99, 99)]
+    [InlineData(100, 100)]
+    [InlineData(150, 100)]
+    [InlineData(1000, 420)]
+    [InlineData(5000, 500)]
+    [InlineData(6000, 300)]
+    [InlineData(100000, 5000)]
+    public void FeasibleNodesToFind_KubernetesAdaptiveDefault(int nodes, int expected) =>
+        Assert.Equal(expected, SchedulingPass.FeasibleNodesToFind(nodes));
+
+    [Fact]
+    public void Plan_LargeCluster_SearchesFromARotatingStart_AndScoresOnlyWhatItFound()
+    {
+        // 1,000 equal nodes: each pod looks at 420 of them, starting where the previous pod stopped.
+        var views = Enumerable.Range(0, 1000).Select(i => View($"n{i:0000}")).ToList();
+
+        var plan = SchedulingPass.Plan([Pod("a"), Pod("b"), Pod("c")], views, startNodeIndex: 900);
+
+        // Ties go to the first name. Windows: n0900..n0319, n0320..n0739, n0740..n0159 (where n0000 already holds
+        // a pod, so the empty n0001 wins).
+        Assert.Equal(["n0000", "n0320", "n0001"], plan.Placed.Select(p => p.NodeName));
+        Assert.Equal((900 + 3 * 420) % 1000, plan.NextStartNodeIndex);
+    }
+
+    [Fact]
+    public void Plan_LargeCluster_NothingFitsInTheWindow_LooksAtEveryNode()
+    {
+        // Only the last node has room; the search walks on until it finds it.
+        var views = Enumerable.Range(0, 999).Select(i => View($"n{i:0000}", cpu: "1")).Append(View("z-big", cpu: "8")).ToList();
+
+        var plan = SchedulingPass.Plan([Pod("big", cpu: "4")], views);
+
+        Assert.Equal("z-big", Assert.Single(plan.Placed).NodeName);
+    }
+
+    [Fact]
+    public void Plan_LargeCluster_FitsNowhere_MessageCoversEveryNode()
+    {
+        var views = Enumerable.Range(0, 500).Select(i => View($"n{i:000}", cpu: "1")).ToList();
+
+        var plan = SchedulingPass.Plan([Pod("huge", cpu: "4")], views);
+
+        Assert.StartsWith("0/500 nodes are available: 500 Insufficient cpu.", Assert.Single(plan.Unplaced).Message);
     }
 }
