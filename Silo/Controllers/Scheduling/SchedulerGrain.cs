@@ -38,32 +38,44 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
                 NodeView.From(n, (await GrainFactory.GetGrain<INodeGrain>(n.Metadata.Name!).BoundPods()).Select(b => b.Pod)))))
             .ToList();
         var events = new EventRecorder(store, Name, clock);
-        var (placed, unplaced, nextStart) = SchedulingPass.Plan(pending, views, _nextStartNodeIndex);
-        _nextStartNodeIndex = nextStart;
-        var waiting = unplaced.Count > 0;
-        foreach (var (pod, message) in unplaced)
-            await MarkUnschedulable(store, events, pod, message);
-
-        // The decisions are made; storing them is I/O bound (the node's admission, the binding, the event), so
-        // the bindings go out together, a bounded number at a time, instead of one pod after another.
+        // Decided a chunk at a time and stored as decided: storing is I/O bound (the node's admission, the
+        // binding, the event), so the bindings of a chunk go out together, a bounded number at a time, while the
+        // next chunk is decided, instead of one pod after another (or all decisions before any binding).
         using var slots = new SemaphoreSlim(MaxBindingsInFlight);
-        var bound = await Task.WhenAll(placed.Select(async placement =>
+        var bindings = new List<Task<bool>>(pending.Count);
+        var waiting = false;
+        for (var offset = 0; offset < pending.Count; offset += PlanChunk)
         {
-            await slots.WaitAsync();
-            try
+            var (placed, unplaced, nextStart) = SchedulingPass.Plan(pending.Skip(offset).Take(PlanChunk), views, _nextStartNodeIndex);
+            _nextStartNodeIndex = nextStart;
+            bindings.AddRange(placed.Select(async placement =>
             {
-                return await Bind(tenant, ns, store, events, placement);
-            }
-            finally
+                await slots.WaitAsync();
+                try
+                {
+                    return await Bind(tenant, ns, store, events, placement);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+            foreach (var (pod, message) in unplaced)
             {
-                slots.Release();
+                await MarkUnschedulable(store, events, pod, message);
+                waiting = true;
             }
-        }));
+            await Task.Yield(); // let the bindings started so far run before deciding the next chunk
+        }
+        var bound = await Task.WhenAll(bindings);
         return waiting || bound.Contains(false) ? Retry : null;
     }
 
     /// <summary>Bindings stored at once by one pass: enough to keep the store busy, few enough not to flood a node grain.</summary>
     private const int MaxBindingsInFlight = 64;
+
+    /// <summary>Pods decided before their bindings start: small enough that binding starts soon in a long pass.</summary>
+    private const int PlanChunk = 128;
 
     /// <summary>Asks the node to admit the pod, then stores the binding; false when either refused (the pod waits for the next pass).</summary>
     private async Task<bool> Bind(string tenant, string ns, StoreClient store, EventRecorder events, Placement placement)
