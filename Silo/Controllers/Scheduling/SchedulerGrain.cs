@@ -72,7 +72,7 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
     }
 
     /// <summary>Bindings stored at once by one pass: enough to keep the store busy, few enough not to flood a node grain.</summary>
-    private const int MaxBindingsInFlight = 64;
+    private const int MaxBindingsInFlight = 256;
 
     /// <summary>Pods decided before their bindings start: small enough that binding starts soon in a long pass.</summary>
     private const int PlanChunk = 128;
@@ -85,7 +85,9 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
         // Another scheduler may have taken the room first: then decide again next pass, with fresh views.
         if (await GrainFactory.GetGrain<INodeGrain>(nodeName).Admit(podKey, pod) is not null) return false;
         if (await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } }) is not { } bound) return false;
-        await events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}");
+        // Recorded beside the binding, not before the slot frees: an event is best-effort (Kubernetes' recorder is
+        // asynchronous too), and the next binding should not wait for it.
+        events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}").Ignore();
         return true;
     }
 
