@@ -9,31 +9,31 @@ namespace OrleansOrchestrator.Silo.Storage;
 /// </summary>
 public sealed class GrainStorageObjectStorage(IGrainStorage storage) : IObjectStorage
 {
-    public async Task<(StoredObject State, string? ETag)> Read(GrainId grain, string key)
+    public async Task<(T State, string? ETag)> ReadState<T>(string stateName, GrainId grain, string key) where T : class, new()
     {
-        var state = new Holder();
-        await storage.ReadStateAsync(StorageNames.ObjectState, grain, state);
+        var state = new Holder<T>();
+        await storage.ReadStateAsync(stateName, grain, state);
         return (state.State, state.ETag);
     }
 
-    public async Task<string> Write(GrainId grain, string key, StoredObject value, string? etag)
+    public async Task<string> WriteState<T>(string stateName, GrainId grain, string key, T value, string? etag) where T : class, new()
     {
-        var state = new Holder { State = value, ETag = etag, RecordExists = etag is not null };
-        await storage.WriteStateAsync(StorageNames.ObjectState, grain, state);
+        var state = new Holder<T> { State = value, ETag = etag, RecordExists = etag is not null };
+        await storage.WriteStateAsync(stateName, grain, state);
         return state.ETag!;
     }
 
-    public async Task<string?> Clear(GrainId grain, string key, string? etag)
+    public async Task<string?> ClearState<T>(string stateName, GrainId grain, string key, string? etag) where T : class, new()
     {
-        var state = new Holder { ETag = etag, RecordExists = etag is not null };
-        await storage.ClearStateAsync(StorageNames.ObjectState, grain, state);
+        var state = new Holder<T> { ETag = etag, RecordExists = etag is not null };
+        await storage.ClearStateAsync(stateName, grain, state);
         return state.ETag;
     }
 
-    private sealed class Holder : IGrainState<StoredObject>
+    private sealed class Holder<T> : IGrainState<T> where T : class, new()
     {
         [System.Diagnostics.CodeAnalysis.AllowNull]
-        public StoredObject State { get => field ?? new StoredObject(); set; }
+        public T State { get => field ??= new T(); set; }
         public string? ETag { get; set; }
         public bool RecordExists { get; set; }
     }

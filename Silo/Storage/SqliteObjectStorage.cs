@@ -8,7 +8,7 @@ using OrleansOrchestrator.Silo.Store;
 namespace OrleansOrchestrator.Silo.Storage;
 
 /// <summary>
-/// Object storage on the embedded SQLite file with group commit. Every object write of the silo used to be
+/// Grain state storage on the embedded SQLite file with group commit (object and node grains). Every object write of the silo used to be
 /// its own trip through Orleans' ADO.NET layer — a pooled connection opened, the connection pragmas run, a
 /// multi-statement query parsed and prepared again, one transaction — about a millisecond of CPU each, and a
 /// pod's life takes several. Here one writer thread keeps one connection with its statements prepared once,
@@ -44,47 +44,47 @@ public sealed class SqliteObjectStorage : IObjectStorage, IDisposable
         _writer.Start();
     }
 
-    public async Task<(StoredObject State, string? ETag)> Read(GrainId grain, string key)
+    public async Task<(T State, string? ETag)> ReadState<T>(string stateName, GrainId grain, string key) where T : class, new()
     {
-        var operation = new Operation(OperationKind.Read, key, null, null, 0, 0);
+        var operation = new Operation(OperationKind.Read, stateName, key, null, null, 0, 0);
         await Enqueue(operation);
         var (payload, version) = operation.ReadResult;
-        var state = payload is null ? null : _serializer.Deserialize<StoredObject>(new BinaryData(payload));
-        return (state ?? new StoredObject(), version?.ToString(CultureInfo.InvariantCulture));
+        var state = payload is null ? null : _serializer.Deserialize<T>(new BinaryData(payload));
+        return (state ?? new T(), version?.ToString(CultureInfo.InvariantCulture));
     }
 
-    public async Task<string> Write(GrainId grain, string key, StoredObject state, string? etag)
+    public async Task<string> WriteState<T>(string stateName, GrainId grain, string key, T state, string? etag) where T : class, new()
     {
         // Serialised and hashed on the caller's thread: the writer thread only runs statements.
         var payload = _serializer.Serialize(state).ToArray();
-        var (idHash, typeHash) = etag is null ? Hashes(grain, state) : (0, 0);
-        var operation = new Operation(OperationKind.Write, key, ParseETag(etag), payload, idHash, typeHash);
+        var (idHash, typeHash) = etag is null ? Hashes(stateName, grain, state) : (0, 0);
+        var operation = new Operation(OperationKind.Write, stateName, key, ParseETag(etag), payload, idHash, typeHash);
         await Enqueue(operation);
-        return operation.NewVersion?.ToString(CultureInfo.InvariantCulture) ?? throw Conflict("write", key, etag);
+        return operation.NewVersion?.ToString(CultureInfo.InvariantCulture) ?? throw Conflict("write", stateName, key, etag);
     }
 
-    public async Task<string?> Clear(GrainId grain, string key, string? etag)
+    public async Task<string?> ClearState<T>(string stateName, GrainId grain, string key, string? etag) where T : class, new()
     {
-        if (etag is null) return null; // never stored: nothing to clear (Orleans' clear of a missing row is a no-op too)
-        var operation = new Operation(OperationKind.Clear, key, ParseETag(etag), null, 0, 0);
+        if (etag is null) return null; // never stored: nothing to clear
+        var operation = new Operation(OperationKind.Clear, stateName, key, ParseETag(etag), null, 0, 0);
         await Enqueue(operation);
-        return operation.NewVersion?.ToString(CultureInfo.InvariantCulture) ?? throw Conflict("clear", key, etag);
+        return operation.NewVersion?.ToString(CultureInfo.InvariantCulture) ?? throw Conflict("clear", stateName, key, etag);
     }
 
     /// <summary>The two hashes Orleans' ADO.NET provider stores with a row of a string-keyed grain (its own hasher, its own byte order).</summary>
-    private (int IdHash, int TypeHash) Hashes(GrainId grain, StoredObject state)
+    private (int IdHash, int TypeHash) Hashes<T>(string stateName, GrainId grain, T state)
     {
-        var hasher = _hashers.PickHasher(_serviceId, StorageNames.Store, StorageNames.ObjectState, grain, new GrainState<StoredObject>(state))
+        var hasher = _hashers.PickHasher(_serviceId, StorageNames.Store, stateName, grain, new GrainState<T>(state))
             ?? throw new InvalidOperationException("no storage hasher configured");
         var idBytes = Encoding.UTF8.GetBytes(grain.Key.ToString()!);
         if (BitConverter.IsLittleEndian) Array.Reverse(idBytes);
-        return (hasher.Hash(idBytes), hasher.Hash(Encoding.UTF8.GetBytes(StorageNames.ObjectState)));
+        return (hasher.Hash(idBytes), hasher.Hash(Encoding.UTF8.GetBytes(stateName)));
     }
 
     private static int? ParseETag(string? etag) => etag is null ? null : int.Parse(etag, CultureInfo.InvariantCulture);
 
-    private static InconsistentStateException Conflict(string operation, string key, string? etag) =>
-        new($"Version conflict ({operation}): ServiceId=… State={StorageNames.ObjectState} GrainId={key} ETag={etag}.");
+    private static InconsistentStateException Conflict(string operation, string stateName, string key, string? etag) =>
+        new($"Version conflict ({operation}): State={stateName} GrainId={key} ETag={etag}.");
 
     private Task Enqueue(Operation operation)
     {
@@ -182,9 +182,10 @@ public sealed class SqliteObjectStorage : IObjectStorage, IDisposable
 
     private enum OperationKind { Read, Write, Clear }
 
-    private sealed class Operation(OperationKind kind, string key, int? version, byte[]? payload, int idHash, int typeHash)
+    private sealed class Operation(OperationKind kind, string stateName, string key, int? version, byte[]? payload, int idHash, int typeHash)
     {
         public OperationKind Kind { get; } = kind;
+        public string StateName { get; } = stateName;
         public string Key { get; } = key;
         public int? Version { get; } = version;
         public byte[]? Payload { get; } = payload;
@@ -200,7 +201,7 @@ public sealed class SqliteObjectStorage : IObjectStorage, IDisposable
     /// <summary>The writer's connection and its prepared statements (prepared once, reused for every operation).</summary>
     private sealed class Statements : IDisposable
     {
-        // The row of a string-keyed object grain, found through IX_OrleansStorage_Type_Key.
+        // The row of a string-keyed grain's state, found through IX_OrleansStorage_Type_Key.
         private const string Row = """
             GrainTypeString = @GrainTypeString AND GrainIdExtensionString = @Key
             AND ServiceId = @ServiceId AND GrainIdN0 = 0 AND GrainIdN1 = 0
@@ -259,7 +260,7 @@ public sealed class SqliteObjectStorage : IObjectStorage, IDisposable
         {
             var command = connection.CreateCommand();
             command.CommandText = text;
-            command.Parameters.AddWithValue("@GrainTypeString", StorageNames.ObjectState);
+            command.Parameters.Add("@GrainTypeString", SqliteType.Text);
             command.Parameters.AddWithValue("@ServiceId", serviceId);
             command.Parameters.Add("@Key", SqliteType.Text);
             foreach (var name in parameters) command.Parameters.Add(name, name == "@Payload" ? SqliteType.Blob : SqliteType.Integer);
@@ -273,6 +274,7 @@ public sealed class SqliteObjectStorage : IObjectStorage, IDisposable
             {
                 case OperationKind.Read:
                     _read.Transaction = transaction;
+                    _read.Parameters["@GrainTypeString"].Value = operation.StateName;
                     _read.Parameters["@Key"].Value = operation.Key;
                     using (var reader = _read.ExecuteReader())
                         operation.ReadResult = reader.Read()
@@ -299,6 +301,7 @@ public sealed class SqliteObjectStorage : IObjectStorage, IDisposable
         private static int? Returned(SqliteCommand command, SqliteTransaction transaction, Operation operation)
         {
             command.Transaction = transaction;
+            command.Parameters["@GrainTypeString"].Value = operation.StateName;
             command.Parameters["@Key"].Value = operation.Key;
             if (command.Parameters.Contains("@Payload")) command.Parameters["@Payload"].Value = operation.Payload;
             using var reader = command.ExecuteReader();
