@@ -1,5 +1,6 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Store;
 
 namespace OrleansOrchestrator.Silo.Controllers;
 
@@ -10,6 +11,20 @@ namespace OrleansOrchestrator.Silo.Controllers;
 /// </summary>
 public static class Ownership
 {
+    /// <summary>
+    /// Claims among the objects of the owner's namespace that it could own: the collection hands out only
+    /// those it controls or its selector matches (<see cref="Store.IClaimCandidates"/>), which are the only
+    /// ones <see cref="Claim{T}(StoreClient, KubeObject, LabelSelector?, IEnumerable{T})"/> acts on.
+    /// </summary>
+    public static async Task<List<T>> Claim<T>(StoreClient store, KubeObject owner, LabelSelector? selector)
+        where T : KubeObject
+    {
+        var collection = store.Grains.GetGrain<Store.IClaimCandidates>(
+            StoreKeys.Collection(store.Tenant, ResourceKinds.Of<T>(), owner.Metadata.Namespace ?? ""));
+        var candidates = await collection.ClaimCandidates(owner.Metadata.Uid ?? "", SelectorParser.FromLabelSelector(selector));
+        return await Claim(store, owner, selector, candidates.OfType<T>());
+    }
+
     public static async Task<List<T>> Claim<T>(StoreClient store, KubeObject owner, LabelSelector? selector, IEnumerable<T> candidates)
         where T : KubeObject
     {

@@ -12,6 +12,8 @@ public sealed class StoreClient(IGrainFactory grains, string tenant)
 {
     public string Tenant { get; } = tenant;
 
+    public IGrainFactory Grains => grains;
+
     public IObjectGrain Object(ResourceKind kind, string ns, string name) =>
         grains.GetGrain<IObjectGrain>(StoreKeys.Object(Tenant, kind, ns, name));
 

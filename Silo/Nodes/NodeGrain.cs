@@ -14,10 +14,14 @@ namespace OrleansOrchestrator.Silo.Nodes;
 /// condition fresh from heartbeats.
 /// </summary>
 public sealed partial class NodeGrain(
-    [PersistentState("node", StorageNames.Store)] IPersistentState<NodeState> state,
+    StorageBackend backend,
+    IServiceProvider services,
     TimeProvider clock,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
+    /// <summary>The node's durable index (Orleans' row for the state "node"), written with the store's group commit: a binding's admission writes it.</summary>
+    private DurableState<NodeState> state = null!;
+
     /// <summary>How long a subscription lasts without renewal; agents renew well within it.</summary>
     private static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromMinutes(1);
 
@@ -38,15 +42,16 @@ public sealed partial class NodeGrain(
 
     private IObjectGrain NodeObject => GrainFactory.GetGrain<IObjectGrain>(StoreKeys.Object(StoreKeys.SystemTenant, ResourceKinds.Node, null, NodeName));
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        state = new DurableState<NodeState>(backend.ObjectStorage(services), "node", this.GetGrainId(), NodeName);
+        await state.ReadStateAsync();
         this.RegisterGrainTimer(_ => RefreshPods(), new GrainTimerCreationOptions
         {
             DueTime = RefreshInterval,
             Period = RefreshInterval,
             Interleave = false,
         });
-        return Task.CompletedTask;
     }
 
     public async Task Register(Node node, AgentEndpoint endpoint)

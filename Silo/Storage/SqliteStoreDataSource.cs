@@ -15,6 +15,12 @@ public sealed class SqliteStoreDataSource(string connectionString) : DbDataSourc
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>
+    /// The one writer of the SQLite file at any moment: a connection of Orleans' ADO.NET layer while it is
+    /// open, or the object writer (<see cref="SqliteObjectStorage"/>) while it runs a batch.
+    /// </summary>
+    internal SemaphoreSlim Gate => _gate;
+
     public override string ConnectionString => connectionString;
 
     protected override DbConnection CreateDbConnection() => new GatedConnection(connectionString, _gate);

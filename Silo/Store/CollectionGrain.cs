@@ -14,7 +14,7 @@ namespace OrleansOrchestrator.Silo.Store;
 public sealed class CollectionGrain(
     [PersistentState("collection", StorageNames.Store)] IPersistentState<CollectionState> state,
     IStoredObjectReader reader,
-    TimeProvider clock) : Grain, ICollectionGrain
+    TimeProvider clock) : Grain, ICollectionGrain, IClaimCandidates
 {
     /// <summary>Versions reserved ahead with one durable write of the ceiling.</summary>
     internal const long CeilingStep = 10_000;
@@ -81,6 +81,18 @@ public sealed class CollectionGrain(
         page.RemoveAt(page.Count - 1);
         var remaining = matching.LongCount() - page.Count;
         return Task.FromResult(new ListResult(page, _sequencer.Released, page[^1].Metadata.Name, remaining));
+    }
+
+    public Task<IReadOnlyList<KubeObject>> ClaimCandidates(string ownerUid, IReadOnlyList<LabelRequirement> selector)
+    {
+        var candidates = new List<KubeObject>();
+        foreach (var obj in _objects.Values)
+        {
+            if (Controllers.ChangeRouter.ControllerOf(obj)?.Uid == ownerUid
+                || (selector.Count > 0 && selector.All(r => r.Matches(obj.Metadata.Labels))))
+                candidates.Add(obj);
+        }
+        return Task.FromResult<IReadOnlyList<KubeObject>>(candidates);
     }
 
     public async Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait)

@@ -14,10 +14,17 @@ namespace OrleansOrchestrator.Silo.Store;
 /// A pod bound to a node also keeps that node's index of pods current (see <see cref="INodeGrain"/>).
 /// </summary>
 public sealed partial class ObjectGrain(
-    [PersistentState(StorageNames.ObjectState, StorageNames.Store)] IPersistentState<StoredObject> state,
+    StorageBackend backend,
+    IServiceProvider services,
     TimeProvider clock,
     ILogger<ObjectGrain> logger) : Grain, IObjectGrain
 {
+    /// <summary>The row of this object (see <see cref="IObjectStorage"/>: Orleans' row, written with group commit on SQLite).</summary>
+    private readonly IObjectStorage _storage = backend.ObjectStorage(services);
+
+    /// <summary>The stored row's version (null: no row yet), the condition of the next write.</summary>
+    private string? _etag;
+
     private string _tenant = "";
     private ResourceKind _kind = null!;
     private string _namespace = "";
@@ -29,12 +36,13 @@ public sealed partial class ObjectGrain(
 
     private string Key => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenant, _kind, _namespace, _name) = StoreKeys.ParseObject(Key);
         _collection = GrainFactory.GetGrain<ICollectionGrain>(StoreKeys.Collection(_tenant, _kind, _namespace));
-        _current = state.State.Object;
-        return Task.CompletedTask;
+        var (stored, etag) = await _storage.Read(this.GetGrainId(), Key);
+        _current = stored.Object;
+        _etag = etag;
     }
 
     public Task<KubeObject?> Get() => Task.FromResult(_current);
@@ -105,23 +113,23 @@ public sealed partial class ObjectGrain(
             {
                 Metadata = next.Metadata with { ResourceVersion = reservation.Version.ToString(CultureInfo.InvariantCulture) },
             };
+            var stored = type == WatchEventType.Deleted ? null : versioned;
             try
             {
-                state.State.Object = type == WatchEventType.Deleted ? null : versioned;
-                if (type == WatchEventType.Deleted) await state.ClearStateAsync();
-                else await state.WriteStateAsync();
+                _etag = stored is null
+                    ? await _storage.Clear(this.GetGrainId(), Key, _etag)
+                    : await _storage.Write(this.GetGrainId(), Key, new StoredObject { Object = stored }, _etag);
             }
             catch (Exception e)
             {
                 // The stored row is now in doubt (its ETag may have moved): drop this activation so that the
                 // next call re-reads it, and free the version so later writes are not held back.
                 LogWriteFailed(logger, e, Key);
-                state.State.Object = _current;
                 DeactivateOnIdle();
                 await _collection.Abort(reservation);
                 throw;
             }
-            _current = state.State.Object;
+            _current = stored;
             if (await _collection.Commit(reservation, new WatchEvent(type, versioned, reservation.Version)))
             {
                 await AfterCommit(versioned, type);

@@ -22,26 +22,29 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
         var events = new EventRecorder(store, "replicaset-controller", clock);
         if (await store.Get<ReplicaSet>(ns, name) is not { } rs || rs.Metadata.DeletionTimestamp is not null) return null;
 
-        var owned = await Ownership.Claim(store, rs, rs.Spec.Selector, await store.List<Pod>(ns));
+        var owned = await Ownership.Claim<Pod>(store, rs, rs.Spec.Selector);
 
         var active = owned.Where(PodConditions.IsActive).ToList();
         var want = rs.Spec.Replicas ?? 1;
         var diff = active.Count - want;
         if (diff < 0)
         {
-            var count = Math.Min(-diff, Burst);
-            for (var i = 0; i < count; i++)
+            // Concurrently, in slow-start batches as Kubernetes does: one pod after another made a ReplicaSet of a
+            // hundred take a hundred round trips to the store.
+            await SlowStart.Run(Math.Min(-diff, Burst), async _ =>
             {
-                var pod = PodFromTemplate(rs);
-                if (await store.Create(pod) is { } created)
-                    await events.Normal(rs, "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
-            }
+                if (await store.Create(PodFromTemplate(rs)) is not { } created) return false;
+                await events.Normal(rs, "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
+                return true;
+            });
         }
         else if (diff > 0)
         {
-            foreach (var victim in DeletionOrder(active).Take(Math.Min(diff, Burst)))
+            await Task.WhenAll(DeletionOrder(active).Take(Math.Min(diff, Burst)).Select(async victim =>
+            {
                 if (await store.Delete(victim))
                     await events.Normal(rs, "SuccessfulDelete", $"Deleted pod: {victim.Metadata.Name}");
+            }));
         }
 
         var now = clock.GetUtcNow();

@@ -68,10 +68,17 @@ internal static class NodeScoring
     /// </summary>
     public static int[]? Spread(Pod pod, IReadOnlyList<NodeView> feasible)
     {
-        var sibling = SiblingMatcher(pod);
-        if (sibling is null) return null;
-
-        var counts = feasible.Select(n => (long)n.Pods.Values.Count(sibling)).ToArray();
+        long[] counts;
+        if (PlacedPod.OwnerKeyOf(pod) is { } owner)
+        {
+            // The pods of the same owner: counted by each view as pods come and go.
+            var ns = pod.Metadata.Namespace ?? "";
+            counts = feasible.Select(n => (long)n.CountOfWorkload(ns, owner)).ToArray();
+        }
+        else if (SiblingMatcher(pod) is { } sibling)
+            counts = feasible.Select(n => (long)n.Pods.Values.Count(sibling)).ToArray();
+        else
+            return null;
         var zones = feasible.Select(n => n.Node.Metadata.Labels?.GetValueOrDefault(ZoneLabel)).ToArray();
         var zoneCounts = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < feasible.Count; i++)
@@ -92,11 +99,10 @@ internal static class NodeScoring
         return raw.Select(s => max == 0 ? MaxNodeScore : (int)(MaxNodeScore * (max + min - s) / max)).ToArray();
     }
 
+    /// <summary>The "same workload" of a bare pod (one with an owner is counted by <see cref="NodeView.CountOfWorkload"/>).</summary>
     private static Func<PlacedPod, bool>? SiblingMatcher(Pod pod)
     {
         var ns = pod.Metadata.Namespace ?? "";
-        if (PlacedPod.OwnerKeyOf(pod) is { } owner)
-            return p => !p.Terminating && p.Namespace == ns && p.OwnerKey == owner;
         if (pod.Metadata.Labels is { Count: > 0 } labels)
             return p => !p.Terminating && p.Namespace == ns && labels.All(l => p.Labels.TryGetValue(l.Key, out var v) && v == l.Value);
         return null;

@@ -45,6 +45,21 @@ public sealed record NodeView
 
     public int PodCount => Pods.Count;
 
+    /// <summary>
+    /// How many bound pods, not being deleted, each workload (namespace and owner, see <see cref="PlacedPod.OwnerKeyOf"/>)
+    /// has here: what workload spreading counts for every node and every pod, so kept as pods come and go
+    /// rather than counted over all the node's pods each time.
+    /// </summary>
+    public ImmutableDictionary<string, int> WorkloadPodCounts { get; private init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Bound pods of the workload <paramref name="ownerKey"/> in <paramref name="namespace"/>, not being deleted.</summary>
+    public int CountOfWorkload(string @namespace, string ownerKey) => WorkloadPodCounts.GetValueOrDefault(WorkloadKey(@namespace, ownerKey));
+
+    private static string WorkloadKey(string @namespace, string ownerKey) => $"{@namespace}\n{ownerKey}";
+
+    private static string? WorkloadKeyOf(PlacedPod pod) =>
+        pod.Terminating || pod.OwnerKey is not { } owner ? null : WorkloadKey(pod.Namespace, owner);
+
     /// <summary>Host ports held on the node, each with how many pods hold it.</summary>
     public ImmutableDictionary<HostPort, int> UsedHostPorts { get; private init; } = ImmutableDictionary<HostPort, int>.Empty;
 
@@ -77,6 +92,7 @@ public sealed record NodeView
         NonZeroRequestedMemory = NonZeroRequestedMemory,
         Pods = Pods,
         UsedHostPorts = UsedHostPorts,
+        WorkloadPodCounts = WorkloadPodCounts,
     };
 
     /// <summary>
@@ -101,10 +117,13 @@ public sealed record NodeView
     {
         var ports = UsedHostPorts;
         foreach (var port in bound.UsedPorts) ports = ports.SetItem(port, ports.GetValueOrDefault(port) + 1);
+        var workloads = WorkloadPodCounts;
+        if (WorkloadKeyOf(bound) is { } workload) workloads = workloads.SetItem(workload, workloads.GetValueOrDefault(workload) + 1);
         var r = bound.Requests;
         return this with
         {
             Pods = Pods.SetItem(bound.Key, bound),
+            WorkloadPodCounts = workloads,
             UsedHostPorts = ports,
             RequestedMilliCpu = RequestedMilliCpu + r.MilliCpu,
             RequestedMemory = RequestedMemory + r.Memory,
@@ -118,10 +137,14 @@ public sealed record NodeView
         var ports = UsedHostPorts;
         foreach (var port in bound.UsedPorts)
             ports = ports.GetValueOrDefault(port) > 1 ? ports.SetItem(port, ports[port] - 1) : ports.Remove(port);
+        var workloads = WorkloadPodCounts;
+        if (WorkloadKeyOf(bound) is { } workload)
+            workloads = workloads.GetValueOrDefault(workload) > 1 ? workloads.SetItem(workload, workloads[workload] - 1) : workloads.Remove(workload);
         var r = bound.Requests;
         return this with
         {
             Pods = Pods.Remove(bound.Key),
+            WorkloadPodCounts = workloads,
             UsedHostPorts = ports,
             RequestedMilliCpu = RequestedMilliCpu - r.MilliCpu,
             RequestedMemory = RequestedMemory - r.Memory,

@@ -19,6 +19,9 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
     /// <summary>Unschedulable pods are tried again this often (and whenever their namespace changes).</summary>
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(3);
 
+    /// <summary>Where the next pod's search for feasible nodes starts (Kubernetes' <c>nextStartNodeIndex</c>).</summary>
+    private int _nextStartNodeIndex;
+
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns) = StoreKeys.ParseCollection(this.GetPrimaryKeyString());
@@ -35,33 +38,57 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
                 NodeView.From(n, (await GrainFactory.GetGrain<INodeGrain>(n.Metadata.Name!).BoundPods()).Select(b => b.Pod)))))
             .ToList();
         var events = new EventRecorder(store, Name, clock);
+        // Decided a chunk at a time and stored as decided: storing is I/O bound (the node's admission, the
+        // binding, the event), so the bindings of a chunk go out together, a bounded number at a time, while the
+        // next chunk is decided, instead of one pod after another (or all decisions before any binding).
+        using var slots = new SemaphoreSlim(MaxBindingsInFlight);
+        var bindings = new List<Task<bool>>(pending.Count);
         var waiting = false;
-        foreach (var pod in pending)
+        for (var offset = 0; offset < pending.Count; offset += PlanChunk)
         {
-            var result = SchedulingPlanner.Schedule(pod, views);
-            if (result.NodeName is not { } nodeName)
+            var (placed, unplaced, nextStart) = SchedulingPass.Plan(pending.Skip(offset).Take(PlanChunk), views, _nextStartNodeIndex);
+            _nextStartNodeIndex = nextStart;
+            bindings.AddRange(placed.Select(async placement =>
             {
-                await MarkUnschedulable(store, events, pod, result.Message ?? "no nodes available to schedule pods");
+                await slots.WaitAsync();
+                try
+                {
+                    return await Bind(tenant, ns, store, events, placement);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+            foreach (var (pod, message) in unplaced)
+            {
+                await MarkUnschedulable(store, events, pod, message);
                 waiting = true;
-                continue;
             }
-            var podKey = StoreKeys.Object(tenant, ResourceKinds.Pod, ns, pod.Metadata.Name!);
-            if (await GrainFactory.GetGrain<INodeGrain>(nodeName).Admit(podKey, pod) is not null)
-            {
-                waiting = true; // another scheduler took the room first: decide again with fresh views
-                continue;
-            }
-            var bound = await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } });
-            if (bound is null)
-            {
-                waiting = true;
-                continue;
-            }
-            var index = views.FindIndex(v => v.Name == nodeName);
-            views[index] = views[index].WithPod(bound);
-            await events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}");
+            await Task.Yield(); // let the bindings started so far run before deciding the next chunk
         }
-        return waiting ? Retry : null;
+        var bound = await Task.WhenAll(bindings);
+        return waiting || bound.Contains(false) ? Retry : null;
+    }
+
+    /// <summary>Bindings stored at once by one pass: enough to keep the store busy, few enough not to flood a node grain.</summary>
+    private const int MaxBindingsInFlight = 256;
+
+    /// <summary>Pods decided before their bindings start: small enough that binding starts soon in a long pass.</summary>
+    private const int PlanChunk = 128;
+
+    /// <summary>Asks the node to admit the pod, then stores the binding; false when either refused (the pod waits for the next pass).</summary>
+    private async Task<bool> Bind(string tenant, string ns, StoreClient store, EventRecorder events, Placement placement)
+    {
+        var (pod, nodeName) = placement;
+        var podKey = StoreKeys.Object(tenant, ResourceKinds.Pod, ns, pod.Metadata.Name!);
+        // Another scheduler may have taken the room first: then decide again next pass, with fresh views.
+        if (await GrainFactory.GetGrain<INodeGrain>(nodeName).Admit(podKey, pod) is not null) return false;
+        if (await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } }) is not { } bound) return false;
+        // Recorded beside the binding, not before the slot frees: an event is best-effort (Kubernetes' recorder is
+        // asynchronous too), and the next binding should not wait for it.
+        events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}").Ignore();
+        return true;
     }
 
     private static async Task MarkUnschedulable(StoreClient store, EventRecorder events, Pod pod, string message)

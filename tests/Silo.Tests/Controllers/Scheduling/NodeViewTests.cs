@@ -155,4 +155,26 @@ public class NodeViewTests
 
         Assert.Equal([("node.kubernetes.io/memory-pressure", "NoSchedule")], NodeView.From(node, []).Taints.Select(t => (t.Key, t.Effect)));
     }
+
+    [Fact]
+    public void CountOfWorkload_AlwaysEqualsCountingTheBoundPods()
+    {
+        // Random adds, replacements (some marked for deletion, some finished) and removals of pods of three
+        // owners in two namespaces: the kept counts equal a count over the pods at every step.
+        var random = new Random(7);
+        var view = View("n", cpu: "64", memory: "256Gi");
+        for (var step = 0; step < 2000; step++)
+        {
+            var pod = Pod($"p{random.Next(40)}", @namespace: random.Next(2) == 0 ? "a" : "b").OwnedBy("ReplicaSet", $"rs{random.Next(3)}");
+            if (random.Next(5) == 0) pod = pod with { Metadata = pod.Metadata with { DeletionTimestamp = DateTimeOffset.UnixEpoch } };
+            if (random.Next(10) == 0) pod = pod with { Status = new PodStatus { Phase = "Succeeded" } };
+            view = random.Next(4) == 0 ? view.WithoutPod(pod) : view.WithPod(pod);
+
+            foreach (var ns in new[] { "a", "b" })
+            foreach (var owner in new[] { "uid-ReplicaSet-rs0", "uid-ReplicaSet-rs1", "uid-ReplicaSet-rs2" })
+                Assert.Equal(
+                    view.Pods.Values.Count(p => !p.Terminating && p.Namespace == ns && p.OwnerKey == owner),
+                    view.CountOfWorkload(ns, owner));
+        }
+    }
 }
