@@ -14,6 +14,7 @@ IScenario[] scenarios =
     new SwarmScenario(),
     new MemoryScenario(),
     new StorageScenario(),
+    new DashboardScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

@@ -26,15 +26,17 @@ public sealed class BenchSilo : IAsyncDisposable
     private readonly Queue<string> _lastLines = new();
     private IDisposable[] _signals = [];
 
-    private BenchSilo(Process process, string dataDir, int apiPort)
+    private BenchSilo(Process process, string dataDir, int apiPort, int dashboardPort)
     {
         _process = process;
         DataDir = dataDir;
         ApiPort = apiPort;
+        DashboardPort = dashboardPort;
     }
 
     public string DataDir { get; }
     public int ApiPort { get; }
+    public int DashboardPort { get; }
     public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
 
@@ -49,9 +51,10 @@ public sealed class BenchSilo : IAsyncDisposable
         if (!File.Exists(dll)) throw new FileNotFoundException($"build the silo first (dotnet build -c Release bench): {dll}");
         var dataDir = Directory.CreateTempSubdirectory("oo-bench-").FullName;
         var apiPort = FreePort();
+        var dashboardPort = FreePort();
         var args = new List<string>
         {
-            dll, "--data-dir", dataDir, "--api-port", $"{apiPort}", "--dashboard-port", $"{FreePort()}",
+            dll, "--data-dir", dataDir, "--api-port", $"{apiPort}", "--dashboard-port", $"{dashboardPort}",
             "--silo-port", $"{FreePort()}", "--gateway-port", $"{FreePort()}",
         };
         if (settings.SimulatedNodes > 0) args.AddRange(["--simulated-nodes", $"{settings.SimulatedNodes}"]);
@@ -63,7 +66,7 @@ public sealed class BenchSilo : IAsyncDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var silo = new BenchSilo(process, dataDir, apiPort);
+        var silo = new BenchSilo(process, dataDir, apiPort, dashboardPort);
         void Collect(string? line)
         {
             if (line is null) return;
@@ -98,11 +101,15 @@ public sealed class BenchSilo : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>The administrator's token the silo wrote on first start (API bearer token and dashboard sign-in).</summary>
+    public string AdminToken() =>
+        File.ReadLines(Path.Combine(DataDir, "tokens.csv")).First(l => l.Contains("system:masters", StringComparison.Ordinal)).Split(',')[0];
+
     public BenchClient Client()
     {
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDir, "tls", "apiserver.crt")));
         var thumbprint = certificate.Thumbprint;
-        var token = File.ReadLines(Path.Combine(DataDir, "tokens.csv")).First(l => l.Contains("system:masters", StringComparison.Ordinal)).Split(',')[0];
+        var token = AdminToken();
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = 256,
