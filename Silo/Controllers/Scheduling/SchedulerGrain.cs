@@ -83,8 +83,16 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
         var (pod, nodeName) = placement;
         var podKey = StoreKeys.Object(tenant, ResourceKinds.Pod, ns, pod.Metadata.Name!);
         // Another scheduler may have taken the room first: then decide again next pass, with fresh views.
-        if (await GrainFactory.GetGrain<INodeGrain>(nodeName).Admit(podKey, pod) is not null) return false;
-        if (await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } }) is not { } bound) return false;
+        var node = GrainFactory.GetGrain<INodeGrain>(nodeName);
+        if (await node.Admit(podKey, pod) is not null) return false;
+        if (await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } }) is not { } bound)
+        {
+            // The binding lost (the pod changed or went away since this pass read it): withdraw the admission with
+            // the pod as it is now, or the node would run a pod the store does not bind to it, and a later pass
+            // could bind it elsewhere and run it twice.
+            await node.PodChanged(podKey, await store.Get<Pod>(ns, pod.Metadata.Name!));
+            return false;
+        }
         // Recorded beside the binding, not before the slot frees: an event is best-effort (Kubernetes' recorder is
         // asynchronous too), and the next binding should not wait for it.
         events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}").Ignore();
