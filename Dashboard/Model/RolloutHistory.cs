@@ -15,9 +15,6 @@ public sealed record Revision(long Number, string ReplicaSetName, IReadOnlyList<
 /// </summary>
 public static class RolloutHistory
 {
-    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
-    public const string TemplateHashLabel = "pod-template-hash";
-
     public static IReadOnlyList<Revision> Of(Deployment deployment, IEnumerable<ReplicaSet> replicaSets)
     {
         var current = RevisionOf(deployment.Metadata.Annotations);
@@ -43,10 +40,10 @@ public static class RolloutHistory
         var template = revision.ReplicaSet.Spec.Template ?? throw new InvalidOperationException($"ReplicaSet {revision.ReplicaSetName} has no pod template");
         var node = JsonSerializer.SerializeToNode(template, KubeJson.Options)!.AsObject();
         if (node["metadata"]?["labels"] is JsonObject labels)
-            labels.Remove(TemplateHashLabel);
+            labels.Remove(DeploymentAnnotations.PodTemplateHashLabel);
         return [new JsonObject { ["op"] = "replace", ["path"] = "/spec/template", ["value"] = node }];
     }
 
     private static long RevisionOf(IReadOnlyDictionary<string, string>? annotations) =>
-        annotations?.GetValueOrDefault(RevisionAnnotation) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        annotations?.GetValueOrDefault(DeploymentAnnotations.Revision) is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 }

@@ -44,7 +44,7 @@ public static class TestObjects
         Metadata = new ObjectMeta
         {
             Name = name, Namespace = ns, Uid = DeploymentUid(ns, name), ResourceVersion = resourceVersion, Generation = generation,
-            CreationTimestamp = Created, Annotations = new Dictionary<string, string> { [RolloutHistory.RevisionAnnotation] = $"{revision}" },
+            CreationTimestamp = Created, Annotations = new Dictionary<string, string> { [DeploymentAnnotations.Revision] = $"{revision}" },
         },
         Spec = new DeploymentSpec
         {
@@ -68,7 +68,7 @@ public static class TestObjects
         {
             Labels = hash is null
                 ? new Dictionary<string, string> { ["app"] = app }
-                : new Dictionary<string, string> { ["app"] = app, [RolloutHistory.TemplateHashLabel] = hash },
+                : new Dictionary<string, string> { ["app"] = app, [DeploymentAnnotations.PodTemplateHashLabel] = hash },
         },
         Spec = new PodSpec { Containers = [new Container { Name = app, Image = image }] },
     };
@@ -82,7 +82,7 @@ public static class TestObjects
         Metadata = new ObjectMeta
         {
             Name = name, Namespace = ns, Uid = $"uid-rs-{ns}-{name}", ResourceVersion = "1", CreationTimestamp = Created,
-            Annotations = new Dictionary<string, string> { [RolloutHistory.RevisionAnnotation] = $"{revision}" },
+            Annotations = new Dictionary<string, string> { [DeploymentAnnotations.Revision] = $"{revision}" },
             OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = app, Uid = ownerUid, Controller = controller }],
         },
         Spec = new ReplicaSetSpec { Replicas = replicas, Template = Template(app, image, hash: name[(name.LastIndexOf('-') + 1)..]) },

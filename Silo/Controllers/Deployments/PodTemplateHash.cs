@@ -18,7 +18,7 @@ namespace OrleansOrchestrator.Silo.Controllers.Deployments;
 /// </summary>
 public static class PodTemplateHash
 {
-    public const string LabelKey = "pod-template-hash";
+    public const string LabelKey = DeploymentAnnotations.PodTemplateHashLabel;
 
     private const uint FnvOffsetBasis = 2166136261;
     private const uint FnvPrime = 16777619;

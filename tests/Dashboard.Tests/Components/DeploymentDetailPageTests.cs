@@ -49,7 +49,7 @@ public sealed class DeploymentDetailPageTests
         var operation = Assert.Single(call.Body!.AsArray())!;
         Assert.Equal(("replace", "/spec/template"), ((string?)operation["op"], (string?)operation["path"]));
         Assert.Equal("nginx:1.25", (string?)operation["value"]!["spec"]!["containers"]![0]!["image"]);
-        Assert.False(operation["value"]!["metadata"]!["labels"]!.AsObject().ContainsKey(RolloutHistory.TemplateHashLabel));
+        Assert.False(operation["value"]!["metadata"]!["labels"]!.AsObject().ContainsKey(DeploymentAnnotations.PodTemplateHashLabel));
         snackbars.WaitForAssertion(() => Assert.Contains("web rolling back to revision 1", snackbars.Markup), Patience);
     }
 

@@ -68,9 +68,9 @@ public sealed class RolloutHistoryTests
         Assert.Equal("nginx:1.25", (string?)value["spec"]!["containers"]![0]!["image"]);
         var labels = value["metadata"]!["labels"]!.AsObject();
         Assert.Equal("web", (string?)labels["app"]);
-        Assert.False(labels.ContainsKey(RolloutHistory.TemplateHashLabel));
+        Assert.False(labels.ContainsKey(DeploymentAnnotations.PodTemplateHashLabel));
         // The ReplicaSet itself keeps its hash: the patch is built from a copy.
-        Assert.True(old.ReplicaSet.Spec.Template!.Metadata!.Labels!.ContainsKey(RolloutHistory.TemplateHashLabel));
+        Assert.True(old.ReplicaSet.Spec.Template!.Metadata!.Labels!.ContainsKey(DeploymentAnnotations.PodTemplateHashLabel));
     }
 
     [Fact]

@@ -1,8 +1,14 @@
-namespace OrleansOrchestrator.Silo.Controllers.Deployments;
+namespace OrleansOrchestrator.Contracts.Model;
 
-/// <summary>The annotations Kubernetes' Deployment controller keeps on ReplicaSets (and the revision on the Deployment).</summary>
+/// <summary>
+/// The annotations and label Kubernetes' Deployment controller keeps on ReplicaSets (and the revision on the
+/// Deployment): written by the controller, read by the dashboard's rollout history.
+/// </summary>
 public static class DeploymentAnnotations
 {
+    /// <summary>The label that ties a ReplicaSet and its pods to one pod template of their Deployment.</summary>
+    public const string PodTemplateHashLabel = "pod-template-hash";
+
     /// <summary>The rollout sequence number of a ReplicaSet; the Deployment carries its new ReplicaSet's.</summary>
     public const string Revision = "deployment.kubernetes.io/revision";
 
