@@ -72,6 +72,7 @@ public sealed class DashboardUiTests(DashboardBrowser browser) : IClassFixture<D
         await editor.FillAsync(Deployment("web", -1, "example/web:1"));
         await page.ClickAsync("#apply-save");
         await Expect(page.Locator("#apply-error")).ToContainTextAsync("spec.replicas");
+        await DashboardBrowser.Screenshot(page, "create-from-yaml-invalid");
         Assert.Contains("NotFound", (await Kubectl.Run("get deployment web")).All);
 
         await editor.FillAsync(Deployment("web", 2, "example/web:1"));
@@ -116,11 +117,41 @@ public sealed class DashboardUiTests(DashboardBrowser browser) : IClassFixture<D
         await page.ClickAsync("#resume");
         await Expect(page.Locator("#pause")).ToBeVisibleAsync();
 
+        // Restart rolls every pod onto a new revision of the same template (kubectl rollout restart).
+        await page.ClickAsync("#restart");
+        await Expect(revisions).ToContainTextAsync("4 (current)");
+        await Expect(page.Locator("#deployment-counts")).ToContainTextAsync("up-to-date 5 · ready 5 · available 5");
+
+        // Edit the YAML: the object is replaced through the API, and the page follows.
+        // The edit carries the resourceVersion it loaded: if a controller's status write lands in between, the
+        // API answers 409 and the page says so (nothing is overwritten) — then the user loads it again.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "YAML" }).ClickAsync();
+        await page.ClickAsync(".edit-yaml");
+        var editUrl = page.Url;
+        for (var attempt = 1; ; attempt++)
+        {
+            var yaml = page.Locator("textarea").First;
+            await Expect(yaml).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("replicas: 5"));
+            await yaml.FillAsync((await yaml.InputValueAsync()).Replace("replicas: 5", "replicas: 4", StringComparison.Ordinal));
+            await DashboardBrowser.Screenshot(page, "edit-yaml");
+            await page.ClickAsync("#apply-save");
+            var outcome = page.Locator("#deployment-counts, #apply-error");
+            await outcome.First.WaitForAsync();
+            if (await page.Locator("#deployment-counts").CountAsync() > 0) break;
+            Assert.True(attempt < 3, await page.Locator("#apply-error").TextContentAsync());
+            Assert.Contains("modified", await page.Locator("#apply-error").TextContentAsync());
+            await page.GotoAsync(editUrl);
+            await DashboardBrowser.WaitInteractive(page);
+            await MarkDocument(page); // reloaded on purpose, as the user would
+        }
+        await Expect(page.Locator("#deployment-counts")).ToContainTextAsync("desired 4 · up-to-date 4 · ready 4");
+        Assert.Equal("4", (await Kubectl.Ok("get deployment web -o jsonpath={.spec.replicas}")).Trim());
+
         await Kubectl.Ok("create service clusterip web --tcp=80:8080");
         foreach (var (link, shot, expected) in new[]
                  {
                      ("Pods", "pods", "web-"), ("Deployments", "deployments", "web"), ("Nodes", "nodes", "sim-"),
-                     ("Services", "services", "80/TCP"), ("Events", "events", "ScalingReplicaSet"), ("Overview", "overview", "Running 5"),
+                     ("Services", "services", "80/TCP"), ("Events", "events", "ScalingReplicaSet"), ("Overview", "overview", "Running 4"),
                  })
         {
             await page.Locator(".mud-nav-link", new() { HasText = link }).ClickAsync();
