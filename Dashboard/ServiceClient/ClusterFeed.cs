@@ -10,7 +10,9 @@ namespace OrleansOrchestrator.Dashboard.ServiceClient;
 /// One watch per tenant and kind for the whole dashboard process, fanned out to every browser circuit
 /// through its own channel: a hundred open tabs cost the cluster one watch, not a hundred. A watch that
 /// fails or falls behind the store's history lists again (with growing back-off) and tells its
-/// subscribers only what differs.
+/// subscribers only what differs. The watch runs as the first user who asked for that tenant and kind; every
+/// later subscriber is checked with <see cref="IClusterBackend.May"/> before it is attached, and all of them
+/// share one tenant, so no one receives an object their own token could not list.
 /// </summary>
 public sealed class ClusterFeed(IClusterBackend backend, ILogger<ClusterFeed> logger) : IClusterFeed, IAsyncDisposable
 {
