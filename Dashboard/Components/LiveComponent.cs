@@ -19,6 +19,8 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
     [Inject] protected DashboardSession Session { get; set; } = default!;
     [Inject] protected NamespaceSelection Namespaces { get; set; } = default!;
     [Inject] protected ISnackbar Snackbar { get; set; } = default!;
+    [Inject] protected IClusterBackend Backend { get; set; } = default!;
+    [Inject] protected IDialogService Dialogs { get; set; } = default!;
 
     /// <summary>Why a kind could not be followed (e.g. 403 for nodes), to show instead of its data.</summary>
     protected string? FeedError { get; private set; }
@@ -81,6 +83,17 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
             Snackbar.Add(e.Message, Severity.Error);
             return false;
         }
+    }
+
+    /// <summary>Asks before an action that cannot be undone.</summary>
+    protected async Task<bool> Confirmed(string title, string question, string yes) =>
+        await Dialogs.ShowMessageBoxAsync(title, question, yesText: yes, cancelText: "Cancel") == true;
+
+    /// <summary>Deletes a pod after asking (from the pods list and from the pod's own page).</summary>
+    protected async Task DeletePod(string ns, string name)
+    {
+        if (!await Confirmed("Delete pod", $"Delete pod {ns}/{name}? Its controller, if any, replaces it.", "Delete")) return;
+        await Act($"Pod {name} deleted", user => Backend.Delete(user, ResourceKinds.Pod, ns, name));
     }
 
     private void OnNamespaceChanged() => _ = InvokeAsync(() =>

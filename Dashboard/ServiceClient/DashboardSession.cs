@@ -17,20 +17,3 @@ public sealed class DashboardSession(AuthenticationStateProvider authentication,
     /// <summary>Whether to show an action: the API's own authorisation decides, so the buttons never promise what it refuses.</summary>
     public async Task<bool> May(string verb, Contracts.Model.ResourceKind kind) => backend.May(await User(), verb, kind);
 }
-
-/// <summary>The namespace the user picked in the app bar (null: all of the tenant's namespaces); pages filter by it.</summary>
-public sealed class NamespaceSelection
-{
-    public string? Selected { get; private set; }
-
-    public event Action? Changed;
-
-    public void Select(string? ns)
-    {
-        if (ns == Selected) return;
-        Selected = string.IsNullOrEmpty(ns) ? null : ns;
-        Changed?.Invoke();
-    }
-
-    public bool Includes(string? ns) => Selected is null || ns == Selected;
-}

@@ -22,17 +22,13 @@ public sealed class DashboardDockerTests(DockerNodeFixture node, DashboardBrowse
             command: [sh, -c, "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done"]
         """;
 
-    /// <summary>The administrator's token the silo wrote on first start (the one in its kubeconfig).</summary>
-    private string AdminToken() =>
-        File.ReadAllLines(node.Silo.TokenFilePath).First(l => l.Length > 0 && !l.StartsWith('#')).Split(',')[0];
-
     [Fact]
     public async Task PodPage_LogTail_FollowsTheContainerLive()
     {
         await node.Kubectl().Ok("apply -f -", Manifest);
         await node.Kubectl().Ok("wait --for=condition=Ready pod/ticker --timeout=90s");
 
-        var page = await browser.SignIn(node.Silo.DashboardPort, AdminToken(), "/pods/default/ticker");
+        var page = await browser.SignIn(node.Silo.DashboardPort, ApiClient.AdminToken(node.Silo), "/pods/default/ticker");
         await Expect(page.Locator(".mud-main-content")).ToContainTextAsync(TestImages.Busybox);
         await page.GetByRole(AriaRole.Tab, new() { Name = "Logs" }).ClickAsync();
         var tail = page.Locator("#log-tail");

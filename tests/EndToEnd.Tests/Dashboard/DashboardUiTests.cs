@@ -16,8 +16,7 @@ public sealed class DashboardUiTests(DashboardBrowser browser) : IClassFixture<D
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_silo.DataDir);
-        TokenFiles.WriteUsers(_silo.DataDir);
+        TokenFiles.WriteUsers(_silo);
         await _silo.Start();
     }
 

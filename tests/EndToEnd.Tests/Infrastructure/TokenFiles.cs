@@ -8,10 +8,13 @@ public static class TokenFiles
     public const string Viewer = "viewer-token-0123456789abcdef";
 
     /// <summary>An administrator and a read-only user of tenant <c>default</c>, and a user of tenant <c>team-b</c>.</summary>
-    public static void WriteUsers(string dataDir) =>
-        File.WriteAllText(Path.Combine(dataDir, "tokens.csv"), $"""
+    public static void WriteUsers(SiloProcess silo)
+    {
+        Directory.CreateDirectory(silo.DataDir);
+        File.WriteAllText(silo.TokenFilePath, $"""
             {Admin},alice,default,system:masters
             {OtherTenant},bob,team-b
             {Viewer},victor,default,view
             """);
+    }
 }
