@@ -28,6 +28,7 @@ public sealed class CollectionGrain(
     private const int MaxEventsPerBatch = 1_000;
 
     private readonly SortedDictionary<string, KubeObject> _objects = new(StringComparer.Ordinal);
+    private readonly ControllerIndex _controllers = new();
     private VersionSequencer<Change> _sequencer = null!;
     private TaskCompletionSource _released = NewSignal();
     private Guid _epoch;
@@ -51,6 +52,7 @@ public sealed class CollectionGrain(
         foreach (var obj in await reader.ReadCollection(key, cancellationToken))
         {
             _objects[obj.Metadata.Name!] = obj;
+            _controllers.Replace(obj.Metadata.Name!, null, obj);
             newest = Math.Max(newest, long.TryParse(obj.Metadata.ResourceVersion, out var v) ? v : 0);
         }
         var first = Math.Max(Math.Max(state.State.VersionCeiling, newest + 1), 1);
@@ -85,13 +87,9 @@ public sealed class CollectionGrain(
 
     public Task<IReadOnlyList<KubeObject>> ClaimCandidates(string ownerUid, IReadOnlyList<LabelRequirement> selector)
     {
-        var candidates = new List<KubeObject>();
-        foreach (var obj in _objects.Values)
-        {
-            if (Controllers.ChangeRouter.ControllerOf(obj)?.Uid == ownerUid
-                || (selector.Count > 0 && selector.All(r => r.Matches(obj.Metadata.Labels))))
-                candidates.Add(obj);
-        }
+        var candidates = _controllers.ControlledBy(ownerUid).Select(name => _objects[name]).ToList();
+        if (selector.Count > 0)
+            candidates.AddRange(_controllers.Orphans.Select(name => _objects[name]).Where(obj => selector.All(r => r.Matches(obj.Metadata.Labels))));
         return Task.FromResult<IReadOnlyList<KubeObject>>(candidates);
     }
 
@@ -174,8 +172,10 @@ public sealed class CollectionGrain(
             var obj = change.Event.Object;
             var name = obj.Metadata.Name!;
             change.Previous = _objects.GetValueOrDefault(name);
-            if (change.Event.Type == WatchEventType.Deleted) _objects.Remove(name);
+            var deleted = change.Event.Type == WatchEventType.Deleted;
+            if (deleted) _objects.Remove(name);
             else _objects[name] = obj;
+            _controllers.Replace(name, change.Previous, deleted ? null : obj);
         }
         var signal = _released;
         _released = NewSignal();

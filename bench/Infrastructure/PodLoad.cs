@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace OrleansOrchestrator.Bench.Infrastructure;
 
 /// <summary>What a batch of pods on simulated nodes did: when each went Running, and how fast.</summary>
-public sealed record PodLoadResult(int Pods, TimeSpan CreateTime, TimeSpan Elapsed, Stats SinceStartMs, Stats? CreateToRunningMs, bool Complete = true)
+/// <param name="WatchRelists">How often the bench's watch fell behind the store's history and listed again (pods first seen on such a list count at its time).</param>
+public sealed record PodLoadResult(int Pods, TimeSpan CreateTime, TimeSpan Elapsed, Stats SinceStartMs, Stats? CreateToRunningMs, int WatchRelists, bool Complete = true)
 {
     public double PodsPerSecond => Pods / Elapsed.TotalSeconds;
 }
@@ -32,7 +33,7 @@ public static class PodLoad
         var createdAt = new long[barePods ? pods : 0];
         var cpuAtStart = silo.CpuTime();
         var ticker = Ticker.Start(() =>
-            $"{Volatile.Read(ref created),7:N0} asked  {watch.BoundCount,7:N0} bound  {watch.RunningCount,7:N0}/{pods:N0} Running  silo {silo.MemoryMiB(),6:F0} MiB  cpu {(silo.CpuTime() - cpuAtStart).TotalSeconds,6:F1} s");
+            $"{Volatile.Read(ref created),7:N0} asked  {watch.BoundCount,7:N0} bound  {watch.RunningCount,7:N0}/{pods:N0} Running  silo {silo.MemoryMiB(),6:F0} MiB  cpu {(silo.CpuTime() - cpuAtStart).TotalSeconds,6:F1} s{(watch.Relists > 0 ? $"  watch relisted {watch.Relists}×" : "")}");
         try
         {
             if (barePods)
@@ -74,7 +75,7 @@ public static class PodLoad
                     // Out of time: answer what was reached, marked incomplete, rather than nothing.
                     var reached = watch.RunningCount;
                     return new PodLoadResult(reached, createTime, clock.Elapsed,
-                        new Stats(watch.RunningTimestamps().Select(t => Stopwatch.GetElapsedTime(startStamp, t).TotalMilliseconds)), null, Complete: false);
+                        new Stats(watch.RunningTimestamps().Select(t => Stopwatch.GetElapsedTime(startStamp, t).TotalMilliseconds)), null, watch.Relists, Complete: false);
                 }
                 await Task.WhenAny(all, Task.Delay(500));
             }
@@ -85,7 +86,7 @@ public static class PodLoad
             if (barePods)
                 createToRunning = new Stats(Enumerable.Range(0, pods).Select(i =>
                     watch.RunningAt(Key(i)) is { } at ? Stopwatch.GetElapsedTime(createdAt[i], at).TotalMilliseconds : double.NaN).Where(d => !double.IsNaN(d)));
-            return new PodLoadResult(pods, createTime, elapsed, sinceStart, createToRunning);
+            return new PodLoadResult(pods, createTime, elapsed, sinceStart, createToRunning, watch.Relists);
         }
         finally
         {

@@ -21,6 +21,7 @@ public sealed class PodWatch : IAsyncDisposable
     private readonly Func<string, bool>? _include;
     private readonly Task _loop;
     private int _events;
+    private int _relists;
 
     private PodWatch(BenchClient api, string? ns, string resourceVersion, string? labelKey, Func<string, bool>? include)
     {
@@ -43,6 +44,9 @@ public sealed class PodWatch : IAsyncDisposable
     }
 
     public int Events => Volatile.Read(ref _events);
+
+    /// <summary>How often the watch fell behind the store's history (410) and listed again.</summary>
+    public int Relists => Volatile.Read(ref _relists);
 
     public int RunningCount { get { lock (_running) return _running.Count; } }
 
@@ -103,32 +107,14 @@ public sealed class PodWatch : IAsyncDisposable
                     var obj = root.GetProperty("object");
                     if (type == "ERROR")
                     {
-                        // Too old a version (410): start again from now; pods that went Running meanwhile show in their next event.
-                        version = (await api.Json($"{PodsPath}?limit=1"))["metadata"]!["resourceVersion"]!.GetValue<string>();
+                        // Too old a version (410: this client fell behind the store's history). As an informer does,
+                        // list again and watch on from the list: pods that went bound or Running meanwhile are
+                        // counted at the time of the list, later than they really were (pessimistic, never lost).
+                        version = await Relist(api);
                         break;
                     }
-                    var metadata = obj.GetProperty("metadata");
-                    version = metadata.GetProperty("resourceVersion").GetString() ?? version;
-                    if (type == "DELETED") continue;
-                    var name = metadata.GetProperty("name").GetString()!;
-                    if (_namespace is null) name = $"{metadata.GetProperty("namespace").GetString()}/{name}";
-                    if (_include is not null && !_include(name)) continue;
-                    var bound = obj.TryGetProperty("spec", out var spec) && spec.TryGetProperty("nodeName", out var node) && node.GetString() is { Length: > 0 };
-                    var running = obj.TryGetProperty("status", out var status) && status.TryGetProperty("phase", out var phase) && phase.GetString() == "Running";
-                    if (!bound && !running) continue;
-                    lock (_running)
-                    {
-                        if (bound) _bound.TryAdd(name, at);
-                        if (!running || !_running.TryAdd(name, at)) continue;
-                        if (_labelKey is not null)
-                            _labelOfRunning[name] = metadata.TryGetProperty("labels", out var labels) && labels.TryGetProperty(_labelKey, out var value) ? value.GetString() ?? "" : "";
-                        for (var i = _waiters.Count - 1; i >= 0; i--)
-                            if (_waiters[i].Done())
-                            {
-                                _waiters[i].Signal.TrySetResult();
-                                _waiters.RemoveAt(i);
-                            }
-                    }
+                    version = obj.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? version;
+                    if (type != "DELETED") Observe(obj, at);
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -139,6 +125,48 @@ public sealed class PodWatch : IAsyncDisposable
             {
                 await Task.Delay(200);
             }
+        }
+    }
+
+    /// <summary>Lists the pods a page at a time, observing each at the time of the list; returns the list's version.</summary>
+    private async Task<string> Relist(BenchClient api)
+    {
+        Interlocked.Increment(ref _relists);
+        string? next = null;
+        while (true)
+        {
+            var page = $"{PodsPath}?limit=1000" + (next is null ? "" : $"&continue={Uri.EscapeDataString(next)}");
+            using var document = JsonDocument.Parse(await api.Http.GetStringAsync(page, _stop.Token));
+            var at = Stopwatch.GetTimestamp();
+            foreach (var item in document.RootElement.GetProperty("items").EnumerateArray()) Observe(item, at);
+            var metadata = document.RootElement.GetProperty("metadata");
+            next = metadata.TryGetProperty("continue", out var token) ? token.GetString() : null;
+            if (string.IsNullOrEmpty(next)) return metadata.GetProperty("resourceVersion").GetString()!;
+        }
+    }
+
+    /// <summary>Records a pod as bound and Running the first time it is seen so, at <paramref name="at"/>.</summary>
+    private void Observe(JsonElement pod, long at)
+    {
+        var metadata = pod.GetProperty("metadata");
+        var name = metadata.GetProperty("name").GetString()!;
+        if (_namespace is null) name = $"{metadata.GetProperty("namespace").GetString()}/{name}";
+        if (_include is not null && !_include(name)) return;
+        var bound = pod.TryGetProperty("spec", out var spec) && spec.TryGetProperty("nodeName", out var node) && node.GetString() is { Length: > 0 };
+        var running = pod.TryGetProperty("status", out var status) && status.TryGetProperty("phase", out var phase) && phase.GetString() == "Running";
+        if (!bound && !running) return;
+        lock (_running)
+        {
+            if (bound) _bound.TryAdd(name, at);
+            if (!running || !_running.TryAdd(name, at)) return;
+            if (_labelKey is not null)
+                _labelOfRunning[name] = metadata.TryGetProperty("labels", out var labels) && labels.TryGetProperty(_labelKey, out var value) ? value.GetString() ?? "" : "";
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+                if (_waiters[i].Done())
+                {
+                    _waiters[i].Signal.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
         }
     }
 
