@@ -330,7 +330,11 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(body.ToJsonString(KubeJson.Options), context.RequestAborted);
+        // Written as UTF-8 straight into the response, not through one string: a list of thousands of pods would
+        // otherwise exist three times over (the tree, the UTF-16 string, its UTF-8 bytes).
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { Encoder = KubeJson.Options.Encoder });
+        body.WriteTo(writer, KubeJson.Options);
+        await writer.FlushAsync(context.RequestAborted);
     }
 
     private static async Task WriteText(HttpContext context, int code, string text)

@@ -135,6 +135,32 @@ public sealed class KubectlWorkflowTests(SiloFixture fixture) : IClassFixture<Si
     }
 
     [Theory, MemberData(nameof(Versions))]
+    public async Task GetAllNamespaces_InChunks_ListsEveryObjectOnce(string version)
+    {
+        var kubectl = fixture.Kubectl(version);
+        var label = "chunked-" + version.Replace('.', '-');
+        var expected = new List<string>();
+        foreach (var ns in new[] { Namespace(version) + "-chunk-b", Namespace(version) + "-chunk-a" })
+        {
+            await kubectl.Ok($"create namespace {ns}");
+            for (var i = 0; i < 3; i++)
+            {
+                await kubectl.Ok($"-n {ns} create configmap c{i} --from-literal=k=v");
+                await kubectl.Ok($"-n {ns} label configmap c{i} set={label}");
+                expected.Add($"{ns} c{i}");
+            }
+        }
+
+        // Two at a time: kubectl follows the continue tokens across namespaces (-v=6 logs each request).
+        var listed = await kubectl.Run($"get configmaps -A -l set={label} --chunk-size=2 --no-headers -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name -v=6");
+
+        Assert.Equal(0, listed.ExitCode);
+        var rows = listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => string.Join(' ', r.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), rows);
+        Assert.Equal(3, listed.Stderr.Split('\n').Count(l => l.Contains("/api/v1/configmaps?", StringComparison.Ordinal) && l.Contains("limit=2", StringComparison.Ordinal)));
+    }
+
+    [Theory, MemberData(nameof(Versions))]
     public async Task Errors_AsKubernetesPrintsThem(string version)
     {
         var kubectl = fixture.Kubectl(version);

@@ -108,4 +108,44 @@ public sealed class ObjectLifecycleTests(SiloFixture fixture) : IClassFixture<Si
         Assert.Equal(201, good.Code);
         Assert.Equal("8080", good.Body!["data"]!["port"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ListAcrossNamespaces_Paged_EveryObjectOnce_OneVersionToWatchFrom()
+    {
+        using var api = Admin();
+        foreach (var ns in new[] { "paged-b", "paged-a" })
+        {
+            Assert.Equal(201, (await api.Send(HttpMethod.Post, "/api/v1/namespaces", $$$"""{"metadata":{"name":"{{{ns}}}"}}""")).Code);
+            for (var i = 0; i < 3; i++)
+                Assert.Equal(201, (await api.Send(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps",
+                    $$$"""{"metadata":{"name":"c{{{i}}}","labels":{"set":"paged"}},"data":{"n":"0"}}""")).Code);
+        }
+        const string list = "/api/v1/configmaps?labelSelector=set%3Dpaged&limit=4";
+
+        var first = (await api.Get(list)).Body!;
+        var version = first["metadata"]!["resourceVersion"]!.GetValue<string>();
+        var token = first["metadata"]!["continue"]!.GetValue<string>();
+        Assert.Equal(2, first["metadata"]!["remainingItemCount"]!.GetValue<long>());
+        // Changed between the pages: a watch from the list's version must bring it.
+        Assert.Equal(200, (await api.Send(HttpMethod.Patch, "/api/v1/namespaces/paged-a/configmaps/c0", """{"data":{"n":"1"}}""", "application/merge-patch+json")).Code);
+        var second = (await api.Get($"{list}&continue={Uri.EscapeDataString(token)}")).Body!;
+
+        string[] Names(JsonNode page) => page["items"]!.AsArray().Select(i => $"{i!["metadata"]!["namespace"]}/{i["metadata"]!["name"]}").ToArray();
+        Assert.Equal(["paged-a/c0", "paged-a/c1", "paged-a/c2", "paged-b/c0"], Names(first));
+        Assert.Equal(["paged-b/c1", "paged-b/c2"], Names(second));
+        Assert.Null(second["metadata"]!["continue"]);
+        Assert.Equal(version, second["metadata"]!["resourceVersion"]!.GetValue<string>());
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var watch = await api.Http.GetAsync($"/api/v1/configmaps?labelSelector=set%3Dpaged&watch=true&resourceVersion={Uri.EscapeDataString(version)}",
+            HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync(timeout.Token));
+        var change = JsonNode.Parse((await reader.ReadLineAsync(timeout.Token))!)!;
+        Assert.Equal("MODIFIED", change["type"]!.GetValue<string>());
+        Assert.Equal("paged-a/c0", $"{change["object"]!["metadata"]!["namespace"]}/{change["object"]!["metadata"]!["name"]}");
+
+        var forged = await api.Get($"{list}&continue=bm90LWEtdG9rZW4");
+        Assert.Equal(400, forged.Code);
+        Assert.Equal("invalid continue token", forged.Body!["message"]!.GetValue<string>());
+    }
 }
