@@ -17,7 +17,29 @@ internal static class NodeScoring
     private const int ZoneMaxSkew = 5;
 
     /// <summary>Scores every feasible node, best first; ties go to the node whose name sorts first.</summary>
-    public static IReadOnlyList<NodeScore> ScoreAll(Pod pod, PodRequests requests, IReadOnlyList<NodeView> feasible)
+    public static IReadOnlyList<NodeScore> ScoreAll(Pod pod, PodRequests requests, IReadOnlyList<NodeView> feasible) =>
+        Score(pod, requests, feasible)
+            .OrderByDescending(s => s.WeightedSum)
+            .ThenBy(s => s.Node, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// The first of <see cref="ScoreAll"/>, found without sorting the rest: a placement needs only the winner, and
+    /// at 5,000 nodes it is chosen among the 500 sampled for every pod.
+    /// </summary>
+    public static NodeScore Best(Pod pod, PodRequests requests, IReadOnlyList<NodeView> feasible)
+    {
+        var scores = Score(pod, requests, feasible);
+        var best = scores[0];
+        foreach (var score in scores)
+            if (score.WeightedSum > best.WeightedSum
+                || (score.WeightedSum == best.WeightedSum && string.CompareOrdinal(score.Node, best.Node) < 0))
+                best = score;
+        return best;
+    }
+
+    /// <summary>Every feasible node's score, in the order given.</summary>
+    private static NodeScore[] Score(Pod pod, PodRequests requests, IReadOnlyList<NodeView> feasible)
     {
         var spec = pod.Spec;
         var affinity = NodeAffinityMatcher.HasPreferences(spec)
@@ -29,10 +51,7 @@ internal static class NodeScoring
         var scores = new NodeScore[feasible.Count];
         for (var i = 0; i < feasible.Count; i++)
             scores[i] = new NodeScore(feasible[i].Name, LeastAllocated(requests, feasible[i]), spread?[i], affinity?[i], taints[i]);
-        return scores
-            .OrderByDescending(s => s.WeightedSum)
-            .ThenBy(s => s.Node, StringComparer.Ordinal)
-            .ToList();
+        return scores;
     }
 
     /// <summary>

@@ -87,6 +87,6 @@ public static class SchedulingPass
             if (SchedulingPlanner.Check(pod, requests, view) is null) feasible.Add(view);
         }
         start = (start + looked) % views.Count;
-        return feasible.Count == 0 ? null : SchedulingPlanner.Rank(pod, feasible)[0].Node;
+        return feasible.Count == 0 ? null : NodeScoring.Best(pod, requests, feasible).Node;
     }
 }

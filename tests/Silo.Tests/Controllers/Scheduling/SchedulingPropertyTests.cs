@@ -54,6 +54,30 @@ public class SchedulingPropertyTests
         Assert.InRange(placed, 100, 999);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Best_RandomPodsOnRandomNodes_IsTheFirstOfTheRanking(int seed)
+    {
+        var random = new Random(seed);
+        // Some nodes alike (same labels and load) so that ties, broken by name, occur.
+        var nodes = Enumerable.Range(0, 40).Select(i => RandomNode(new Random(seed * 100 + i % 7), $"node-{39 - i:00}")).ToList();
+
+        for (var i = 0; i < 300; i++)
+        {
+            var pod = RandomPod(random, $"pod-{i:0000}");
+            var feasible = nodes.Where(n => SchedulingPlanner.Filter(pod, n) is null).ToList();
+            if (feasible.Count == 0) continue;
+
+            var ranked = SchedulingPlanner.Rank(pod, feasible);
+            var best = NodeScoring.Best(pod, PodRequests.Of(pod.Spec), feasible);
+
+            Assert.Equal(ranked[0], best);
+            var at = nodes.FindIndex(n => n.Name == best.Node);
+            nodes[at] = nodes[at].WithPod(pod.OnNode(best.Node));
+        }
+    }
+
     private static NodeView RandomNode(Random random, string name)
     {
         var labels = new Dictionary<string, string>
