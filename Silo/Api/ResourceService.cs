@@ -41,16 +41,18 @@ public sealed class ResourceService(IGrainFactory grains)
         Authorizer.Authorize(caller, "list", kind, ns);
         if (!kind.Namespaced || ns is not null)
         {
-            var after = continueToken is null ? null : DecodeContinue(continueToken);
-            var page = await Collection(caller, kind, ns).List(new ListOptions { Filter = filter, Limit = limit, After = after });
-            return new ListPage(page.Items, Version(page.Version),
-                page.ContinueAfter is null ? null : EncodeContinue(page.ContinueAfter), page.RemainingItemCount);
+            var at = continueToken is null ? null : ListContinue.Decode(continueToken);
+            if (at is not null && at.Namespace != (ns ?? "")) throw ApiException.BadRequest("invalid continue token");
+            var page = await Collection(caller, kind, ns).List(new ListOptions { Filter = filter, Limit = limit, After = at?.Name });
+            var listVersion = at?.Version ?? Version(page.Version);
+            return new ListPage(page.Items, listVersion,
+                page.ContinueAfter is null ? null : new ListContinue(listVersion, ns ?? "", page.ContinueAfter).Encode(), page.RemainingItemCount);
         }
 
         // Across namespaces: each collection from where the page starts, merged in (namespace, name) order. With a
         // limit, only that many cross the wire (kubectl asks for 500 at a time): unpaged, 50,000 pods made one
         // response of ~90 MB, built in memory at once.
-        var from = continueToken is null ? null : AllNamespacesContinue.Decode(continueToken);
+        var from = continueToken is null ? null : ListContinue.Decode(continueToken);
         var namespaces = (await NamespaceNames(caller.Tenant))
             .Where(n => from is null || string.CompareOrdinal(n, from.Namespace) >= 0)
             .Order(StringComparer.Ordinal)
@@ -69,7 +71,7 @@ public sealed class ResourceService(IGrainFactory grains)
 
         var matching = pages.Sum(p => p.Items.Count + (p.RemainingItemCount ?? 0));
         var last = items[limit - 1].Metadata;
-        var next = new AllNamespacesContinue(version, last.Namespace!, last.Name!);
+        var next = new ListContinue(version, last.Namespace!, last.Name!);
         return new ListPage(items.Take(limit).ToList(), version, next.Encode(), matching - limit);
     }
 
@@ -458,11 +460,4 @@ public sealed class ResourceService(IGrainFactory grains)
 
     private static string Version(long version) => version.ToString(CultureInfo.InvariantCulture);
 
-    private static string EncodeContinue(string name) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(name));
-
-    private static string DecodeContinue(string token)
-    {
-        try { return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)); }
-        catch (FormatException) { throw ApiException.BadRequest("invalid continue token"); }
-    }
 }

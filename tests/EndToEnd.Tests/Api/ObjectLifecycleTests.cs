@@ -144,6 +144,14 @@ public sealed class ObjectLifecycleTests(SiloFixture fixture) : IClassFixture<Si
         Assert.Equal("MODIFIED", change["type"]!.GetValue<string>());
         Assert.Equal("paged-a/c0", $"{change["object"]!["metadata"]!["namespace"]}/{change["object"]!["metadata"]!["name"]}");
 
+        // Within one namespace likewise: every page reports the first page's version.
+        const string one = "/api/v1/namespaces/paged-b/configmaps?limit=2";
+        var firstOfOne = (await api.Get(one)).Body!;
+        Assert.Equal(200, (await api.Send(HttpMethod.Patch, "/api/v1/namespaces/paged-b/configmaps/c0", """{"data":{"n":"2"}}""", "application/merge-patch+json")).Code);
+        var secondOfOne = (await api.Get($"{one}&continue={Uri.EscapeDataString(firstOfOne["metadata"]!["continue"]!.GetValue<string>())}")).Body!;
+        Assert.Equal(["paged-b/c2"], Names(secondOfOne));
+        Assert.Equal(firstOfOne["metadata"]!["resourceVersion"]!.GetValue<string>(), secondOfOne["metadata"]!["resourceVersion"]!.GetValue<string>());
+
         var forged = await api.Get($"{list}&continue=bm90LWEtdG9rZW4");
         Assert.Equal(400, forged.Code);
         Assert.Equal("invalid continue token", forged.Body!["message"]!.GetValue<string>());
