@@ -33,7 +33,7 @@ public static class PodLoad
         var createdAt = new long[barePods ? pods : 0];
         var cpuAtStart = silo.CpuTime();
         var ticker = Ticker.Start(() =>
-            $"{Volatile.Read(ref created),7:N0} asked  {watch.BoundCount,7:N0} bound  {watch.RunningCount,7:N0}/{pods:N0} Running  silo {silo.MemoryMiB(),6:F0} MiB  cpu {(silo.CpuTime() - cpuAtStart).TotalSeconds,6:F1} s{(watch.Relists > 0 ? $"  watch relisted {watch.Relists}×" : "")}");
+            $"{Volatile.Read(ref created),7:N0} asked  {watch.BoundCount,7:N0} bound  {watch.RunningCount,7:N0}/{pods:N0} Running  silo {silo.MemoryMiB(),6:F0} MiB  cpu {(silo.CpuTime() - cpuAtStart).TotalSeconds,6:F1} s{(watch.Relists > 0 ? $"  watch relisted {watch.Relists}× ({watch.Relisted:N0} pods read)" : "")}");
         try
         {
             if (barePods)

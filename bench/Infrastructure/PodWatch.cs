@@ -22,6 +22,7 @@ public sealed class PodWatch : IAsyncDisposable
     private readonly Task _loop;
     private int _events;
     private int _relists;
+    private int _relisted;
 
     private PodWatch(BenchClient api, string? ns, string resourceVersion, string? labelKey, Func<string, bool>? include)
     {
@@ -47,6 +48,9 @@ public sealed class PodWatch : IAsyncDisposable
 
     /// <summary>How often the watch fell behind the store's history (410) and listed again.</summary>
     public int Relists => Volatile.Read(ref _relists);
+
+    /// <summary>Pods read by those lists so far (shows a long list's progress).</summary>
+    public int Relisted => Volatile.Read(ref _relisted);
 
     public int RunningCount { get { lock (_running) return _running.Count; } }
 
@@ -121,8 +125,11 @@ public sealed class PodWatch : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or JsonException)
+            catch (Exception e) when (e is HttpRequestException or IOException or JsonException or TimeoutException
+                                           || e is OperationCanceledException && !_stop.IsCancellationRequested)
             {
+                // The stream broke or a request timed out (the silo may be saturated): watch again from the last
+                // version seen; if that is too old by now, the 410 brings a fresh list.
                 await Task.Delay(200);
             }
         }
@@ -138,7 +145,9 @@ public sealed class PodWatch : IAsyncDisposable
             var page = $"{PodsPath}?limit=1000" + (next is null ? "" : $"&continue={Uri.EscapeDataString(next)}");
             using var document = JsonDocument.Parse(await api.Http.GetStringAsync(page, _stop.Token));
             var at = Stopwatch.GetTimestamp();
-            foreach (var item in document.RootElement.GetProperty("items").EnumerateArray()) Observe(item, at);
+            var items = document.RootElement.GetProperty("items");
+            foreach (var item in items.EnumerateArray()) Observe(item, at);
+            Interlocked.Add(ref _relisted, items.GetArrayLength());
             var metadata = document.RootElement.GetProperty("metadata");
             next = metadata.TryGetProperty("continue", out var token) ? token.GetString() : null;
             if (string.IsNullOrEmpty(next)) return metadata.GetProperty("resourceVersion").GetString()!;

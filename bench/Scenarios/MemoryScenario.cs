@@ -68,8 +68,18 @@ public sealed class MemoryScenario : IScenario
                 namespaces.Add(ns);
             }
             Console.WriteLine($"step to {target:N0} pods: +{add:N0} over {namespaces.Count} namespaces…");
-            var result = await PodLoad.Run(api, silo, namespaces, add, perDeployment, barePods: false, prefix: $"s{target}-", stallAfter: TimeSpan.FromMinutes(3),
-                deadline: budget - total.Elapsed);
+            PodLoadResult result;
+            try
+            {
+                result = await PodLoad.Run(api, silo, namespaces, add, perDeployment, barePods: false, prefix: $"s{target}-", stallAfter: TimeSpan.FromMinutes(3),
+                    deadline: budget - total.Elapsed);
+            }
+            catch (TimeoutException stalled)
+            {
+                // The steps done so far are measurements still: report them, and where this one stalled.
+                stoppedBecause = $"the {target:N0}-pod step {stalled.Message}; silo RSS then {silo.MemoryMiB():F0} MiB";
+                break;
+            }
             held += result.Pods;
             if (!result.Complete)
                 stoppedBecause = $"the {budget.TotalMinutes:F0}-minute budget ran out during the {target:N0}-pod step: {held:N0} pods Running, the rest created and pending";
