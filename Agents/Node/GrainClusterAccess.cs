@@ -9,9 +9,11 @@ public sealed class GrainClusterAccess(IGrainFactory grains, string nodeName) : 
     /// <summary>Events from agents carry Kubernetes' component name for the node's agent.</summary>
     public const string Component = "kubelet";
 
+    private readonly EventBudget _events = new(EventBudget.KubernetesQueueLength);
+
     public void RecordEvent(string podKey, Pod pod, string type, string reason, string message) =>
-        grains.GetGrain<Contracts.Events.IEventRecorderGrain>(0)
-            .Record(StoreKeys.ParseObject(podKey).Tenant, pod, type, reason, message, Component, nodeName).Ignore();
+        _events.TrySend(() => grains.GetGrain<Contracts.Events.IEventRecorderGrain>(0)
+            .Record(StoreKeys.ParseObject(podKey).Tenant, pod, type, reason, message, Component, nodeName));
 
     public async Task<ConfigMap?> ConfigMap(string tenant, string ns, string name) =>
         await grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.ConfigMap, ns, name)).Get() as ConfigMap;
