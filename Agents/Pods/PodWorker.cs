@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Runtime;
@@ -24,7 +25,11 @@ public sealed partial class PodWorker
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ContainerTracker> _trackers = new(StringComparer.Ordinal);
-    private string? _lastStatusJson;
+    /// <summary>
+    /// SHA-256 of the last status written, as JSON: what tells a new status from the one already stored. A digest
+    /// rather than the text, which cost ≈ 2 KB per pod (300 MB for 150,000 pods on simulated nodes).
+    /// </summary>
+    private byte[]? _lastStatusDigest;
 
     /// <summary>What the last status was built from (the pod as it then was, its containers' views, its sandbox).</summary>
     private (Pod Pod, IReadOnlyList<ContainerView> Init, IReadOnlyList<ContainerView> App, SandboxStatus Sandbox)? _reportedFrom;
@@ -288,11 +293,11 @@ public sealed partial class PodWorker
             && last.Sandbox == sandbox with { Ports = last.Sandbox.Ports } && last.Sandbox.Ports.SequenceEqual(sandbox.Ports))
             return;
         var status = PodStatusBuilder.Build(Pod, init, app, sandbox, _hostIp, now);
-        var json = JsonSerializer.Serialize(status, KubeJson.Options);
-        if (json != _lastStatusJson)
+        var digest = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(status, KubeJson.Options));
+        if (_lastStatusDigest is null || !digest.AsSpan().SequenceEqual(_lastStatusDigest))
         {
             await _cluster.WriteStatus(Key, Pod, status);
-            _lastStatusJson = json;
+            _lastStatusDigest = digest;
             Pod = Pod with { Status = status };
         }
         _reportedFrom = (Pod, init, app, sandbox);
