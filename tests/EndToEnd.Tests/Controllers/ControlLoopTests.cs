@@ -17,29 +17,6 @@ public sealed class ControlLoopTests : IAsyncLifetime
 
     private Kubectl Kubectl => new("1.32", _silo.KubeconfigPath);
 
-    private static string ReplicaSet(string name, int replicas, string cpu = "100m") => $$"""
-        apiVersion: apps/v1
-        kind: ReplicaSet
-        metadata:
-          name: {{name}}
-        spec:
-          replicas: {{replicas}}
-          selector:
-            matchLabels:
-              app: {{name}}
-          template:
-            metadata:
-              labels:
-                app: {{name}}
-            spec:
-              containers:
-              - name: c
-                image: "example/c:1"
-                resources:
-                  requests:
-                    cpu: {{cpu}}
-        """;
-
     private async Task<List<JsonNode>> Pods(string selector)
     {
         var list = JsonNode.Parse(await Kubectl.Ok($"get pods -l '{selector}' -o json"))!;
@@ -51,7 +28,7 @@ public sealed class ControlLoopTests : IAsyncLifetime
     [Fact]
     public async Task ReplicaSet_CreatesSchedulesScalesAndReplacesPods()
     {
-        await Kubectl.Ok("apply -f -", ReplicaSet("keeper", 6));
+        await Kubectl.Ok("apply -f -", Manifests.ReplicaSet("keeper", 6, cpu: "100m"));
         await Eventually.True(async () => (await Pods("app=keeper")).Count(Running) == 6, "6 pods Running");
         var pods = await Pods("app=keeper");
         Assert.True(pods.Select(p => p["spec"]!["nodeName"]!.GetValue<string>()).Distinct().Count() >= 2, "pods spread over nodes");
@@ -84,7 +61,7 @@ public sealed class ControlLoopTests : IAsyncLifetime
     public async Task ReplicaSet_AdoptsMatchingOrphans_AndReleasesPodsThatStopMatching()
     {
         await Kubectl.Ok("run orphan --image=example/c:1 --labels=app=adopter");
-        await Kubectl.Ok("apply -f -", ReplicaSet("adopter", 2));
+        await Kubectl.Ok("apply -f -", Manifests.ReplicaSet("adopter", 2, cpu: "100m"));
         await Eventually.True(async () => (await Pods("app=adopter")).Count(Running) == 2, "2 pods");
         var orphan = JsonNode.Parse(await Kubectl.Ok("get pod orphan -o json"))!;
         Assert.Equal("adopter", orphan["metadata"]!["ownerReferences"]![0]!["name"]!.GetValue<string>());
@@ -101,8 +78,8 @@ public sealed class ControlLoopTests : IAsyncLifetime
         await Kubectl.Ok("create namespace race-a");
         await Kubectl.Ok("create namespace race-b");
         await Task.WhenAll(
-            Kubectl.Ok("-n race-a apply -f -", ReplicaSet("greedy", 10, cpu: "1")),
-            Kubectl.Ok("-n race-b apply -f -", ReplicaSet("greedy", 10, cpu: "1")));
+            Kubectl.Ok("-n race-a apply -f -", Manifests.ReplicaSet("greedy", 10, cpu: "1")),
+            Kubectl.Ok("-n race-b apply -f -", Manifests.ReplicaSet("greedy", 10, cpu: "1")));
 
         async Task<List<JsonNode>> All() => JsonNode.Parse(await Kubectl.Ok("get pods -A -l app=greedy -o json"))!["items"]!.AsArray().Select(p => p!).ToList();
         await Eventually.True(async () => (await All()).Count(p => p["spec"]!["nodeName"] is not null) == 12, "12 pods placed");
@@ -129,9 +106,9 @@ public sealed class ControlLoopTests : IAsyncLifetime
     [Fact]
     public async Task DeletingAnOwner_Background_Foreground_Orphan()
     {
-        await Kubectl.Ok("apply -f -", ReplicaSet("bg", 2));
-        await Kubectl.Ok("apply -f -", ReplicaSet("fg", 2));
-        await Kubectl.Ok("apply -f -", ReplicaSet("orph", 2));
+        await Kubectl.Ok("apply -f -", Manifests.ReplicaSet("bg", 2, cpu: "100m"));
+        await Kubectl.Ok("apply -f -", Manifests.ReplicaSet("fg", 2, cpu: "100m"));
+        await Kubectl.Ok("apply -f -", Manifests.ReplicaSet("orph", 2, cpu: "100m"));
         await Eventually.True(async () => (await Pods("app in (bg,fg,orph)")).Count(Running) == 6, "6 pods");
 
         await Kubectl.Ok("delete rs bg");
@@ -195,7 +172,7 @@ public sealed class ControlLoopTests : IAsyncLifetime
     [Fact]
     public async Task ControllersSurviveASiloRestart_WithoutDuplicatePods()
     {
-        await Kubectl.Ok("apply -f -", ReplicaSet("durable", 5));
+        await Kubectl.Ok("apply -f -", Manifests.ReplicaSet("durable", 5, cpu: "100m"));
         await Eventually.True(async () => (await Pods("app=durable")).Count(Running) == 5, "5 pods");
         var before = (await Pods("app=durable")).Select(p => p["metadata"]!["name"]!.GetValue<string>()).Order().ToList();
 

@@ -14,33 +14,12 @@ public sealed class DeploymentTests : IAsyncLifetime
 
     private Kubectl Kubectl => new("1.32", _silo.KubeconfigPath);
 
-    private static string Deployment(string name, int replicas, string image, string strategy = "") => $$"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: {{name}}
-        spec:
-          replicas: {{replicas}}
-          selector:
-            matchLabels:
-              app: {{name}}
-        {{strategy}}
-          template:
-            metadata:
-              labels:
-                app: {{name}}
-            spec:
-              containers:
-              - name: main
-                image: {{image}}
-        """;
-
     private async Task<JsonArray> Items(string what) => JsonNode.Parse(await Kubectl.Ok($"get {what} -o json"))!["items"]!.AsArray();
 
     [Fact]
     public async Task FiftyReplicas_Converge()
     {
-        await Kubectl.Ok("apply -f -", Deployment("fifty", 50, "example/app:1"));
+        await Kubectl.Ok("apply -f -", Manifests.Deployment("fifty", 50, "example/app:1"));
         Assert.Contains("successfully rolled out", await Kubectl.Ok("rollout status deployment/fifty --timeout=120s"));
         var pods = await Items("pods -l app=fifty");
         Assert.Equal(50, pods.Count(p => p!["status"]!["phase"]!.GetValue<string>() == "Running"));
@@ -52,7 +31,7 @@ public sealed class DeploymentTests : IAsyncLifetime
     public async Task RollingUpdate_StaysWithinSurgeAndUnavailable_AtEveryObservedState()
     {
         const int replicas = 10, surge = 3, unavailable = 2;
-        await Kubectl.Ok("apply -f -", Deployment("rolling", replicas, "example/app:1", $$"""
+        await Kubectl.Ok("apply -f -", Manifests.Deployment("rolling", replicas, "example/app:1", strategy: $$"""
               strategy:
                 type: RollingUpdate
                 rollingUpdate: {maxSurge: {{surge}}, maxUnavailable: {{unavailable}}}
@@ -103,7 +82,7 @@ public sealed class DeploymentTests : IAsyncLifetime
     [Fact]
     public async Task RolloutUndo_ReturnsToThePreviousTemplate_ReusingItsReplicaSet()
     {
-        await Kubectl.Ok("apply -f -", Deployment("undo", 4, "example/app:1"));
+        await Kubectl.Ok("apply -f -", Manifests.Deployment("undo", 4, "example/app:1"));
         await Kubectl.Ok("rollout status deployment/undo --timeout=60s");
         await Kubectl.Ok("set image deployment/undo main=example/app:2");
         await Kubectl.Ok("rollout status deployment/undo --timeout=60s");
@@ -125,7 +104,7 @@ public sealed class DeploymentTests : IAsyncLifetime
     [Fact]
     public async Task PauseResumeRestart_AndDeletingADeploymentRemovesItsReplicaSetsAndPods()
     {
-        await Kubectl.Ok("apply -f -", Deployment("lifecycle", 3, "example/app:1"));
+        await Kubectl.Ok("apply -f -", Manifests.Deployment("lifecycle", 3, "example/app:1"));
         await Kubectl.Ok("rollout status deployment/lifecycle --timeout=60s");
 
         await Kubectl.Ok("rollout pause deployment/lifecycle");

@@ -24,29 +24,9 @@ public sealed class DashboardUiTests(DashboardBrowser browser) : IClassFixture<D
 
     private Kubectl Kubectl => new("1.32", _silo.KubeconfigPath);
 
-    private static string Deployment(string name, int replicas, string image) => $$"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: {{name}}
-        spec:
-          replicas: {{replicas}}
-          selector:
-            matchLabels:
-              app: {{name}}
-          template:
-            metadata:
-              labels:
-                app: {{name}}
-            spec:
-              containers:
-              - name: {{name}}
-                image: {{image}}
-                resources:
-                  requests:
-                    cpu: 50m
-                    memory: 32Mi
-        """;
+    /// <summary>With requests, so that the nodes page's allocation bars (and the screenshots) show them; the container named as the Deployment, for <c>set image</c>.</summary>
+    private static string Deployment(string name, int replicas, string image) =>
+        Manifests.Deployment(name, replicas, image, container: name, cpu: "50m", memory: "32Mi");
 
     /// <summary>A marker in the page's JavaScript state: still there means the page was never reloaded.</summary>
     private static Task MarkDocument(IPage page) => page.EvaluateAsync("() => { window.__sameDocument = true; }");
