@@ -53,10 +53,6 @@ public static class SchedulingPlanner
         return NodeScoring.ScoreAll(pod, PodRequests.Of(pod.Spec), all).First(s => s.Node == node.Name);
     }
 
-    /// <summary>Scores for every node given, best first (ties: node name in ordinal order).</summary>
-    public static IReadOnlyList<NodeScore> Rank(Pod pod, IReadOnlyList<NodeView> feasible) =>
-        NodeScoring.ScoreAll(pod, PodRequests.Of(pod.Spec), feasible);
-
     /// <summary>
     /// Filters every node, scores those that pass and picks the best; or, when none passes, explains why in
     /// Kubernetes' words. Node names must be unique. Nothing is evicted: when evicting lower-priority pods

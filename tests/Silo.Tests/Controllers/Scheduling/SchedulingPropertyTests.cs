@@ -69,8 +69,9 @@ public class SchedulingPropertyTests
             var feasible = nodes.Where(n => SchedulingPlanner.Filter(pod, n) is null).ToList();
             if (feasible.Count == 0) continue;
 
-            var ranked = SchedulingPlanner.Rank(pod, feasible);
-            var best = NodeScoring.Best(pod, PodRequests.Of(pod.Spec), feasible);
+            var requests = PodRequests.Of(pod.Spec);
+            var ranked = NodeScoring.ScoreAll(pod, requests, feasible);
+            var best = NodeScoring.Best(pod, requests, feasible);
 
             Assert.Equal(ranked[0], best);
             var at = nodes.FindIndex(n => n.Name == best.Node);
