@@ -2,6 +2,7 @@ using System.Net;
 using ClusterOptions = Orleans.Configuration.ClusterOptions;
 using OrleansOrchestrator.Dashboard;
 using OrleansOrchestrator.Dashboard.ServiceClient;
+using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Hosting;
@@ -97,6 +98,7 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
 {
     services.AddSingleton(TimeProvider.System);
     services.AddSingleton(tokenFile);
+    services.AddAdmission();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();
     services.AddSingleton<IClusterBackend, DashboardBackend>();

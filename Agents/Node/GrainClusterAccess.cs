@@ -9,6 +9,9 @@ public sealed class GrainClusterAccess(IGrainFactory grains, string nodeName) : 
     /// <summary>Events from agents carry Kubernetes' component name for the node's agent.</summary>
     public const string Component = "kubelet";
 
+    /// <summary>Every write of this agent is made as its node, as a kubelet's are.</summary>
+    private readonly Actor _actor = Actor.Node(nodeName);
+
     private readonly EventBudget _events = new(EventBudget.KubernetesQueueLength);
 
     public void RecordEvent(string podKey, Pod pod, string type, string reason, string message) =>
@@ -25,14 +28,14 @@ public sealed class GrainClusterAccess(IGrainFactory grains, string nodeName) : 
     {
         // No resourceVersion: the agent is the one writer of a bound pod's status, and its newest view wins.
         var result = await grains.GetGrain<IObjectGrain>(podKey)
-            .Update(pod with { Status = status, Metadata = pod.Metadata with { ResourceVersion = null } }, Subresource.Status);
+            .Update(pod with { Status = status, Metadata = pod.Metadata with { ResourceVersion = null } }, Subresource.Status, _actor);
         if (result.Error is { Code: not 404 } error) throw new InvalidOperationException(error.Message);
     }
 
     public async Task FinishDeletion(string podKey, string uid)
     {
         var result = await grains.GetGrain<IObjectGrain>(podKey)
-            .Delete(new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = uid });
+            .Delete(new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = uid }, _actor);
         if (result.Error is { Code: not (404 or 409) } error) throw new InvalidOperationException(error.Message);
     }
 }

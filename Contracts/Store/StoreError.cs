@@ -20,8 +20,17 @@ public sealed record StoreError(
     public static StoreError Conflict(string resource, string name, string why) =>
         new(409, "Conflict", $"Operation cannot be fulfilled on {resource} \"{name}\": {why}");
 
-    public static StoreError Invalid(string kind, string name, IReadOnlyList<FieldCause> causes) =>
-        new(422, "Invalid", $"{kind} \"{name}\" is invalid: {string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}"))}", causes);
+    public static StoreError Invalid(Model.ResourceKind kind, string name, IReadOnlyList<FieldCause> causes) =>
+        Invalid(kind.Kind, kind.Group, name, causes);
+
+    /// <summary>Kubernetes' message of an invalid object: <c>Deployment.apps "web" is invalid: [a: …, b: …]</c>.</summary>
+    public static StoreError Invalid(string kind, string group, string name, IReadOnlyList<FieldCause> causes) =>
+        new(422, "Invalid",
+            $"{kind}{(group.Length > 0 ? "." + group : "")} \"{name}\" is invalid: " +
+            (causes.Count == 1 ? Describe(causes[0]) : "[" + string.Join(", ", causes.Select(Describe)) + "]"),
+            causes);
+
+    private static string Describe(FieldCause cause) => $"{cause.Field}: {cause.Message}";
 }
 
 /// <summary>One reason an object is invalid, with the field path Kubernetes would name.</summary>

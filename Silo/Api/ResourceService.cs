@@ -7,6 +7,7 @@ using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Serialization;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Patching;
@@ -15,11 +16,11 @@ using OrleansOrchestrator.Silo.Api.Wire;
 namespace OrleansOrchestrator.Silo.Api;
 
 /// <summary>
-/// The Kubernetes verbs over the store, independent of HTTP: authorisation, admission (defaults,
-/// validation), patching, and reads across collections. Every writer (the REST API, and later the
-/// dashboard) goes through here, so every write meets the same checks.
+/// The Kubernetes verbs over the store, independent of HTTP: authorisation, decoding, patching, and reads
+/// across collections, for the REST API and the dashboard. Writes go to the object grains as the caller,
+/// where the admission chain every writer passes (defaults, validation, namespace lifecycle) runs.
 /// </summary>
-public sealed class ResourceService(IGrainFactory grains)
+public sealed class ResourceService(IGrainFactory grains, AdmissionChain admission)
 {
     /// <summary>How long one store watch call waits for changes before the loop asks again.</summary>
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(20);
@@ -227,12 +228,9 @@ public sealed class ResourceService(IGrainFactory grains)
         var name = obj.Metadata.Name;
         if (string.IsNullOrEmpty(name) && obj.Metadata.GenerateName is { Length: > 0 } prefix) name = prefix + Controllers.Names.RandomSuffix();
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
-        if (kind.HasStatus && kind != ResourceKinds.Namespace) obj = ClearStatus(obj);
-        Admission.Admission.Validate(obj, kind);
-        if (kind.Namespaced) await RequireActiveNamespace(caller, ns!);
-        if (dryRun) return (obj, warnings);
-
-        var result = await ObjectGrain(caller, kind, ns, name!).Create(obj);
+        var result = dryRun
+            ? await admission.Admit(new AdmissionRequest(AdmissionOperation.Create, kind, Subresource.Main, Authorizer.TenantFor(caller, kind), obj, null, caller.Actor))
+            : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
         return (Unwrap(result, kind, name!), warnings);
     }
 
@@ -243,8 +241,7 @@ public sealed class ResourceService(IGrainFactory grains)
         var (obj, warnings) = Admission.Admission.Admit(body, kind, validation, name);
         CheckIdentity(obj, kind, ns, name);
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
-        if (subresource == Subresource.Main) Admission.Admission.Validate(obj, kind);
-        var result = await ObjectGrain(caller, kind, ns, name).Update(obj, subresource);
+        var result = await ObjectGrain(caller, kind, ns, name).Update(obj, subresource, caller.Actor);
         return (Unwrap(result, kind, name), warnings);
     }
 
@@ -271,9 +268,8 @@ public sealed class ResourceService(IGrainFactory grains)
             var (obj, warnings) = Admission.Admission.Admit(patched, kind, validation, name);
             CheckIdentity(obj, kind, ns, name);
             if (pinnedVersion is null) obj = obj with { Metadata = obj.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } };
-            if (subresource == Subresource.Main) Admission.Admission.Validate(obj, kind);
 
-            var result = await grain.Update(obj, subresource);
+            var result = await grain.Update(obj, subresource, caller.Actor);
             if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
             return (Unwrap(result, kind, name), warnings, false);
         }
@@ -300,7 +296,7 @@ public sealed class ResourceService(IGrainFactory grains)
     {
         Authorizer.Authorize(caller, "delete", kind, ns, name);
         if (kind == ResourceKinds.Namespace) await DeleteNamespaceContents(caller, name);
-        var result = await ObjectGrain(caller, kind, ns, name).Delete(options);
+        var result = await ObjectGrain(caller, kind, ns, name).Delete(options, caller.Actor);
         var obj = Unwrap(result, kind, name);
         return (obj, obj.Metadata.DeletionTimestamp is null || !Store.ObjectSemantics.HasFinalizers(obj));
     }
@@ -315,7 +311,7 @@ public sealed class ResourceService(IGrainFactory grains)
         {
             var page = await Collection(caller, kind, ns).List(ListOptions.All);
             foreach (var item in page.Items)
-                await ObjectGrain(caller, kind, ns, item.Metadata.Name!).Delete(DeleteOptions.Default);
+                await ObjectGrain(caller, kind, ns, item.Metadata.Name!).Delete(DeleteOptions.Default, caller.Actor);
         }
     }
 
@@ -351,7 +347,7 @@ public sealed class ResourceService(IGrainFactory grains)
                 throw ApiException.Invalid("Scale", "autoscaling", name, [new FieldCause("spec.replicas", "FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0")]);
             var updated = WithReplicas(current, replicas);
             if (pinnedVersion is not null) updated = updated with { Metadata = updated.Metadata with { ResourceVersion = pinnedVersion } };
-            var result = await grain.Update(updated, Subresource.Main);
+            var result = await grain.Update(updated, Subresource.Main, caller.Actor);
             if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
             return ScaleOf(Unwrap(result, kind, name));
         }
@@ -396,14 +392,6 @@ public sealed class ResourceService(IGrainFactory grains)
         };
     }
 
-    private async Task RequireActiveNamespace(Caller caller, string ns)
-    {
-        var namespaceObject = await ObjectGrain(caller, ResourceKinds.Namespace, null, ns).Get();
-        if (namespaceObject is null) throw ApiException.NotFound("namespaces", "", ns);
-        if (namespaceObject.Metadata.DeletionTimestamp is not null)
-            throw new ApiException(403, "Forbidden", $"unable to create new content in namespace {ns} because it is being terminated");
-    }
-
     /// <summary>The tenant's namespaces (names only), for reads across all of them.</summary>
     public async Task<IReadOnlyList<string>> NamespaceNames(string tenant)
     {
@@ -416,7 +404,7 @@ public sealed class ResourceService(IGrainFactory grains)
     {
         var grain = grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.Namespace, null, name));
         if (await grain.Get() is not null) return;
-        var result = await grain.Create(Defaults.Apply(new Namespace { Metadata = new ObjectMeta { Name = name } }));
+        var result = await grain.Create(new Namespace { Metadata = new ObjectMeta { Name = name } }, Controllers.SystemActors.Bootstrap);
         if (result.Error is { Code: not 409 } error) throw new InvalidOperationException(error.Message);
     }
 
@@ -428,29 +416,8 @@ public sealed class ResourceService(IGrainFactory grains)
             throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
     }
 
-    private static KubeObject ClearStatus(KubeObject obj) => obj switch
-    {
-        Pod p => p with { Status = new PodStatus { Phase = "Pending", QosClass = QosClass(p.Spec) } },
-        Deployment d => d with { Status = null },
-        ReplicaSet r => r with { Status = null },
-        StatefulSet s => s with { Status = null },
-        Service s => s with { Status = new ServiceStatus { LoadBalancer = new LoadBalancerStatus() } },
-        _ => obj,
-    };
-
-    /// <summary>Kubernetes' quality-of-service class of a pod, from its containers' requests and limits.</summary>
-    private static string QosClass(PodSpec spec)
-    {
-        var containers = spec.Containers;
-        if (containers.All(c => c.Resources?.Requests is not { Count: > 0 } && c.Resources?.Limits is not { Count: > 0 })) return "BestEffort";
-        var guaranteed = containers.All(c =>
-            c.Resources?.Limits is { } limits && limits.ContainsKey("cpu") && limits.ContainsKey("memory")
-            && (c.Resources.Requests ?? limits).All(r => limits.TryGetValue(r.Key, out var l) && l == r.Value));
-        return guaranteed ? "Guaranteed" : "Burstable";
-    }
-
     private static KubeObject Unwrap(WriteResult result, ResourceKind kind, string name) =>
-        result.Error is { } error ? throw ApiException.FromStore(error, kind.Plural, kind.Group, name) : result.Object!;
+        result.Error is { } error ? throw ApiException.FromStore(error, kind, name) : result.Object!;
 
     private IObjectGrain ObjectGrain(Caller caller, ResourceKind kind, string? ns, string name) =>
         grains.GetGrain<IObjectGrain>(StoreKeys.Object(Authorizer.TenantFor(caller, kind), kind, ns, name));

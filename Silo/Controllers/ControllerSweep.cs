@@ -34,7 +34,7 @@ public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile toke
 
     private async Task WakeTenant(string tenant)
     {
-        var store = new StoreClient(grains, tenant);
+        var store = new StoreClient(grains, tenant, SystemActors.Bootstrap);
         foreach (var ns in (await store.List<Namespace>("")).Select(n => n.Metadata.Name!))
         {
             foreach (var d in await store.List<Deployment>(ns))

@@ -6,9 +6,10 @@ namespace OrleansOrchestrator.Silo.Controllers;
 
 /// <summary>
 /// The store as a control loop uses it, within one tenant: typed reads, lists, and writes that report a
-/// lost race (409) or a vanished object (404) as "false", because a loop just looks again next pass.
+/// lost race (409) or a vanished object (404) as "false", because a loop just looks again next pass. Every
+/// write is made as <paramref name="actor"/> and passes the admission chain as such.
 /// </summary>
-public sealed class StoreClient(IGrainFactory grains, string tenant)
+public sealed class StoreClient(IGrainFactory grains, string tenant, Actor actor)
 {
     public string Tenant { get; } = tenant;
 
@@ -26,21 +27,21 @@ public sealed class StoreClient(IGrainFactory grains, string tenant)
 
     public async Task<T?> Create<T>(T obj) where T : KubeObject
     {
-        var result = await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Create(obj);
+        var result = await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Create(obj, actor);
         return result.Object as T;
     }
 
     /// <summary>Replaces the main part, conditional on the object's resourceVersion.</summary>
     public async Task<T?> Update<T>(T obj) where T : KubeObject =>
-        (await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Main)).Object as T;
+        (await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Main, actor)).Object as T;
 
     public async Task<T?> UpdateStatus<T>(T obj) where T : KubeObject =>
-        (await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Status)).Object as T;
+        (await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Status, actor)).Object as T;
 
     public async Task<bool> Delete(KubeObject obj, PropagationPolicy propagation = PropagationPolicy.Background)
     {
         var result = await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!)
-            .Delete(new DeleteOptions { Propagation = propagation, PreconditionUid = obj.Metadata.Uid });
+            .Delete(new DeleteOptions { Propagation = propagation, PreconditionUid = obj.Metadata.Uid }, actor);
         return result.Succeeded;
     }
 }

@@ -40,6 +40,9 @@ public sealed partial class NodeGrain(
 
     private string NodeName => this.GetPrimaryKeyString();
 
+    /// <summary>The node's agent: registration and heartbeats write the Node as the node itself.</summary>
+    private Actor Agent => Actor.Node(NodeName);
+
     private IObjectGrain NodeObject => GrainFactory.GetGrain<IObjectGrain>(StoreKeys.Object(StoreKeys.SystemTenant, ResourceKinds.Node, null, NodeName));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -65,7 +68,7 @@ public sealed partial class NodeGrain(
         var stored = await NodeObject.Get() as Node;
         if (stored is null)
         {
-            var created = await NodeObject.Create(node with { Metadata = node.Metadata with { Name = NodeName } });
+            var created = await NodeObject.Create(node with { Metadata = node.Metadata with { Name = NodeName } }, Agent);
             if (created.Error is { } error) throw new InvalidOperationException(error.Message);
             stored = (Node)created.Object!;
         }
@@ -74,11 +77,11 @@ public sealed partial class NodeGrain(
             // The agent owns capacity, addresses and its own labels; labels and taints others added stay.
             var labels = new Dictionary<string, string>(stored.Metadata.Labels ?? new Dictionary<string, string>());
             foreach (var (k, v) in node.Metadata.Labels ?? new Dictionary<string, string>()) labels[k] = v;
-            var updated = await NodeObject.Update(stored with { Metadata = stored.Metadata with { Labels = labels, ResourceVersion = null } }, Subresource.Main);
+            var updated = await NodeObject.Update(stored with { Metadata = stored.Metadata with { Labels = labels, ResourceVersion = null } }, Subresource.Main, Agent);
             stored = (Node?)updated.Object ?? stored;
         }
         var status = NodeConditions.Ready(node.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
-        await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status);
+        await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status, Agent);
         _lastHeartbeat = now;
         _lastReadyWrite = now;
     }
@@ -92,12 +95,12 @@ public sealed partial class NodeGrain(
         if (_markedUnreachable || stored.Spec.Taints?.Any(t => t.Key == NodeConditions.UnreachableTaint) == true)
         {
             var taints = stored.Spec.Taints?.Where(t => t.Key != NodeConditions.UnreachableTaint).ToList();
-            var back = await NodeObject.Update(stored with { Spec = stored.Spec with { Taints = taints is { Count: > 0 } ? taints : null }, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Main);
+            var back = await NodeObject.Update(stored with { Spec = stored.Spec with { Taints = taints is { Count: > 0 } ? taints : null }, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Main, Agent);
             stored = back.Object as Node ?? stored;
             _markedUnreachable = false;
         }
         var status = NodeConditions.Ready(stored.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
-        await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status);
+        await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status, Agent);
         _lastReadyWrite = now;
     }
 
@@ -112,11 +115,11 @@ public sealed partial class NodeGrain(
                 Spec = stored.Spec with { Taints = [.. stored.Spec.Taints ?? [], new Taint { Key = NodeConditions.UnreachableTaint, Effect = "NoExecute", TimeAdded = now }] },
                 Metadata = stored.Metadata with { ResourceVersion = null },
             };
-            stored = (await NodeObject.Update(tainted, Subresource.Main)).Object as Node ?? stored;
+            stored = (await NodeObject.Update(tainted, Subresource.Main, Controllers.SystemActors.NodeLifecycle)).Object as Node ?? stored;
         }
         var unknown = NodeConditions.Unknown(stored.Status ?? new NodeStatus(), now);
         if (!Store.ObjectSemantics.SameContent(stored, stored with { Status = unknown }))
-            await NodeObject.Update(stored with { Status = unknown, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status);
+            await NodeObject.Update(stored with { Status = unknown, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status, Controllers.SystemActors.NodeLifecycle);
         _markedUnreachable = true;
     }
 

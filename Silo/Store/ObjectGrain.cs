@@ -2,6 +2,7 @@ using System.Globalization;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Storage;
 
@@ -23,6 +24,7 @@ namespace OrleansOrchestrator.Silo.Store;
 [CollectionAgeLimit(Minutes = 2)]
 public sealed partial class ObjectGrain(
     StorageBackend backend,
+    AdmissionChain admission,
     IServiceProvider services,
     TimeProvider clock,
     ILogger<ObjectGrain> logger) : Grain, IObjectGrain
@@ -55,15 +57,17 @@ public sealed partial class ObjectGrain(
 
     public Task<KubeObject?> Get() => Task.FromResult(_current);
 
-    public async Task<WriteResult> Create(KubeObject obj)
+    public async Task<WriteResult> Create(KubeObject obj, Actor actor)
     {
         if (_current is not null)
             return WriteResult.Fail(StoreError.AlreadyExists(_kind.Resource, _name));
-        var created = ObjectSemantics.PrepareCreate(obj, _kind, _name, _namespace, clock.GetUtcNow(), Guid.NewGuid().ToString());
-        return WriteResult.Ok(await Persist(created, WatchEventType.Added));
+        var prepared = ObjectSemantics.PrepareCreate(obj, _kind, _name, _namespace, clock.GetUtcNow(), Guid.NewGuid().ToString());
+        var admitted = await admission.Admit(Request(AdmissionOperation.Create, Subresource.Main, prepared, null, actor));
+        if (!admitted.Succeeded) return admitted;
+        return WriteResult.Ok(await Persist(admitted.Object!, WatchEventType.Added));
     }
 
-    public async Task<WriteResult> Update(KubeObject obj, Subresource subresource)
+    public async Task<WriteResult> Update(KubeObject obj, Subresource subresource, Actor actor)
     {
         var stored = _current;
         if (stored is null) return WriteResult.Fail(StoreError.NotFound(_kind.Resource, _name));
@@ -71,9 +75,13 @@ public sealed partial class ObjectGrain(
             return WriteResult.Fail(new StoreError(400, "BadRequest", $"expected a {_kind.Kind}, got a {obj.GetType().Name}"));
         if (Precondition(stored, obj.Metadata.Uid, obj.Metadata.ResourceVersion) is { } refused) return WriteResult.Fail(refused);
 
-        var next = ObjectSemantics.PrepareUpdate(stored, obj, _kind, subresource);
+        // Mutations first, then the store's own preparation, then validation of exactly what would be stored.
+        var mutated = await admission.Mutate(Request(AdmissionOperation.Update, subresource, obj, stored, actor));
+        var next = ObjectSemantics.PrepareUpdate(stored, mutated, _kind, subresource);
         if (ObjectSemantics.ForbiddenChange(stored, next) is { } forbidden)
-            return WriteResult.Fail(StoreError.Invalid(_kind.Kind, _name, [forbidden]));
+            return WriteResult.Fail(StoreError.Invalid(_kind, _name, [forbidden]));
+        if (await admission.Validate(Request(AdmissionOperation.Update, subresource, next, stored, actor)) is { } invalid)
+            return WriteResult.Fail(invalid);
         if (ObjectSemantics.SameContent(stored, next)) return WriteResult.Ok(stored);
 
         // The last finalizer removed from an object marked for deletion: the object goes now.
@@ -83,11 +91,13 @@ public sealed partial class ObjectGrain(
         return WriteResult.Ok(await Persist(next, type));
     }
 
-    public async Task<WriteResult> Delete(DeleteOptions options)
+    public async Task<WriteResult> Delete(DeleteOptions options, Actor actor)
     {
         var stored = _current;
         if (stored is null) return WriteResult.Fail(StoreError.NotFound(_kind.Resource, _name));
         if (Precondition(stored, options.PreconditionUid, options.PreconditionResourceVersion) is { } refused) return WriteResult.Fail(refused);
+        if (await admission.Validate(Request(AdmissionOperation.Delete, Subresource.Main, stored, stored, actor)) is { } forbidden)
+            return WriteResult.Fail(forbidden);
 
         stored = ObjectSemantics.WithPropagationFinalizer(stored, options.Propagation);
         if (ObjectSemantics.HasFinalizers(stored) || ObjectSemantics.NeedsGracefulTermination(stored, options.GracePeriodSeconds))
@@ -98,6 +108,9 @@ public sealed partial class ObjectGrain(
         }
         return WriteResult.Ok(await Persist(stored, WatchEventType.Deleted));
     }
+
+    private AdmissionRequest Request(AdmissionOperation operation, Subresource subresource, KubeObject obj, KubeObject? old, Actor actor) =>
+        new(operation, _kind, subresource, _tenant, obj, old, actor);
 
     private StoreError? Precondition(KubeObject stored, string? uid, string? resourceVersion)
     {

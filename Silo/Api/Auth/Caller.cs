@@ -12,6 +12,9 @@ public sealed record Caller(string User, string Tenant, IReadOnlyList<string> Gr
     /// </summary>
     public const string ViewerGroup = "view";
 
+    /// <summary>Who the caller's writes are made as, in the store's admission chain.</summary>
+    public Contracts.Store.Actor Actor { get; } = new(User, Groups);
+
     public bool IsAdmin => Groups.Contains(AdminGroup);
 
     public bool IsViewer => !IsAdmin && Groups.Contains(ViewerGroup);

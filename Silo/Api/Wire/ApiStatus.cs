@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 
 namespace OrleansOrchestrator.Silo.Api.Wire;
@@ -73,20 +74,22 @@ public sealed class ApiException(int code, string reason, string message, Status
         new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got \"{contentType}\")");
 
     public static ApiException Invalid(string kind, string group, string name, IReadOnlyList<FieldCause> causes) =>
-        new(422, "Invalid",
-            $"{kind}{(group.Length > 0 ? "." + group : "")} \"{name}\" is invalid: " +
-            (causes.Count == 1 ? Describe(causes[0]) : "[" + string.Join(", ", causes.Select(Describe)) + "]"),
-            new StatusDetails
-            {
-                Name = name,
-                Group = group,
-                Kind = kind,
-                Causes = causes.Select(c => new StatusCause { Field = c.Field, Reason = c.Reason, Message = c.Message }).ToList(),
-            });
+        FromStore(StoreError.Invalid(kind, group, name, causes), kind, group, name);
 
-    private static string Describe(FieldCause cause) => $"{cause.Field}: {cause.Message}";
-
-    /// <summary>A refusal from the store, with the resource's group so kubectl names it as Kubernetes would.</summary>
+    /// <summary>
+    /// A refusal from the store, with the resource's group so kubectl names it as Kubernetes would; field causes
+    /// of an invalid object are carried along. <paramref name="resource"/> is what <c>details.kind</c> shows.
+    /// </summary>
     public static ApiException FromStore(StoreError error, string resource, string group, string name) =>
-        new(error.Code, error.Reason, error.Message, new StatusDetails { Name = name, Group = group, Kind = resource });
+        new(error.Code, error.Reason, error.Message, new StatusDetails
+        {
+            Name = name,
+            Group = group,
+            Kind = resource,
+            Causes = error.Causes?.Select(c => new StatusCause { Field = c.Field, Reason = c.Reason, Message = c.Message }).ToList(),
+        });
+
+    /// <summary>A refusal from the store about an object of <paramref name="kind"/>: an invalid object names its Kind, others its resource.</summary>
+    public static ApiException FromStore(StoreError error, ResourceKind kind, string name) =>
+        FromStore(error, error.Reason == "Invalid" ? kind.Kind : kind.Plural, kind.Group, name);
 }

@@ -29,7 +29,7 @@ public sealed class DeploymentControllerGrain(TimeProvider clock, ILogger<Deploy
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns, name) = StoreKeys.ParseObject(this.GetPrimaryKeyString());
-        var store = new StoreClient(GrainFactory, tenant);
+        var store = new StoreClient(GrainFactory, tenant, SystemActors.Deployments);
         if (await store.Get<Deployment>(ns, name) is not { } deployment || deployment.Metadata.DeletionTimestamp is not null) return null;
         var events = new EventRecorder(store, Component, clock);
 

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using OrleansOrchestrator.Contracts.Events;
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
 
 namespace OrleansOrchestrator.Silo.Controllers.Events;
 
@@ -14,5 +15,6 @@ namespace OrleansOrchestrator.Silo.Controllers.Events;
 public sealed class EventRecorderGrain(TimeProvider clock) : Grain, IEventRecorderGrain
 {
     public Task Record(string tenant, KubeObject about, string type, string reason, string message, string component, string? host) =>
-        new EventRecorder(new StoreClient(GrainFactory, tenant), component, clock, host).Record(about, type, reason, message);
+        // Written as whoever reports: a node's agent as its node, a control loop as itself.
+        new EventRecorder(new StoreClient(GrainFactory, tenant, host is null ? Actor.Controller(component) : Actor.Node(host)), component, clock, host).Record(about, type, reason, message);
 }

@@ -16,7 +16,7 @@ public sealed class GarbageCollectorGrain(ControllerOptions options, TimeProvide
     {
         var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/');
-        var store = new StoreClient(GrainFactory, key[..slash]);
+        var store = new StoreClient(GrainFactory, key[..slash], SystemActors.GarbageCollector);
         var ns = key[(slash + 1)..];
 
         // Dependents first, owners second: an owner listed after its dependent existed, unless it is truly gone.

@@ -32,7 +32,7 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
     private async Task Sweep()
     {
         var now = clock.GetUtcNow();
-        var nodes = new StoreClient(GrainFactory, StoreKeys.SystemTenant);
+        var nodes = new StoreClient(GrainFactory, StoreKeys.SystemTenant, SystemActors.NodeLifecycle);
         foreach (var node in await nodes.List<Node>(""))
         {
             var name = node.Metadata.Name!;
@@ -47,7 +47,7 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
             {
                 if (bound.Pod.Metadata.DeletionTimestamp is not null) continue;
                 var tenant = StoreKeys.ParseObject(bound.Key).Tenant;
-                if (await new StoreClient(GrainFactory, tenant).Delete(bound.Pod))
+                if (await new StoreClient(GrainFactory, tenant, SystemActors.NodeLifecycle).Delete(bound.Pod))
                     LogEvicted(logger, bound.Key, name);
             }
         }

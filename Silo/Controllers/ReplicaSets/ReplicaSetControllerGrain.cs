@@ -18,7 +18,7 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns, name) = StoreKeys.ParseObject(this.GetPrimaryKeyString());
-        var store = new StoreClient(GrainFactory, tenant);
+        var store = new StoreClient(GrainFactory, tenant, SystemActors.ReplicaSets);
         var events = new EventRecorder(store, "replicaset-controller", clock);
         if (await store.Get<ReplicaSet>(ns, name) is not { } rs || rs.Metadata.DeletionTimestamp is not null) return null;
 
@@ -85,7 +85,6 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
                 Annotations = template.Metadata?.Annotations,
             },
             Spec = template.Spec,
-            Status = new PodStatus { Phase = "Pending" },
         };
         return OwnerReferences.WithControllerRef(pod, rs);
     }

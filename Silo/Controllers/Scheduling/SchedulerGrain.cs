@@ -25,7 +25,7 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns) = StoreKeys.ParseCollection(this.GetPrimaryKeyString());
-        var store = new StoreClient(GrainFactory, tenant);
+        var store = new StoreClient(GrainFactory, tenant, SystemActors.Scheduler);
         var pending = (await store.List<Pod>(ns, new ObjectFilter([], [new FieldRequirement("spec.nodeName", false, "")])))
             .Where(p => p.Metadata.DeletionTimestamp is null && (p.Spec.SchedulerName ?? Name) == Name)
             .OrderByDescending(p => p.Spec.Priority ?? 0)
@@ -33,7 +33,7 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
             .ToList();
         if (pending.Count == 0) return null;
 
-        var nodes = await new StoreClient(GrainFactory, StoreKeys.SystemTenant).List<Node>("");
+        var nodes = await new StoreClient(GrainFactory, StoreKeys.SystemTenant, SystemActors.Scheduler).List<Node>("");
         var views = (await Task.WhenAll(nodes.Select(async n =>
                 NodeView.From(n, (await GrainFactory.GetGrain<INodeGrain>(n.Metadata.Name!).BoundPods()).Select(b => b.Pod)))))
             .ToList();

@@ -1,0 +1,16 @@
+using OrleansOrchestrator.Contracts.Store;
+
+namespace OrleansOrchestrator.Silo.Controllers;
+
+/// <summary>The identities the silo's own components write as (node agents write as <see cref="Actor.Node"/>).</summary>
+public static class SystemActors
+{
+    public static readonly Actor Scheduler = Actor.Controller("scheduler");
+    public static readonly Actor ReplicaSets = Actor.Controller("replicaset");
+    public static readonly Actor Deployments = Actor.Controller("deployment");
+    public static readonly Actor GarbageCollector = Actor.Controller("garbagecollector");
+    public static readonly Actor NodeLifecycle = Actor.Controller("nodelifecycle");
+
+    /// <summary>What the silo writes at start-up (each tenant's <c>default</c> namespace).</summary>
+    public static readonly Actor Bootstrap = Actor.Controller("bootstrap");
+}
