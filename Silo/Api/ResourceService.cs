@@ -11,6 +11,7 @@ using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Patching;
 using OrleansOrchestrator.Silo.Api.Wire;
+using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Api;
 
@@ -226,8 +227,9 @@ public sealed class ResourceService(IGrainFactory grains)
         }
         var name = obj.Metadata.Name;
         if (string.IsNullOrEmpty(name) && obj.Metadata.GenerateName is { Length: > 0 } prefix) name = prefix + Controllers.Names.RandomSuffix();
-        obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
-        if (kind.HasStatus && kind != ResourceKinds.Namespace) obj = ClearStatus(obj);
+        // The uid is the server's, chosen here rather than by the store because a kind may derive fields from it (a Job's selector).
+        obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null, Uid = Guid.NewGuid().ToString() } };
+        obj = KindRegistry.For(kind).PrepareForCreate(obj);
         Admission.Admission.Validate(obj, kind);
         if (kind.Namespaced) await RequireActiveNamespace(caller, ns!);
         if (dryRun) return (obj, warnings);
@@ -311,7 +313,7 @@ public sealed class ResourceService(IGrainFactory grains)
     /// </summary>
     private async Task DeleteNamespaceContents(Caller caller, string ns)
     {
-        foreach (var kind in ResourceKinds.All.Where(k => k.Namespaced))
+        foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced))
         {
             var page = await Collection(caller, kind, ns).List(ListOptions.All);
             foreach (var item in page.Items)
@@ -357,23 +359,14 @@ public sealed class ResourceService(IGrainFactory grains)
         }
     }
 
-    private static KubeObject WithReplicas(KubeObject obj, int replicas) => obj switch
-    {
-        Deployment d => d with { Spec = d.Spec with { Replicas = replicas } },
-        ReplicaSet r => r with { Spec = r.Spec with { Replicas = replicas } },
-        StatefulSet s => s with { Spec = s.Spec with { Replicas = replicas } },
-        _ => throw ApiException.NotFoundPath(),
-    };
+    private static KubeObject WithReplicas(KubeObject obj, int replicas) =>
+        KindRegistry.For(obj) is { HasScale: true } strategy ? strategy.WithReplicas(obj, replicas) : throw ApiException.NotFoundPath();
 
     private static JsonObject ScaleOf(KubeObject obj)
     {
-        var (specReplicas, statusReplicas, selector) = obj switch
-        {
-            Deployment d => (d.Spec.Replicas ?? 0, d.Status?.Replicas ?? 0, d.Spec.Selector),
-            ReplicaSet r => (r.Spec.Replicas ?? 0, r.Status?.Replicas ?? 0, r.Spec.Selector),
-            StatefulSet s => (s.Spec.Replicas ?? 0, s.Status?.Replicas ?? 0, s.Spec.Selector),
-            _ => throw ApiException.NotFoundPath(),
-        };
+        var (specReplicas, statusReplicas, selector) = KindRegistry.For(obj) is { HasScale: true } strategy
+            ? strategy.ScaleOf(obj)
+            : throw ApiException.NotFoundPath();
         var meta = obj.Metadata;
         return new JsonObject
         {
@@ -426,27 +419,6 @@ public sealed class ResourceService(IGrainFactory grains)
             throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
         if (kind.Namespaced && obj.Metadata.Namespace is { Length: > 0 } bodyNs && bodyNs != ns)
             throw ApiException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
-    }
-
-    private static KubeObject ClearStatus(KubeObject obj) => obj switch
-    {
-        Pod p => p with { Status = new PodStatus { Phase = "Pending", QosClass = QosClass(p.Spec) } },
-        Deployment d => d with { Status = null },
-        ReplicaSet r => r with { Status = null },
-        StatefulSet s => s with { Status = null },
-        Service s => s with { Status = new ServiceStatus { LoadBalancer = new LoadBalancerStatus() } },
-        _ => obj,
-    };
-
-    /// <summary>Kubernetes' quality-of-service class of a pod, from its containers' requests and limits.</summary>
-    private static string QosClass(PodSpec spec)
-    {
-        var containers = spec.Containers;
-        if (containers.All(c => c.Resources?.Requests is not { Count: > 0 } && c.Resources?.Limits is not { Count: > 0 })) return "BestEffort";
-        var guaranteed = containers.All(c =>
-            c.Resources?.Limits is { } limits && limits.ContainsKey("cpu") && limits.ContainsKey("memory")
-            && (c.Resources.Requests ?? limits).All(r => limits.TryGetValue(r.Key, out var l) && l == r.Value));
-        return guaranteed ? "Guaranteed" : "Burstable";
     }
 
     private static KubeObject Unwrap(WriteResult result, ResourceKind kind, string name) =>

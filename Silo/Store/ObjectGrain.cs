@@ -59,7 +59,9 @@ public sealed partial class ObjectGrain(
     {
         if (_current is not null)
             return WriteResult.Fail(StoreError.AlreadyExists(_kind.Resource, _name));
-        var created = ObjectSemantics.PrepareCreate(obj, _kind, _name, _namespace, clock.GetUtcNow(), Guid.NewGuid().ToString());
+        // The API chooses the uid of what clients create (a kind may derive fields from it); other writers leave it to the store.
+        var uid = obj.Metadata.Uid is { Length: > 0 } chosen ? chosen : Guid.NewGuid().ToString();
+        var created = ObjectSemantics.PrepareCreate(obj, _kind, _name, _namespace, clock.GetUtcNow(), uid);
         return WriteResult.Ok(await Persist(created, WatchEventType.Added));
     }
 
