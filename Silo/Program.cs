@@ -19,6 +19,9 @@ catch (ArgumentException e)
     return 2;
 }
 
+// The kind registry checks itself when built: a kind missing a part stops the silo here, not at its first request.
+_ = OrleansOrchestrator.Silo.Kinds.KindRegistry.All;
+
 Directory.CreateDirectory(options.DataDir);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);

@@ -1,12 +1,11 @@
 namespace OrleansOrchestrator.Contracts.Model;
 
 /// <summary>
-/// What the API and the store need to know about one kind of object: where it lives in the URL space,
-/// how kubectl names it, and which write paths it has.
+/// The identity of one kind of object: where it lives in the URL space, how kubectl names it, and its record.
+/// Everything the control plane does with the kind (defaults, validation, spec/status, tables, owners) is
+/// its strategy in the silo's kind registry (<c>Silo/Kinds</c>).
 /// </summary>
-/// <param name="HasStatus">Has a <c>status</c> stanza written only through the status subresource.</param>
-/// <param name="HasSpec">Has a <c>spec</c>; changes to it (not to metadata or status) bump <c>metadata.generation</c>.</param>
-/// <param name="HasScale">Exposes the <c>scale</c> subresource (<c>spec.replicas</c>).</param>
+/// <param name="Categories">The groups kubectl expands (<c>all</c>: the workloads <c>kubectl get all</c> shows).</param>
 public sealed record ResourceKind(
     string Group,
     string Version,
@@ -16,9 +15,7 @@ public sealed record ResourceKind(
     bool Namespaced,
     Type ClrType,
     IReadOnlyList<string> ShortNames,
-    bool HasStatus,
-    bool HasSpec,
-    bool HasScale)
+    IReadOnlyList<string> Categories)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 

@@ -2,24 +2,28 @@ using System.Collections.Frozen;
 
 namespace OrleansOrchestrator.Contracts.Model;
 
-/// <summary>The one registry of every kind the cluster stores.</summary>
+/// <summary>The identity of every kind the cluster stores; what the silo does with each is its strategy in the kind registry.</summary>
 public static class ResourceKinds
 {
-    public static readonly ResourceKind Namespace = new("", "v1", "Namespace", "namespaces", "namespace", false, typeof(Namespace), ["ns"], HasStatus: true, HasSpec: false, HasScale: false);
-    public static readonly ResourceKind Node = new("", "v1", "Node", "nodes", "node", false, typeof(Node), ["no"], HasStatus: true, HasSpec: true, HasScale: false);
-    public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", "pod", true, typeof(Pod), ["po"], HasStatus: true, HasSpec: true, HasScale: false);
-    public static readonly ResourceKind Service = new("", "v1", "Service", "services", "service", true, typeof(Service), ["svc"], HasStatus: true, HasSpec: true, HasScale: false);
-    public static readonly ResourceKind Endpoints = new("", "v1", "Endpoints", "endpoints", "endpoints", true, typeof(Endpoints), ["ep"], HasStatus: false, HasSpec: false, HasScale: false);
-    public static readonly ResourceKind ConfigMap = new("", "v1", "ConfigMap", "configmaps", "configmap", true, typeof(ConfigMap), ["cm"], HasStatus: false, HasSpec: false, HasScale: false);
-    public static readonly ResourceKind Secret = new("", "v1", "Secret", "secrets", "secret", true, typeof(Secret), [], HasStatus: false, HasSpec: false, HasScale: false);
-    public static readonly ResourceKind Event = new("", "v1", "Event", "events", "event", true, typeof(Event), ["ev"], HasStatus: false, HasSpec: false, HasScale: false);
-    public static readonly ResourceKind PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, typeof(PersistentVolumeClaim), ["pvc"], HasStatus: true, HasSpec: true, HasScale: false);
-    public static readonly ResourceKind ReplicaSet = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(ReplicaSet), ["rs"], HasStatus: true, HasSpec: true, HasScale: true);
-    public static readonly ResourceKind Deployment = new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(Deployment), ["deploy"], HasStatus: true, HasSpec: true, HasScale: true);
-    public static readonly ResourceKind StatefulSet = new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, typeof(StatefulSet), ["sts"], HasStatus: true, HasSpec: true, HasScale: true);
+    /// <summary>The category of the workloads <c>kubectl get all</c> shows, as in Kubernetes.</summary>
+    private static readonly string[] InAll = ["all"];
+
+    public static readonly ResourceKind Namespace = new("", "v1", "Namespace", "namespaces", "namespace", false, typeof(Namespace), ["ns"], []);
+    public static readonly ResourceKind Node = new("", "v1", "Node", "nodes", "node", false, typeof(Node), ["no"], []);
+    public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", "pod", true, typeof(Pod), ["po"], InAll);
+    public static readonly ResourceKind Service = new("", "v1", "Service", "services", "service", true, typeof(Service), ["svc"], InAll);
+    public static readonly ResourceKind Endpoints = new("", "v1", "Endpoints", "endpoints", "endpoints", true, typeof(Endpoints), ["ep"], []);
+    public static readonly ResourceKind ConfigMap = new("", "v1", "ConfigMap", "configmaps", "configmap", true, typeof(ConfigMap), ["cm"], []);
+    public static readonly ResourceKind Secret = new("", "v1", "Secret", "secrets", "secret", true, typeof(Secret), [], []);
+    public static readonly ResourceKind Event = new("", "v1", "Event", "events", "event", true, typeof(Event), ["ev"], []);
+    public static readonly ResourceKind PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, typeof(PersistentVolumeClaim), ["pvc"], []);
+    public static readonly ResourceKind ReplicaSet = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(ReplicaSet), ["rs"], InAll);
+    public static readonly ResourceKind Deployment = new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(Deployment), ["deploy"], InAll);
+    public static readonly ResourceKind StatefulSet = new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, typeof(StatefulSet), ["sts"], InAll);
+    public static readonly ResourceKind Job = new("batch", "v1", "Job", "jobs", "job", true, typeof(Job), [], InAll);
 
     public static readonly IReadOnlyList<ResourceKind> All =
-        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet];
+        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job];
 
     private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
         All.ToFrozenDictionary(k => (k.Group, k.Plural));

@@ -12,12 +12,16 @@ public sealed record ObjectFilter(
 
     public bool IsEverything => Labels.Count == 0 && Fields.Count == 0;
 
-    public bool Matches(KubeObject obj)
+    /// <param name="fieldValue">
+    /// The value of a selectable field of an object, as Kubernetes compares it: the kind's strategy in the silo
+    /// knows which fields a kind has.
+    /// </param>
+    public bool Matches(KubeObject obj, Func<KubeObject, string, string> fieldValue)
     {
         foreach (var requirement in Labels)
             if (!requirement.Matches(obj.Metadata.Labels)) return false;
         foreach (var requirement in Fields)
-            if (!requirement.Matches(FieldPaths.Get(obj, requirement.Field))) return false;
+            if (!requirement.Matches(fieldValue(obj, requirement.Field))) return false;
         return true;
     }
 }

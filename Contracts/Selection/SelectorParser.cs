@@ -91,7 +91,8 @@ public static partial class SelectorParser
     }
 
     /// <summary>Parses <c>metadata.name=x,status.phase!=Failed</c>; rejects fields the kind does not support, as Kubernetes does.</summary>
-    public static IReadOnlyList<FieldRequirement> ParseFields(string? selector, ResourceKind kind)
+    /// <param name="isSelectable">Whether the kind lets clients select on a field (its strategy in the silo says).</param>
+    public static IReadOnlyList<FieldRequirement> ParseFields(string? selector, Func<string, bool> isSelectable)
     {
         if (string.IsNullOrWhiteSpace(selector)) return [];
         var result = new List<FieldRequirement>();
@@ -103,7 +104,7 @@ public static partial class SelectorParser
                 : (text.IndexOf('='), false, 1);
             if (at <= 0) throw new FormatException($"invalid selector: '{selector}'; can't understand '{text}'");
             var field = text[..at].Trim();
-            if (!FieldPaths.IsSupported(kind, field))
+            if (!isSelectable(field))
                 throw new FormatException($"\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
             result.Add(new FieldRequirement(field, negated, text[(at + length)..].Trim()));
         }

@@ -41,11 +41,11 @@ public sealed record PodFilter(string? Namespace = null, string? LabelSelector =
     public IEnumerable<PodRow> Apply(IEnumerable<PodRow> rows)
     {
         var requirements = SelectorError is null ? SelectorParser.ParseLabels(LabelSelector) : [];
-        var filter = new ObjectFilter(requirements, []);
+
         foreach (var row in rows)
         {
             if (Namespace is { Length: > 0 } && row.Namespace != Namespace) continue;
-            if (!filter.Matches(row.Pod)) continue;
+            if (!requirements.All(r => r.Matches(row.Pod.Metadata.Labels))) continue;
             if (Text is { Length: > 0 } text && !Contains(row.Name, text) && !Contains(row.Status, text) && !Contains(row.Node, text) && !Contains(row.LabelText, text)) continue;
             yield return row;
         }

@@ -9,6 +9,7 @@ using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Discovery;
 using OrleansOrchestrator.Silo.Api.Wire;
+using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Api;
 
@@ -99,12 +100,12 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         {
             case null:
                 break;
-            case "status" when kind.HasStatus:
+            case "status" when KindRegistry.For(kind).HasStatus:
                 break;
-            case "scale" when kind.HasScale:
+            case "scale" when KindRegistry.For(kind).HasScale:
                 await HandleScale(context, caller, kind, ns!, name);
                 return;
-            case "log" when kind == ResourceKinds.Pod && method == "GET":
+            case "log" when KindRegistry.For(kind).HasLogs && method == "GET":
                 await logs.Stream(context, caller, ns!, name);
                 return;
             default:
@@ -247,7 +248,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
     {
         try
         {
-            return new ObjectFilter(SelectorParser.ParseLabels(query["labelSelector"]), SelectorParser.ParseFields(query["fieldSelector"], kind));
+            return new ObjectFilter(SelectorParser.ParseLabels(query["labelSelector"]), SelectorParser.ParseFields(query["fieldSelector"], field => KindRegistry.IsSelectable(kind, field)));
         }
         catch (FormatException e)
         {

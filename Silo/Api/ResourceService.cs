@@ -12,6 +12,7 @@ using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Patching;
 using OrleansOrchestrator.Silo.Api.Wire;
+using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Api;
 
@@ -20,7 +21,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// across collections, for the REST API and the dashboard. Writes go to the object grains as the caller,
 /// where the admission chain every writer passes (defaults, validation, namespace lifecycle) runs.
 /// </summary>
-public sealed class ResourceService(IGrainFactory grains, AdmissionChain admission)
+public sealed class ResourceService(IGrainFactory grains, AdmissionChain admission, TimeProvider clock)
 {
     /// <summary>How long one store watch call waits for changes before the loop asks again.</summary>
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(20);
@@ -228,10 +229,16 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         var name = obj.Metadata.Name;
         if (string.IsNullOrEmpty(name) && obj.Metadata.GenerateName is { Length: > 0 } prefix) name = prefix + Controllers.Names.RandomSuffix();
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
-        var result = dryRun
-            ? await admission.Admit(new AdmissionRequest(AdmissionOperation.Create, kind, Subresource.Main, Authorizer.TenantFor(caller, kind), obj, null, caller.Actor))
-            : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
+        var result = dryRun ? await DryRunCreate(caller, kind, obj) : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
         return (Unwrap(result, kind, name!), warnings);
+    }
+
+    /// <summary>What a create would store, prepared and admitted as the object grain does, without storing it.</summary>
+    private async Task<WriteResult> DryRunCreate(Caller caller, ResourceKind kind, KubeObject obj)
+    {
+        var meta = obj.Metadata;
+        var prepared = Store.ObjectSemantics.PrepareCreate(obj, kind, meta.Name!, meta.Namespace ?? "", clock.GetUtcNow(), Guid.NewGuid().ToString());
+        return await admission.Admit(new AdmissionRequest(AdmissionOperation.Create, kind, Subresource.Main, Authorizer.TenantFor(caller, kind), prepared, null, caller.Actor));
     }
 
     public async Task<(KubeObject Object, IReadOnlyList<string> Warnings)> Replace(
@@ -307,7 +314,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// </summary>
     private async Task DeleteNamespaceContents(Caller caller, string ns)
     {
-        foreach (var kind in ResourceKinds.All.Where(k => k.Namespaced))
+        foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced))
         {
             var page = await Collection(caller, kind, ns).List(ListOptions.All);
             foreach (var item in page.Items)
@@ -353,23 +360,14 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         }
     }
 
-    private static KubeObject WithReplicas(KubeObject obj, int replicas) => obj switch
-    {
-        Deployment d => d with { Spec = d.Spec with { Replicas = replicas } },
-        ReplicaSet r => r with { Spec = r.Spec with { Replicas = replicas } },
-        StatefulSet s => s with { Spec = s.Spec with { Replicas = replicas } },
-        _ => throw ApiException.NotFoundPath(),
-    };
+    private static KubeObject WithReplicas(KubeObject obj, int replicas) =>
+        KindRegistry.For(obj) is { HasScale: true } strategy ? strategy.WithReplicas(obj, replicas) : throw ApiException.NotFoundPath();
 
     private static JsonObject ScaleOf(KubeObject obj)
     {
-        var (specReplicas, statusReplicas, selector) = obj switch
-        {
-            Deployment d => (d.Spec.Replicas ?? 0, d.Status?.Replicas ?? 0, d.Spec.Selector),
-            ReplicaSet r => (r.Spec.Replicas ?? 0, r.Status?.Replicas ?? 0, r.Spec.Selector),
-            StatefulSet s => (s.Spec.Replicas ?? 0, s.Status?.Replicas ?? 0, s.Spec.Selector),
-            _ => throw ApiException.NotFoundPath(),
-        };
+        var (specReplicas, statusReplicas, selector) = KindRegistry.For(obj) is { HasScale: true } strategy
+            ? strategy.ScaleOf(obj)
+            : throw ApiException.NotFoundPath();
         var meta = obj.Metadata;
         return new JsonObject
         {

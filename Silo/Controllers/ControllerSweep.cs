@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Kinds;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Controllers.NodeLifecycle;
 
@@ -37,10 +38,9 @@ public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile toke
         var store = new StoreClient(grains, tenant, SystemActors.Bootstrap);
         foreach (var ns in (await store.List<Namespace>("")).Select(n => n.Metadata.Name!))
         {
-            foreach (var d in await store.List<Deployment>(ns))
-                grains.GetGrain<IDeploymentController>(StoreKeys.Object(tenant, ResourceKinds.Deployment, ns, d.Metadata.Name!)).Wake().Ignore();
-            foreach (var rs in await store.List<ReplicaSet>(ns))
-                grains.GetGrain<IReplicaSetController>(StoreKeys.Object(tenant, ResourceKinds.ReplicaSet, ns, rs.Metadata.Name!)).Wake().Ignore();
+            foreach (var strategy in KindRegistry.All.Where(s => s.Controller is not null && s.Kind.Namespaced))
+                foreach (var obj in await store.List(strategy.Kind, ns))
+                    ((IReconciler)grains.GetGrain(strategy.Controller!, StoreKeys.Object(tenant, strategy.Kind, ns, obj.Metadata.Name!))).Wake().Ignore();
             var unbound = await store.List<Pod>(ns, new ObjectFilter([], [new FieldRequirement("spec.nodeName", false, "")]));
             if (unbound.Count > 0) grains.GetGrain<IScheduler>(StoreKeys.Collection(tenant, ResourceKinds.Pod, ns)).Wake().Ignore();
             grains.GetGrain<IGarbageCollector>($"{tenant}/{ns}").Wake().Ignore();

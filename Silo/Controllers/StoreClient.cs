@@ -22,8 +22,12 @@ public sealed class StoreClient(IGrainFactory grains, string tenant, Actor actor
         await Object(ResourceKinds.Of<T>(), ns, name).Get() as T;
 
     public async Task<IReadOnlyList<T>> List<T>(string ns, ObjectFilter? filter = null) where T : KubeObject =>
-        (await grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Tenant, ResourceKinds.Of<T>(), ns))
-            .List(new ListOptions { Filter = filter ?? ObjectFilter.Everything })).Items.Cast<T>().ToList();
+        (await List(ResourceKinds.Of<T>(), ns, filter)).Cast<T>().ToList();
+
+    /// <summary>The objects of a kind known only at run time (the garbage collector's owners and dependents).</summary>
+    public async Task<IReadOnlyList<KubeObject>> List(ResourceKind kind, string ns, ObjectFilter? filter = null) =>
+        (await grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Tenant, kind, ns))
+            .List(new ListOptions { Filter = filter ?? ObjectFilter.Everything })).Items;
 
     public async Task<T?> Create<T>(T obj) where T : KubeObject
     {

@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Kinds;
 using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Store;
@@ -73,7 +74,7 @@ public sealed class CollectionGrain(
         var matching = _objects
             .Where(pair => options.After is null || string.CompareOrdinal(pair.Key, options.After) > 0)
             .Select(pair => pair.Value)
-            .Where(options.Filter.Matches);
+            .Where(obj => options.Filter.Matches(obj, KindRegistry.FieldValue));
         if (options.Limit <= 0)
             return Task.FromResult(new ListResult(matching.ToList(), _sequencer.Released, null, null));
 
@@ -123,8 +124,8 @@ public sealed class CollectionGrain(
     {
         var e = change.Event;
         if (filter.IsEverything) return e;
-        var matchesNow = e.Type != WatchEventType.Deleted && filter.Matches(e.Object);
-        var matchedBefore = e.Type == WatchEventType.Deleted ? filter.Matches(e.Object) : change.Previous is { } p && filter.Matches(p);
+        var matchesNow = e.Type != WatchEventType.Deleted && filter.Matches(e.Object, KindRegistry.FieldValue);
+        var matchedBefore = e.Type == WatchEventType.Deleted ? filter.Matches(e.Object, KindRegistry.FieldValue) : change.Previous is { } p && filter.Matches(p, KindRegistry.FieldValue);
         return (matchedBefore, matchesNow) switch
         {
             (true, true) => e,

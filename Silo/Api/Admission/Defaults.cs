@@ -1,35 +1,20 @@
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Api.Admission;
 
 /// <summary>
 /// Fills in the fields Kubernetes' API server defaults, so that what clients read back (and what
-/// <c>kubectl describe</c> prints, e.g. <c>80/TCP</c>) matches a real cluster. Pure functions.
+/// <c>kubectl describe</c> prints, e.g. <c>80/TCP</c>) matches a real cluster. Pure functions: the pod
+/// template defaults every workload shares are here; each kind's own are its strategy's.
 /// </summary>
 public static class Defaults
 {
-    public static KubeObject Apply(KubeObject obj) => obj switch
-    {
-        Pod pod => pod with { Spec = PodSpec(pod.Spec) },
-        Deployment d => d with { Spec = Deployment(d.Spec) },
-        ReplicaSet rs => rs with
-        {
-            Spec = rs.Spec with
-            {
-                Replicas = rs.Spec.Replicas ?? 1,
-                Template = rs.Spec.Template is { } t ? t with { Spec = PodSpec(t.Spec) } : null,
-            },
-        },
-        StatefulSet s => s with { Spec = StatefulSet(s.Spec) },
-        Service svc => svc with { Spec = Service(svc.Spec) },
-        Secret secret => Secret(secret),
-        Namespace ns => ns with
-        {
-            Spec = ns.Spec ?? new NamespaceSpec { Finalizers = ["kubernetes"] },
-            Status = new NamespaceStatus { Phase = ns.Metadata.DeletionTimestamp is null ? "Active" : "Terminating" },
-        },
-        _ => obj,
-    };
+    /// <summary>The object with its kind's defaults (its strategy's) filled in.</summary>
+    public static KubeObject Apply(KubeObject obj) => KindRegistry.For(obj).Default(obj);
+
+    /// <summary>A workload's pod template with the pod defaults its pods will get.</summary>
+    public static PodTemplateSpec Template(PodTemplateSpec template) => template with { Spec = PodSpec(template.Spec) };
 
     public static PodSpec PodSpec(PodSpec spec) => spec with
     {
@@ -82,75 +67,4 @@ public static class Defaults
         FailureThreshold = probe.FailureThreshold ?? 3,
         HttpGet = probe.HttpGet is { } h ? h with { Path = h.Path ?? "/", Scheme = h.Scheme ?? "HTTP" } : null,
     };
-
-    private static DeploymentSpec Deployment(DeploymentSpec spec)
-    {
-        var strategy = spec.Strategy ?? new DeploymentStrategy();
-        var type = strategy.Type ?? "RollingUpdate";
-        return spec with
-        {
-            Replicas = spec.Replicas ?? 1,
-            Strategy = strategy with
-            {
-                Type = type,
-                RollingUpdate = type == "RollingUpdate"
-                    ? new RollingUpdateDeployment
-                    {
-                        MaxSurge = strategy.RollingUpdate?.MaxSurge ?? "25%",
-                        MaxUnavailable = strategy.RollingUpdate?.MaxUnavailable ?? "25%",
-                    }
-                    : strategy.RollingUpdate,
-            },
-            RevisionHistoryLimit = spec.RevisionHistoryLimit ?? 10,
-            ProgressDeadlineSeconds = spec.ProgressDeadlineSeconds ?? 600,
-            Template = spec.Template with { Spec = PodSpec(spec.Template.Spec) },
-        };
-    }
-
-    private static StatefulSetSpec StatefulSet(StatefulSetSpec spec) => spec with
-    {
-        Replicas = spec.Replicas ?? 1,
-        PodManagementPolicy = spec.PodManagementPolicy ?? "OrderedReady",
-        UpdateStrategy = spec.UpdateStrategy ?? new StatefulSetUpdateStrategy
-        {
-            Type = "RollingUpdate",
-            RollingUpdate = new RollingUpdateStatefulSetStrategy { Partition = 0 },
-        },
-        RevisionHistoryLimit = spec.RevisionHistoryLimit ?? 10,
-        PersistentVolumeClaimRetentionPolicy = spec.PersistentVolumeClaimRetentionPolicy ?? new StatefulSetPersistentVolumeClaimRetentionPolicy
-        {
-            WhenDeleted = "Retain",
-            WhenScaled = "Retain",
-        },
-        Template = spec.Template with { Spec = PodSpec(spec.Template.Spec) },
-    };
-
-    private static ServiceSpec Service(ServiceSpec spec)
-    {
-        var type = spec.Type ?? "ClusterIP";
-        return spec with
-        {
-            Type = type,
-            SessionAffinity = spec.SessionAffinity ?? "None",
-            Ports = spec.Ports?.Select(p => p with
-            {
-                Protocol = p.Protocol ?? "TCP",
-                TargetPort = p.TargetPort ?? p.Port,
-            }).ToList(),
-            InternalTrafficPolicy = type == "ExternalName" ? spec.InternalTrafficPolicy : spec.InternalTrafficPolicy ?? "Cluster",
-            ExternalTrafficPolicy = type is "NodePort" or "LoadBalancer" ? spec.ExternalTrafficPolicy ?? "Cluster" : spec.ExternalTrafficPolicy,
-            IpFamilies = type == "ExternalName" ? spec.IpFamilies : spec.IpFamilies ?? ["IPv4"],
-            IpFamilyPolicy = type == "ExternalName" ? spec.IpFamilyPolicy : spec.IpFamilyPolicy ?? "SingleStack",
-        };
-    }
-
-    /// <summary><c>stringData</c> is a write-only convenience: it is merged into <c>data</c> and never stored.</summary>
-    private static Secret Secret(Secret secret)
-    {
-        if (secret.StringData is not { Count: > 0 } && secret.Type is not null) return secret with { StringData = null };
-        var data = new Dictionary<string, byte[]>(secret.Data ?? new Dictionary<string, byte[]>());
-        foreach (var (key, value) in secret.StringData ?? new Dictionary<string, string>())
-            data[key] = System.Text.Encoding.UTF8.GetBytes(value);
-        return secret with { Data = data, StringData = null, Type = secret.Type ?? "Opaque" };
-    }
 }

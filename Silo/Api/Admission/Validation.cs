@@ -4,12 +4,14 @@ using System.Text.RegularExpressions;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Api.Admission;
 
 /// <summary>
 /// Kubernetes' validation of the fields we model, with its field paths and messages, so that a bad object
-/// is refused with a 422 that names every problem. Pure functions over defaulted objects.
+/// is refused with a 422 that names every problem. Pure functions over defaulted objects: what every kind
+/// shares (names, metadata, pod templates, Go-style quoting) is here; each kind's own rules are its strategy's.
 /// </summary>
 public static partial class Validation
 {
@@ -38,13 +40,14 @@ public static partial class Validation
     /// <summary>Whether <paramref name="name"/> is a valid object name for <paramref name="kind"/>, as a message or null.</summary>
     public static string? NameProblem(ResourceKind kind, string name)
     {
-        if (kind == ResourceKinds.Namespace) return Label(name);
-        if (kind == ResourceKinds.Service) return name.Length > 63 ? "must be no more than 63 characters" : Dns1035Label().IsMatch(name) ? null : Dns1035Message;
+        var rule = KindRegistry.For(kind).NameRule;
+        if (rule == NameRule.Label) return Label(name);
+        if (rule == NameRule.Dns1035Label) return name.Length > 63 ? "must be no more than 63 characters" : Dns1035Label().IsMatch(name) ? null : Dns1035Message;
         if (name.Length > 253) return "must be no more than 253 characters";
         return Dns1123Subdomain().IsMatch(name) ? null : SubdomainMessage;
     }
 
-    private static string? Label(string name) =>
+    internal static string? Label(string name) =>
         name.Length > 63 ? "must be no more than 63 characters" : Dns1123Label().IsMatch(name) ? null : LabelMessage;
 
     public static IReadOnlyList<FieldCause> Validate(KubeObject obj, ResourceKind kind)
@@ -57,39 +60,11 @@ public static partial class Validation
             errors.Add(InvalidValue("metadata.name", Quote(name), problem));
         Metadata(obj.Metadata, "metadata", errors);
 
-        switch (obj)
-        {
-            case Pod pod: PodSpec(pod.Spec, "spec", errors); break;
-            case Deployment d:
-                NonNegative(d.Spec.Replicas, "spec.replicas", errors);
-                Workload(d.Spec.Selector, d.Spec.Template, "spec", errors, requireAlwaysRestart: true);
-                Strategy(d.Spec.Strategy, errors);
-                break;
-            case ReplicaSet rs:
-                NonNegative(rs.Spec.Replicas, "spec.replicas", errors);
-                if (rs.Spec.Template is null) errors.Add(Required("spec.template", ""));
-                else Workload(rs.Spec.Selector, rs.Spec.Template, "spec", errors, requireAlwaysRestart: true);
-                break;
-            case StatefulSet sts:
-                NonNegative(sts.Spec.Replicas, "spec.replicas", errors);
-                Workload(sts.Spec.Selector, sts.Spec.Template, "spec", errors, requireAlwaysRestart: true);
-                break;
-            case Service svc: ServiceSpec(svc.Spec, errors); break;
-            case ConfigMap cm:
-                foreach (var key in cm.Data?.Keys ?? [])
-                    ConfigKeyCheck(key, "data", errors);
-                foreach (var key in cm.BinaryData?.Keys ?? [])
-                    ConfigKeyCheck(key, "binaryData", errors);
-                break;
-            case Secret secret:
-                foreach (var key in secret.Data?.Keys ?? [])
-                    ConfigKeyCheck(key, "data", errors);
-                break;
-        }
+        KindRegistry.For(kind).Validate(obj, errors);
         return errors;
     }
 
-    private static void Metadata(ObjectMeta meta, string path, List<FieldCause> errors)
+    internal static void Metadata(ObjectMeta meta, string path, List<FieldCause> errors)
     {
         foreach (var (key, value) in meta.Labels ?? new Dictionary<string, string>())
         {
@@ -115,7 +90,17 @@ public static partial class Validation
         return null;
     }
 
-    private static void Workload(LabelSelector? selector, PodTemplateSpec template, string path, List<FieldCause> errors, bool requireAlwaysRestart)
+    /// <summary>The restart policy of workloads whose pods run for ever (ReplicaSet, Deployment, StatefulSet).</summary>
+    internal static readonly string[] AlwaysRestart = ["Always"];
+
+    /// <summary>
+    /// A workload's selector and pod template: the selector must select the template's labels, and the template's
+    /// restart policy must be one the workload's controller can run (<paramref name="restartPolicies"/>).
+    /// <paramref name="claimVolumes"/> are volumes the controller adds to each pod (a StatefulSet's
+    /// <c>volumeClaimTemplates</c>), which the template's containers may mount.
+    /// </summary>
+    internal static void Workload(LabelSelector? selector, PodTemplateSpec template, string path, List<FieldCause> errors,
+        IReadOnlyList<string> restartPolicies, IEnumerable<string>? claimVolumes = null)
     {
         if (selector is null || (selector.MatchLabels is not { Count: > 0 } && selector.MatchExpressions is not { Count: > 0 }))
             errors.Add(Required($"{path}.selector", ""));
@@ -129,43 +114,13 @@ public static partial class Validation
                 errors.Add(InvalidValue($"{path}.template.metadata.labels", FormatMap(labels), "`selector` does not match template `labels`"));
         }
         if (template.Metadata is { } meta) Metadata(meta, $"{path}.template.metadata", errors);
-        PodSpec(template.Spec, $"{path}.template.spec", errors);
-        if (requireAlwaysRestart && template.Spec.RestartPolicy is { } policy && policy != "Always")
-            errors.Add(new FieldCause($"{path}.template.spec.restartPolicy", "FieldValueNotSupported", $"Unsupported value: {Quote(policy)}: supported values: \"Always\""));
+        PodSpec(template.Spec, $"{path}.template.spec", errors, claimVolumes);
+        if (template.Spec.RestartPolicy is { } policy && !restartPolicies.Contains(policy))
+            errors.Add(new FieldCause($"{path}.template.spec.restartPolicy", "FieldValueNotSupported",
+                $"Unsupported value: {Quote(policy)}: supported values: {string.Join(", ", restartPolicies.Select(Quote))}"));
     }
 
-    private static void Strategy(DeploymentStrategy? strategy, List<FieldCause> errors)
-    {
-        if (strategy?.Type is { } type && type is not ("RollingUpdate" or "Recreate"))
-            errors.Add(new FieldCause("spec.strategy.type", "FieldValueNotSupported", $"Unsupported value: {Quote(type)}: supported values: \"Recreate\", \"RollingUpdate\""));
-        if (strategy?.Type == "Recreate" && strategy.RollingUpdate is not null)
-            errors.Add(new FieldCause("spec.strategy.rollingUpdate", "FieldValueForbidden", "Forbidden: may not be specified when strategy `type` is 'Recreate'"));
-        if (strategy?.RollingUpdate is { } rolling)
-        {
-            // Only maxUnavailable is capped at 100%: a surge above it (more than double capacity during a rollout) is legal.
-            IntOrPercent(rolling.MaxSurge, "spec.strategy.rollingUpdate.maxSurge", errors, atMost100Percent: false);
-            IntOrPercent(rolling.MaxUnavailable, "spec.strategy.rollingUpdate.maxUnavailable", errors, atMost100Percent: true);
-            if (IsZero(rolling.MaxSurge) && IsZero(rolling.MaxUnavailable))
-                errors.Add(InvalidValue("spec.strategy.rollingUpdate.maxUnavailable", "0", "may not be 0 when `maxSurge` is 0"));
-        }
-    }
-
-    private static bool IsZero(IntOrString? value) => value is { } v && (v.IsInt ? v.IntValue == 0 : v.StringValue == "0%");
-
-    private static void IntOrPercent(IntOrString? value, string path, List<FieldCause> errors, bool atMost100Percent)
-    {
-        if (value is not { } v) return;
-        if (v.IsInt)
-        {
-            if (v.IntValue < 0) errors.Add(InvalidValue(path, v.ToString(), "must be greater than or equal to 0"));
-        }
-        else if (!v.IsPercent || !int.TryParse(v.StringValue![..^1], out var percent) || percent < 0)
-            errors.Add(InvalidValue(path, Quote(v.StringValue!), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
-        else if (atMost100Percent && percent > 100)
-            errors.Add(InvalidValue(path, Quote(v.StringValue!), "must not be greater than 100%"));
-    }
-
-    private static void PodSpec(PodSpec spec, string path, List<FieldCause> errors)
+    internal static void PodSpec(PodSpec spec, string path, List<FieldCause> errors, IEnumerable<string>? claimVolumes = null)
     {
         if (spec.Containers.Count == 0) errors.Add(Required($"{path}.containers", ""));
         var volumes = new HashSet<string>();
@@ -180,9 +135,10 @@ public static partial class Validation
             if (sources == 0) errors.Add(Required(vpath, "must specify a volume type"));
             if (sources > 1) errors.Add(new FieldCause(vpath, "FieldValueForbidden", "Forbidden: may not specify more than 1 volume type"));
         }
+        IReadOnlySet<string> mountable = claimVolumes is null ? volumes : new HashSet<string>(volumes.Concat(claimVolumes));
         var names = new HashSet<string>();
-        Containers(spec.InitContainers, $"{path}.initContainers", volumes, names, errors);
-        Containers(spec.Containers, $"{path}.containers", volumes, names, errors);
+        Containers(spec.InitContainers, $"{path}.initContainers", mountable, names, errors);
+        Containers(spec.Containers, $"{path}.containers", mountable, names, errors);
         if (spec.RestartPolicy is { } policy && policy is not ("Always" or "OnFailure" or "Never"))
             errors.Add(new FieldCause($"{path}.restartPolicy", "FieldValueNotSupported", $"Unsupported value: {Quote(policy)}: supported values: \"Always\", \"OnFailure\", \"Never\""));
         if (spec.TerminationGracePeriodSeconds < 0)
@@ -197,7 +153,7 @@ public static partial class Validation
         }
     }
 
-    private static void Containers(IReadOnlyList<Container>? containers, string path, HashSet<string> volumes, HashSet<string> names, List<FieldCause> errors)
+    private static void Containers(IReadOnlyList<Container>? containers, string path, IReadOnlySet<string> volumes, HashSet<string> names, List<FieldCause> errors)
     {
         for (var i = 0; i < (containers?.Count ?? 0); i++)
         {
@@ -255,55 +211,38 @@ public static partial class Validation
                 errors.Add(InvalidValue($"{path}.requests", Quote(request), $"must be less than or equal to {name} limit of {limit}"));
     }
 
-    private static void ServiceSpec(ServiceSpec spec, List<FieldCause> errors)
-    {
-        if (spec.Type is { } type && type is not ("ClusterIP" or "NodePort" or "LoadBalancer" or "ExternalName"))
-            errors.Add(new FieldCause("spec.type", "FieldValueNotSupported", $"Unsupported value: {Quote(type)}: supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""));
-        if (spec.Type != "ExternalName" && spec.Ports is not { Count: > 0 } && spec.ClusterIP != "None")
-            errors.Add(Required("spec.ports", ""));
-        var names = new HashSet<string>();
-        for (var i = 0; i < (spec.Ports?.Count ?? 0); i++)
-        {
-            var port = spec.Ports![i];
-            PortNumber(port.Port, $"spec.ports[{i}].port", errors);
-            Protocol(port.Protocol, $"spec.ports[{i}].protocol", errors);
-            if (spec.Ports.Count > 1 && string.IsNullOrEmpty(port.Name)) errors.Add(Required($"spec.ports[{i}].name", ""));
-            else if (!string.IsNullOrEmpty(port.Name) && !names.Add(port.Name)) errors.Add(Duplicate($"spec.ports[{i}].name", port.Name));
-            if (port.TargetPort is { IsInt: true } target) PortNumber(target.IntValue ?? 0, $"spec.ports[{i}].targetPort", errors);
-            if (port.NodePort is { } nodePort && nodePort != 0 && spec.Type is not ("NodePort" or "LoadBalancer"))
-                errors.Add(new FieldCause($"spec.ports[{i}].nodePort", "FieldValueForbidden", "Forbidden: may not be used when `type` is 'ClusterIP'"));
-        }
-    }
-
-    private static void PortNumber(int port, string path, List<FieldCause> errors)
+    internal static void PortNumber(int port, string path, List<FieldCause> errors)
     {
         if (port is < 1 or > 65535) errors.Add(InvalidValue(path, port.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
     }
 
-    private static void Protocol(string? protocol, string path, List<FieldCause> errors)
+    internal static void Protocol(string? protocol, string path, List<FieldCause> errors)
     {
         if (protocol is { } p && p is not ("TCP" or "UDP" or "SCTP"))
             errors.Add(new FieldCause(path, "FieldValueNotSupported", $"Unsupported value: {Quote(p)}: supported values: \"SCTP\", \"TCP\", \"UDP\""));
     }
 
-    private static void NonNegative(int? value, string path, List<FieldCause> errors)
+    internal static void NonNegative(int? value, string path, List<FieldCause> errors)
     {
         if (value < 0) errors.Add(InvalidValue(path, value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
     }
 
-    private static void ConfigKeyCheck(string key, string path, List<FieldCause> errors)
+    internal static void ConfigKeyCheck(string key, string path, List<FieldCause> errors)
     {
         if (key.Length > 253 || !ConfigKey().IsMatch(key))
             errors.Add(InvalidValue($"{path}[{key}]", Quote(key), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
     }
 
-    private static FieldCause Required(string field, string detail) =>
+    internal static FieldCause Required(string field, string detail) =>
         new(field, "FieldValueRequired", detail.Length == 0 ? "Required value" : $"Required value: {detail}");
 
-    private static FieldCause InvalidValue(string field, string value, string detail) =>
+    internal static FieldCause InvalidValue(string field, string value, string detail) =>
         new(field, "FieldValueInvalid", $"Invalid value: {value}: {detail}");
 
-    private static FieldCause Duplicate(string field, string value) =>
+    internal static FieldCause NotSupported(string field, string value, IEnumerable<string> supported) =>
+        new(field, "FieldValueNotSupported", $"Unsupported value: {Quote(value)}: supported values: {string.Join(", ", supported.Select(Quote))}");
+
+    internal static FieldCause Duplicate(string field, string value) =>
         new(field, "FieldValueDuplicate", $"Duplicate value: {Quote(value)}");
 
     /// <summary>
@@ -311,7 +250,7 @@ public static partial class Validation
     /// messages: printable characters verbatim (a JSON encoder would escape <c>+</c>, <c>&lt;</c> or <c>'</c>),
     /// Go's escapes for the rest.
     /// </summary>
-    private static string Quote(string value)
+    internal static string Quote(string value)
     {
         var quoted = new StringBuilder(value.Length + 2).Append('"');
         foreach (var rune in value.EnumerateRunes())
@@ -351,6 +290,6 @@ public static partial class Validation
         _ => false,
     };
 
-    private static string FormatMap(IReadOnlyDictionary<string, string>? map) =>
+    internal static string FormatMap(IReadOnlyDictionary<string, string>? map) =>
         "map[string]string{" + string.Join(", ", (map ?? new Dictionary<string, string>()).Select(p => $"{Quote(p.Key)}:{Quote(p.Value)}")) + "}";
 }

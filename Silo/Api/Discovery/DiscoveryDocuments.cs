@@ -2,13 +2,14 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Api.Discovery;
 
 /// <summary>
 /// What clients read to learn the API: <c>/version</c>, discovery (aggregated, as kubectl asks first,
 /// and the older per-group-version form), and the OpenAPI v3 index and documents that <c>kubectl apply</c>
-/// needs to know the server validates fields itself. All derived from <see cref="ResourceKinds"/>.
+/// needs to know the server validates fields itself. All derived from the <see cref="KindRegistry"/>.
 /// </summary>
 public static class DiscoveryDocuments
 {
@@ -19,7 +20,7 @@ public static class DiscoveryDocuments
     public const string Major = "1";
     public const string Minor = "31";
 
-    private static readonly ILookup<string, ResourceKind> ByGroupVersion = ResourceKinds.All.ToLookup(k => k.GroupVersionPath);
+    private static readonly ILookup<string, ResourceKind> ByGroupVersion = Served().ToLookup(k => k.GroupVersionPath);
 
     private static readonly Lazy<Dictionary<string, string>> OpenApiDocuments = new(BuildOpenApiDocuments);
 
@@ -65,13 +66,16 @@ public static class DiscoveryDocuments
         ["platform"] = $"{(OperatingSystem.IsLinux() ? "linux" : "other")}/{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}",
     };
 
-    private static IEnumerable<string> GroupNames() => ResourceKinds.All.Select(k => k.Group).Where(g => g.Length > 0).Distinct();
+    /// <summary>The kinds the silo serves: every kind of the registry.</summary>
+    private static IEnumerable<ResourceKind> Served() => KindRegistry.All.Select(s => s.Kind);
+
+    private static IEnumerable<string> GroupNames() => Served().Select(k => k.Group).Where(g => g.Length > 0).Distinct();
 
     private static string AggregatedType(string version) => $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList";
 
     private static JsonObject Aggregated(bool core, string version)
     {
-        var groups = ResourceKinds.All.Where(k => (k.Group.Length == 0) == core).GroupBy(k => k.Group);
+        var groups = Served().Where(k => (k.Group.Length == 0) == core).GroupBy(k => k.Group);
         return new JsonObject
         {
             ["kind"] = "APIGroupDiscoveryList",
@@ -92,22 +96,23 @@ public static class DiscoveryDocuments
 
     private static JsonNode AggregatedResource(ResourceKind kind)
     {
+        var strategy = KindRegistry.For(kind);
         var subresources = new JsonArray();
-        if (kind.HasScale)
+        if (strategy.HasScale)
             subresources.Add(new JsonObject
             {
                 ["subresource"] = "scale",
                 ["responseKind"] = new JsonObject { ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale" },
                 ["verbs"] = new JsonArray("get", "patch", "update"),
             });
-        if (kind.HasStatus)
+        if (strategy.HasStatus)
             subresources.Add(new JsonObject
             {
                 ["subresource"] = "status",
                 ["responseKind"] = new JsonObject { ["group"] = kind.Group, ["version"] = kind.Version, ["kind"] = kind.Kind },
                 ["verbs"] = new JsonArray("get", "patch", "update"),
             });
-        if (kind == ResourceKinds.Pod)
+        if (strategy.HasLogs)
             subresources.Add(new JsonObject
             {
                 ["subresource"] = "log",
@@ -121,17 +126,14 @@ public static class DiscoveryDocuments
             ["scope"] = kind.Namespaced ? "Namespaced" : "Cluster",
             ["singularResource"] = kind.Singular,
             ["verbs"] = Verbs(),
-            ["shortNames"] = new JsonArray(kind.ShortNames.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+            ["shortNames"] = Strings(kind.ShortNames),
         };
-        if (IsInAll(kind)) resource["categories"] = new JsonArray("all");
+        if (kind.Categories.Count > 0) resource["categories"] = Strings(kind.Categories);
         if (subresources.Count > 0) resource["subresources"] = subresources;
         return resource;
     }
 
-    /// <summary>The kinds <c>kubectl get all</c> shows, as in Kubernetes.</summary>
-    private static bool IsInAll(ResourceKind kind) =>
-        kind == ResourceKinds.Pod || kind == ResourceKinds.Service || kind == ResourceKinds.Deployment
-        || kind == ResourceKinds.ReplicaSet || kind == ResourceKinds.StatefulSet;
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 
     private static JsonArray Verbs() => new("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
@@ -144,7 +146,7 @@ public static class DiscoveryDocuments
 
     private static JsonObject Group(string name)
     {
-        var version = ResourceKinds.All.First(k => k.Group == name).Version;
+        var version = Served().First(k => k.Group == name).Version;
         JsonObject GroupVersion() => new() { ["groupVersion"] = $"{name}/{version}", ["version"] = version };
         return new JsonObject
         {
@@ -169,13 +171,13 @@ public static class DiscoveryDocuments
                 ["namespaced"] = kind.Namespaced,
                 ["kind"] = kind.Kind,
                 ["verbs"] = Verbs(),
-                ["shortNames"] = new JsonArray(kind.ShortNames.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+                ["shortNames"] = Strings(kind.ShortNames),
             };
-            if (IsInAll(kind)) entry["categories"] = new JsonArray("all");
+            if (kind.Categories.Count > 0) entry["categories"] = Strings(kind.Categories);
             resources.Add(entry);
-            if (kind.HasStatus)
+            if (KindRegistry.For(kind).HasStatus)
                 resources.Add(new JsonObject { ["name"] = kind.Plural + "/status", ["singularName"] = "", ["namespaced"] = kind.Namespaced, ["kind"] = kind.Kind, ["verbs"] = new JsonArray("get", "patch", "update") });
-            if (kind.HasScale)
+            if (KindRegistry.For(kind).HasScale)
                 resources.Add(new JsonObject { ["name"] = kind.Plural + "/scale", ["singularName"] = "", ["namespaced"] = kind.Namespaced, ["group"] = "autoscaling", ["version"] = "v1", ["kind"] = "Scale", ["verbs"] = new JsonArray("get", "patch", "update") });
         }
         return new JsonObject

@@ -1,5 +1,6 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Controllers.GarbageCollection;
 
@@ -7,7 +8,7 @@ namespace OrleansOrchestrator.Silo.Controllers.GarbageCollection;
 /// Carries out deletion propagation in one namespace (key: <c>tenant/namespace</c>): dependents of an owner
 /// that is gone are deleted (background); an owner marked for foreground deletion waits until its dependents
 /// are gone; an owner deleted with orphan propagation first releases its dependents. Also expires Events
-/// that have not recurred within their time to live.
+/// that have not recurred within their time to live. Which kinds own which the kind registry says.
 /// </summary>
 public sealed class GarbageCollectorGrain(ControllerOptions options, TimeProvider clock, ILogger<GarbageCollectorGrain> logger)
     : ReconcilerGrain(logger), IGarbageCollector
@@ -20,12 +21,13 @@ public sealed class GarbageCollectorGrain(ControllerOptions options, TimeProvide
         var ns = key[(slash + 1)..];
 
         // Dependents first, owners second: an owner listed after its dependent existed, unless it is truly gone.
-        var dependents = (await store.List<ReplicaSet>(ns)).Cast<KubeObject>().Concat(await store.List<Pod>(ns))
-            .Where(d => d.Metadata.OwnerReferences is { Count: > 0 }).ToList();
-        var owners = (await store.List<Deployment>(ns)).Cast<KubeObject>()
-            .Concat(await store.List<ReplicaSet>(ns))
-            .Concat(await store.List<StatefulSet>(ns))
-            .ToDictionary(o => o.Metadata.Uid!);
+        var dependents = new List<KubeObject>();
+        foreach (var kind in KindRegistry.Dependents)
+            dependents.AddRange((await store.List(kind, ns)).Where(d => d.Metadata.OwnerReferences is { Count: > 0 }));
+        var owners = new Dictionary<string, KubeObject>();
+        foreach (var kind in KindRegistry.Owners)
+            foreach (var owner in await store.List(kind, ns))
+                owners[owner.Metadata.Uid!] = owner;
 
         var pending = false;
         foreach (var owner in owners.Values.Where(o => o.Metadata.DeletionTimestamp is not null))

@@ -17,6 +17,7 @@ public class ResourceKindsTests
     [InlineData("apps", "deployments", "Deployment")]
     [InlineData("apps", "replicasets", "ReplicaSet")]
     [InlineData("apps", "statefulsets", "StatefulSet")]
+    [InlineData("batch", "jobs", "Job")]
     public void Find_GroupAndPlural_TheKind(string group, string plural, string kind)
     {
         Assert.Equal(kind, ResourceKinds.Find(group, plural)?.Kind);
@@ -28,7 +29,8 @@ public class ResourceKindsTests
     [InlineData("", "pod")]
     [InlineData("", "Pods")]
     [InlineData("", "po")]
-    [InlineData("batch", "jobs")]
+    [InlineData("batch", "cronjobs")]
+    [InlineData("apps", "jobs")]
     [InlineData("extensions", "deployments")]
     public void Find_WrongGroupSingularOrShortName_Null(string group, string plural)
     {
@@ -113,8 +115,18 @@ public class ResourceKindsTests
     }
 
     [Fact]
-    public void All_ScaleSubresource_OnlyWorkloads()
+    public void All_CategoryAll_TheWorkloadsKubectlGetAllShows()
     {
-        Assert.Equal(["Deployment", "ReplicaSet", "StatefulSet"], ResourceKinds.All.Where(k => k.HasScale).Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.Equal(["Deployment", "Job", "Pod", "ReplicaSet", "Service", "StatefulSet"],
+            ResourceKinds.All.Where(k => k.Categories.Contains("all")).Select(k => k.Kind).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Job_BatchV1_NoShortName()
+    {
+        Assert.Equal("batch/v1", ResourceKinds.Job.ApiVersion);
+        Assert.Equal("jobs.batch", ResourceKinds.Job.Resource);
+        Assert.Empty(ResourceKinds.Job.ShortNames);
+        Assert.True(ResourceKinds.Job.Namespaced);
     }
 }

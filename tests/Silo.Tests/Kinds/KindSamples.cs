@@ -1,0 +1,131 @@
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Silo.Tests.Kinds;
+
+/// <summary>
+/// One valid object of every registered kind, for the tests that walk the registry. A kind added to the
+/// registry without a sample here fails those tests by name.
+/// </summary>
+internal static class KindSamples
+{
+    private static readonly Dictionary<ResourceKind, Func<KubeObject>> Samples = new()
+    {
+        [ResourceKinds.Namespace] = () => new Namespace { Metadata = Meta("team-a", ns: null) },
+        [ResourceKinds.Node] = () => new Node
+        {
+            Metadata = Meta("node-1", ns: null),
+            Spec = new NodeSpec { PodCIDR = "10.1.0.0/24" },
+            Status = new NodeStatus { Capacity = new Dictionary<string, string> { ["cpu"] = "2" } },
+        },
+        [ResourceKinds.Pod] = () => Tests.Samples.Pod(),
+        [ResourceKinds.Service] = () => Tests.Samples.Service(),
+        [ResourceKinds.Endpoints] = () => new Endpoints { Metadata = Meta("web") },
+        [ResourceKinds.ConfigMap] = () => new ConfigMap { Metadata = Meta("settings"), Data = new Dictionary<string, string> { ["mode"] = "fast" } },
+        [ResourceKinds.Secret] = () => new Secret { Metadata = Meta("token"), StringData = new Dictionary<string, string> { ["key"] = "value" } },
+        [ResourceKinds.Event] = () => new Event
+        {
+            Metadata = Meta("web-1.1"),
+            InvolvedObject = new ObjectReference { Kind = "Pod", Name = "web-1", Namespace = "default" },
+            Reason = "Scheduled",
+            Type = "Normal",
+        },
+        [ResourceKinds.PersistentVolumeClaim] = () => new PersistentVolumeClaim
+        {
+            Metadata = Meta("data"),
+            Spec = new PersistentVolumeClaimSpec { AccessModes = ["ReadWriteOnce"] },
+        },
+        [ResourceKinds.ReplicaSet] = () => new ReplicaSet
+        {
+            Metadata = Meta("web-abc"),
+            Spec = new ReplicaSetSpec { Replicas = 2, Selector = Selector(), Template = Template() },
+        },
+        [ResourceKinds.Deployment] = () => Tests.Samples.Deployment(),
+        [ResourceKinds.StatefulSet] = () => StatefulSet(),
+        [ResourceKinds.Job] = () => Job(),
+    };
+
+    public static bool Has(ResourceKind kind) => Samples.ContainsKey(kind);
+
+    /// <summary>The kind's sample as a client would send it (not yet defaulted).</summary>
+    public static KubeObject For(ResourceKind kind) => Samples[kind]();
+
+    /// <summary>The kind's sample as the API would create it: defaulted, named, with a uid, prepared.</summary>
+    public static KubeObject Created(ResourceKind kind)
+    {
+        var strategy = Silo.Kinds.KindRegistry.For(kind);
+        var obj = strategy.Default(For(kind));
+        obj = obj with { Metadata = obj.Metadata with { Uid = "0f6c6d1e-7a51-4c39-9d0b-2b3c6f0e8a11" } };
+        return strategy.PrepareForCreate(obj);
+    }
+
+    public static ObjectMeta Meta(string name, string? ns = "default") => new() { Name = name, Namespace = ns };
+
+    public static LabelSelector Selector() => new() { MatchLabels = Tests.Samples.Labels(("app", "web")) };
+
+    public static PodTemplateSpec Template(PodSpec? spec = null) => new()
+    {
+        Metadata = new ObjectMeta { Labels = Tests.Samples.Labels(("app", "web")) },
+        Spec = spec ?? Tests.Samples.PodSpec(),
+    };
+
+    /// <summary>The StatefulSet of the Kubernetes documentation: <c>web</c>, its pods mounting the claim template <c>www</c>.</summary>
+    public static StatefulSet StatefulSet() => new()
+    {
+        Metadata = Meta("web"),
+        Spec = new StatefulSetSpec
+        {
+            Selector = new LabelSelector { MatchLabels = Tests.Samples.Labels(("app", "nginx")) },
+            ServiceName = "nginx",
+            Replicas = 3,
+            Template = new PodTemplateSpec
+            {
+                Metadata = new ObjectMeta { Labels = Tests.Samples.Labels(("app", "nginx")) },
+                Spec = new PodSpec
+                {
+                    TerminationGracePeriodSeconds = 10,
+                    Containers =
+                    [
+                        new Container
+                        {
+                            Name = "nginx",
+                            Image = "registry.k8s.io/nginx-slim:0.24",
+                            Ports = [new ContainerPort { Number = 80, Name = "web" }],
+                            VolumeMounts = [new VolumeMount { Name = "www", MountPath = "/usr/share/nginx/html" }],
+                        },
+                    ],
+                },
+            },
+            VolumeClaimTemplates =
+            [
+                new PersistentVolumeClaim
+                {
+                    Metadata = new ObjectMeta { Name = "www" },
+                    Spec = new PersistentVolumeClaimSpec
+                    {
+                        AccessModes = ["ReadWriteOnce"],
+                        StorageClassName = "my-storage-class",
+                        Resources = new ResourceRequirements { Requests = new Dictionary<string, string> { ["storage"] = "1Gi" } },
+                    },
+                },
+            ],
+        },
+    };
+
+    /// <summary>The <c>pi</c> Job of the Kubernetes documentation.</summary>
+    public static Job Job() => new()
+    {
+        Metadata = Meta("pi"),
+        Spec = new JobSpec
+        {
+            BackoffLimit = 4,
+            Template = new PodTemplateSpec
+            {
+                Spec = new PodSpec
+                {
+                    RestartPolicy = "Never",
+                    Containers = [new Container { Name = "pi", Image = "perl:5.34.0", Command = ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"] }],
+                },
+            },
+        },
+    };
+}
