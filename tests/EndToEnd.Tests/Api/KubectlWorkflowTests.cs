@@ -217,6 +217,124 @@ public sealed class KubectlWorkflowTests(SiloFixture fixture) : IClassFixture<Si
         Assert.Contains("No resources found", (await kubectl.Run($"-n {ns} get deployments")).All);
     }
 
+    /// <summary>The StatefulSet of the Kubernetes documentation (concepts/workloads/controllers/statefulset), with its headless Service.</summary>
+    private const string DocumentationStatefulSet = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: nginx
+          labels:
+            app: nginx
+        spec:
+          ports:
+          - port: 80
+            name: web
+          clusterIP: None
+          selector:
+            app: nginx
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels:
+              app: nginx # has to match .spec.template.metadata.labels
+          serviceName: "nginx"
+          replicas: 3 # by default is 1
+          minReadySeconds: 10 # by default is 0
+          template:
+            metadata:
+              labels:
+                app: nginx # has to match .spec.selector.matchLabels
+            spec:
+              terminationGracePeriodSeconds: 10
+              containers:
+              - name: nginx
+                image: registry.k8s.io/nginx-slim:0.24
+                ports:
+                - containerPort: 80
+                  name: web
+                volumeMounts:
+                - name: www
+                  mountPath: /usr/share/nginx/html
+          volumeClaimTemplates:
+          - metadata:
+              name: www
+            spec:
+              accessModes: [ "ReadWriteOnce" ]
+              storageClassName: "my-storage-class"
+              resources:
+                requests:
+                  storage: 1Gi
+        """;
+
+    /// <summary>The <c>pi</c> Job of the Kubernetes documentation (concepts/workloads/controllers/job).</summary>
+    private static string DocumentationJob(string restartPolicy = "Never") => $$"""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: pi
+        spec:
+          template:
+            spec:
+              containers:
+              - name: pi
+                image: perl:5.34.0
+                command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+              restartPolicy: {{restartPolicy}}
+          backoffLimit: 4
+        """;
+
+    [Fact]
+    public async Task Apply_StatefulSetOfTheDocumentation_StoredWithItsClaimTemplate()
+    {
+        var kubectl = fixture.Kubectl("1.32");
+        var ns = Namespace("1.32") + "-sts";
+        await kubectl.Ok($"create namespace {ns}");
+
+        var applied = await kubectl.Ok($"-n {ns} apply -f -", DocumentationStatefulSet);
+
+        Assert.Contains("service/nginx created", applied);
+        Assert.Contains("statefulset.apps/web created", applied);
+        Assert.Equal("www /usr/share/nginx/html 3",
+            await kubectl.Ok($"-n {ns} get statefulset web -o jsonpath='{{.spec.volumeClaimTemplates[0].metadata.name}} {{.spec.template.spec.containers[0].volumeMounts[0].mountPath}} {{.spec.replicas}}'"));
+        Assert.Contains("statefulset.apps/web unchanged", await kubectl.Ok($"-n {ns} apply -f -", DocumentationStatefulSet));
+    }
+
+    [Theory, MemberData(nameof(Versions))]
+    public async Task Apply_JobOfTheDocumentation_StoredListedAndPrintedAsKubernetes(string version)
+    {
+        var kubectl = fixture.Kubectl(version);
+        var ns = Namespace(version) + "-job";
+        await kubectl.Ok($"create namespace {ns}");
+
+        Assert.Contains("job.batch/pi created", await kubectl.Ok($"-n {ns} apply -f -", DocumentationJob()));
+        Assert.Contains("job.batch/pi unchanged", await kubectl.Ok($"-n {ns} apply -f -", DocumentationJob()));
+
+        // The selector is generated from the job's uid, as Kubernetes does, and the pods' labels with it.
+        var uid = await kubectl.Ok($"-n {ns} get job pi -o jsonpath='{{.metadata.uid}}'");
+        Assert.Equal($"{uid} {uid} pi 1 1 4 NonIndexed",
+            await kubectl.Ok($"-n {ns} get job pi -o jsonpath='{{.spec.selector.matchLabels.batch\\.kubernetes\\.io/controller-uid}} {{.spec.template.metadata.labels.controller-uid}} {{.spec.template.metadata.labels.job-name}} {{.spec.completions}} {{.spec.parallelism}} {{.spec.backoffLimit}} {{.spec.completionMode}}'"));
+
+        var table = await kubectl.Ok($"-n {ns} get jobs");
+        Assert.Matches(@"NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE", table);
+        Assert.Matches(@"pi\s+Running\s+0/1\s+\S+", table);
+        var wide = await kubectl.Ok($"-n {ns} get jobs -o wide");
+        Assert.Matches(@"CONTAINERS\s+IMAGES\s+SELECTOR", wide);
+        Assert.Matches($@"pi\s+perl:5\.34\.0\s+batch\.kubernetes\.io/controller-uid={uid}", wide);
+        Assert.Contains("job.batch/pi", await kubectl.Ok($"-n {ns} get all"));
+        Assert.Matches(@"jobs\s+batch/v1\s+true\s+Job", await kubectl.Ok("api-resources --api-group=batch"));
+
+        var always = await kubectl.Run($"-n {ns} apply -f -", DocumentationJob("Always").Replace("name: pi", "name: pi-always", StringComparison.Ordinal));
+        Assert.NotEqual(0, always.ExitCode);
+        Assert.Contains("spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"", always.Stderr);
+
+        Assert.Contains("job.batch \"pi\" deleted", await kubectl.Ok($"-n {ns} delete job pi"));
+        Assert.Contains("No resources found", (await kubectl.Run($"-n {ns} get jobs")).All);
+    }
+
     private static string WithToken(string kubeconfig, string token)
     {
         var text = File.ReadAllLines(kubeconfig).Select(l => l.TrimStart().StartsWith("token:", StringComparison.Ordinal) ? $"    token: {token}" : l);
