@@ -79,6 +79,12 @@ public abstract class KindStrategy
     /// <summary>Whether deleting the object first marks it and waits for a grace period (a pod on a node).</summary>
     public abstract bool NeedsGracefulTermination(KubeObject obj, long? gracePeriodSeconds);
 
+    /// <summary>
+    /// Objects written once by their recorder and read through their collection (Events): the object grain
+    /// deactivates right after each write instead of staying active for the idle period.
+    /// </summary>
+    public abstract bool WrittenOnce { get; }
+
     /// <summary>What is missing or contradictory in this declaration; the registry refuses to start with any.</summary>
     public abstract IEnumerable<string> Problems();
 }

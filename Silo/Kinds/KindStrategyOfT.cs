@@ -39,6 +39,9 @@ public sealed class KindStrategy<T> : KindStrategy where T : KubeObject
 
     public bool Logs { get; init; }
 
+    /// <summary>Optional: see <see cref="KindStrategy.WrittenOnce"/>.</summary>
+    public bool WriteOnce { get; init; }
+
     public required IReadOnlyList<ResourceKind> Owned { get; init; }
 
     public required Type? ControlLoop { get; init; }
@@ -97,6 +100,8 @@ public sealed class KindStrategy<T> : KindStrategy where T : KubeObject
         (Scale ?? throw new InvalidOperationException($"{Identity} has no scale subresource")).WithReplicas(Cast(obj), replicas);
 
     public override bool HasLogs => Logs;
+
+    public override bool WrittenOnce => WriteOnce;
 
     public override IReadOnlyList<ResourceKind> Owns => Owned;
 

@@ -4,6 +4,7 @@ using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Controllers;
+using OrleansOrchestrator.Silo.Kinds;
 using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Store;
@@ -154,10 +155,9 @@ public sealed partial class ObjectGrain(
             if (await _collection.Commit(reservation, new WatchEvent(type, versioned, reservation.Version)))
             {
                 await AfterCommit(versioned, type);
-                // An Event is written once by its recorder (again only if it recurs) and read through its collection:
-                // its activation has nothing left to do. Five Events per pod, each kept active, were half the
-                // activations of a silo holding 50,000 pods.
-                if (_kind == ResourceKinds.Event) DeactivateOnIdle();
+                // An object written once by its recorder (an Event, again only if it recurs) and read through its
+                // collection: its activation has nothing left to do.
+                if (KindRegistry.For(_kind).WrittenOnce) DeactivateOnIdle();
                 return versioned;
             }
             // The collection was re-activated elsewhere since the reservation: write again under a version it issued.

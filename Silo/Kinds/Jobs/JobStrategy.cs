@@ -136,11 +136,14 @@ public static class JobStrategy
         if (spec.PodFailurePolicy is { } policy) PodFailurePolicy(policy, spec.Template.Spec, errors);
     }
 
-    /// <summary>Kubernetes' ValidateGeneratedSelector: the generated labels are on the template, and the selector selects them.</summary>
+    /// <summary>
+    /// Kubernetes' ValidateGeneratedSelector: the generated labels are on the template, and the selector selects them.
+    /// Checked where the uid is known (a create always has it); a replace without one is held to the stored
+    /// selector and template by <see cref="ImmutableFields"/>.
+    /// </summary>
     private static void GeneratedSelector(Job job, List<FieldCause> errors)
     {
-        if (job.Spec.Template.Metadata?.Labels is not { } labels) return;
-        var uid = job.Metadata.Uid ?? "";
+        if (job.Spec.Template.Metadata?.Labels is not { } labels || job.Metadata.Uid is not { Length: > 0 } uid) return;
         var name = job.Metadata.Name ?? "";
         foreach (var (label, value) in new[] { (LegacyControllerUidLabel, uid), (LegacyJobNameLabel, name), (ControllerUidLabel, uid), (JobNameLabel, name) })
         {

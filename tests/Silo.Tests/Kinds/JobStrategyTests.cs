@@ -118,6 +118,15 @@ public class JobStrategyTests
     }
 
     [Fact]
+    public void Validate_ReplaceWithoutUid_GeneratedSelectorAccepted()
+    {
+        // kubectl replace may send the job without its uid; its selector and labels are still the stored ones.
+        var job = Created();
+
+        Assert.Empty(Causes(job with { Metadata = job.Metadata with { Uid = null } }));
+    }
+
+    [Fact]
     public void Validate_ManualSelectorWithoutSelector_SelectorRequired()
     {
         var sample = KindSamples.Job();
