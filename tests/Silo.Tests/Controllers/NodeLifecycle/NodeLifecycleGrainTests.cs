@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Silo.Controllers;
+using OrleansOrchestrator.Silo.Controllers.NodeLifecycle;
+using OrleansOrchestrator.Silo.Storage;
+
+namespace OrleansOrchestrator.Silo.Tests.Controllers.NodeLifecycle;
+
+/// <summary>
+/// The node lifecycle loop in an in-process silo: <see cref="ControllerSweep"/> calls <c>Start</c> every half
+/// minute for as long as the silo runs, and that must not add a sweep each time.
+/// </summary>
+public sealed class NodeLifecycleGrainTests : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private long _timers;
+    private long _sweeps;
+
+    public NodeLifecycleGrainTests()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == NodeLifecycleMetrics.MeterName) listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<int>((_, value, _, _) => Interlocked.Add(ref _timers, value));
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _sweeps, value));
+        _listener.Start();
+    }
+
+    [Fact]
+    public async Task Start_CalledRepeatedly_KeepsOneSweepTimer_AndRevivesAfterDeactivation()
+    {
+        await using var cluster = await StartCluster(TimeSpan.FromHours(1));
+        var loop = cluster.Client.GetGrain<INodeLifecycle>("cluster");
+
+        for (var i = 0; i < 5; i++) await loop.Start();
+        Assert.Equal(1, Interlocked.Read(ref _timers));
+
+        await cluster.DeactivateAsync(loop);
+        await cluster.WaitForDeactivationAsync(loop);
+        Assert.Equal(0, Interlocked.Read(ref _timers));
+
+        await loop.Start();
+        Assert.Equal(1, Interlocked.Read(ref _timers));
+    }
+
+    [Fact]
+    public async Task Start_CalledRepeatedly_SweepsOncePerPeriod()
+    {
+        var period = TimeSpan.FromMilliseconds(200);
+        await using var cluster = await StartCluster(period);
+        var loop = cluster.Client.GetGrain<INodeLifecycle>("cluster");
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 5; i++) await loop.Start();
+        await Eventually.True(() => Interlocked.Read(ref _sweeps) >= 5, "five sweeps");
+
+        // One timer: the fifth sweep comes five periods after the start, at the earliest. A timer per Start
+        // call would run five sweeps after one period.
+        Assert.True(clock.Elapsed >= period * 4, $"five sweeps after {clock.Elapsed.TotalMilliseconds:F0} ms: more than one sweep per {period.TotalMilliseconds:F0} ms");
+    }
+
+    private static async Task<InProcessTestCluster> StartCluster(TimeSpan sweep)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Store);
+            silo.Services.AddSingleton(new ControllerOptions { ClusterSweep = sweep });
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<IStoredObjectReader, EmptyStore>();
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    /// <summary>A store with no nodes: each sweep lists them and has nothing to do.</summary>
+    private sealed class EmptyStore : IStoredObjectReader
+    {
+        public Task<IReadOnlyList<KubeObject>> ReadCollection(string collectionKey, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<KubeObject>>([]);
+    }
+}
