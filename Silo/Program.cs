@@ -64,6 +64,7 @@ builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddHostedService<TenantBootstrap>();
 builder.Services.AddSingleton(options.Controllers);
 builder.Services.AddHostedService<OrleansOrchestrator.Silo.Controllers.ControllerSweep>();
+if (options.MetricsInterval is { } metricsInterval) builder.Services.AddHostedService(_ => new MetricsLog(metricsInterval));
 var agentLine = await LocalAgent.Configure(builder.Services, options);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {

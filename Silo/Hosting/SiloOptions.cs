@@ -41,6 +41,9 @@ public sealed record SiloOptions
     /// </summary>
     public IReadOnlyList<System.Net.IPEndPoint>? DashboardGateways { get; init; }
 
+    /// <summary>Print the silo's own gauges (activations, timers) this often (<see cref="MetricsLog"/>); null: never.</summary>
+    public TimeSpan? MetricsInterval { get; init; }
+
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
@@ -63,6 +66,7 @@ public sealed record SiloOptions
           --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
           --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
           --event-ttl S           seconds an Event is kept after it last happened (default 3600)
+          --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
           --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
                                   (repeat for several; --data-dir must hold the silos' tokens.csv)
         """;
@@ -100,6 +104,7 @@ public sealed record SiloOptions
                 "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
                 "--event-ttl" => options with { Controllers = options.Controllers with { EventTtl = Seconds() } },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
+                "--metrics-interval" => options with { MetricsInterval = Seconds() },
                 "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
