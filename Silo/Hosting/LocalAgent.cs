@@ -17,13 +17,14 @@ public static class LocalAgent
         string? dockerVersion = null;
         if (options.LocalAgent)
         {
-            using var engine = new DockerRuntime(options.NodeName, options.DockerEndpoint);
+            using var engine = new DockerRuntime(options.ClusterId, options.NodeName, options.DockerEndpoint);
             using var timeout = new CancellationTokenSource(DockerProbeTimeout);
             try { dockerVersion = await engine.Version(timeout.Token); }
             catch (Exception e) when (e is not OutOfMemoryException) { dockerVersion = null; }
         }
         var agent = new AgentOptions
         {
+            ClusterId = options.ClusterId,
             DataDir = Path.Combine(options.DataDir, "agent"),
             DockerNodeName = dockerVersion is null ? null : options.NodeName,
             DockerEndpoint = options.DockerEndpoint,

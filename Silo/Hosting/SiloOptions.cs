@@ -58,7 +58,8 @@ public sealed record SiloOptions
           --gateway-port N        Orleans client gateway port (default 30000)
           --postgres CONN         use PostgreSQL (clustering, state, reminders) instead of embedded SQLite
           --tls-cert FILE --tls-key FILE   PEM certificate and key for the API
-          --cluster-id ID         Orleans cluster id (default orleans-orchestrator)
+          --cluster-id ID         Orleans cluster id, also on the local agent's containers, so that clusters
+                                  sharing a Docker engine leave each other's alone (default orleans-orchestrator)
           --node-name NAME        the local agent's node name (default: this host's name)
           --no-agent              do not run a local agent on the Docker engine
           --docker-endpoint URI   the Docker engine (default unix:///var/run/docker.sock)
