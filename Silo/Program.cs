@@ -18,7 +18,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-Directory.CreateDirectory(options.DataDir);
+DataFolder.Prepare(options);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 // The dashboard's styles and scripts come from its own and MudBlazor's packages, in every environment.
@@ -52,7 +52,7 @@ if (options.DashboardGateways is { } gateways)
     return 0;
 }
 
-var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(options.SqlitePath);
+var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(OwnerOnlyFile.Touch(options.SqlitePath));
 await SchemaInstaller.Apply(backend);
 
 var certificate = ApiCertificate.LoadOrCreate(options);

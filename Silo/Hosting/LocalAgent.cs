@@ -25,7 +25,7 @@ public static class LocalAgent
         var agent = new AgentOptions
         {
             ClusterId = options.ClusterId,
-            DataDir = Path.Combine(options.DataDir, "agent"),
+            DataDir = options.AgentDataDir,
             DockerNodeName = dockerVersion is null ? null : options.NodeName,
             DockerEndpoint = options.DockerEndpoint,
             SimulatedNodes = options.SimulatedNodes,

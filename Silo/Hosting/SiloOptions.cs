@@ -48,6 +48,10 @@ public sealed record SiloOptions
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
     public string DashboardKeysPath => Path.Combine(DataDir, "dashboard-keys");
+    /// <summary>The API's generated certificate and key (without <see cref="TlsCertificate"/>).</summary>
+    public string TlsDir => Path.Combine(DataDir, "tls");
+    /// <summary>The local agent's pod volumes (emptyDir, ConfigMap and Secret files), read by containers.</summary>
+    public string AgentDataDir => Path.Combine(DataDir, "agent");
 
     public const string Usage = """
         Usage: OrleansOrchestrator.Silo [options]
