@@ -16,6 +16,8 @@ public sealed record SiloSettings
     public string? PostgreSql { get; init; }
     /// <summary>Ask the silo for its gauges line (<c>--metrics-interval</c>) this often; <see cref="BenchSilo.Metrics"/> holds the latest.</summary>
     public int? MetricsSeconds { get; init; }
+    /// <summary>More options of the main command, e.g. <c>--event-ttl 300</c>.</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
     /// <summary>Another build of the silo than this checkout's (e.g. to compare before and after a change).</summary>
     public string? SiloDll { get; init; }
 }
@@ -66,6 +68,7 @@ public sealed class BenchSilo : IAsyncDisposable
         else args.Add("--no-agent");
         if (settings.PostgreSql is { } pg) args.AddRange(["--postgres", pg]);
         if (settings.MetricsSeconds is { } metrics) args.AddRange(["--metrics-interval", $"{metrics}"]);
+        args.AddRange(settings.ExtraArgs);
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
