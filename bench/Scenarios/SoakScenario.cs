@@ -146,39 +146,26 @@ public sealed class SoakScenario : IScenario
     {
         var step = new int[slots];
         var gates = Enumerable.Range(0, slots).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-        var inFlight = new List<Task>();
-        var clock = Stopwatch.StartNew();
-        for (long n = 0; !stop.IsCancellationRequested; n++)
+        await OpenLoop.Run(rate, async n =>
         {
-            var due = TimeSpan.FromSeconds((double)n / rate);
-            if (due > clock.Elapsed)
-            {
-                try { await Task.Delay(due - clock.Elapsed, stop); }
-                catch (OperationCanceledException) { break; }
-            }
             var slot = (int)(n % slots);
-            inFlight.Add(Task.Run(async () =>
+            await gates[slot].WaitAsync();
+            var script = Scripts[slot % Scripts.Length];
+            var cycle = step[slot] / script.Length;
+            var action = script[step[slot]++ % script.Length];
+            try
             {
-                await gates[slot].WaitAsync();
-                var script = Scripts[slot % Scripts.Length];
-                var cycle = step[slot] / script.Length;
-                var action = script[step[slot]++ % script.Length];
-                try
-                {
-                    latencies().Add(await Call(api, action, $"s{slot}-{cycle}"));
-                }
-                catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
-                {
-                    errors.AddOrUpdate(action, 1, (_, k) => k + 1);
-                }
-                finally
-                {
-                    gates[slot].Release();
-                }
-            }));
-            if (inFlight.Count > 1000) inFlight.RemoveAll(t => t.IsCompleted);
-        }
-        await Task.WhenAll(inFlight);
+                latencies().Add(await Call(api, action, $"s{slot}-{cycle}"));
+            }
+            catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+            {
+                errors.AddOrUpdate(action, 1, (_, k) => k + 1);
+            }
+            finally
+            {
+                gates[slot].Release();
+            }
+        }, stop);
     }
 
     private static Task<double> Call(BenchClient api, string action, string name)
