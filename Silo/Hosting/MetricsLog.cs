@@ -14,37 +14,28 @@ public sealed class MetricsLog(TimeSpan interval) : BackgroundService
 {
     public const string LinePrefix = "metrics:";
 
-    private const string Activations = "orleans-catalog-activations";
-
-    private static readonly string[] Counted = [NodeLifecycleMetrics.Timers.Name, NodeLifecycleMetrics.Sweeps.Name];
+    // All observable: each reading asks them for their values now (Orleans reports activations per grain type).
+    private static readonly string[] Read = ["orleans-catalog-activations", NodeLifecycleMetrics.Timers.Name, NodeLifecycleMetrics.Sweeps.Name];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Counters add up over the silo's life; the activations gauge is summed afresh at each reading (one
-        // observation per grain type).
-        var totals = new long[Counted.Length];
-        long activations = 0;
+        var values = new long[Read.Length];
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == Activations || Counted.Contains(instrument.Name)) l.EnableMeasurementEvents(instrument);
+            if (Read.Contains(instrument.Name)) l.EnableMeasurementEvents(instrument);
         };
-        void Record(Instrument instrument, long value)
-        {
-            if (instrument.Name == Activations) activations += value; // observable: only inside RecordObservableInstruments, on this thread
-            else Interlocked.Add(ref totals[Array.IndexOf(Counted, instrument.Name)], value);
-        }
-        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => Record(instrument, value));
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Record(instrument, value));
+        // Called on this thread, inside RecordObservableInstruments.
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => values[Array.IndexOf(Read, instrument.Name)] += value);
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => values[Array.IndexOf(Read, instrument.Name)] += value);
         listener.Start();
 
         using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            activations = 0;
+            Array.Clear(values);
             listener.RecordObservableInstruments();
-            var counted = string.Join(' ', Counted.Select((name, i) => $"{name}={Interlocked.Read(ref totals[i]).ToString(CultureInfo.InvariantCulture)}"));
-            Console.WriteLine($"{LinePrefix} {Activations}={activations.ToString(CultureInfo.InvariantCulture)} {counted}");
+            Console.WriteLine($"{LinePrefix} {string.Join(' ', Read.Select((name, i) => $"{name}={values[i].ToString(CultureInfo.InvariantCulture)}"))}");
         }
     }
 }

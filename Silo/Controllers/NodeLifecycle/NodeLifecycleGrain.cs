@@ -32,7 +32,7 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
         if (_sweepTimer is null)
         {
             _sweepTimer = this.RegisterGrainTimer(_ => Sweep(), new GrainTimerCreationOptions { DueTime = options.ClusterSweep, Period = options.ClusterSweep, Interleave = false });
-            NodeLifecycleMetrics.Timers.Add(1);
+            NodeLifecycleMetrics.TimerStarted();
         }
         DelayDeactivation(TimeSpan.FromDays(3650));
         return Task.CompletedTask;
@@ -44,14 +44,14 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
         {
             _sweepTimer.Dispose();
             _sweepTimer = null;
-            NodeLifecycleMetrics.Timers.Add(-1);
+            NodeLifecycleMetrics.TimerStopped();
         }
         return Task.CompletedTask;
     }
 
     private async Task Sweep()
     {
-        NodeLifecycleMetrics.Sweeps.Add(1);
+        NodeLifecycleMetrics.Swept();
         var now = clock.GetUtcNow();
         var nodes = new StoreClient(GrainFactory, StoreKeys.SystemTenant);
         foreach (var node in await nodes.List<Node>(""))

@@ -25,9 +25,23 @@ public sealed class NodeLifecycleGrainTests : IDisposable
         {
             if (instrument.Meter.Name == NodeLifecycleMetrics.MeterName) listener.EnableMeasurementEvents(instrument);
         };
-        _listener.SetMeasurementEventCallback<int>((_, value, _, _) => Interlocked.Add(ref _timers, value));
-        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _sweeps, value));
+        _listener.SetMeasurementEventCallback<int>((_, value, _, _) => _timers = value);
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => _sweeps = value);
         _listener.Start();
+    }
+
+    /// <summary>Sweep timers alive in this process now.</summary>
+    private long Timers()
+    {
+        _listener.RecordObservableInstruments();
+        return _timers;
+    }
+
+    /// <summary>Sweeps run in this process so far.</summary>
+    private long Sweeps()
+    {
+        _listener.RecordObservableInstruments();
+        return _sweeps;
     }
 
     [Fact]
@@ -36,15 +50,17 @@ public sealed class NodeLifecycleGrainTests : IDisposable
         await using var cluster = await StartCluster(TimeSpan.FromHours(1));
         var loop = cluster.Client.GetGrain<INodeLifecycle>("cluster");
 
+        var before = Timers();
+
         for (var i = 0; i < 5; i++) await loop.Start();
-        Assert.Equal(1, Interlocked.Read(ref _timers));
+        Assert.Equal(before + 1, Timers());
 
         await cluster.DeactivateAsync(loop);
         await cluster.WaitForDeactivationAsync(loop);
-        Assert.Equal(0, Interlocked.Read(ref _timers));
+        Assert.Equal(before, Timers());
 
         await loop.Start();
-        Assert.Equal(1, Interlocked.Read(ref _timers));
+        Assert.Equal(before + 1, Timers());
     }
 
     [Fact]
@@ -54,9 +70,10 @@ public sealed class NodeLifecycleGrainTests : IDisposable
         await using var cluster = await StartCluster(period);
         var loop = cluster.Client.GetGrain<INodeLifecycle>("cluster");
 
+        var before = Sweeps();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 5; i++) await loop.Start();
-        await Eventually.True(() => Interlocked.Read(ref _sweeps) >= 5, "five sweeps");
+        await Eventually.True(() => Sweeps() >= before + 5, "five sweeps");
 
         // One timer: the fifth sweep comes five periods after the start, at the earliest. A timer per Start
         // call would run five sweeps after one period.
