@@ -10,7 +10,7 @@ using OrleansOrchestrator.Contracts;
 var usage = """
     Usage: OrleansOrchestrator.Agents [options]
       --gateway HOST:PORT     a silo gateway (repeat for several silos; default 127.0.0.1:30000)
-      --cluster-id ID         the Orleans cluster id (default orleans-orchestrator)
+      --cluster-id ID         the Orleans cluster id, also on every container the agent makes (default orleans-orchestrator)
       --node-name NAME        run a Docker node under this name (default: this host's name)
       --no-docker             run no Docker node (only simulated ones)
       --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
@@ -19,7 +19,6 @@ var usage = """
       --data-dir DIR          where pod volumes live (default ./agent-data)
     """;
 var gateways = new List<IPEndPoint>();
-var clusterId = ClusterIdentity.DefaultClusterId;
 var options = new AgentOptions { DockerNodeName = Environment.MachineName.ToLowerInvariant() };
 try
 {
@@ -29,7 +28,7 @@ try
         switch (args[i])
         {
             case "--gateway": gateways.Add(IPEndPoint.Parse(Value())); break;
-            case "--cluster-id": clusterId = Value(); break;
+            case "--cluster-id": options = options with { ClusterId = Value() }; break;
             case "--node-name": options = options with { DockerNodeName = Value() }; break;
             case "--no-docker": options = options with { DockerNodeName = null }; break;
             case "--simulated-nodes": options = options with { SimulatedNodes = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) }; break;
@@ -54,7 +53,7 @@ builder.UseOrleansClient(client =>
     client.UseStaticClustering(gateways.ToArray());
     client.Configure<ClusterOptions>(o =>
     {
-        o.ClusterId = clusterId;
+        o.ClusterId = options.ClusterId;
         o.ServiceId = ClusterIdentity.ServiceId;
     });
 });

@@ -22,7 +22,7 @@ catch (ArgumentException e)
 // The kind registry checks itself when built: a kind missing a part stops the silo here, not at its first request.
 _ = OrleansOrchestrator.Silo.Kinds.KindRegistry.All;
 
-Directory.CreateDirectory(options.DataDir);
+DataFolder.Prepare(options);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 // The dashboard's styles and scripts come from its own and MudBlazor's packages, in every environment.
@@ -56,7 +56,7 @@ if (options.DashboardGateways is { } gateways)
     return 0;
 }
 
-var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(options.SqlitePath);
+var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(OwnerOnlyFile.Touch(options.SqlitePath));
 await SchemaInstaller.Apply(backend);
 
 var certificate = ApiCertificate.LoadOrCreate(options);
@@ -68,6 +68,7 @@ builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddHostedService<TenantBootstrap>();
 builder.Services.AddSingleton(options.Controllers);
 builder.Services.AddHostedService<OrleansOrchestrator.Silo.Controllers.ControllerSweep>();
+if (options.MetricsInterval is { } metricsInterval) builder.Services.AddHostedService(_ => new MetricsLog(metricsInterval));
 var agentLine = await LocalAgent.Configure(builder.Services, options);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {

@@ -32,7 +32,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
 
         if (options.DockerNodeName is { } nodeName)
         {
-            docker = new DockerRuntime(nodeName, options.DockerEndpoint);
+            docker = new DockerRuntime(options.ClusterId, nodeName, options.DockerEndpoint);
             var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken));
             Add(node, docker, options.Address);
             LogDockerNode(_logger, nodeName);

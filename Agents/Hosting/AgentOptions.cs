@@ -3,6 +3,12 @@ namespace OrleansOrchestrator.Agents.Hosting;
 /// <summary>What one agent process (or the agent inside the main command) runs.</summary>
 public sealed record AgentOptions
 {
+    /// <summary>
+    /// The Orleans cluster the agent belongs to; its containers carry it, so that clusters sharing a Docker
+    /// engine leave each other's containers alone.
+    /// </summary>
+    public string ClusterId { get; init; } = Contracts.ClusterIdentity.DefaultClusterId;
+
     /// <summary>Where pod volumes (emptyDir, ConfigMap/Secret files, claims) live on this host.</summary>
     public string DataDir { get; init; } = Path.GetFullPath("agent-data");
 

@@ -15,12 +15,12 @@ public static class ApiCertificate
         if (options.TlsCertificate is { } certPath)
             return Reload(X509Certificate2.CreateFromPemFile(certPath, options.TlsKey ?? certPath));
 
-        var dir = Path.Combine(options.DataDir, "tls");
+        var dir = options.TlsDir;
         var cert = Path.Combine(dir, "apiserver.crt");
         var key = Path.Combine(dir, "apiserver.key");
         if (File.Exists(cert) && File.Exists(key)) return Reload(X509Certificate2.CreateFromPemFile(cert, key));
 
-        Directory.CreateDirectory(dir);
+        DataFolder.CreateFolder(dir);
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=orleans-orchestrator-apiserver", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
@@ -33,7 +33,7 @@ public static class ApiCertificate
             X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
-        File.WriteAllText(cert, created.ExportCertificatePem());
+        OwnerOnlyFile.Write(cert, created.ExportCertificatePem());
         OwnerOnlyFile.Write(key, rsa.ExportPkcs8PrivateKeyPem());
         return Reload(X509Certificate2.CreateFromPemFile(cert, key));
     }

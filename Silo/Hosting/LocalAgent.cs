@@ -17,14 +17,15 @@ public static class LocalAgent
         string? dockerVersion = null;
         if (options.LocalAgent)
         {
-            using var engine = new DockerRuntime(options.NodeName, options.DockerEndpoint);
+            using var engine = new DockerRuntime(options.ClusterId, options.NodeName, options.DockerEndpoint);
             using var timeout = new CancellationTokenSource(DockerProbeTimeout);
             try { dockerVersion = await engine.Version(timeout.Token); }
             catch (Exception e) when (e is not OutOfMemoryException) { dockerVersion = null; }
         }
         var agent = new AgentOptions
         {
-            DataDir = Path.Combine(options.DataDir, "agent"),
+            ClusterId = options.ClusterId,
+            DataDir = options.AgentDataDir,
             DockerNodeName = dockerVersion is null ? null : options.NodeName,
             DockerEndpoint = options.DockerEndpoint,
             SimulatedNodes = options.SimulatedNodes,

@@ -41,10 +41,17 @@ public sealed record SiloOptions
     /// </summary>
     public IReadOnlyList<System.Net.IPEndPoint>? DashboardGateways { get; init; }
 
+    /// <summary>Print the silo's own gauges (activations, timers) this often (<see cref="MetricsLog"/>); null: never.</summary>
+    public TimeSpan? MetricsInterval { get; init; }
+
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
     public string DashboardKeysPath => Path.Combine(DataDir, "dashboard-keys");
+    /// <summary>The API's generated certificate and key (without <see cref="TlsCertificate"/>).</summary>
+    public string TlsDir => Path.Combine(DataDir, "tls");
+    /// <summary>The local agent's pod volumes (emptyDir, ConfigMap and Secret files), read by containers.</summary>
+    public string AgentDataDir => Path.Combine(DataDir, "agent");
 
     public const string Usage = """
         Usage: OrleansOrchestrator.Silo [options]
@@ -55,7 +62,8 @@ public sealed record SiloOptions
           --gateway-port N        Orleans client gateway port (default 30000)
           --postgres CONN         use PostgreSQL (clustering, state, reminders) instead of embedded SQLite
           --tls-cert FILE --tls-key FILE   PEM certificate and key for the API
-          --cluster-id ID         Orleans cluster id (default orleans-orchestrator)
+          --cluster-id ID         Orleans cluster id, also on the local agent's containers, so that clusters
+                                  sharing a Docker engine leave each other's alone (default orleans-orchestrator)
           --node-name NAME        the local agent's node name (default: this host's name)
           --no-agent              do not run a local agent on the Docker engine
           --docker-endpoint URI   the Docker engine (default unix:///var/run/docker.sock)
@@ -63,6 +71,7 @@ public sealed record SiloOptions
           --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
           --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
           --event-ttl S           seconds an Event is kept after it last happened (default 3600)
+          --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
           --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
                                   (repeat for several; --data-dir must hold the silos' tokens.csv)
         """;
@@ -100,6 +109,7 @@ public sealed record SiloOptions
                 "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
                 "--event-ttl" => options with { Controllers = options.Controllers with { EventTtl = Seconds() } },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
+                "--metrics-interval" => options with { MetricsInterval = Seconds() },
                 "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),

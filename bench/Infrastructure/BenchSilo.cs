@@ -14,6 +14,12 @@ public sealed record SiloSettings
     /// <summary>Run the main command's local agent on the Docker engine under this node name (null: <c>--no-agent</c>).</summary>
     public string? DockerNodeName { get; init; }
     public string? PostgreSql { get; init; }
+    /// <summary>Ask the silo for its gauges line (<c>--metrics-interval</c>) this often; <see cref="BenchSilo.Metrics"/> holds the latest.</summary>
+    public int? MetricsSeconds { get; init; }
+    /// <summary>More options of the main command, e.g. <c>--event-ttl 300</c>.</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+    /// <summary>Another build of the silo than this checkout's (e.g. to compare before and after a change).</summary>
+    public string? SiloDll { get; init; }
 }
 
 /// <summary>
@@ -46,7 +52,7 @@ public sealed class BenchSilo : IAsyncDisposable
     public static async Task<BenchSilo> Start(SiloSettings settings)
     {
         var root = AppContext.BaseDirectory;
-        var dll = Path.GetFullPath(Path.Combine(root, "..", "..", "..", "..", "Silo", "bin",
+        var dll = settings.SiloDll is { } other ? Path.GetFullPath(other) : Path.GetFullPath(Path.Combine(root, "..", "..", "..", "..", "Silo", "bin",
             root.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0", "OrleansOrchestrator.Silo.dll"));
         if (!File.Exists(dll)) throw new FileNotFoundException($"build the silo first (dotnet build -c Release bench): {dll}");
         var dataDir = Directory.CreateTempSubdirectory("oo-bench-").FullName;
@@ -61,6 +67,8 @@ public sealed class BenchSilo : IAsyncDisposable
         if (settings.DockerNodeName is { } node) args.AddRange(["--node-name", node]);
         else args.Add("--no-agent");
         if (settings.PostgreSql is { } pg) args.AddRange(["--postgres", pg]);
+        if (settings.MetricsSeconds is { } metrics) args.AddRange(["--metrics-interval", $"{metrics}"]);
+        args.AddRange(settings.ExtraArgs);
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -70,6 +78,11 @@ public sealed class BenchSilo : IAsyncDisposable
         void Collect(string? line)
         {
             if (line is null) return;
+            if (line.StartsWith(MetricsLinePrefix, StringComparison.Ordinal))
+            {
+                silo.Metrics = ParseMetrics(line[MetricsLinePrefix.Length..]);
+                return;
+            }
             lock (silo._lastLines)
             {
                 silo._lastLines.Enqueue(line);
@@ -101,6 +114,18 @@ public sealed class BenchSilo : IAsyncDisposable
         return silo;
     }
 
+    // The silo's MetricsLog.LinePrefix (the bench runs the silo as a process and does not reference it).
+    private const string MetricsLinePrefix = "metrics:";
+
+    /// <summary>The silo's latest gauges line (with <see cref="SiloSettings.MetricsSeconds"/>), by instrument name; empty before the first.</summary>
+    public IReadOnlyDictionary<string, long> Metrics { get; private set; } = new Dictionary<string, long>();
+
+    private static Dictionary<string, long> ParseMetrics(string text) =>
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Where(pair => pair.Length == 2 && long.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .ToDictionary(pair => pair[0], pair => long.Parse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture));
+
     /// <summary>The administrator's token the silo wrote on first start (API bearer token and dashboard sign-in).</summary>
     public string AdminToken() =>
         File.ReadLines(Path.Combine(DataDir, "tokens.csv")).First(l => l.Contains("system:masters", StringComparison.Ordinal)).Split(',')[0];
@@ -121,17 +146,21 @@ public sealed class BenchSilo : IAsyncDisposable
     }
 
     /// <summary>The silo's peak resident memory (VmHWM), the measure the memory target uses.</summary>
-    public double PeakMemoryMiB() => Status("VmHWM:");
+    public double PeakMemoryMiB() => Status("VmHWM:") / 1024.0;
 
     /// <summary>The silo's resident memory now (VmRSS).</summary>
-    public double MemoryMiB() => Status("VmRSS:");
+    public double MemoryMiB() => Status("VmRSS:") / 1024.0;
 
+    /// <summary>The silo's threads now.</summary>
+    public double Threads() => Status("Threads:");
+
+    /// <summary>A number field of /proc/PID/status (memory in KiB); NaN once the process is gone.</summary>
     private double Status(string field)
     {
         try
         {
             var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+            return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {

@@ -121,44 +121,31 @@ public sealed class ApiLatencyScenario : IScenario
         const int slots = 100;
         var step = new int[slots];
         var slotGates = Enumerable.Range(0, slots).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-        var inFlight = new List<Task>();
-        var clock = Stopwatch.StartNew();
-        for (long n = 0; !cancellationToken.IsCancellationRequested; n++)
+        await OpenLoop.Run(rate, async n =>
         {
-            var due = TimeSpan.FromSeconds((double)n / rate);
-            if (due > clock.Elapsed)
-            {
-                try { await Task.Delay(due - clock.Elapsed, cancellationToken); }
-                catch (OperationCanceledException) { break; }
-            }
             var slot = (int)(n % slots);
-            inFlight.Add(Task.Run(async () =>
+            await slotGates[slot].WaitAsync();
+            try
             {
-                await slotGates[slot].WaitAsync();
-                try
+                var path = "/api/v1/namespaces/churn/configmaps";
+                var name = $"r{rate}-c{slot}";
+                var ms = (step[slot]++ % 3) switch
                 {
-                    var path = "/api/v1/namespaces/churn/configmaps";
-                    var name = $"r{rate}-c{slot}";
-                    var ms = (step[slot]++ % 3) switch
-                    {
-                        0 => await api.Timed(HttpMethod.Post, path, Workloads.ConfigMap(name, payload), 201),
-                        1 => await api.Timed(HttpMethod.Put, $"{path}/{name}", Workloads.ConfigMap(name, payload, 1), 200),
-                        _ => await api.Timed(HttpMethod.Delete, $"{path}/{name}", expected: 200),
-                    };
-                    latencies.Add(ms);
-                    done();
-                }
-                catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
-                {
-                    errors.AddOrUpdate("churn write", 1, (_, k) => k + 1);
-                }
-                finally
-                {
-                    slotGates[slot].Release();
-                }
-            }));
-            if (inFlight.Count > 1000) inFlight.RemoveAll(t => t.IsCompleted);
-        }
-        await Task.WhenAll(inFlight);
+                    0 => await api.Timed(HttpMethod.Post, path, Workloads.ConfigMap(name, payload), 201),
+                    1 => await api.Timed(HttpMethod.Put, $"{path}/{name}", Workloads.ConfigMap(name, payload, 1), 200),
+                    _ => await api.Timed(HttpMethod.Delete, $"{path}/{name}", expected: 200),
+                };
+                latencies.Add(ms);
+                done();
+            }
+            catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+            {
+                errors.AddOrUpdate("churn write", 1, (_, k) => k + 1);
+            }
+            finally
+            {
+                slotGates[slot].Release();
+            }
+        }, cancellationToken);
     }
 }

@@ -11,9 +11,10 @@ namespace OrleansOrchestrator.Agents.Runtime.Docker;
 /// <summary>
 /// Real pods on a Docker engine, the way Kubernetes' dockershim ran them: per pod an infrastructure container
 /// (the sandbox) that holds the network and IPC namespaces and the published ports, and app containers that
-/// join them (<c>--network container:&lt;sandbox&gt;</c>). Names and labels follow dockershim, plus the node's
-/// name, so that listings return only this node's containers even when several nodes share one engine, and an
-/// agent restarted with the same node name adopts what is already running.
+/// join them (<c>--network container:&lt;sandbox&gt;</c>). Names and labels follow dockershim, plus the cluster's
+/// id and the node's name, so that listings return only this cluster's and node's containers even when several
+/// clusters and nodes share one engine, and an agent restarted with the same cluster and node adopts what is
+/// already running.
 /// </summary>
 public sealed class DockerRuntime : IContainerRuntime, IDisposable
 {
@@ -49,23 +50,30 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
     private readonly SemaphoreSlim[] sandboxGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Uses <paramref name="client"/>, which the caller keeps and disposes.</summary>
-    public DockerRuntime(string nodeName, DockerClient client)
+    public DockerRuntime(string clusterId, string nodeName, DockerClient client)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
+        ClusterId = clusterId;
         NodeName = nodeName;
         docker = client;
     }
 
     /// <summary>Connects to the engine at <paramref name="endpoint"/> (default the local Unix socket).</summary>
-    public DockerRuntime(string nodeName, Uri? endpoint = null)
+    public DockerRuntime(string clusterId, string nodeName, Uri? endpoint = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clusterId);
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
+        ClusterId = clusterId;
         NodeName = nodeName;
         ownedConfiguration = new DockerClientConfiguration(endpoint ?? DefaultEndpoint);
         // Unversioned: Docker.DotNet does not negotiate, and an engine refuses API versions newer than its own
         // (dockerd 20.10 speaks 1.41 at most). Unversioned requests get the engine's own version.
         docker = ownedConfiguration.CreateClient();
     }
+
+    /// <summary>The Orleans cluster id of the agent: containers of other clusters on the same engine are not its own.</summary>
+    public string ClusterId { get; }
 
     public string NodeName { get; }
 
@@ -109,6 +117,12 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             await EnsurePauseImage(cancellationToken).ConfigureAwait(false);
 
             var existing = await TryInspect(name, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && !IsOurs(existing, PodContainerNaming.SandboxType))
+            {
+                // The same pod (its uid is in the name) bound to another node or cluster on this engine.
+                throw new InvalidOperationException($"Container {name} belongs to another node or cluster on this engine.");
+            }
+
             if (existing is not null)
             {
                 if (existing.State.Running)
@@ -157,7 +171,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             new ContainersListParameters { All = true, Filters = PodContainerNaming.NodeFilter(NodeName, PodContainerNaming.SandboxType, pod.Uid) },
             cancellationToken).ConfigureAwait(false);
 
-        foreach (var sandbox in sandboxes)
+        foreach (var sandbox in sandboxes.Where(s => PodContainerNaming.BelongsTo(s.Labels, ClusterId, NodeName, PodContainerNaming.SandboxType)))
         {
             // The sleeping pause process has nothing to shut down gracefully: kill and remove in one call.
             await ForceRemove(sandbox.ID, cancellationToken).ConfigureAwait(false);
@@ -181,7 +195,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             Name = name,
             Image = PauseImage,
             Hostname = string.IsNullOrEmpty(spec.Hostname) ? null : spec.Hostname,
-            Labels = PodContainerNaming.Labels(NodeName, spec.Pod, PodContainerNaming.SandboxContainerName, PodContainerNaming.SandboxType, attempt: 0),
+            Labels = PodContainerNaming.Labels(ClusterId, NodeName, spec.Pod, PodContainerNaming.SandboxContainerName, PodContainerNaming.SandboxType, attempt: 0),
             ExposedPorts = ports.Keys.ToDictionary(key => key, _ => default(EmptyStruct)),
             HostConfig = new HostConfig
             {
@@ -370,7 +384,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             // This attempt's name is taken. An agent that crashed between create and start leaves a container that
             // never ran: that one is safe to replace. Anything that ran is history the agent must look at first.
             var existing = await TryInspect(name, cancellationToken).ConfigureAwait(false);
-            if (existing is null || existing.State.Status != "created")
+            if (existing is null || existing.State.Status != "created" || !IsOurs(existing, PodContainerNaming.ContainerType))
             {
                 throw new InvalidOperationException(
                     $"Container {name} already exists ({existing?.State.Status ?? "being removed"}); remove it or create the next attempt.", e);
@@ -383,7 +397,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
 
     private CreateContainerParameters ContainerParameters(ContainerSpec spec, string sandboxId, string name)
     {
-        var labels = PodContainerNaming.Labels(NodeName, spec.Pod, spec.Name, PodContainerNaming.ContainerType, spec.Attempt);
+        var labels = PodContainerNaming.Labels(ClusterId, NodeName, spec.Pod, spec.Name, PodContainerNaming.ContainerType, spec.Attempt);
         labels[PodContainerNaming.SandboxIdLabel] = sandboxId;
 
         var parameters = new CreateContainerParameters
@@ -613,9 +627,11 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
     private async Task<IReadOnlyList<ContainerInspectResponse>> InspectAllOfType(string type, CancellationToken cancellationToken)
     {
         // The list endpoint has no exit code, times or OOM flag: inspect each one.
-        var listed = await docker.Containers.ListContainersAsync(
-            new ContainersListParameters { All = true, Filters = PodContainerNaming.NodeFilter(NodeName, type) },
-            cancellationToken).ConfigureAwait(false);
+        var listed = (await docker.Containers.ListContainersAsync(
+                new ContainersListParameters { All = true, Filters = PodContainerNaming.NodeFilter(NodeName, type) },
+                cancellationToken).ConfigureAwait(false))
+            .Where(c => PodContainerNaming.BelongsTo(c.Labels, ClusterId, NodeName, type))
+            .ToList();
 
         var inspected = new ContainerInspectResponse?[listed.Count];
         await Parallel.ForEachAsync(
@@ -628,9 +644,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
     }
 
     private bool IsOurs(ContainerInspectResponse container, string type) =>
-        container.Config.Labels is { } labels
-        && labels.TryGetValue(PodContainerNaming.NodeLabel, out var node) && node == NodeName
-        && labels.TryGetValue(PodContainerNaming.ContainerTypeLabel, out var actualType) && actualType == type;
+        PodContainerNaming.BelongsTo(container.Config.Labels, ClusterId, NodeName, type);
 
     private async Task<ContainerInspectResponse?> TryInspect(string idOrName, CancellationToken cancellationToken)
     {

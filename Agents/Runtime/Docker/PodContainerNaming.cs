@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansOrchestrator.Contracts;
 
 namespace OrleansOrchestrator.Agents.Runtime.Docker;
 
@@ -17,7 +18,9 @@ internal static class PodContainerNaming
     public const string ContainerTypeLabel = "io.kubernetes.docker.type";
     public const string SandboxIdLabel = "io.kubernetes.sandbox.id";
 
-    // Ours: several nodes may share one engine (tests, a laptop), so every listing filters on the node.
+    // Ours: several clusters and several nodes may share one engine (the product and a test run, a multi-node
+    // cluster on one machine), so an agent touches only containers of its own cluster and node.
+    public const string ClusterLabel = "io.orleans-orchestrator.cluster";
     public const string NodeLabel = "io.orleans-orchestrator.node";
     public const string TenantLabel = "io.orleans-orchestrator.tenant";
     public const string AttemptLabel = "io.orleans-orchestrator.attempt";
@@ -34,8 +37,9 @@ internal static class PodContainerNaming
     public static string ContainerName(PodRef pod, string container, int attempt) =>
         $"k8s_{container}_{pod.Name}_{pod.Namespace}_{pod.Uid}_{attempt.ToString(CultureInfo.InvariantCulture)}";
 
-    public static Dictionary<string, string> Labels(string node, PodRef pod, string containerName, string type, int attempt) => new()
+    public static Dictionary<string, string> Labels(string cluster, string node, PodRef pod, string containerName, string type, int attempt) => new()
     {
+        [ClusterLabel] = cluster,
         [PodNameLabel] = pod.Name,
         [PodNamespaceLabel] = pod.Namespace,
         [PodUidLabel] = pod.Uid,
@@ -65,7 +69,10 @@ internal static class PodContainerNaming
             ? attempt
             : 0;
 
-    /// <summary>Docker's list filter for "this node's containers of this type" (label filters are ANDed).</summary>
+    /// <summary>
+    /// Docker's list filter for this node's containers of this type (label filters are ANDed); the engine cannot
+    /// match a missing label, so the cluster is checked on what it answers, with <see cref="BelongsTo"/>.
+    /// </summary>
     public static IDictionary<string, IDictionary<string, bool>> NodeFilter(string node, string type, string? podUid = null)
     {
         var labels = new Dictionary<string, bool>
@@ -80,4 +87,15 @@ internal static class PodContainerNaming
 
         return new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels };
     }
+
+    /// <summary>
+    /// Whether a container is one of <paramref name="cluster"/>'s on <paramref name="node"/>, of this type. Containers
+    /// made before containers carried their cluster have no cluster label: they count as the default cluster's,
+    /// which is what every installation was unless started with another <c>--cluster-id</c>.
+    /// </summary>
+    public static bool BelongsTo(IDictionary<string, string>? labels, string cluster, string node, string type) =>
+        labels is not null
+        && (labels.TryGetValue(ClusterLabel, out var owner) ? owner : ClusterIdentity.DefaultClusterId) == cluster
+        && labels.TryGetValue(NodeLabel, out var labelledNode) && labelledNode == node
+        && labels.TryGetValue(ContainerTypeLabel, out var labelledType) && labelledType == type;
 }

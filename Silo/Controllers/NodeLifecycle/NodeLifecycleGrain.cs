@@ -22,15 +22,36 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
     /// <summary>When this loop first saw each node: a node with no heartbeat since a silo restart gets the grace period from then.</summary>
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
 
+    /// <summary>The one sweep timer of this activation: <see cref="ControllerSweep"/> calls <see cref="Start"/> every half minute.</summary>
+    private IGrainTimer? _sweepTimer;
+
     public Task Start()
     {
-        this.RegisterGrainTimer(_ => Sweep(), new GrainTimerCreationOptions { DueTime = options.ClusterSweep, Period = options.ClusterSweep, Interleave = false });
+        // Start is how the loop comes back after a deactivation or a silo restart, so it is called again and
+        // again on a live activation too: a timer per call would multiply the sweeps for as long as the silo runs.
+        if (_sweepTimer is null)
+        {
+            _sweepTimer = this.RegisterGrainTimer(_ => Sweep(), new GrainTimerCreationOptions { DueTime = options.ClusterSweep, Period = options.ClusterSweep, Interleave = false });
+            NodeLifecycleMetrics.TimerStarted();
+        }
         DelayDeactivation(TimeSpan.FromDays(3650));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_sweepTimer is not null)
+        {
+            _sweepTimer.Dispose();
+            _sweepTimer = null;
+            NodeLifecycleMetrics.TimerStopped();
+        }
         return Task.CompletedTask;
     }
 
     private async Task Sweep()
     {
+        NodeLifecycleMetrics.Swept();
         var now = clock.GetUtcNow();
         var nodes = new StoreClient(GrainFactory, StoreKeys.SystemTenant, SystemActors.NodeLifecycle);
         foreach (var node in await nodes.List<Node>(""))

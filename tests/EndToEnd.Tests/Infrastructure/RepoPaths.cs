@@ -4,15 +4,11 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
+    /// <summary>This test run's build configuration, which the silo and agent it starts were built with too.</summary>
+    public static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
     /// <summary>The silo as built by this test run's configuration (the project reference builds it first).</summary>
-    public static string SiloDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(Root, "Silo", "bin", configuration, "net10.0", "OrleansOrchestrator.Silo.dll");
-        }
-    }
+    public static string SiloDll => Path.Combine(Root, "Silo", "bin", Configuration, "net10.0", "OrleansOrchestrator.Silo.dll");
 
     /// <summary>The agent process, built by the same configuration.</summary>
     public static string AgentDll => Path.Combine(Path.GetDirectoryName(SiloDll)!.Replace(Path.Combine("Silo", "bin"), Path.Combine("Agents", "bin"), StringComparison.Ordinal), "OrleansOrchestrator.Agents.dll");

@@ -28,6 +28,21 @@ public sealed class SiloProcess : IAsyncDisposable
         GatewayPort = FreePort.Next();
     }
 
+    /// <summary>
+    /// The main command as README starts it: <c>dotnet run --project Silo</c> from <paramref name="workingDirectory"/>,
+    /// without <c>--data-dir</c> (the data folder is expected at <c>./data</c>); only the ports are its own.
+    /// </summary>
+    public static SiloProcess AsReadmeRunsIt(string workingDirectory) => new(workingDirectory, readme: true);
+
+    private SiloProcess(string workingDirectory, bool readme) : this(Path.Combine(workingDirectory, "data"))
+    {
+        _workingDirectory = workingDirectory;
+        _dotnetRun = readme;
+    }
+
+    private readonly string? _workingDirectory;
+    private readonly bool _dotnetRun;
+
     /// <summary>The main command in <c>--dashboard-only</c> mode: the dashboard as an Orleans client of a running silo.</summary>
     public static SiloProcess DashboardOnly(SiloProcess silo) => new(silo);
 
@@ -56,14 +71,14 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async Task Start(TimeSpan? timeout = null)
     {
-        var args = new List<string>
-        {
-            RepoPaths.SiloDll, "--data-dir", DataDir, "--api-port", $"{ApiPort}", "--dashboard-port", $"{DashboardPort}",
-            "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
-        };
+        List<string> args = _dotnetRun
+            ? ["run", "--no-build", "-c", RepoPaths.Configuration, "--project", Path.Combine(RepoPaths.Root, "Silo"), "--"]
+            : [RepoPaths.SiloDll, "--data-dir", DataDir];
+        args.AddRange(["--api-port", $"{ApiPort}", "--dashboard-port", $"{DashboardPort}", "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}"]);
         if (Postgres is not null) args.AddRange(["--postgres", Postgres]);
         args.AddRange(_extraArgs);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (_workingDirectory is not null) info.WorkingDirectory = _workingDirectory;
         foreach (var a in args) info.ArgumentList.Add(a);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

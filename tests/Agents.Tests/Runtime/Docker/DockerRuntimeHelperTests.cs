@@ -1,3 +1,4 @@
+using OrleansOrchestrator.Agents.Runtime;
 using OrleansOrchestrator.Agents.Runtime.Docker;
 
 namespace OrleansOrchestrator.Agents.Tests.Runtime.Docker;
@@ -33,4 +34,24 @@ public sealed class DockerRuntimeHelperTests
     [InlineData("app@sha256:abc", false)]
     public void ImageReference_knows_latest_for_the_default_pull_policy(string image, bool latest) =>
         Assert.Equal(latest, ImageReference.IsLatest(image));
+
+    [Theory]
+    [InlineData("cluster-a", "node-1", "container", true)]
+    [InlineData("cluster-b", "node-1", "container", false)] // another cluster on the same engine, same node name
+    [InlineData("cluster-a", "node-2", "container", false)] // another node of the same cluster
+    [InlineData("cluster-a", "node-1", "podsandbox", false)]
+    public void PodContainerNaming_BelongsTo_needs_the_cluster_the_node_and_the_type(string cluster, string node, string type, bool belongs)
+    {
+        var labels = PodContainerNaming.Labels("cluster-a", "node-1", new PodRef("t", "ns", "p", "uid"), "app", PodContainerNaming.ContainerType, 0);
+        Assert.Equal(belongs, PodContainerNaming.BelongsTo(labels, cluster, node, type));
+    }
+
+    [Fact]
+    public void PodContainerNaming_BelongsTo_counts_a_container_without_cluster_label_as_the_default_clusters()
+    {
+        var labels = PodContainerNaming.Labels("ignored", "node-1", new PodRef("t", "ns", "p", "uid"), "app", PodContainerNaming.ContainerType, 0);
+        labels.Remove(PodContainerNaming.ClusterLabel);
+        Assert.True(PodContainerNaming.BelongsTo(labels, Contracts.ClusterIdentity.DefaultClusterId, "node-1", PodContainerNaming.ContainerType));
+        Assert.False(PodContainerNaming.BelongsTo(labels, "another-cluster", "node-1", PodContainerNaming.ContainerType));
+    }
 }

@@ -18,6 +18,9 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
 {
     private static readonly TimeSpan ConditionTimeout = TimeSpan.FromSeconds(15);
 
+    // Not the product's default cluster id: a product running on this engine must not see the tests' containers.
+    private const string TestCluster = "agents-tests";
+
     private readonly List<DockerRuntime> runtimes = [];
     private readonly List<string> folders = [];
     private readonly List<string> images = [];
@@ -54,7 +57,7 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
     public async Task Version_names_the_docker_engine()
     {
         string version;
-        using (var runtime = new DockerRuntime($"test-node-{Guid.NewGuid():N}"[..22], engine.Docker))
+        using (var runtime = new DockerRuntime(TestCluster, $"test-node-{Guid.NewGuid():N}"[..22], engine.Docker))
         {
             version = await runtime.Version(Ct);
         }
@@ -85,7 +88,7 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
         var inspected = await engine.Docker.Containers.InspectContainerAsync(first.Id, Ct);
         Assert.Equal($"/k8s_POD_web_default_{pod.Uid}_0", inspected.Name);
         Assert.Equal("web-host", inspected.Config.Hostname);
-        AssertLabels(inspected.Config.Labels, runtime.NodeName, pod, "POD", "podsandbox", attempt: 0);
+        AssertLabels(inspected.Config.Labels, runtime.ClusterId, runtime.NodeName, pod, "POD", "podsandbox", attempt: 0);
 
         // Killed behind the agent's back: the next RunSandbox makes a new one.
         await engine.Docker.Containers.KillContainerAsync(first.Id, new ContainerKillParameters(), Ct);
@@ -105,7 +108,7 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
     {
         var pauseImage = $"orleans-orchestrator-test/pause:{Guid.NewGuid():N}";
         images.Add(pauseImage);
-        var runtime = new DockerRuntime($"test-node-{Guid.NewGuid():N}"[..22]) { PauseImage = pauseImage };
+        var runtime = new DockerRuntime(TestCluster, $"test-node-{Guid.NewGuid():N}"[..22]) { PauseImage = pauseImage };
         runtimes.Add(runtime);
 
         var sandbox = await runtime.RunSandbox(new SandboxSpec(NewPod("first"), [], "first"), Ct);
@@ -147,7 +150,7 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
         Assert.Equal($"container:{sandbox.Id}", inspected.HostConfig.NetworkMode);
         Assert.Equal("no", inspected.HostConfig.RestartPolicy.Name.ToString().ToLowerInvariant());
         Assert.Equal("json-file", inspected.HostConfig.LogConfig.Type);
-        AssertLabels(inspected.Config.Labels, runtime.NodeName, pod, "server", "container", attempt: 0);
+        AssertLabels(inspected.Config.Labels, runtime.ClusterId, runtime.NodeName, pod, "server", "container", attempt: 0);
     }
 
     [Fact]
@@ -463,11 +466,72 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
         Assert.Contains("already exists (running)", conflict.Message);
     }
 
+    [Fact]
+    public async Task Runtimes_of_two_clusters_with_one_node_name_leave_each_others_containers_alone()
+    {
+        var node = $"test-node-{Guid.NewGuid():N}"[..22];
+        await AssertLeaveEachOtherAlone(NewRuntime(node, $"cluster-a-{Guid.NewGuid():N}"), NewRuntime(node, $"cluster-b-{Guid.NewGuid():N}"));
+    }
+
+    [Fact]
+    public async Task Runtimes_of_one_cluster_with_two_node_names_leave_each_others_containers_alone() =>
+        await AssertLeaveEachOtherAlone(NewRuntime(), NewRuntime());
+
+    [Fact]
+    public async Task Containers_made_before_the_cluster_label_belong_to_the_default_cluster()
+    {
+        var node = $"test-node-{Guid.NewGuid():N}"[..22];
+        var product = NewRuntime(node, Contracts.ClusterIdentity.DefaultClusterId);
+        var other = NewRuntime(node, "another-cluster");
+        var pod = NewPod("legacy");
+        // As an agent of the earlier version labelled its sandboxes: everything but the cluster.
+        var labels = PodContainerNaming.Labels("unused", node, pod, PodContainerNaming.SandboxContainerName, PodContainerNaming.SandboxType, attempt: 0);
+        labels.Remove(PodContainerNaming.ClusterLabel);
+        var created = await engine.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = PodContainerNaming.SandboxName(pod), Image = DockerEngineFixture.TestImage, Cmd = ["sleep", "3600"], Labels = labels,
+        }, Ct);
+        await engine.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), Ct);
+
+        Assert.Equal(created.ID, Assert.Single(await product.ListSandboxes(Ct)).Id);
+        Assert.Empty(await other.ListSandboxes(Ct));
+    }
+
+    /// <summary>
+    /// Each runtime runs a pod; each sees only its own, and removing everything it sees (what an agent does with
+    /// containers of pods it does not know) leaves the other's running.
+    /// </summary>
+    private async Task AssertLeaveEachOtherAlone(DockerRuntime first, DockerRuntime second)
+    {
+        var (firstPod, secondPod) = (NewPod("first"), NewPod("second"));
+        var firstSandbox = await first.RunSandbox(new SandboxSpec(firstPod, [], "first"), Ct);
+        var firstApp = await Run(first, Shell(firstPod, "app", "sleep 3600"), firstSandbox.Id);
+        var secondSandbox = await second.RunSandbox(new SandboxSpec(secondPod, [], "second"), Ct);
+        var secondApp = await Run(second, Shell(secondPod, "app", "sleep 3600"), secondSandbox.Id);
+
+        Assert.Equal(firstSandbox.Id, Assert.Single(await first.ListSandboxes(Ct)).Id);
+        Assert.Equal(firstApp, Assert.Single(await first.ListContainers(Ct)).Id);
+        Assert.Null(await first.InspectContainer(secondApp, Ct));
+        Assert.Equal(secondSandbox.Id, Assert.Single(await second.ListSandboxes(Ct)).Id);
+        Assert.Equal(secondApp, Assert.Single(await second.ListContainers(Ct)).Id);
+        Assert.Null(await second.InspectContainer(firstApp, Ct));
+
+        // The second removes all it lists, and asks to remove the first one's pod too (a pod it does not run).
+        foreach (var container in await second.ListContainers(Ct)) await second.RemoveContainer(container.Id, Ct);
+        foreach (var sandbox in await second.ListSandboxes(Ct)) await second.RemoveSandbox(sandbox.Pod, Ct);
+        await second.RemoveSandbox(firstPod, Ct);
+
+        Assert.Empty(await second.ListSandboxes(Ct));
+        Assert.True((await engine.Docker.Containers.InspectContainerAsync(firstSandbox.Id, Ct)).State.Running);
+        Assert.True((await engine.Docker.Containers.InspectContainerAsync(firstApp, Ct)).State.Running);
+        Assert.Equal(firstSandbox.Id, Assert.Single(await first.ListSandboxes(Ct)).Id);
+    }
+
     // ---------------------------------------------------------------- helpers
 
-    private DockerRuntime NewRuntime(string? nodeName = null)
+    private DockerRuntime NewRuntime(string? nodeName = null, string clusterId = TestCluster)
     {
-        var runtime = new DockerRuntime(nodeName ?? $"test-node-{Guid.NewGuid():N}"[..22]);
+        var runtime = new DockerRuntime(clusterId, nodeName ?? $"test-node-{Guid.NewGuid():N}"[..22]);
         runtimes.Add(runtime);
         return runtime;
     }
@@ -512,8 +576,9 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
         return await new StreamReader(logs).ReadToEndAsync(Ct);
     }
 
-    private static void AssertLabels(IDictionary<string, string> labels, string node, PodRef pod, string container, string type, int attempt)
+    private static void AssertLabels(IDictionary<string, string> labels, string cluster, string node, PodRef pod, string container, string type, int attempt)
     {
+        Assert.Equal(cluster, labels["io.orleans-orchestrator.cluster"]);
         Assert.Equal(pod.Name, labels["io.kubernetes.pod.name"]);
         Assert.Equal(pod.Namespace, labels["io.kubernetes.pod.namespace"]);
         Assert.Equal(pod.Uid, labels["io.kubernetes.pod.uid"]);
