@@ -25,6 +25,15 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
     /// <summary>Why a kind could not be followed (e.g. 403 for nodes), to show instead of its data.</summary>
     protected string? FeedError { get; private set; }
 
+    private bool _snapshotApplied;
+
+    /// <summary>
+    /// "true" once a followed kind's first snapshot has been applied (and no kind failed), "false" before: the page
+    /// renders before the feed answers, so an empty list means "none" only when this says so. Lists carry it as
+    /// <c>data-loaded</c>, which the browser tests wait on.
+    /// </summary>
+    protected string LoadedMarker => _snapshotApplied && FeedError is null ? "true" : "false";
+
     protected override void OnInitialized() => Namespaces.Changed += OnNamespaceChanged;
 
     /// <summary>Follows a kind for as long as the component lives; the collection changes as the cluster does.</summary>
@@ -42,6 +51,7 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
             return collection;
         }
         collection.Load(subscription.Snapshot);
+        _snapshotApplied = true;
         _followers.Add(Task.Run(async () =>
         {
             using (subscription)

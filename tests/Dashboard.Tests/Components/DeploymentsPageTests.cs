@@ -15,6 +15,22 @@ public sealed class DeploymentsPageTests
     private readonly FakeClusterBackend _backend = new();
 
     [Fact]
+    public async Task List_BeforeTheFirstSnapshot_LooksEmptyButIsMarkedNotLoaded()
+    {
+        var feed = new FakeClusterFeed().With(ResourceKinds.Deployment, Deployment("web", replicas: 3)).Hold();
+        await using var ctx = Create(feed, _backend);
+        var page = ctx.Render<Deployments>();
+
+        // What a browser shows while the feed is still answering: an empty list, which only the marker tells from "none".
+        Assert.Equal("false", page.Find("#deployments-grid").GetAttribute("data-loaded"));
+        Assert.Contains("No deployments", page.Find("#deployments-grid").TextContent);
+
+        feed.Release();
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find("#deployments-grid").GetAttribute("data-loaded")), Patience);
+        Assert.Equal("web", page.Find(".deployment-name").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task ScaleUp_Click_SendsMergePatchWithOneMoreReplica()
     {
         await using var ctx = Create(_feed, _backend);

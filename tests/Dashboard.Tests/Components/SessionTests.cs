@@ -18,13 +18,30 @@ public sealed class SessionTests
         Assert.Equal(["developers", FakeClusterBackend.ReadOnlyGroup], user.Groups.Order());
     }
 
+    /// <summary>
+    /// The session decides nothing itself: it asks the backend about the user its cookie names, so that a button is
+    /// shown exactly when the API would accept the call (the backend's own decisions are tested in Silo.Tests,
+    /// <c>DashboardBackendTests</c>).
+    /// </summary>
     [Fact]
-    public async Task May_ReadOnlyGroup_NoPatch()
+    public async Task May_AsksTheBackendAboutTheSignedInUser()
     {
-        await using var ctx = DashboardTestContext.Create(new FakeClusterFeed(), new FakeClusterBackend(), FakeClusterBackend.ReadOnlyGroup);
+        var backend = new FakeClusterBackend();
+        var asked = new List<(string User, string Tenant, string Groups, string Verb, Contracts.Model.ResourceKind Kind)>();
+        backend.Authorize = (user, verb, kind) =>
+        {
+            asked.Add((user.Name, user.Tenant, string.Join(";", user.Groups), verb, kind));
+            return verb == "list";
+        };
+        await using var ctx = DashboardTestContext.Create(new FakeClusterFeed(), backend, FakeClusterBackend.ReadOnlyGroup);
         var session = ctx.Services.GetRequiredService<DashboardSession>();
 
         Assert.False(await session.May("patch", Contracts.Model.ResourceKinds.Deployment));
         Assert.True(await session.May("list", Contracts.Model.ResourceKinds.Deployment));
+        Assert.Equal(
+            [
+                ("alice", "acme", FakeClusterBackend.ReadOnlyGroup, "patch", Contracts.Model.ResourceKinds.Deployment),
+                ("alice", "acme", FakeClusterBackend.ReadOnlyGroup, "list", Contracts.Model.ResourceKinds.Deployment),
+            ], asked);
     }
 }

@@ -17,7 +17,7 @@ public sealed record BackendCall(string Verb, ResourceKind? Kind, string? Namesp
 public sealed class FakeClusterBackend : IClusterBackend
 {
     /// <summary>A group whose members may look but not touch, as the API's view role.</summary>
-    public const string ReadOnlyGroup = "viewers";
+    public const string ReadOnlyGroup = "view";
 
     private readonly Lock _gate = new();
     private readonly Dictionary<ResourceKind, List<KubeObject>> _objects = [];

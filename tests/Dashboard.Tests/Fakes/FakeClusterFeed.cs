@@ -15,6 +15,8 @@ public sealed class FakeClusterFeed : IClusterFeed
     private readonly Dictionary<ResourceKind, Channel<ResourceChange>> _changes = [];
     private readonly HashSet<ResourceKind> _forbidden = [];
     private readonly List<(DashboardUser User, ResourceKind Kind)> _subscriptions = [];
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _held;
 
     public IReadOnlyList<(DashboardUser User, ResourceKind Kind)> Subscriptions
     {
@@ -34,6 +36,15 @@ public sealed class FakeClusterFeed : IClusterFeed
         return this;
     }
 
+    /// <summary>Subscriptions wait until <see cref="Release"/>: the page shows before the feed's first snapshot, as in a browser.</summary>
+    public FakeClusterFeed Hold()
+    {
+        _held = true;
+        return this;
+    }
+
+    public void Release() => _released.TrySetResult();
+
     public void Upsert(KubeObject obj) => Changes(ResourceKinds.Of(obj)).TryWrite(new ResourceChange(ChangeType.Upsert, obj));
 
     public void Delete(KubeObject obj) => Changes(ResourceKinds.Of(obj)).TryWrite(new ResourceChange(ChangeType.Delete, obj));
@@ -41,13 +52,14 @@ public sealed class FakeClusterFeed : IClusterFeed
     /// <summary>The kind's change channel (one reader: the page that follows the kind).</summary>
     public ChannelWriter<ResourceChange> Changes(ResourceKind kind) => Channel(kind).Writer;
 
-    public Task<FeedSubscription> Subscribe(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken)
+    public async Task<FeedSubscription> Subscribe(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken)
     {
+        if (_held) await _released.Task.WaitAsync(cancellationToken);
         lock (_gate)
         {
             if (_forbidden.Contains(kind)) throw new ActionFailedException(403, $"{kind.Plural} is forbidden: User \"{user.Name}\" cannot list them");
             _subscriptions.Add((user, kind));
-            return Task.FromResult(new FeedSubscription(_snapshots.GetValueOrDefault(kind)?.ToList() ?? [], Channel(kind).Reader));
+            return new FeedSubscription(_snapshots.GetValueOrDefault(kind)?.ToList() ?? [], Channel(kind).Reader);
         }
     }
 

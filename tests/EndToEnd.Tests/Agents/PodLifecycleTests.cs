@@ -120,9 +120,11 @@ public sealed class PodLifecycleTests(DockerNodeFixture node) : IClassFixture<Do
         var restarted = await WaitForPod("killed", p => ContainerStatus(p, "main")?["restartCount"]?.GetValue<int>() == 1
             && ContainerStatus(p, "main")?["state"]?["running"] is not null, "restarted once");
         Assert.Equal(137, ContainerStatus(restarted, "main")!["lastState"]!["terminated"]!["exitCode"]!.GetValue<int>());
-        // The agent's events, aggregated: the container was started twice.
-        await Eventually.True(async () => System.Text.RegularExpressions.Regex.IsMatch(await node.Kubectl().Ok("describe pod killed"), @"Normal\s+Started\s+\S+( \(x2 over \S+\))?\s+kubelet\s+Started container main"),
+        // The agent's events, aggregated: the container was started twice, which is one Event counted twice.
+        await Eventually.True(async () => System.Text.RegularExpressions.Regex.IsMatch(await node.Kubectl().Ok("describe pod killed"), @"Normal\s+Started\s+\S+ \(x2 over \S+\)\s+kubelet\s+Started container main"),
             "the Started events in describe");
+        var started = JsonNode.Parse(await node.Kubectl().Ok("get events --field-selector involvedObject.name=killed,reason=Started -o json"))!["items"]!.AsArray();
+        Assert.Equal(2, Assert.Single(started)!["count"]!.GetValue<int>());
     }
 
     [Fact]
@@ -143,7 +145,9 @@ public sealed class PodLifecycleTests(DockerNodeFixture node) : IClassFixture<Do
     [Fact]
     public async Task HttpAndTcpProbes_WithAStartupProbe_GateReadiness()
     {
-        await node.Kubectl().Ok("apply -f -", Pod("probed", Container("web", "sleep 3; echo ok > /www/healthz; exec httpd -f -p 8080 -h /www", """
+        // httpd starts after 8 s. The liveness probe on its port would fail twice and restart the container after
+        // about 2 s; only the startup probe holds it (and readiness) back until the port answers.
+        await node.Kubectl().Ok("apply -f -", Pod("probed", Container("web", "sleep 8; echo ok > /www/healthz; exec httpd -f -p 8080 -h /www", """
                     ports: [{name: http, containerPort: 8080}]
                     startupProbe:
                       tcpSocket: {port: http}
@@ -155,8 +159,10 @@ public sealed class PodLifecycleTests(DockerNodeFixture node) : IClassFixture<Do
                     livenessProbe:
                       tcpSocket: {port: 8080}
                       periodSeconds: 1
+                      failureThreshold: 2
             """)));
         var starting = await WaitForPod("probed", p => p["status"]?["phase"]?.GetValue<string>() == "Running", "Running");
+        Assert.False(ContainerStatus(starting, "web")!["started"]!.GetValue<bool>(), "started before the startup probe passed");
         Assert.False(IsReady(starting), "not Ready before the startup probe passes");
         var ready = await WaitForPod("probed", IsReady, "Ready once httpd answers");
         Assert.True(ContainerStatus(ready, "web")!["started"]!.GetValue<bool>());

@@ -1,0 +1,59 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Dashboard.ServiceClient;
+using OrleansOrchestrator.Silo.Api;
+using OrleansOrchestrator.Silo.Api.Auth;
+
+namespace OrleansOrchestrator.Silo.Tests.Api;
+
+/// <summary>
+/// What the dashboard may offer a signed-in user, decided by the real backend from the token file's groups, as the
+/// API decides it. The store is out of reach: a refusal must come before anything is read or written.
+/// </summary>
+public sealed class DashboardBackendTests : IDisposable
+{
+    private const string ViewerToken = "viewer-token-0123456789";
+    private const string MemberToken = "member-token-0123456789";
+
+    private readonly string _tokenPath = Path.GetTempFileName();
+    private readonly DashboardBackend _backend;
+
+    public DashboardBackendTests()
+    {
+        File.WriteAllText(_tokenPath, $"{ViewerToken},vera,team-a,{Caller.ViewerGroup}\n{MemberToken},alice,team-a,developers\n");
+        var grains = DispatchProxy.Create<IGrainFactory, UnreachableStore>();
+        var resources = new ResourceService(grains);
+        _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), TokenFile.Load(_tokenPath));
+    }
+
+    [Fact]
+    public async Task ReadOnlyGroup_MayListButNotPatch_AndItsPatchIsRefused403()
+    {
+        var vera = _backend.SignIn(ViewerToken)!;
+
+        Assert.False(_backend.May(vera, "patch", ResourceKinds.Deployment));
+        Assert.True(_backend.May(vera, "list", ResourceKinds.Deployment));
+        var refused = await Assert.ThrowsAsync<ActionFailedException>(() =>
+            _backend.Patch(vera, ResourceKinds.Deployment, "default", "web", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":3}}""")!));
+        Assert.Equal(403, refused.Code);
+        Assert.Contains("User \"vera\" cannot patch resource \"deployments\"", refused.Message);
+    }
+
+    [Fact]
+    public void MemberWithoutTheReadOnlyGroup_MayPatch()
+    {
+        var alice = _backend.SignIn(MemberToken)!;
+
+        Assert.True(_backend.May(alice, "patch", ResourceKinds.Deployment));
+    }
+
+    public void Dispose() => File.Delete(_tokenPath);
+
+    /// <summary>A grain factory that fails any use: these decisions must not need the store.</summary>
+    public class UnreachableStore : DispatchProxy
+    {
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"the store was reached ({targetMethod?.Name}) before the authoriser refused");
+    }
+}
