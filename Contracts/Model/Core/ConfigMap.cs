@@ -4,7 +4,7 @@ namespace OrleansOrchestrator.Contracts.Model;
 [GenerateSerializer, Immutable, Alias("oo.ConfigMap")]
 public sealed record ConfigMap : KubeObject
 {
-    /// <summary>Text values by key. Keys are letters, digits, <c>-</c>, <c>_</c> and <c>.</c>.</summary>
+    /// <summary>Text values by key (keys: letters, digits, <c>-</c>, <c>_</c> and <c>.</c>).</summary>
     [Id(0)] public IReadOnlyDictionary<string, string>? Data { get; init; }
     /// <summary>Binary values by key, base64-encoded; keys must not repeat those of <c>data</c>.</summary>
     [Id(1)] public IReadOnlyDictionary<string, byte[]>? BinaryData { get; init; }

@@ -40,7 +40,7 @@ public sealed partial class ModelDocumentation
 
     private static string MemberName(Type type) => type.FullName!.Replace('+', '.');
 
-    /// <summary><c>terminationGracePeriodSeconds</c> → "Termination grace period seconds."; acronyms keep their capitals.</summary>
+    /// <summary><c>terminationGracePeriodSeconds</c> → "Termination grace period seconds."; acronyms keep their capitals (<c>podCIDRs</c> → "Pod CIDRs.").</summary>
     private static string Neutral(string jsonName)
     {
         var words = WordBoundary().Split(jsonName).Select(w => w.Count(char.IsUpper) > 1 ? w : w.ToLowerInvariant()).ToArray();
@@ -74,7 +74,7 @@ public sealed partial class ModelDocumentation
         return cref.StartsWith("P:", StringComparison.Ordinal) && name.Length > 0 ? char.ToLowerInvariant(name[0]) + name[1..] : name;
     }
 
-    [GeneratedRegex(@"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
+    [GeneratedRegex(@"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")]
     private static partial Regex WordBoundary();
 
     [GeneratedRegex(@"\s+")]
