@@ -22,7 +22,7 @@ public static class DiscoveryDocuments
 
     private static readonly ILookup<string, ResourceKind> ByGroupVersion = ResourceKinds.All.ToLookup(k => k.GroupVersionPath);
 
-    /// <summary>Built once per process: the schemas are a few hundred kilobytes and never change while it runs.</summary>
+    /// <summary>Built once per process (tens of kilobytes each): the model, and so the schemas, never change while it runs.</summary>
     private static readonly Lazy<Dictionary<string, OpenApiDocument>> OpenApiDocuments = new(BuildOpenApiDocuments);
 
     /// <param name="Hash">What the index appends as <c>?hash=</c>: kubectl keeps a document for as long as its hash holds.</param>
