@@ -9,7 +9,7 @@ namespace OrleansOrchestrator.Silo.Api.Discovery;
 /// <summary>
 /// What clients read to learn the API: <c>/version</c>, discovery (aggregated, as kubectl asks first,
 /// and the older per-group-version form), and the OpenAPI v3 index and documents that <c>kubectl apply</c>
-/// needs to know the server validates fields itself and <c>kubectl explain</c> reads. All derived from <see cref="ResourceKinds"/>.
+/// needs to know the server validates fields itself. All derived from <see cref="ResourceKinds"/>.
 /// </summary>
 public static class DiscoveryDocuments
 {
