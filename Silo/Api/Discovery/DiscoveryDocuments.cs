@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using OrleansOrchestrator.Contracts.Model;
-using OrleansOrchestrator.Silo.Api.OpenApi;
 
 namespace OrleansOrchestrator.Silo.Api.Discovery;
 
@@ -208,7 +207,7 @@ public static class DiscoveryDocuments
     /// </summary>
     private static Dictionary<string, OpenApiDocument> BuildOpenApiDocuments()
     {
-        var schemas = new OpenApiSchemas(ResourceKinds.All, ModelDocumentation.Load(typeof(KubeObject).Assembly));
+        var schemas = new OpenApi.OpenApiSchemas(ResourceKinds.All, OpenApi.ModelDocumentation.Load(typeof(KubeObject).Assembly));
         return ByGroupVersion.ToDictionary(g => g.Key, g =>
         {
             var paths = new JsonObject();
