@@ -120,7 +120,9 @@ public sealed class OpenApiSchemas
         foreach (var property in KubeJson.Options.GetTypeInfo(type).Properties.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             var member = (PropertyInfo)property.AttributeProvider!;
-            var field = Described(ValueSchema(property.PropertyType, property.CustomConverter, package), _documentation.Of(member, property.Name));
+            // The converter named on the member, not JsonPropertyInfo.CustomConverter: that one may be a wrapper (nullable values).
+            var converter = member.GetCustomAttribute<JsonConverterAttribute>()?.ConverterType;
+            var field = Described(ValueSchema(property.PropertyType, converter, package), _documentation.Of(member, property.Name));
             properties[property.Name] = field;
             if (IsRequired(property, kind)) required.Add(property.Name);
         }
@@ -133,7 +135,8 @@ public sealed class OpenApiSchemas
 
     /// <summary>
     /// A field is required when the model cannot represent it missing (a non-nullable value or reference);
-    /// a kind's own <c>metadata</c> and <c>spec</c> are the exception: the model fills them in, as Kubernetes does.
+    /// a kind's own <c>metadata</c> and <c>spec</c> are the exception: the model fills them in when absent, and
+    /// Kubernetes does not list them as required either.
     /// </summary>
     private static bool IsRequired(JsonPropertyInfo property, ResourceKind? kind) =>
         !property.IsSetNullable && !(kind is not null && property.Name is "metadata" or "spec");
@@ -146,15 +149,14 @@ public sealed class OpenApiSchemas
         return schema;
     }
 
-    private JsonObject ValueSchema(Type type, JsonConverter? converter, string package)
+    private JsonObject ValueSchema(Type type, Type? converter, string package)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        switch (converter)
-        {
-            case QuantityJsonConverter: return Ref(QuantityName);
-            case QuantityMapJsonConverter: return new JsonObject { ["type"] = "object", ["additionalProperties"] = Ref(QuantityName) };
-            case KubeMicroTimeConverter: return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
-        }
+        if (converter == typeof(QuantityJsonConverter)) return Ref(QuantityName);
+        if (converter == typeof(QuantityMapJsonConverter)) return new JsonObject { ["type"] = "object", ["additionalProperties"] = Ref(QuantityName) };
+        if (converter == typeof(KubeMicroTimeConverter)) return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+        if (converter is not null) throw Unsupported($"{type} written by {converter.Name}");
+
         if (type == typeof(string)) return new JsonObject { ["type"] = "string" };
         if (type == typeof(bool)) return new JsonObject { ["type"] = "boolean" };
         if (type == typeof(int)) return new JsonObject { ["type"] = "integer", ["format"] = "int32" };
@@ -171,7 +173,10 @@ public sealed class OpenApiSchemas
             JsonTypeInfoKind.Dictionary when info.KeyType == typeof(string) =>
                 new JsonObject { ["type"] = "object", ["additionalProperties"] = ValueSchema(info.ElementType!, null, package) },
             JsonTypeInfoKind.Object => ObjectRef(type, package),
-            _ => throw new NotSupportedException($"no OpenAPI schema for fields of type {type}: teach {nameof(OpenApiSchemas)} how it is written"),
+            _ => throw Unsupported(type.ToString()),
         };
     }
+
+    private static NotSupportedException Unsupported(string what) =>
+        new($"no OpenAPI schema for fields of type {what}: teach {nameof(OpenApiSchemas)} how it is written");
 }
