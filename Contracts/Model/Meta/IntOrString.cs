@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace OrleansOrchestrator.Contracts.Model;
 
-/// <summary>Kubernetes' <c>intstr.IntOrString</c>: a port number or name, a count or a percentage.</summary>
+/// <summary>An integer or a string: a port number or name, or a count or a percentage such as <c>25%</c>.</summary>
+/// <remarks>Kubernetes' <c>intstr.IntOrString</c>.</remarks>
 [GenerateSerializer, Immutable, Alias("oo.IntOrString")]
 [JsonConverter(typeof(IntOrStringJsonConverter))]
 public readonly record struct IntOrString

@@ -22,7 +22,11 @@ public static class DiscoveryDocuments
 
     private static readonly ILookup<string, ResourceKind> ByGroupVersion = Served().ToLookup(k => k.GroupVersionPath);
 
-    private static readonly Lazy<Dictionary<string, string>> OpenApiDocuments = new(BuildOpenApiDocuments);
+    /// <summary>Built once per process (tens of kilobytes each): the model, and so the schemas, never change while it runs.</summary>
+    private static readonly Lazy<Dictionary<string, OpenApiDocument>> OpenApiDocuments = new(BuildOpenApiDocuments);
+
+    /// <param name="Hash">What the index appends as <c>?hash=</c>: kubectl keeps a document for as long as its hash holds.</param>
+    private sealed record OpenApiDocument(string Json, string Hash);
 
     public static Task? TryServe(HttpContext context, string path)
     {
@@ -44,7 +48,7 @@ public static class DiscoveryDocuments
             "/openapi/v2" => null,
             var p when p.StartsWith("/openapi/v3/", StringComparison.Ordinal) =>
                 OpenApiDocuments.Value.TryGetValue(p["/openapi/v3".Length..], out var document)
-                    ? KubeApiHandler.WriteJson(context, 200, JsonNode.Parse(document)!)
+                    ? WriteDocument(context, document)
                     : null,
             var p when ByGroupVersion.Contains(p) => KubeApiHandler.WriteJson(context, 200, ResourceList(p)),
             var p when p.StartsWith("/apis/", StringComparison.Ordinal) && p.Count(c => c == '/') == 2 && GroupNames().Contains(p[6..]) =>
@@ -193,16 +197,20 @@ public static class DiscoveryDocuments
     {
         ["paths"] = new JsonObject(OpenApiDocuments.Value.Select(d => KeyValuePair.Create(
             d.Key.TrimStart('/'),
-            (JsonNode?)new JsonObject { ["serverRelativeURL"] = $"/openapi/v3{d.Key}?hash={Hash(d.Value)}" }))),
+            (JsonNode?)new JsonObject { ["serverRelativeURL"] = $"/openapi/v3{d.Key}?hash={d.Value.Hash}" }))),
     };
 
     /// <summary>
-    /// One OpenAPI v3 document per group-version. kubectl reads only the PATCH operations: their
+    /// One OpenAPI v3 document per group-version. <c>kubectl apply</c> reads the PATCH operations: their
     /// group-version-kind and that they accept <c>fieldValidation</c>, which tells it to leave field
-    /// validation to us. Merge keys it knows from its own compiled-in types.
+    /// validation to us; they declare no request body, so it keeps computing merge keys from its own
+    /// compiled-in types. <c>kubectl explain</c> finds the kind's schema among the components by the
+    /// operation's group-version-kind.
     /// </summary>
-    private static Dictionary<string, string> BuildOpenApiDocuments() =>
-        ByGroupVersion.ToDictionary(g => g.Key, g =>
+    private static Dictionary<string, OpenApiDocument> BuildOpenApiDocuments()
+    {
+        var schemas = new OpenApi.OpenApiSchemas(ResourceKinds.All, OpenApi.ModelDocumentation.Load(typeof(KubeObject).Assembly));
+        return ByGroupVersion.ToDictionary(g => g.Key, g =>
         {
             var paths = new JsonObject();
             foreach (var kind in g)
@@ -225,14 +233,23 @@ public static class DiscoveryDocuments
                     },
                 };
             }
-            return new JsonObject
+            var json = new JsonObject
             {
                 ["openapi"] = "3.0.0",
                 ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = $"v{Major}.{Minor}.0" },
                 ["paths"] = paths,
-                ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+                ["components"] = new JsonObject { ["schemas"] = schemas.ComponentsFor(g) },
             }.ToJsonString();
+            return new OpenApiDocument(json, Hash(json));
         });
+    }
+
+    private static Task WriteDocument(HttpContext context, OpenApiDocument document)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(document.Json, context.RequestAborted);
+    }
 
     private static string Hash(string document) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(document)))[..16];
 }
