@@ -38,6 +38,7 @@ public static partial class Validation
     /// <summary>Whether <paramref name="name"/> is a valid object name for <paramref name="kind"/>, as a message or null.</summary>
     public static string? NameProblem(ResourceKind kind, string name)
     {
+        if (ResourcePath.SegmentNameProblem(name) is { } segmentProblem) return segmentProblem;
         if (kind == ResourceKinds.Namespace) return Label(name);
         if (kind == ResourceKinds.Service) return name.Length > 63 ? "must be no more than 63 characters" : Dns1035Label().IsMatch(name) ? null : Dns1035Message;
         if (name.Length > 253) return "must be no more than 253 characters";
