@@ -19,10 +19,11 @@ public static partial class YamlToJson
 {
     /// <summary>
     /// How large the converted document may be, counted as one per node plus the characters of every scalar and
-    /// key, aliases expanded. A document without aliases costs at most about its own length, so any body under
-    /// <see cref="BodyDecoder.MaxBodyBytes"/> fits; aliases may repeat parts of it, but not without bound.
+    /// key, aliases expanded. A document without aliases costs at most about its own length, so every body within
+    /// <see cref="BodyDecoder.MaxBodyBytes"/> fits; aliases may repeat parts of a smaller one up to the same size,
+    /// but a few hundred bytes cannot stand for more than a body could hold.
     /// </summary>
-    public const long MaxExpandedSize = 2L * BodyDecoder.MaxBodyBytes;
+    public const long MaxExpandedSize = BodyDecoder.MaxBodyBytes;
 
     private const string StringTag = "tag:yaml.org,2002:str";
 
