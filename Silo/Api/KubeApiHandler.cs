@@ -1,7 +1,7 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Features;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Serialization;

@@ -107,6 +107,13 @@ public sealed class ResourceService(IGrainFactory grains)
             yield return ApiWatchEvent.Expired(resourceVersion!);
             yield break;
         }
+        else
+        {
+            // The version is the client's to forge: it may name any number of namespaces, and each would get a
+            // collection grain and a poll loop. Only the tenant's namespaces are followed.
+            var existing = (await NamespaceNames(caller.Tenant)).ToHashSet(StringComparer.Ordinal);
+            positions = positions.Where(p => existing.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
+        }
 
         var composite = kind.Namespaced && ns is null;
         var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? Collection(caller, ResourceKinds.Namespace, null) : null, WatchPoll);
