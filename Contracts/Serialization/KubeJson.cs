@@ -12,6 +12,14 @@ namespace OrleansOrchestrator.Contracts.Serialization;
 /// </summary>
 public static class KubeJson
 {
+    /// <summary>
+    /// How deeply objects and arrays may nest in anything a client sends (JSON or YAML) and in what we read or write.
+    /// Our deepest field is about 15 levels down; Kubernetes' own objects stay far below this. The one value every
+    /// parser and the serializer use: a body the parser accepts must never fail later, deeper in the request, with
+    /// an error of ours.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     public static readonly JsonSerializerOptions Options = CreateOptions(indented: false);
 
     public static readonly JsonSerializerOptions Indented = CreateOptions(indented: true);
@@ -26,6 +34,7 @@ public static class KubeJson
             PropertyNameCaseInsensitive = false,
             NumberHandling = JsonNumberHandling.Strict,
             WriteIndented = indented,
+            MaxDepth = MaxDepth,
             Converters = { new KubeTimeConverter() },
         };
         options.MakeReadOnly(populateMissingResolver: true);

@@ -64,17 +64,23 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     public Task<KubeObject> Save(DashboardUser user, string yaml, string defaultNamespace, bool replace) =>
         Refusals(async () =>
         {
-            var body = BodyDecoder.FromYaml(Encoding.UTF8.GetBytes(yaml));
-            var apiVersion = body["apiVersion"]?.GetValue<string>() ?? throw ApiException.BadRequest("apiVersion not set");
-            var kindName = body["kind"]?.GetValue<string>() ?? throw ApiException.BadRequest("kind not set");
+            var body = BodyDecoder.FromYaml(Encoding.UTF8.GetBytes(yaml)) as JsonObject
+                       ?? throw ApiException.BadRequest("the manifest must be a YAML mapping (an object)");
+            var metadata = body["metadata"] as JsonObject;
+            var apiVersion = Text(body, "apiVersion") ?? throw ApiException.BadRequest("apiVersion not set");
+            var kindName = Text(body, "kind") ?? throw ApiException.BadRequest("kind not set");
             var kind = ResourceKinds.All.FirstOrDefault(k => k.ApiVersion == apiVersion && k.Kind == kindName)
                        ?? throw ApiException.BadRequest($"no matches for kind \"{kindName}\" in version \"{apiVersion}\"");
-            var ns = kind.Namespaced ? body["metadata"]?["namespace"]?.GetValue<string>() ?? defaultNamespace : null;
+            var ns = kind.Namespaced ? Text(metadata, "namespace") ?? defaultNamespace : null;
             var caller = CallerOf(user);
             if (!replace) return (await resources.Create(caller, kind, ns, body, FieldValidation.Strict)).Object;
-            var name = body["metadata"]?["name"]?.GetValue<string>() ?? throw ApiException.BadRequest("metadata.name not set");
+            var name = Text(metadata, "name") ?? throw ApiException.BadRequest("metadata.name not set");
             return (await resources.Replace(caller, kind, ns, name, body, Subresource.Main, FieldValidation.Strict)).Object;
         });
+
+    /// <summary>A string field of the user's manifest, or null when absent or not a string (admission then names the fault).</summary>
+    private static string? Text(JsonObject? node, string name) =>
+        node?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     public string ToYaml(KubeObject obj) => YamlEncoder.Encode(JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options));
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Serialization;
@@ -33,12 +34,19 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
                 return;
             }
             var caller = Authenticate(context.Request);
+            // Kestrel removes "." and ".." segments before routing, so ".../configmaps/.." would reach the namespace
+            // itself: such a target is refused as it was sent, as Kubernetes refuses the names "." and "..".
+            if (ResourcePath.DotSegment(context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? path) is { } dots)
+                throw InvalidName(dots);
             if (DiscoveryDocuments.TryServe(context, path) is { } discovery)
             {
                 await discovery;
                 return;
             }
             var resource = ResourcePath.Parse(path) ?? throw ApiException.NotFoundPath();
+            foreach (var segment in new[] { resource.Namespace, resource.Name })
+                if (segment is not null && ResourcePath.SegmentNameProblem(segment) is { } problem)
+                    throw InvalidName(segment, problem);
             await Dispatch(context, caller, resource);
         }
         catch (ApiException e)
@@ -60,6 +68,9 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         }
     }
 
+    private static ApiException InvalidName(string name, string? problem = null) =>
+        ApiException.BadRequest($"invalid resource name \"{name}\": [{problem ?? ResourcePath.SegmentNameProblem(name)}]");
+
     private Caller Authenticate(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -75,6 +86,9 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         var query = request.Query;
         var method = request.Method;
         var ct = context.RequestAborted;
+        // A caller who may not write is refused before a byte of its body is read, as Kubernetes authorises before
+        // it decodes: a read-only token cannot make the server parse anything.
+        if (WriteVerb(method) is { } verb) Authorizer.Authorize(caller, verb, kind, ns, name);
 
         if (name is null)
         {
@@ -151,6 +165,15 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         }
     }
 
+    private static string? WriteVerb(string method) => method switch
+    {
+        "POST" => "create",
+        "PUT" => "update",
+        "PATCH" => "patch",
+        "DELETE" => "delete",
+        _ => null,
+    };
+
     private async Task HandleScale(HttpContext context, Caller caller, ResourceKind kind, string ns, string name)
     {
         var request = context.Request;
@@ -163,6 +186,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
             case "PUT":
             {
                 var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
+                if (body is not JsonObject) throw ApiException.BadRequest("a Scale must be a JSON object");
                 scale = await resources.UpdateScale(caller, kind, ns, name, ResourceService.PinnedVersion(body), _ => body);
                 break;
             }
@@ -170,6 +194,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
             {
                 var type = PatchTypeOf(request.ContentType);
                 var patch = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
+                ResourceService.RequireObjectPatch(type, patch);
                 scale = await resources.UpdateScale(caller, kind, ns, name, type == ResourceService.PatchType.Json ? null : ResourceService.PinnedVersion(patch), current => type switch
                 {
                     ResourceService.PatchType.Json => Patching.JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array")) ?? current,
@@ -186,7 +211,8 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
     private async Task WriteList(HttpContext context, Caller caller, ResourceKind kind, string? ns)
     {
         var query = context.Request.Query;
-        var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : 0;
+        // A negative limit asks for no limit, as in Kubernetes; what is not a number at all is refused.
+        var limit = IntegerParameter(query, "limit") is { } l ? (int)Math.Clamp(l, 0, int.MaxValue) : 0;
         var page = await resources.List(caller, kind, ns, Filter(kind, query), limit, NullIfEmpty(query["continue"]));
         var body = WantsTable(context.Request)
             ? WireFormat.Table(kind, page.Items, page.ResourceVersion, page.Continue, clock.GetUtcNow())
@@ -202,8 +228,12 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
     {
         var query = context.Request.Query;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        if (int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var timeout) && timeout > 0)
-            deadline.CancelAfter(TimeSpan.FromSeconds(timeout));
+        if (IntegerParameter(query, "timeoutSeconds") is { } timeout)
+        {
+            if (timeout < 0) throw ApiException.BadRequest($"invalid value for timeoutSeconds: {timeout}: must be greater than or equal to 0");
+            // CancelAfter takes at most about 49 days; a longer timeout is no timeout in practice.
+            if (timeout > 0) deadline.CancelAfter(TimeSpan.FromSeconds(Math.Min(timeout, (long)TimeSpan.FromDays(30).TotalSeconds)));
+        }
         var table = WantsTable(context.Request);
 
         var events = resources.Watch(caller, kind, ns, filter, NullIfEmpty(query["resourceVersion"]), IsTrue(query["allowWatchBookmarks"]), deadline.Token);
@@ -242,6 +272,16 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         {
             // Timeout or client gone: end the stream.
         }
+    }
+
+    /// <summary>An integer query parameter, null when absent; 400 when it is not an integer.</summary>
+    private static long? IntegerParameter(IQueryCollection query, string name)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0) return null;
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw ApiException.BadRequest($"invalid value for {name}: \"{text}\": must be an integer");
     }
 
     private static ObjectFilter Filter(ResourceKind kind, IQueryCollection query)
@@ -285,11 +325,21 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         var body = await BodyDecoder.ReadBody(request, ct);
         if (body.Length > 0)
         {
-            var node = BodyDecoder.Decode(body, request.ContentType);
-            propagation = node["propagationPolicy"]?.GetValue<string>() ?? propagation;
-            grace = node["gracePeriodSeconds"]?.GetValue<long>() ?? grace;
-            uid = node["preconditions"]?["uid"]?.GetValue<string>();
-            resourceVersion = node["preconditions"]?["resourceVersion"]?.GetValue<string>();
+            var node = BodyDecoder.Decode(body, request.ContentType) as JsonObject
+                       ?? throw ApiException.BadRequest("DeleteOptions must be a JSON object");
+            propagation = Field<string>(node, "propagationPolicy", "a string") ?? propagation;
+            grace = node["gracePeriodSeconds"] is null ? grace : Field<long>(node, "gracePeriodSeconds", "an integer");
+            var preconditions = node["preconditions"] switch
+            {
+                null => null,
+                JsonObject p => p,
+                _ => throw ApiException.BadRequest("DeleteOptions.preconditions must be an object"),
+            };
+            if (preconditions is not null)
+            {
+                uid = Field<string>(preconditions, "uid", "a string");
+                resourceVersion = Field<string>(preconditions, "resourceVersion", "a string");
+            }
         }
         return new DeleteOptions
         {
@@ -305,6 +355,14 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
             PreconditionResourceVersion = resourceVersion,
         };
     }
+
+    /// <summary>A field of client JSON read as <typeparamref name="T"/> (null when absent), or a 400 naming it when it has another type.</summary>
+    private static T? Field<T>(JsonObject node, string name, string expected) => node[name] switch
+    {
+        null => default,
+        JsonValue value when value.TryGetValue<T>(out var typed) => typed,
+        _ => throw ApiException.BadRequest($"{name} must be {expected}"),
+    };
 
     private static bool WantsTable(HttpRequest request) =>
         request.Headers.Accept.ToString().Split(',').FirstOrDefault()?.Contains(TableAccept, StringComparison.Ordinal) == true;

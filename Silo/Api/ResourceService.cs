@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Serialization;
@@ -99,7 +98,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         {
             if (!long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var single))
             {
-                yield return TooOld(resourceVersion!);
+                yield return ApiWatchEvent.Expired(resourceVersion!);
                 yield break;
             }
             positions = new Dictionary<string, long>(StringComparer.Ordinal) { [ns ?? ""] = single };
@@ -107,11 +106,20 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         else if (!CompositeVersion.TryDecode(resourceVersion, out positions))
         {
             // A plain object version cannot place a watch in every namespace: the client must list again.
-            yield return TooOld(resourceVersion!);
+            yield return ApiWatchEvent.Expired(resourceVersion!);
             yield break;
         }
+        else
+        {
+            // The version is the client's to forge: it may name any number of namespaces, and each would get a
+            // collection grain and a poll loop. Only the tenant's namespaces are followed.
+            var existing = (await NamespaceNames(caller.Tenant)).ToHashSet(StringComparer.Ordinal);
+            positions = positions.Where(p => existing.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
+        }
 
-        await foreach (var e in WatchCollections(caller, kind, ns, filter, positions, bookmarks, cancellationToken))
+        var composite = kind.Namespaced && ns is null;
+        var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? Collection(caller, ResourceKinds.Namespace, null) : null, WatchPoll);
+        await foreach (var e in watcher.Watch(positions, filter, bookmarks, cancellationToken))
             yield return e;
     }
 
@@ -120,99 +128,6 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         if (CompositeVersion.TryDecode(listVersion, out var positions)) return positions;
         return new Dictionary<string, long>(StringComparer.Ordinal) { [kind.Namespaced ? ns ?? "" : ""] = long.Parse(listVersion, CultureInfo.InvariantCulture) };
     }
-
-    private async IAsyncEnumerable<ApiWatchEvent> WatchCollections(
-        Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, Dictionary<string, long> positions, bool bookmarks,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var composite = kind.Namespaced && ns is null;
-        var channel = Channel.CreateBounded<(string Namespace, WatchBatch Batch)>(64);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pumps = new List<Task>();
-        foreach (var (collectionNs, from) in positions)
-            pumps.Add(Pump(Collection(caller, kind, collectionNs), collectionNs, from, filter, channel.Writer, stop.Token));
-        if (composite)
-            pumps.Add(WatchForNewNamespaces(caller, kind, filter, positions.Keys.ToHashSet(), channel.Writer, pumps, stop.Token));
-
-        try
-        {
-            await foreach (var (collectionNs, batch) in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                if (batch.Gone)
-                {
-                    yield return TooOld(positions[collectionNs].ToString(CultureInfo.InvariantCulture));
-                    yield break;
-                }
-                foreach (var change in batch.Events)
-                    yield return new ApiWatchEvent(TypeName(change.Type), change.Object, change.Version.ToString(CultureInfo.InvariantCulture));
-                positions[collectionNs] = batch.Version;
-                if (bookmarks && batch.Events.Count == 0)
-                    yield return new ApiWatchEvent(ApiWatchEvent.Bookmark, null,
-                        composite ? CompositeVersion.Encode(positions) : batch.Version.ToString(CultureInfo.InvariantCulture));
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(pumps.ToArray()).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    private static async Task Pump(ICollectionGrain collection, string ns, long from, ObjectFilter filter,
-        ChannelWriter<(string, WatchBatch)> writer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var after = from;
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var batch = await collection.Watch(after, filter, WatchPoll);
-                await writer.WriteAsync((ns, batch), cancellationToken);
-                if (batch.Gone) return;
-                after = batch.Version;
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>An all-namespaces watch also follows namespaces created after it started.</summary>
-    private async Task WatchForNewNamespaces(Caller caller, ResourceKind kind, ObjectFilter filter, HashSet<string> known,
-        ChannelWriter<(string, WatchBatch)> writer, List<Task> pumps, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var namespaces = Collection(caller, ResourceKinds.Namespace, null);
-            var after = (await namespaces.List(ListOptions.All)).Version;
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var batch = await namespaces.Watch(after, ObjectFilter.Everything, WatchPoll);
-                if (batch.Gone) after = (await namespaces.List(ListOptions.All)).Version;
-                else after = batch.Version;
-                foreach (var added in batch.Events.Where(e => e.Type == WatchEventType.Added))
-                {
-                    var name = added.Object.Metadata.Name!;
-                    // A new namespace's collection starts empty: everything in it is after version 0.
-                    if (known.Add(name)) pumps.Add(Pump(Collection(caller, kind, name), name, 0, filter, writer, cancellationToken));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private static ApiWatchEvent TooOld(string version) =>
-        new(ApiWatchEvent.ErrorType, null, version,
-            new ApiStatus { Code = 410, Reason = "Expired", Message = $"too old resource version: {version}" });
-
-    private static string TypeName(WatchEventType type) => type switch
-    {
-        WatchEventType.Added => ApiWatchEvent.Added,
-        WatchEventType.Modified => ApiWatchEvent.Modified,
-        _ => ApiWatchEvent.Deleted,
-    };
 
     public async Task<(KubeObject Object, IReadOnlyList<string> Warnings)> Create(
         Caller caller, ResourceKind kind, string? ns, JsonNode body, FieldValidation validation, bool dryRun = false)
@@ -259,6 +174,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         Caller caller, ResourceKind kind, string? ns, string name, PatchType type, JsonNode patch, Subresource subresource, FieldValidation validation)
     {
         Authorizer.Authorize(caller, "patch", kind, ns, name);
+        RequireObjectPatch(type, patch);
         var grain = ObjectGrain(caller, kind, ns, name);
         var pinnedVersion = type != PatchType.Json ? PinnedVersion(patch) : null;
         for (var attempt = 1; ; attempt++)
@@ -280,6 +196,13 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
             if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
             return (Unwrap(result, kind, name), warnings, false);
         }
+    }
+
+    /// <summary>A merge, strategic merge or apply patch is an object (the fields to change); a JSON patch is a list of operations.</summary>
+    public static void RequireObjectPatch(PatchType type, JsonNode patch)
+    {
+        if (type != PatchType.Json && patch is not JsonObject)
+            throw ApiException.BadRequest($"the body of a {type switch { PatchType.Merge => "merge", PatchType.StrategicMerge => "strategic merge", _ => "apply" }} patch must be a JSON object");
     }
 
     private static JsonNode ApplyPatch(PatchType type, JsonNode current, JsonNode patch)
@@ -324,7 +247,8 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
 
     /// <summary>The resourceVersion a client put in its request body, which makes the write conditional on it.</summary>
     public static string? PinnedVersion(JsonNode body) =>
-        body["metadata"]?["resourceVersion"] is JsonValue v && v.TryGetValue<string>(out var version) && version.Length > 0 ? version : null;
+        body is JsonObject { } root && root["metadata"] is JsonObject meta && meta["resourceVersion"] is JsonValue v
+        && v.TryGetValue<string>(out var version) && version.Length > 0 ? version : null;
 
     /// <summary>The <c>autoscaling/v1</c> Scale view of a workload.</summary>
     public async Task<JsonObject> GetScale(Caller caller, ResourceKind kind, string ns, string name) =>
@@ -342,8 +266,9 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         for (var attempt = 1; ; attempt++)
         {
             var current = await grain.Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
-            var scale = change(ScaleOf(current));
-            var replicasNode = scale["spec"]?["replicas"];
+            var scale = change(ScaleOf(current)) as JsonObject ?? throw ApiException.BadRequest("a Scale must be a JSON object");
+            var replicasNode = scale["spec"] is JsonObject spec ? spec["replicas"] : scale["spec"] is null ? null
+                : throw ApiException.BadRequest("Scale.spec must be an object");
             int replicas;
             try { replicas = replicasNode?.GetValue<int>() ?? 0; }
             catch (Exception e) when (e is InvalidOperationException or FormatException)

@@ -22,15 +22,18 @@ public static class Admission
         CheckTypeMeta(root, kind);
 
         var warnings = new List<string>();
+        var name = nameForMessages ?? (root["metadata"] is JsonObject meta && meta["name"] is JsonValue v && v.TryGetValue<string>(out var n) ? n : "");
         var unknown = UnknownFields.Find(root, kind.ClrType);
         if (unknown.Count > 0)
         {
-            var name = nameForMessages ?? root["metadata"]?["name"]?.GetValue<string>() ?? "";
             if (validation == FieldValidation.Strict)
                 throw ApiException.Invalid(kind.Kind, kind.Group, name,
                     unknown.Select(f => new Contracts.Store.FieldCause(f, "FieldValueInvalid", $"unknown field \"{f}\"")).ToList());
             if (validation == FieldValidation.Warn) warnings.AddRange(unknown.Select(f => $"unknown field \"{f}\""));
         }
+
+        var nulls = NullFields.Normalize(root, kind.ClrType);
+        if (nulls.Count > 0) throw ApiException.Invalid(kind.Kind, kind.Group, name, nulls);
 
         KubeObject obj;
         try

@@ -38,7 +38,13 @@ public static partial class Validation
     private const string Dns1035Message = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
     /// <summary>Whether <paramref name="name"/> is a valid object name for <paramref name="kind"/>, as a message or null.</summary>
-    public static string? NameProblem(ResourceKind kind, string name)
+    /// <remarks>
+    /// Kubernetes' path-segment rule (not "." or "..", no "/" or "%") holds for every kind, whatever its own rule:
+    /// the name becomes a segment of the object's URL.
+    /// </remarks>
+    public static string? NameProblem(ResourceKind kind, string name) => KindNameProblem(kind, name) ?? ResourcePath.SegmentNameProblem(name);
+
+    private static string? KindNameProblem(ResourceKind kind, string name)
     {
         var rule = KindRegistry.For(kind).NameRule;
         if (rule == NameRule.Label) return Label(name);

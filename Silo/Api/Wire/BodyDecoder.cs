@@ -1,8 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using OrleansOrchestrator.Contracts.Serialization;
 
 namespace OrleansOrchestrator.Silo.Api.Wire;
 
@@ -44,9 +42,10 @@ public static class BodyDecoder
     {
         try
         {
+            RequireValidStrings(body);
             // Duplicate keys are refused while parsing, as Kubernetes' strict decoding does: the object would
             // otherwise fail later, when first read, as an ArgumentException far from the request (a 500).
-            var options = new JsonDocumentOptions { MaxDepth = 128, AllowDuplicateProperties = false };
+            var options = new JsonDocumentOptions { MaxDepth = KubeJson.MaxDepth, AllowDuplicateProperties = false };
             return JsonNode.Parse(body, documentOptions: options)
                    ?? throw ApiException.BadRequest("the request body is null");
         }
@@ -56,60 +55,30 @@ public static class BodyDecoder
         }
     }
 
-    public static JsonNode FromYaml(byte[] body)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(Encoding.UTF8.GetString(body)));
-            if (stream.Documents.Count != 1) throw ApiException.BadRequest($"expected one YAML document, found {stream.Documents.Count}");
-            return Convert(stream.Documents[0].RootNode) ?? throw ApiException.BadRequest("the request body is null");
-        }
-        catch (YamlException e)
-        {
-            throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {e.Start.Line}: {e.Message}");
-        }
-    }
-
-    private static JsonNode? Convert(YamlNode node) => node switch
-    {
-        YamlMappingNode map => Object(map),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(Convert).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw ApiException.BadRequest("unsupported YAML node"),
-    };
-
     /// <summary>
-    /// A YAML mapping as a JSON object. YAML allows any node as a key but JSON only strings, so a sequence or
-    /// mapping key is a client error (Kubernetes: "invalid map key"); so are two keys YAML tells apart but
-    /// whose text is the same (<c>1</c> and <c>!!str 1</c>).
+    /// Refuses strings and property names that are not valid Unicode (bytes that are not UTF-8, an escaped lone
+    /// surrogate such as <c>"\ud800"</c>). The parser lets them through and the first read of the string would
+    /// throw, long after the request was accepted; here they are found in one pass, with where they are.
     /// </summary>
-    private static JsonObject Object(YamlMappingNode map)
+    private static void RequireValidStrings(byte[] body)
     {
-        var result = new JsonObject();
-        foreach (var (key, value) in map.Children)
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = KubeJson.MaxDepth });
+        while (reader.Read())
         {
-            if (key is not YamlScalarNode { Value: var text })
-                throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {key.Start.Line}: invalid map key: only strings, numbers and booleans can be keys");
-            if (!result.TryAdd(text ?? "", Convert(value)))
-                throw ApiException.BadRequest($"error converting YAML to JSON: yaml: line {key.Start.Line}: key \"{text}\" already set in map");
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) continue;
+            // Plain ASCII without escapes is valid by construction: only the rest needs decoding to be checked.
+            if (!reader.ValueIsEscaped && System.Text.Ascii.IsValid(reader.ValueSpan)) continue;
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                throw ApiException.BadRequest(
+                    $"error decoding JSON body: the {(reader.TokenType == JsonTokenType.PropertyName ? "property name" : "string")} at byte {reader.TokenStartIndex} is not valid UTF-8 or holds an unpaired UTF-16 surrogate");
+            }
         }
-        return result;
     }
 
-    /// <summary>Plain scalars carry YAML's implicit types (null, booleans, numbers); quoted ones are strings.</summary>
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain) return JsonValue.Create(text);
-        if (text is "" or "~" or "null" or "Null" or "NULL") return null;
-        if (text is "true" or "True" or "TRUE") return JsonValue.Create(true);
-        if (text is "false" or "False" or "FALSE") return JsonValue.Create(false);
-        if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var integer))
-            return JsonValue.Create(integer);
-        if (System.Text.RegularExpressions.Regex.IsMatch(text, @"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-            && double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var real))
-            return JsonValue.Create(real);
-        return JsonValue.Create(text);
-    }
+    public static JsonNode FromYaml(byte[] body) => YamlToJson.Convert(body);
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Dashboard.ServiceClient;
+using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api;
 using OrleansOrchestrator.Silo.Api.Auth;
 
@@ -23,7 +24,7 @@ public sealed class DashboardBackendTests : IDisposable
     {
         File.WriteAllText(_tokenPath, $"{ViewerToken},vera,team-a,{Caller.ViewerGroup}\n{MemberToken},alice,team-a,developers\n");
         var grains = DispatchProxy.Create<IGrainFactory, UnreachableStore>();
-        var resources = new ResourceService(grains);
+        var resources = new ResourceService(grains, new AdmissionChain([], []), TimeProvider.System);
         _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), TokenFile.Load(_tokenPath));
     }
 
@@ -46,6 +47,22 @@ public sealed class DashboardBackendTests : IDisposable
         var alice = _backend.SignIn(MemberToken)!;
 
         Assert.True(_backend.May(alice, "patch", ResourceKinds.Deployment));
+    }
+
+    [Theory]
+    [InlineData("- a\n- b\n", false)]
+    [InlineData("apiVersion: [v1]\nkind: ConfigMap\n", false)]
+    [InlineData("apiVersion: v1\nkind: {a: 1}\n", false)]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: [x]\n", false)]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: [x]\n", true)]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 5}\n", true)]
+    public async Task Save_ManifestOfTheWrongShape_RefusedWith400BeforeTheStore(string yaml, bool replace)
+    {
+        var admin = new DashboardUser("alice", "team-a", [Caller.AdminGroup]);
+
+        var error = await Assert.ThrowsAsync<ActionFailedException>(() => _backend.Save(admin, yaml, "default", replace));
+
+        Assert.Equal(400, error.Code);
     }
 
     public void Dispose() => File.Delete(_tokenPath);

@@ -95,4 +95,49 @@ public class ResourcePathTests
     {
         Assert.Null(ResourcePath.Parse(path));
     }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/n/configmaps/..", "..")]
+    [InlineData("/api/v1/namespaces/n/configmaps/.", ".")]
+    [InlineData("/api/v1/namespaces/n/configmaps/%2e%2E", "..")]
+    [InlineData("/api/v1/namespaces/n/configmaps/.%2e?watch=1", "..")]
+    [InlineData("/api/v1/namespaces/n/configmaps/cm/../..", "..")]
+    [InlineData("/api/v1/./namespaces", ".")]
+    [InlineData("https://127.0.0.1:6443/api/v1/namespaces/n/configmaps/..", "..")]
+    public void DotSegment_RawTargetWithDotSegment_Found(string rawTarget, string expected)
+    {
+        Assert.Equal(expected, ResourcePath.DotSegment(rawTarget));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/namespaces/n/configmaps/a..b")]
+    [InlineData("/api/v1/namespaces/n/configmaps/...")]
+    [InlineData("/api/v1/namespaces/n/configmaps/.hidden")]
+    [InlineData("/api/v1/namespaces/n/configmaps?labelSelector=..")]
+    [InlineData("/api/v1/namespaces/n/configmaps/%252e%252e")]
+    [InlineData("https://host.example/api/v1/pods")]
+    [InlineData("*")]
+    public void DotSegment_NoDotSegment_Null(string rawTarget)
+    {
+        Assert.Null(ResourcePath.DotSegment(rawTarget));
+    }
+
+    [Theory]
+    [InlineData(".", "may not be '.'")]
+    [InlineData("..", "may not be '..'")]
+    [InlineData("a/b", "may not contain '/'")]
+    [InlineData("a%2Fb", "may not contain '%'")]
+    public void SegmentNameProblem_NameThatCannotBeAPathSegment_KubernetesMessage(string name, string expected)
+    {
+        Assert.Equal(expected, ResourcePath.SegmentNameProblem(name));
+    }
+
+    [Theory]
+    [InlineData("web")]
+    [InlineData("a.b")]
+    [InlineData("...")]
+    public void SegmentNameProblem_OrdinaryName_Null(string name)
+    {
+        Assert.Null(ResourcePath.SegmentNameProblem(name));
+    }
 }

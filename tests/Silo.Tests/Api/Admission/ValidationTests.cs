@@ -734,4 +734,19 @@ public class ValidationTests
     }
 
     private static IntOrString ToIntOrString(object value) => value is int i ? IntOrString.FromInt(i) : IntOrString.FromString((string)value);
+
+    public static TheoryData<string, string> DotNamesOfEveryKind()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var kind in ResourceKinds.All)
+            foreach (var name in new[] { ".", ".." })
+                data.Add(kind.Kind, name);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(DotNamesOfEveryKind))]
+    public void NameProblem_DotOrDotDot_RefusedForEveryKind(string kind, string name)
+    {
+        Assert.NotNull(Validation.NameProblem(ResourceKinds.All.Single(k => k.Kind == kind), name));
+    }
 }

@@ -208,4 +208,61 @@ public class BodyDecoderTests
         Assert.Equal("UnsupportedMediaType", error.Reason);
         Assert.Contains(contentType, error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"a":"\ud800"}""")]
+    [InlineData("""{"a":"x\udc00y"}""")]
+    [InlineData("""{"\ud800":"v"}""")]
+    [InlineData("""{"a":["\udbff\u0041"]}""")]
+    public void Decode_LoneSurrogateEscape_400(string body)
+    {
+        var error = Assert.Throws<ApiException>(() => BodyDecoder.Decode(Encoding.UTF8.GetBytes(body), "application/json"));
+
+        Assert.Equal(400, error.Code);
+        Assert.Contains("surrogate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_ValidSurrogatePairAndNonAscii_Kept()
+    {
+        var json = BodyDecoder.Decode(Encoding.UTF8.GetBytes("""{"a":"\ud83d\ude00","b":"é😀"}"""), "application/json");
+
+        Assert.Equal("😀", (string?)json["a"]);
+        Assert.Equal("é😀", (string?)json["b"]);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'"', 0xFF, (byte)'"', (byte)'}' })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', 0xC3, (byte)'"', (byte)':', (byte)'1', (byte)'}' })]
+    public void Decode_InvalidUtf8InAString_400(byte[] body)
+    {
+        var error = Assert.Throws<ApiException>(() => BodyDecoder.Decode(body, "application/json"));
+
+        Assert.Equal(400, error.Code);
+    }
+
+    [Fact]
+    public void Decode_JsonAtTheDepthLimit_AdmittedWithoutAnErrorOfOurs()
+    {
+        // What the parser accepts, the deserializer must accept too: one depth limit for both.
+        var depth = OrleansOrchestrator.Contracts.Serialization.KubeJson.MaxDepth - 1;
+        var body = $$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"x":{{new string('[', depth)}}{{new string(']', depth)}}}""";
+
+        var json = BodyDecoder.Decode(Encoding.UTF8.GetBytes(body), "application/json");
+        var (obj, _) = OrleansOrchestrator.Silo.Api.Admission.Admission.Admit(json, OrleansOrchestrator.Contracts.Model.ResourceKinds.ConfigMap,
+            OrleansOrchestrator.Silo.Api.Admission.FieldValidation.Ignore);
+
+        Assert.Equal("deep", obj.Metadata.Name);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100_000)]
+    public void Decode_JsonBeyondTheDepthLimit_400(int beyond)
+    {
+        var depth = OrleansOrchestrator.Contracts.Serialization.KubeJson.MaxDepth + beyond;
+        var body = "{\"x\":" + new string('[', depth) + new string(']', depth) + "}";
+
+        Assert.Equal(400, Assert.Throws<ApiException>(() => BodyDecoder.Decode(Encoding.UTF8.GetBytes(body), "application/json")).Code);
+    }
 }
