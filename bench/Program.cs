@@ -15,6 +15,7 @@ IScenario[] scenarios =
     new MemoryScenario(),
     new StorageScenario(),
     new DashboardScenario(),
+    new FuzzScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;
