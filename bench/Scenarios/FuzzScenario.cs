@@ -52,7 +52,7 @@ public sealed class FuzzScenario : IScenario
                        $"{report.Requests,8:N0} requests  {report.Requests / clock.Elapsed.TotalSeconds,6:F0}/s  violations {report.Violations.Count,4}  silo {silo.MemoryMiB(),5:F0} MiB  [{report.CodeCounts()}]"))
                 await run.Run(seed, next, limit - report.Requests, until, concurrency, report);
             next = run.NextIndex;
-            if (report.SiloExited) Console.WriteLine($"the silo exited at about request #{next:N0}:\n{silo.Tail}");
+            if (report.SiloExited) Console.WriteLine($"the silo exited at about request #{next:N0}; its last lines:\n{string.Join('\n', silo.Tail.Split('\n').TakeLast(5))}");
         }
 
         var elapsed = clock.Elapsed.TotalSeconds;

@@ -259,9 +259,14 @@ public sealed class FuzzGenerator(FuzzScope scope)
     /// <summary>A query string of the parameters that come up (each with its chance), or "".</summary>
     private static string Query(Random random, params (double Chance, string Name, string[] Values)[] parameters)
     {
-        var parts = parameters.Where(p => random.Chance(p.Chance)).Select(p => $"{p.Name}={random.Pick(p.Values)}").ToList();
+        // Values are percent-encoded as a client library would: a raw space or bracket would make the request line itself invalid.
+        var parts = parameters.Where(p => random.Chance(p.Chance)).Select(p => $"{p.Name}={Escape(random.Pick(p.Values))}").ToList();
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
+
+    /// <summary>Percent-encodes what a URL cannot carry, keeping escapes the generator wrote on purpose (<c>%00</c>).</summary>
+    private static string Escape(string value) =>
+        string.Concat(value.Select(c => char.IsAsciiLetterOrDigit(c) || "-._~%!=,".Contains(c) ? c.ToString() : Uri.EscapeDataString(c.ToString())));
 
     private enum BodyEncoding
     {

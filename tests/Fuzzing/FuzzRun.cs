@@ -17,6 +17,7 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
     private readonly SemaphoreSlim _checking = new(1, 1);
     private readonly List<FuzzRequest> _acceptedWrites = new();
     private readonly Lock _indexLock = new();
+    private readonly Queue<FuzzRequest> _recent = new();
     private string _sentinelState = "";
 
     /// <summary>The index after the last request sent: where a run against a fresh silo continues the sequence.</summary>
@@ -50,6 +51,12 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
         NextIndex = firstIndex;
         var done = 0L;
         var stop = false;
+        // A connection refused is a silo on its way out more often than not: give the process a moment to be seen gone.
+        async Task<bool> Exited()
+        {
+            for (var waited = 0; waited < 20 && target.ProcessAlive(); waited++) await Task.Delay(250, cancellationToken);
+            return !target.ProcessAlive();
+        }
         async Task Worker()
         {
             while (!stop && !cancellationToken.IsCancellationRequested)
@@ -59,19 +66,26 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
                 if (until is { } u && DateTimeOffset.UtcNow >= u) return;
                 lock (_indexLock) NextIndex = Math.Max(NextIndex, index + 1);
                 var request = generator.Request(seed, index);
+                lock (_recent)
+                {
+                    _recent.Enqueue(request);
+                    while (_recent.Count > 2 * Math.Max(1, concurrency)) _recent.Dequeue();
+                }
                 var (outcome, violation) = await _oracle.Send(request);
                 report.Record(outcome);
                 if (outcome.Code is >= 200 and < 300 && request.IsWrite)
                     lock (_acceptedWrites) _acceptedWrites.Add(request);
                 if (violation is not null)
                 {
-                    report.Add(violation);
-                    if (outcome.Code == 0 && !target.ProcessAlive())
+                    if (outcome.Code == 0 && await Exited())
                     {
-                        report.Add(new FuzzViolation("the silo process exited", request, outcome.Describe()));
-                        report.SiloExited = stop = true;
+                        // The request may be the cause or a bystander: report the requests in flight with it, once.
+                        if (!Interlocked.Exchange(ref stop, true))
+                            report.Add(new FuzzViolation("the silo process exited", request, $"{outcome.Describe()}\n  other requests sent just before:\n{Recent(request)}"));
+                        report.SiloExited = true;
                         return;
                     }
+                    report.Add(violation);
                 }
                 if (Interlocked.Increment(ref done) % CheckEvery == 0 && !await Check(report, cancellationToken)) stop = true;
             }
@@ -113,6 +127,12 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
         {
             _checking.Release();
         }
+    }
+
+    private string Recent(FuzzRequest except)
+    {
+        lock (_recent)
+            return _recent.Count <= 1 ? "    (none)" : string.Join("\n", _recent.Where(r => r != except).Select(r => r.Describe(200)));
     }
 
     private string RecentWrites()
