@@ -54,7 +54,8 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
         // A connection refused is a silo on its way out more often than not: give the process a moment to be seen gone.
         async Task<bool> Exited()
         {
-            for (var waited = 0; waited < 20 && target.ProcessAlive(); waited++) await Task.Delay(250, cancellationToken);
+            // A process writing out a stack overflow's trace or a 3 GB heap can take seconds to go.
+            for (var waited = 0; waited < 60 && target.ProcessAlive(); waited++) await Task.Delay(250, cancellationToken);
             return !target.ProcessAlive();
         }
         async Task Worker()
@@ -69,7 +70,7 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
                 lock (_recent)
                 {
                     _recent.Enqueue(request);
-                    while (_recent.Count > 2 * Math.Max(1, concurrency)) _recent.Dequeue();
+                    while (_recent.Count > 4 + 2 * Math.Max(1, concurrency)) _recent.Dequeue();
                 }
                 var (outcome, violation) = await _oracle.Send(request);
                 report.Record(outcome);
