@@ -16,6 +16,7 @@ IScenario[] scenarios =
     new StorageScenario(),
     new DashboardScenario(),
     new SoakScenario(),
+    new FuzzScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

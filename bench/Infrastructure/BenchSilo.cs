@@ -20,6 +20,8 @@ public sealed record SiloSettings
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
     /// <summary>Another build of the silo than this checkout's (e.g. to compare before and after a change).</summary>
     public string? SiloDll { get; init; }
+    /// <summary>The token file (<c>tokens.csv</c> lines) to start with, e.g. to add a read-only user (null: the silo makes one admin token).</summary>
+    public string? Tokens { get; init; }
 }
 
 /// <summary>
@@ -56,6 +58,7 @@ public sealed class BenchSilo : IAsyncDisposable
             root.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0", "OrleansOrchestrator.Silo.dll"));
         if (!File.Exists(dll)) throw new FileNotFoundException($"build the silo first (dotnet build -c Release bench): {dll}");
         var dataDir = Directory.CreateTempSubdirectory("oo-bench-").FullName;
+        if (settings.Tokens is { } tokens) File.WriteAllText(Path.Combine(dataDir, "tokens.csv"), tokens);
         var apiPort = FreePort();
         var dashboardPort = FreePort();
         var args = new List<string>

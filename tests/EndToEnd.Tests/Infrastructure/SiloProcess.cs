@@ -67,6 +67,9 @@ public sealed class SiloProcess : IAsyncDisposable
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public Uri ApiUri => new($"https://127.0.0.1:{ApiPort}");
 
+    /// <summary>Started, and exited since (a crash, a kill or a stop).</summary>
+    public bool HasExited => _process is { HasExited: true };
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     public async Task Start(TimeSpan? timeout = null)

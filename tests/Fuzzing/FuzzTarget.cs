@@ -1,0 +1,49 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OrleansOrchestrator.Fuzzing;
+
+/// <summary>
+/// The silo under fuzz: its API over HTTPS (trusting only its own certificate), a client per token, and a way
+/// to ask whether its process still runs.
+/// </summary>
+public sealed class FuzzTarget : IDisposable
+{
+    public FuzzTarget(Uri api, string certificatePem, string adminToken, string viewerToken, Func<bool> processAlive)
+    {
+        Api = api;
+        ProcessAlive = processAlive;
+        using var certificate = X509Certificate2.CreateFromPem(certificatePem);
+        var thumbprint = certificate.Thumbprint;
+        HttpClient Client(string token)
+        {
+            var handler = new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = 64,
+                SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 c2 && c2.Thumbprint == thumbprint },
+            };
+            // Each request has its own deadline (FuzzOracle); the client's must not cut it shorter.
+            var http = new HttpClient(handler) { BaseAddress = api, Timeout = Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return http;
+        }
+        Admin = Client(adminToken);
+        Viewer = Client(viewerToken);
+    }
+
+    public Uri Api { get; }
+
+    public HttpClient Admin { get; }
+
+    public HttpClient Viewer { get; }
+
+    public Func<bool> ProcessAlive { get; }
+
+    public HttpClient For(FuzzCaller caller) => caller == FuzzCaller.Admin ? Admin : Viewer;
+
+    public void Dispose()
+    {
+        Admin.Dispose();
+        Viewer.Dispose();
+    }
+}
