@@ -16,11 +16,14 @@ public sealed record Actor(
     /// <summary>The group of every node agent's identity (Kubernetes' kubelets).</summary>
     public const string NodesGroup = "system:nodes";
 
+    /// <summary>How a node agent's name starts; the node's name follows.</summary>
+    public const string NodePrefix = "system:node:";
+
     /// <summary>A control loop, named as Kubernetes names its controllers: <c>system:controller:replicaset</c>.</summary>
     public static Actor Controller(string controller) => new($"system:controller:{controller}", [ControllersGroup]);
 
     /// <summary>The agent of one node: <c>system:node:NAME</c>, as a kubelet's identity.</summary>
-    public static Actor Node(string node) => new($"system:node:{node}", [NodesGroup]);
+    public static Actor Node(string node) => new(NodePrefix + node, [NodesGroup]);
 
     public override string ToString() => Name;
 }

@@ -4,12 +4,14 @@ public static class AdmissionServices
 {
     /// <summary>
     /// The admission chain and its steps, in the order they run: mutations (defaults and initial status), then
-    /// validations (the namespace must accept new objects before the object itself is judged).
+    /// validations (the namespace must accept new objects, and a node's agent write only what is its own, before the
+    /// object itself is judged).
     /// </summary>
     public static IServiceCollection AddAdmission(this IServiceCollection services)
     {
         services.AddSingleton<IMutatingAdmission, KindDefaults>();
         services.AddSingleton<IValidatingAdmission, NamespaceLifecycle>();
+        services.AddSingleton<IValidatingAdmission, NodeRestriction>();
         services.AddSingleton<IValidatingAdmission, KindValidation>();
         services.AddSingleton<AdmissionChain>();
         return services;
