@@ -207,9 +207,10 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
 
     private static JsonNode ApplyPatch(PatchType type, JsonNode current, JsonNode patch)
     {
+        JsonNode patched;
         try
         {
-            return type switch
+            patched = type switch
             {
                 PatchType.Json => JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array of operations")),
                 PatchType.Merge => JsonMergePatch.Apply(current, patch),
@@ -220,6 +221,11 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         {
             throw new ApiException(422, "Invalid", $"the server rejected our request due to an error in our request: {e.Message}");
         }
+        // Each JSON patch operation may add a value as deep as a body may be, at the bottom of the last one: the
+        // result is held to the body's limit before anything walks it.
+        if (JsonDepth.Exceeds(patched, KubeJson.MaxDepth))
+            throw new ApiException(422, "Invalid", $"the server rejected our request due to an error in our request: the patched object nests deeper than {KubeJson.MaxDepth} levels");
+        return patched;
     }
 
     public async Task<(KubeObject Object, bool Gone)> Delete(Caller caller, ResourceKind kind, string? ns, string name, DeleteOptions options)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Silo.Api.Wire;
 using OrleansOrchestrator.Silo.Kinds;
 
 namespace OrleansOrchestrator.Silo.Api.Discovery;
@@ -28,31 +29,43 @@ public static class DiscoveryDocuments
     /// <param name="Hash">What the index appends as <c>?hash=</c>: kubectl keeps a document for as long as its hash holds.</param>
     private sealed record OpenApiDocument(string Json, string Hash);
 
+    /// <summary>
+    /// Serves <paramref name="path"/> if it is a discovery or OpenAPI document (null otherwise). They are read-only:
+    /// any other method than GET is a 405, not an answer as if it had been a GET.
+    /// </summary>
     public static Task? TryServe(HttpContext context, string path)
+    {
+        if (Document(context, path) is not { } write) return null;
+        var method = context.Request.Method;
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method)) throw ApiException.MethodNotAllowed(method);
+        return write();
+    }
+
+    private static Func<Task>? Document(HttpContext context, string path)
     {
         var accept = context.Request.Headers.Accept.ToString();
         var aggregated = AggregatedVersions.FirstOrDefault(v => accept.Contains($"g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList", StringComparison.Ordinal));
         return path.TrimEnd('/') switch
         {
-            "/version" => KubeApiHandler.WriteJson(context, 200, Version()),
-            "/api" when aggregated is not null => KubeApiHandler.WriteJson(context, 200, Aggregated(core: true, aggregated), AggregatedType(aggregated)),
-            "/apis" when aggregated is not null => KubeApiHandler.WriteJson(context, 200, Aggregated(core: false, aggregated), AggregatedType(aggregated)),
-            "/api" => KubeApiHandler.WriteJson(context, 200, new JsonObject
+            "/version" => () => KubeApiHandler.WriteJson(context, 200, Version()),
+            "/api" when aggregated is not null => () => KubeApiHandler.WriteJson(context, 200, Aggregated(core: true, aggregated), AggregatedType(aggregated)),
+            "/apis" when aggregated is not null => () => KubeApiHandler.WriteJson(context, 200, Aggregated(core: false, aggregated), AggregatedType(aggregated)),
+            "/api" => () => KubeApiHandler.WriteJson(context, 200, new JsonObject
             {
                 ["kind"] = "APIVersions",
                 ["versions"] = new JsonArray("v1"),
                 ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = context.Request.Host.Value }),
             }),
-            "/apis" => KubeApiHandler.WriteJson(context, 200, GroupList()),
-            "/openapi/v3" => KubeApiHandler.WriteJson(context, 200, OpenApiIndex()),
+            "/apis" => () => KubeApiHandler.WriteJson(context, 200, GroupList()),
+            "/openapi/v3" => () => KubeApiHandler.WriteJson(context, 200, OpenApiIndex()),
             "/openapi/v2" => null,
             var p when p.StartsWith("/openapi/v3/", StringComparison.Ordinal) =>
                 OpenApiDocuments.Value.TryGetValue(p["/openapi/v3".Length..], out var document)
-                    ? WriteDocument(context, document)
+                    ? () => WriteDocument(context, document)
                     : null,
-            var p when ByGroupVersion.Contains(p) => KubeApiHandler.WriteJson(context, 200, ResourceList(p)),
+            var p when ByGroupVersion.Contains(p) => () => KubeApiHandler.WriteJson(context, 200, ResourceList(p)),
             var p when p.StartsWith("/apis/", StringComparison.Ordinal) && p.Count(c => c == '/') == 2 && GroupNames().Contains(p[6..]) =>
-                KubeApiHandler.WriteJson(context, 200, Group(p[6..])),
+                () => KubeApiHandler.WriteJson(context, 200, Group(p[6..])),
             _ => null,
         };
     }

@@ -10,6 +10,13 @@ namespace OrleansOrchestrator.Silo.Api.Patching;
 public static class JsonPatch
 {
     /// <summary>
+    /// The most a patch's <c>copy</c> operations may copy in all, in characters of JSON: each copy can double the
+    /// document, so forty operations of a few bytes would otherwise ask for terabytes. The request body limit,
+    /// like Kubernetes' bound on a patch's accumulated copies.
+    /// </summary>
+    public const int MaxCopiedLength = 3 * 1024 * 1024;
+
+    /// <summary>
     /// Applies <paramref name="operations"/> in order to a copy of <paramref name="target"/> and returns the copy.
     /// The whole patch fails with <see cref="PatchException"/> if any operation fails; the inputs are never modified.
     /// </summary>
@@ -17,6 +24,7 @@ public static class JsonPatch
     {
         ArgumentNullException.ThrowIfNull(operations);
         var document = target?.DeepClone();
+        var copied = 0L;
         for (var index = 0; index < operations.Count; index++)
         {
             if (operations[index] is not JsonObject operation)
@@ -24,13 +32,13 @@ public static class JsonPatch
                 throw new PatchException($"JSON patch operation {index} is not an object");
             }
 
-            document = ApplyOperation(document, operation, index);
+            document = ApplyOperation(document, operation, index, ref copied);
         }
 
         return document;
     }
 
-    private static JsonNode? ApplyOperation(JsonNode? document, JsonObject operation, int index)
+    private static JsonNode? ApplyOperation(JsonNode? document, JsonObject operation, int index, ref long copied)
     {
         var op = RequiredString(operation, "op", index);
         var path = JsonPointer.Parse(RequiredString(operation, "path", index));
@@ -64,8 +72,14 @@ public static class JsonPatch
             case "copy":
             {
                 var from = JsonPointer.Parse(RequiredString(operation, "from", index));
-                var copied = Get(document, from, context)?.DeepClone();
-                return Add(document, path, copied, context);
+                var value = Get(document, from, context);
+                copied += value?.ToJsonString().Length ?? 4;
+                if (copied > MaxCopiedLength)
+                {
+                    throw new PatchException($"{context}: the patch's copies exceed {MaxCopiedLength} characters of JSON");
+                }
+
+                return Add(document, path, value?.DeepClone(), context);
             }
             case "test":
             {

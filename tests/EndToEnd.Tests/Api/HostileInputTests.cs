@@ -103,7 +103,28 @@ public sealed class HostileInputTests(HostileInputTests.Fixture fixture) : IClas
         { "GET", $"{ConfigMaps}?labelSelector=a+in+({new string('(', 6000)}", "", "", "viewer", 400 },
         { "GET", $"{ConfigMaps}?watch=1&timeoutSeconds=-1", "", "", "viewer", 400 },
         { "GET", $"{ConfigMaps}?watch=1&timeoutSeconds=abc", "", "", "viewer", 400 },
+        // Found by the fuzz suite: forty copies of the data into itself, each doubling it; a patch that
+        // nests values ever deeper; and discovery documents answering other methods as if they were GETs.
+        { "PATCH", $"{ConfigMaps}/pt", "application/json-patch+json", DoublingCopies, "admin", 422 },
+        { "PATCH", $"{ConfigMaps}/pt", "application/json-patch+json", DeeperAndDeeper, "admin", 422 },
+        { "DELETE", "/openapi/v3", "", "", "viewer", 405 },
+        { "POST", "/apis", "application/json", "{}", "viewer", 405 },
     };
+
+    private static string DoublingCopies =>
+        "[" + string.Join(",", Enumerable.Range(0, 40).Select(i => $$"""{"op":"copy","from":"/data","path":"/data/c{{i}}"}""")) + "]";
+
+    /// <summary>Each operation adds a value 60 levels deep at the bottom of the one before.</summary>
+    private static string DeeperAndDeeper
+    {
+        get
+        {
+            var value = string.Concat(Enumerable.Repeat("{\"x\":", 60)) + "1" + new string('}', 60);
+            var operations = Enumerable.Range(0, 3).Select(i =>
+                "{\"op\":\"add\",\"path\":\"/data" + string.Concat(Enumerable.Repeat("/x", i * 60)) + "\",\"value\":" + value + "}");
+            return "[" + string.Join(",", operations) + "]";
+        }
+    }
 
     [Theory, MemberData(nameof(Requests))]
     public async Task HostileRequest_GetsAStatus_SiloStaysUp_StoreUnchanged(string method, string path, string contentType, string body, string token, int code)

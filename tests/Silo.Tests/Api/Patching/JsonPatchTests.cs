@@ -131,4 +131,24 @@ public class JsonPatchTests
 
         TestJson.AssertEqual("""[{"op":"add","path":"/labels","value":{"app":"web"}}]""", operations);
     }
+
+    [Fact]
+    public void Apply_CopiesDoublingTheDocument_RefusedOnceTheyExceedTheLimit()
+    {
+        var operations = TestJson.Array("[" + string.Join(",", Enumerable.Range(0, 40).Select(i => $$"""{"op":"copy","from":"/d","path":"/d/c{{i}}"}""")) + "]");
+
+        var error = Assert.Throws<PatchException>(() => JsonPatch.Apply(TestJson.Node("""{"d":{"a":"1"}}"""), operations));
+
+        Assert.Contains($"copies exceed {JsonPatch.MaxCopiedLength}", error.Message);
+    }
+
+    [Fact]
+    public void Apply_CopiesWithinTheLimit_Applied()
+    {
+        var operations = TestJson.Array("""[{"op":"copy","from":"/d","path":"/d/c1"},{"op":"copy","from":"/d","path":"/d/c2"}]""");
+
+        var result = JsonPatch.Apply(TestJson.Node("""{"d":{"a":"1"}}"""), operations);
+
+        TestJson.AssertEqual("""{"d":{"a":"1","c1":{"a":"1"},"c2":{"a":"1","c1":{"a":"1"}}}}""", result);
+    }
 }
