@@ -66,7 +66,7 @@ public sealed class NodeLifecycleGrainTests : IDisposable
     [Fact]
     public async Task Start_CalledRepeatedly_SweepsOncePerPeriod()
     {
-        var period = TimeSpan.FromMilliseconds(200);
+        var period = TimeSpan.FromMilliseconds(500);
         await using var cluster = await StartCluster(period);
         var loop = cluster.Client.GetGrain<INodeLifecycle>("cluster");
 
