@@ -195,11 +195,8 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
                 var type = PatchTypeOf(request.ContentType);
                 var patch = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
                 ResourceService.RequireObjectPatch(type, patch);
-                scale = await resources.UpdateScale(caller, kind, ns, name, type == ResourceService.PatchType.Json ? null : ResourceService.PinnedVersion(patch), current => type switch
-                {
-                    ResourceService.PatchType.Json => Patching.JsonPatch.Apply(current, patch as JsonArray ?? throw ApiException.BadRequest("a JSON patch must be an array")) ?? current,
-                    _ => Patching.JsonMergePatch.Apply(current, patch),
-                });
+                scale = await resources.UpdateScale(caller, kind, ns, name, type == ResourceService.PatchType.Json ? null : ResourceService.PinnedVersion(patch),
+                    current => ResourceService.ApplyPatch(type, current, patch));
                 break;
             }
             default:

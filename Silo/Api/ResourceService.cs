@@ -205,7 +205,11 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
             throw ApiException.BadRequest($"the body of a {type switch { PatchType.Merge => "merge", PatchType.StrategicMerge => "strategic merge", _ => "apply" }} patch must be a JSON object");
     }
 
-    private static JsonNode ApplyPatch(PatchType type, JsonNode current, JsonNode patch)
+    /// <summary>
+    /// <paramref name="patch"/> applied to <paramref name="current"/> (an object, or its Scale view); a patch that
+    /// cannot apply is a 422, a result deeper than a body may be too.
+    /// </summary>
+    public static JsonNode ApplyPatch(PatchType type, JsonNode current, JsonNode patch)
     {
         JsonNode patched;
         try

@@ -108,6 +108,7 @@ public sealed class HostileInputTests(HostileInputTests.Fixture fixture) : IClas
         { "PATCH", $"{ConfigMaps}/pt", "application/json-patch+json", DoublingCopies, "admin", 422 },
         { "PATCH", $"{ConfigMaps}/pt", "application/json-patch+json", DeeperAndDeeper, "admin", 422 },
         { "DELETE", "/openapi/v3", "", "", "viewer", 405 },
+        { "PATCH", $"{Deployments}/web/scale", "application/json-patch+json", """[{"op":0,"path":"/spec/replicas","value":1}]""", "admin", 422 },
         { "POST", "/apis", "application/json", "{}", "viewer", 405 },
     };
 
