@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
 
@@ -31,19 +32,35 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
             "both pods Running");
         var before = await Containers(nodeName);
         Assert.Equal(4, before.Count); // two sandboxes, two app containers
+        var survivorIds = before.Where(c => c.Name.Contains("survivor-a", StringComparison.Ordinal)).Select(c => c.Id).Order().ToList();
+        Assert.Equal(2, survivorIds.Count);
+        var survivorUid = JsonNode.Parse(await kubectl.Ok("get pod survivor-a -o json"))!["metadata"]!["uid"]!.GetValue<string>();
 
         await agent.Kill();
+        var heartbeatBefore = await LastHeartbeat(kubectl, nodeName); // the killed agent's last
         // While the agent is down, one pod is deleted (it stays Terminating: nobody can stop its containers yet).
         var deleting = kubectl.Start("delete pod survivor-b --wait=false --grace-period=2");
         await Eventually.True(() => deleting.HasExited, "the delete request");
         await agent.Start();
 
         await Eventually.True(async () => (await Containers(nodeName)).Count == 2, "the deleted pod's containers to go");
-        Assert.Equal(before.Where(c => c.Contains("survivor-a", StringComparison.Ordinal)).Order(), (await Containers(nodeName)).Order());
+        await Eventually.True(() => IsGone(kubectl, "pod survivor-b"), "the deleted pod to be gone");
+
+        // Adopted, not recreated, and still so after the restarted agent has registered, resynced and sent a heartbeat
+        // (which moves the Ready condition's lastHeartbeatTime past the one its registration wrote).
+        var registered = heartbeatBefore;
+        await Eventually.True(async () => (registered = await LastHeartbeat(kubectl, nodeName)) > heartbeatBefore, "the restarted agent's registration",
+            TimeSpan.FromSeconds(90));
+        await Eventually.True(async () => await LastHeartbeat(kubectl, nodeName) > registered, "a heartbeat of the restarted agent", TimeSpan.FromSeconds(90));
+        // The very containers that ran before the crash: a recreated container would carry the same name, not the same ID.
+        var after = await Containers(nodeName);
+        Assert.Equal(survivorIds, after.Select(c => c.Id).Order());
+        Assert.All(after, c => Assert.Equal("running", c.State));
         var pod = JsonNode.Parse(await kubectl.Ok("get pod survivor-a -o json"))!;
+        Assert.Equal(survivorUid, pod["metadata"]!["uid"]!.GetValue<string>());
         Assert.Equal("Running", pod["status"]!["phase"]!.GetValue<string>());
+        Assert.Equal("True", pod["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>());
         Assert.Equal(0, pod["status"]!["containerStatuses"]![0]!["restartCount"]!.GetValue<int>());
-        await Eventually.True(async () => (await kubectl.Run("get pod survivor-b")).ExitCode != 0, "the deleted pod to be gone");
         await kubectl.Ok("delete pod survivor-a --grace-period=1");
     }
 
@@ -57,8 +74,9 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
 
         int ReadyHollow(string table) => table.Split('\n').Count(l => l.StartsWith("hollow-", StringComparison.Ordinal) && l.Contains(" Ready ", StringComparison.Ordinal));
         await Eventually.True(async () => ReadyHollow(await kubectl.Ok("get nodes")) == nodes, $"{nodes} nodes Ready", TimeSpan.FromMinutes(2));
+        var registered = await HollowHeartbeats(kubectl);
 
-        // Still Ready after several heartbeat intervals, and their pods run.
+        // Still Ready once every node has sent a heartbeat since it registered (each moved its lastHeartbeatTime), and their pods run.
         await kubectl.Ok("apply -f -", """
             apiVersion: v1
             kind: Pod
@@ -68,6 +86,8 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
               containers: [{name: main, image: "example/app:1"}]
             """);
         await Eventually.True(async () => (await kubectl.Ok("get pod on-hollow")).Contains("Running", StringComparison.Ordinal), "a pod on a hollow node to run");
+        await Eventually.True(async () => await HollowHeartbeats(kubectl) is var now && now.Count == nodes && now.All(n => n.Value > registered[n.Key]),
+            "a heartbeat of every node after its registration", TimeSpan.FromMinutes(2));
         Assert.Equal(nodes, ReadyHollow(await kubectl.Ok("get nodes")));
     }
 
@@ -83,7 +103,33 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
             "two simulated nodes Ready");
     }
 
-    private static async Task<List<string>> Containers(string node) =>
-        (await TestImages.Shell($"docker ps -a --format '{{{{.Names}}}}' --filter label=io.orleans-orchestrator.node={node}"))
-        .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+    /// <summary>The engine's containers of a node (every state): ID, name and state.</summary>
+    private static async Task<List<(string Id, string Name, string State)>> Containers(string node) =>
+        (await TestImages.Shell($"docker ps -a --no-trunc --format '{{{{.ID}}}} {{{{.Names}}}} {{{{.State}}}}' --filter label=io.orleans-orchestrator.node={node}"))
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => line.Split(' ') is [var id, var name, var state] ? (id, name, state) : throw new FormatException(line))
+        .ToList();
+
+    /// <summary>The lastHeartbeatTime of a node's Ready condition: it moves when the node grain records a heartbeat.</summary>
+    private static async Task<DateTimeOffset> LastHeartbeat(Kubectl kubectl, string node) =>
+        ReadyHeartbeat(JsonNode.Parse(await kubectl.Ok($"get node {node} -o json"))!);
+
+    /// <summary>The lastHeartbeatTime of every hollow node, by name.</summary>
+    private static async Task<Dictionary<string, DateTimeOffset>> HollowHeartbeats(Kubectl kubectl) =>
+        JsonNode.Parse(await kubectl.Ok("get nodes -o json"))!["items"]!.AsArray()
+            .Where(n => n!["metadata"]!["name"]!.GetValue<string>().StartsWith("hollow-", StringComparison.Ordinal))
+            .ToDictionary(n => n!["metadata"]!["name"]!.GetValue<string>(), n => ReadyHeartbeat(n!));
+
+    private static DateTimeOffset ReadyHeartbeat(JsonNode node) =>
+        DateTimeOffset.Parse(node["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["lastHeartbeatTime"]!.GetValue<string>(),
+            CultureInfo.InvariantCulture);
+
+    /// <summary>Whether an object is gone: only kubectl's NotFound says so (a kubectl failing for another reason proves nothing).</summary>
+    private static async Task<bool> IsGone(Kubectl kubectl, string resource)
+    {
+        var result = await kubectl.Run($"get {resource}");
+        if (result.ExitCode == 0) return false;
+        Assert.Contains("(NotFound)", result.Stderr);
+        return true;
+    }
 }
