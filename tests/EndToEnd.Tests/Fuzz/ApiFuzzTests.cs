@@ -13,7 +13,7 @@ namespace OrleansOrchestrator.EndToEnd.Tests.Fuzz;
 public sealed class ApiFuzzTests
 {
     /// <summary>Per seed, against a silo of its own: under half a minute, so the two stay inside the suite's budget (90 s).</summary>
-    private const int RequestsPerSeed = 1_200;
+    private const int RequestsPerSeed = 1_000;
 
     /// <summary>Two at a time, so that a watch (a correct one lasts its one-second timeout) does not hold up the rest.</summary>
     private const int Concurrency = 2;
@@ -23,7 +23,7 @@ public sealed class ApiFuzzTests
     [InlineData(2)]
     public async Task FuzzedRequests_FixedSeed_EveryAnswerKeepsTheApisPromises(int seed)
     {
-        await using var silo = new SiloProcess();
+        await using var silo = new SiloProcess(environment: FuzzTarget.SiloEnvironment);
         TokenFiles.WriteUsers(silo);
         await silo.Start();
         using var target = new FuzzTarget(silo.ApiUri, File.ReadAllText(Path.Combine(silo.DataDir, "tls", "apiserver.crt")),
