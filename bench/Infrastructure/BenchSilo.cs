@@ -22,6 +22,8 @@ public sealed record SiloSettings
     public string? SiloDll { get; init; }
     /// <summary>The token file (<c>tokens.csv</c> lines) to start with, e.g. to add a read-only user (null: the silo makes one admin token).</summary>
     public string? Tokens { get; init; }
+    /// <summary>Variables added to the silo process's environment (e.g. a heap limit).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -75,6 +77,7 @@ public sealed class BenchSilo : IAsyncDisposable
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in settings.Environment) info.Environment[name] = value;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var silo = new BenchSilo(process, dataDir, apiPort, dashboardPort);

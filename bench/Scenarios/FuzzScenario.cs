@@ -40,6 +40,7 @@ public sealed class FuzzScenario : IScenario
             await using var silo = await BenchSilo.Start(new SiloSettings
             {
                 Tokens = $"{AdminToken},alice,default,system:masters\n{ViewerToken},victor,default,view\n",
+                Environment = FuzzTarget.SiloEnvironment,
             });
             silos++;
             using var target = new FuzzTarget(new Uri($"https://127.0.0.1:{silo.ApiPort}"), File.ReadAllText(Path.Combine(silo.DataDir, "tls", "apiserver.crt")),

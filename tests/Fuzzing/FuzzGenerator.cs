@@ -176,9 +176,10 @@ public sealed class FuzzGenerator(FuzzScope scope)
     {
         var accept = random.Weighted<string?>((70, null), (15, "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"),
             (5, "application/vnd.kubernetes.protobuf"), (5, "text/html"), (5, "application/json;as=Table;v=v9;g=bogus"));
-        switch (random.Next(10))
+        // Watches are few: a correct one lasts its whole timeoutSeconds (1 s), the longest wait of any request.
+        switch (random.Next(20))
         {
-            case < 3:
+            case < 6:
             {
                 var name = random.Weighted((80, random.PickFrom(scope.Names)), (5, new string('n', 300)), (5, "%01"), (5, "%C3%BC"), (5, "a%2Fb"));
                 if (kind == ResourceKinds.Pod && random.Chance(0.2))
@@ -186,7 +187,7 @@ public sealed class FuzzGenerator(FuzzScope scope)
                         null, null, "GET log", "valid") with { Accept = accept };
                 return New("GET", scope.ObjectPath(kind, name), null, null, "GET", "valid") with { Accept = accept };
             }
-            case < 7:
+            case < 18:
             {
                 var allNamespaces = kind.Namespaced && random.Chance(0.3);
                 var path = allNamespaces ? FuzzScope.CollectionPath(kind, null) : scope.CollectionPath(kind);

@@ -12,6 +12,9 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
     /// <summary>Requests between two checks of the silo's health and the sentinel namespace.</summary>
     public int CheckEvery { get; init; } = 25;
 
+    /// <summary>How long reading the sentinel namespace may take (a dozen lists) before the silo counts as stalled.</summary>
+    private static readonly TimeSpan SnapshotLimit = TimeSpan.FromSeconds(30);
+
     private readonly FuzzOracle _oracle = new(target);
     private readonly Sentinel _sentinel = new(generator.Scope, target.Admin);
     private readonly SemaphoreSlim _checking = new(1, 1);
@@ -114,7 +117,19 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
                 report.Add(new FuzzViolation("the silo does not answer /healthz", null, health.Outcome.Describe()));
                 return true;
             }
-            var now = await _sentinel.Snapshot(cancellationToken);
+            string now;
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(SnapshotLimit);
+            try
+            {
+                now = await _sentinel.Snapshot(limit.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // The silo went, or stalls, between the probe and the snapshot: the next check (or request) finds out more.
+                report.Add(new FuzzViolation("the sentinel namespace could not be read", null, $"  {e.GetType().Name}: {e.Message}"));
+                return target.ProcessAlive();
+            }
             if (now != _sentinelState)
             {
                 report.Add(new FuzzViolation("the sentinel namespace changed", null,

@@ -30,6 +30,8 @@ public static class RealisticManifests
            "preference":{"matchExpressions":[{"key":"zone","operator":"In","values":["a","b"]}]}}]}}}
         """;
 
+    // The Event happens in 2099: events are collected an hour after they last happened, and the sentinel's must
+    // outlive a long bench run.
     private static readonly Dictionary<string, string> ByKind = new(StringComparer.Ordinal)
     {
         ["Namespace"] = """{"metadata":{"labels":{"team":"fuzz"},"annotations":{"owner":"qa"}}}""",
@@ -54,7 +56,7 @@ public static class RealisticManifests
         ["Event"] = """
             {"involvedObject":{"kind":"Pod","name":"fz-0","apiVersion":"v1"},"reason":"Started","message":"Started container web",
              "type":"Normal","count":1,"source":{"component":"kubelet","host":"fz-0"},
-             "firstTimestamp":"2026-01-01T00:00:00Z","lastTimestamp":"2026-01-01T00:00:00Z"}
+             "firstTimestamp":"2099-01-01T00:00:00Z","lastTimestamp":"2099-01-01T00:00:00Z"}
             """,
         ["PersistentVolumeClaim"] = """
             {"spec":{"accessModes":["ReadWriteOnce"],"storageClassName":"standard","volumeMode":"Filesystem",

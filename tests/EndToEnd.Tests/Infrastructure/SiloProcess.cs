@@ -13,11 +13,15 @@ public sealed class SiloProcess : IAsyncDisposable
     private Process? _process;
 
     private readonly IReadOnlyList<string> _extraArgs;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly string _readyMarker;
 
     /// <param name="dockerAgent">Run the main command's local agent on the Docker engine (off by default: tests share one engine).</param>
-    public SiloProcess(string? dataDir = null, string? postgres = null, IReadOnlyList<string>? extraArgs = null, bool dockerAgent = false)
+    /// <param name="environment">Variables added to the process's environment (e.g. a heap limit).</param>
+    public SiloProcess(string? dataDir = null, string? postgres = null, IReadOnlyList<string>? extraArgs = null, bool dockerAgent = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
+        _environment = environment ?? new Dictionary<string, string>();
         _extraArgs = dockerAgent ? extraArgs ?? [] : [.. extraArgs ?? [], "--no-agent"];
         _readyMarker = "Agent:";
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("oo-silo-").FullName;
@@ -83,6 +87,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (_workingDirectory is not null) info.WorkingDirectory = _workingDirectory;
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in _environment) info.Environment[name] = value;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         void Collect(string? line)
