@@ -143,6 +143,10 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         }
         var name = obj.Metadata.Name;
         if (string.IsNullOrEmpty(name) && obj.Metadata.GenerateName is { Length: > 0 } prefix) name = prefix + Controllers.Names.RandomSuffix();
+        // The admission chain judges names in the object grain, but a name that cannot be part of the grain's key
+        // ("a/b") must be refused before a key is made of it, with the same 422.
+        if (name is { Length: > 0 } && ResourcePath.SegmentNameProblem(name) is not null)
+            throw ApiException.Invalid(kind.Kind, kind.Group, name, [Validation.NameCause(kind, name)!]);
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
         var result = dryRun ? await DryRunCreate(caller, kind, obj) : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
         return (Unwrap(result, kind, name!), warnings);
@@ -353,10 +357,20 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         result.Error is { } error ? throw ApiException.FromStore(error, kind, name) : result.Object!;
 
     private IObjectGrain ObjectGrain(Caller caller, ResourceKind kind, string? ns, string name) =>
-        grains.GetGrain<IObjectGrain>(StoreKeys.Object(Authorizer.TenantFor(caller, kind), kind, ns, name));
+        grains.GetGrain<IObjectGrain>(StoreKeys.Object(Authorizer.TenantFor(caller, kind), kind, KeyPart(ns), KeyPart(name)));
 
     private ICollectionGrain Collection(Caller caller, ResourceKind kind, string? ns) =>
-        grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Authorizer.TenantFor(caller, kind), kind, ns));
+        grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Authorizer.TenantFor(caller, kind), kind, KeyPart(ns)));
+
+    /// <summary>
+    /// A namespace or name a client sent, checked before it becomes part of a store key ('/' separates a key's
+    /// parts): whatever path it came by — a URL, a body, the dashboard — a name that is no path segment is a 400.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(part))]
+    private static string? KeyPart(string? part) =>
+        part is not null && ResourcePath.SegmentNameProblem(part) is { } problem
+            ? throw ApiException.BadRequest($"invalid resource name \"{part}\": [{problem}]")
+            : part;
 
     private static string Version(long version) => version.ToString(CultureInfo.InvariantCulture);
 

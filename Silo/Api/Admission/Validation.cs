@@ -42,6 +42,10 @@ public static partial class Validation
     /// Kubernetes' path-segment rule (not "." or "..", no "/" or "%") holds for every kind, whatever its own rule:
     /// the name becomes a segment of the object's URL.
     /// </remarks>
+    /// <summary>What is wrong with <paramref name="name"/> as the name of a <paramref name="kind"/>, as the field cause of a 422.</summary>
+    public static FieldCause? NameCause(ResourceKind kind, string name) =>
+        NameProblem(kind, name) is { } problem ? InvalidValue("metadata.name", Quote(name), problem) : null;
+
     public static string? NameProblem(ResourceKind kind, string name) => KindNameProblem(kind, name) ?? ResourcePath.SegmentNameProblem(name);
 
     private static string? KindNameProblem(ResourceKind kind, string name)
@@ -62,8 +66,8 @@ public static partial class Validation
         var name = obj.Metadata.Name;
         if (string.IsNullOrEmpty(name))
             errors.Add(Required("metadata.name", "name or generateName is required"));
-        else if (NameProblem(kind, name) is { } problem)
-            errors.Add(InvalidValue("metadata.name", Quote(name), problem));
+        else if (NameCause(kind, name) is { } cause)
+            errors.Add(cause);
         Metadata(obj.Metadata, "metadata", errors);
 
         KindRegistry.For(kind).Validate(obj, errors);

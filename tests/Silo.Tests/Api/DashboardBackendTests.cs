@@ -56,6 +56,7 @@ public sealed class DashboardBackendTests : IDisposable
     [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: [x]\n", false)]
     [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: [x]\n", true)]
     [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 5}\n", true)]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a/b}\n", true)]
     public async Task Save_ManifestOfTheWrongShape_RefusedWith400BeforeTheStore(string yaml, bool replace)
     {
         var admin = new DashboardUser("alice", "team-a", [Caller.AdminGroup]);
