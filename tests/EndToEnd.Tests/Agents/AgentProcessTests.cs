@@ -12,56 +12,63 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
     {
         await TestImages.EnsureBusybox();
         var nodeName = $"e2e-adopt-{Guid.NewGuid().ToString("N")[..6]}";
-        await using var agent = new AgentProcess(fixture.Silo, ["--node-name", nodeName]);
-        await agent.Start();
-        var kubectl = fixture.Kubectl("1.32");
-        await Eventually.True(async () => (await kubectl.Run($"get node {nodeName}")).Stdout.Contains("Ready", StringComparison.Ordinal), "the node to register");
+        try
+        {
+            await using var agent = new AgentProcess(fixture.Silo, ["--node-name", nodeName]);
+            await agent.Start();
+            var kubectl = fixture.Kubectl("1.32");
+            await Eventually.True(async () => (await kubectl.Run($"get node {nodeName}")).Stdout.Contains("Ready", StringComparison.Ordinal), "the node to register");
 
-        string Pod(string name) => $$"""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: {{name}}}
-            spec:
-              nodeName: {{nodeName}}
-              containers:
-              - {name: main, image: "{{TestImages.Busybox}}", imagePullPolicy: Never, command: [sh, -c, "exec sleep 100000"]}
-            """;
-        await kubectl.Ok("apply -f -", Pod("survivor-a"));
-        await kubectl.Ok("apply -f -", Pod("survivor-b"));
-        await Eventually.True(async () => (await kubectl.Ok("get pods -o wide")).Split('\n').Count(l => l.Contains(nodeName, StringComparison.Ordinal) && l.Contains("Running", StringComparison.Ordinal)) == 2,
-            "both pods Running");
-        var before = await Containers(nodeName);
-        Assert.Equal(4, before.Count); // two sandboxes, two app containers
-        var survivorIds = before.Where(c => c.Name.Contains("survivor-a", StringComparison.Ordinal)).Select(c => c.Id).Order().ToList();
-        Assert.Equal(2, survivorIds.Count);
-        var survivorUid = JsonNode.Parse(await kubectl.Ok("get pod survivor-a -o json"))!["metadata"]!["uid"]!.GetValue<string>();
+            string Pod(string name) => $$"""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: {{name}}}
+                spec:
+                  nodeName: {{nodeName}}
+                  containers:
+                  - {name: main, image: "{{TestImages.Busybox}}", imagePullPolicy: Never, command: [sh, -c, "exec sleep 100000"]}
+                """;
+            await kubectl.Ok("apply -f -", Pod("survivor-a"));
+            await kubectl.Ok("apply -f -", Pod("survivor-b"));
+            await Eventually.True(async () => (await kubectl.Ok("get pods -o wide")).Split('\n').Count(l => l.Contains(nodeName, StringComparison.Ordinal) && l.Contains("Running", StringComparison.Ordinal)) == 2,
+                "both pods Running");
+            var before = await Containers(nodeName);
+            Assert.Equal(4, before.Count); // two sandboxes, two app containers
+            var survivorIds = before.Where(c => c.Name.Contains("survivor-a", StringComparison.Ordinal)).Select(c => c.Id).Order().ToList();
+            Assert.Equal(2, survivorIds.Count);
+            var survivorUid = JsonNode.Parse(await kubectl.Ok("get pod survivor-a -o json"))!["metadata"]!["uid"]!.GetValue<string>();
 
-        await agent.Kill();
-        var heartbeatBefore = await LastHeartbeat(kubectl, nodeName); // the killed agent's last
-        // While the agent is down, one pod is deleted (it stays Terminating: nobody can stop its containers yet).
-        var deleting = kubectl.Start("delete pod survivor-b --wait=false --grace-period=2");
-        await Eventually.True(() => deleting.HasExited, "the delete request");
-        await agent.Start();
+            await agent.Kill();
+            var heartbeatBefore = await LastHeartbeat(kubectl, nodeName); // the killed agent's last
+            // While the agent is down, one pod is deleted (it stays Terminating: nobody can stop its containers yet).
+            var deleting = kubectl.Start("delete pod survivor-b --wait=false --grace-period=2");
+            await Eventually.True(() => deleting.HasExited, "the delete request");
+            await agent.Start();
 
-        await Eventually.True(async () => (await Containers(nodeName)).Count == 2, "the deleted pod's containers to go");
-        await Eventually.True(() => IsGone(kubectl, "pod survivor-b"), "the deleted pod to be gone");
+            await Eventually.True(async () => (await Containers(nodeName)).Count == 2, "the deleted pod's containers to go");
+            await Eventually.True(() => IsGone(kubectl, "pod survivor-b"), "the deleted pod to be gone");
 
-        // Adopted, not recreated, and still so after the restarted agent has registered, resynced and sent a heartbeat
-        // (which moves the Ready condition's lastHeartbeatTime past the one its registration wrote).
-        var registered = heartbeatBefore;
-        await Eventually.True(async () => (registered = await LastHeartbeat(kubectl, nodeName)) > heartbeatBefore, "the restarted agent's registration",
-            TimeSpan.FromSeconds(90));
-        await Eventually.True(async () => await LastHeartbeat(kubectl, nodeName) > registered, "a heartbeat of the restarted agent", TimeSpan.FromSeconds(90));
-        // The very containers that ran before the crash: a recreated container would carry the same name, not the same ID.
-        var after = await Containers(nodeName);
-        Assert.Equal(survivorIds, after.Select(c => c.Id).Order());
-        Assert.All(after, c => Assert.Equal("running", c.State));
-        var pod = JsonNode.Parse(await kubectl.Ok("get pod survivor-a -o json"))!;
-        Assert.Equal(survivorUid, pod["metadata"]!["uid"]!.GetValue<string>());
-        Assert.Equal("Running", pod["status"]!["phase"]!.GetValue<string>());
-        Assert.Equal("True", pod["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>());
-        Assert.Equal(0, pod["status"]!["containerStatuses"]![0]!["restartCount"]!.GetValue<int>());
-        await kubectl.Ok("delete pod survivor-a --grace-period=1");
+            // Adopted, not recreated, and still so after the restarted agent has registered, resynced and sent a heartbeat
+            // (which moves the Ready condition's lastHeartbeatTime past the one its registration wrote).
+            var registered = heartbeatBefore;
+            await Eventually.True(async () => (registered = await LastHeartbeat(kubectl, nodeName)) > heartbeatBefore, "the restarted agent's registration",
+                TimeSpan.FromSeconds(90));
+            await Eventually.True(async () => await LastHeartbeat(kubectl, nodeName) > registered, "a heartbeat of the restarted agent", TimeSpan.FromSeconds(90));
+            // The very containers that ran before the crash: a recreated container would carry the same name, not the same ID.
+            var after = await Containers(nodeName);
+            Assert.Equal(survivorIds, after.Select(c => c.Id).Order());
+            Assert.All(after, c => Assert.Equal("running", c.State));
+            var pod = JsonNode.Parse(await kubectl.Ok("get pod survivor-a -o json"))!;
+            Assert.Equal(survivorUid, pod["metadata"]!["uid"]!.GetValue<string>());
+            Assert.Equal("Running", pod["status"]!["phase"]!.GetValue<string>());
+            Assert.Equal("True", pod["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>());
+            Assert.Equal(0, pod["status"]!["containerStatuses"]![0]!["restartCount"]!.GetValue<int>());
+            await kubectl.Ok("delete pod survivor-a --grace-period=1");
+        }
+        finally
+        {
+            await TestImages.RemoveContainersOfNode(nodeName);
+        }
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class SharedEngineTests
         {
             await first.DisposeAsync();
             await second.DisposeAsync();
-            await TestImages.Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null");
+            await TestImages.RemoveContainersOfNode(node);
         }
     }
 

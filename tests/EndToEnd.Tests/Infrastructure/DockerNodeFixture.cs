@@ -30,6 +30,6 @@ public sealed class DockerNodeFixture : IAsyncLifetime
     {
         await Silo.DisposeAsync();
         // Leave no container behind on the shared engine.
-        await TestImages.Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={NodeName}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null");
+        await TestImages.RemoveContainersOfNode(NodeName);
     }
 }

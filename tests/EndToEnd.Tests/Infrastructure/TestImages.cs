@@ -39,6 +39,13 @@ public static class TestImages
         }
     }
 
+    /// <summary>
+    /// Removes every container a test's node left on the shared engine: agents keep their pods' containers when they
+    /// stop (to adopt them on restart), so a test that fails half-way would otherwise leave them running.
+    /// </summary>
+    public static Task RemoveContainersOfNode(string node) =>
+        Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null");
+
     public static async Task<string> Shell(string command)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
