@@ -50,6 +50,9 @@ public sealed class BenchSilo : IAsyncDisposable
     public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Completes when the silo's process exits.</summary>
+    public Task Exit => _process.WaitForExitAsync();
+
     /// <summary>The silo's last lines of output, for a failure message.</summary>
     public string Tail { get { lock (_lastLines) return string.Join('\n', _lastLines); } }
 

@@ -44,7 +44,7 @@ public sealed class FuzzScenario : IScenario
             });
             silos++;
             using var target = new FuzzTarget(new Uri($"https://127.0.0.1:{silo.ApiPort}"), File.ReadAllText(Path.Combine(silo.DataDir, "tls", "apiserver.crt")),
-                AdminToken, ViewerToken, () => !silo.HasExited);
+                AdminToken, ViewerToken, silo.Exit);
             var run = new FuzzRun(generator, target);
             await run.Prepare();
             Console.WriteLine($"silo {silos} up (pid {silo.ProcessId}); requests from #{next:N0}");

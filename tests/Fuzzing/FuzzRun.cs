@@ -58,8 +58,15 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
         async Task<bool> Exited()
         {
             // A process writing out a stack overflow's trace or a 3 GB heap can take seconds to go.
-            for (var waited = 0; waited < 60 && target.ProcessAlive(); waited++) await Task.Delay(250, cancellationToken);
-            return !target.ProcessAlive();
+            try
+            {
+                await target.ProcessExit.WaitAsync(TimeSpan.FromSeconds(15), cancellationToken);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
         }
         async Task Worker()
         {
@@ -105,7 +112,7 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
         await _checking.WaitAsync(cancellationToken);
         try
         {
-            if (!target.ProcessAlive())
+            if (!target.ProcessAlive)
             {
                 report.Add(new FuzzViolation("the silo process exited", null, RecentWrites()));
                 report.SiloExited = true;
@@ -128,7 +135,7 @@ public sealed class FuzzRun(FuzzGenerator generator, FuzzTarget target)
             {
                 // The silo went, or stalls, between the probe and the snapshot: the next check (or request) finds out more.
                 report.Add(new FuzzViolation("the sentinel namespace could not be read", null, $"  {e.GetType().Name}: {e.Message}"));
-                return target.ProcessAlive();
+                return target.ProcessAlive;
             }
             if (now != _sentinelState)
             {

@@ -9,10 +9,10 @@ namespace OrleansOrchestrator.Fuzzing;
 /// </summary>
 public sealed class FuzzTarget : IDisposable
 {
-    public FuzzTarget(Uri api, string certificatePem, string adminToken, string viewerToken, Func<bool> processAlive)
+    public FuzzTarget(Uri api, string certificatePem, string adminToken, string viewerToken, Task processExit)
     {
         Api = api;
-        ProcessAlive = processAlive;
+        ProcessExit = processExit;
         using var certificate = X509Certificate2.CreateFromPem(certificatePem);
         var thumbprint = certificate.Thumbprint;
         HttpClient Client(string token)
@@ -45,7 +45,10 @@ public sealed class FuzzTarget : IDisposable
 
     public HttpClient Viewer { get; }
 
-    public Func<bool> ProcessAlive { get; }
+    /// <summary>Completes when the silo's process exits.</summary>
+    public Task ProcessExit { get; }
+
+    public bool ProcessAlive => !ProcessExit.IsCompleted;
 
     public HttpClient For(FuzzCaller caller) => caller == FuzzCaller.Admin ? Admin : Viewer;
 

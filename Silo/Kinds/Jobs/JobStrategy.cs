@@ -153,7 +153,15 @@ public static class JobStrategy
                 errors.Add(InvalidValue($"spec.template.metadata.labels", Quote(actual), $"`{label}` must be {Quote(value)}"));
         }
         var expected = new Dictionary<string, string> { [ControllerUidLabel] = uid, [LegacyJobNameLabel] = name };
-        var requirements = Contracts.Selection.SelectorParser.FromLabelSelector(job.Spec.Selector);
+        IReadOnlyList<Contracts.Selection.LabelRequirement> requirements;
+        try
+        {
+            requirements = Contracts.Selection.SelectorParser.FromLabelSelector(job.Spec.Selector);
+        }
+        catch (FormatException)
+        {
+            return; // a selector that does not parse is already named by Workload's check
+        }
         if (!requirements.All(r => r.Matches(expected)))
             errors.Add(InvalidValue("spec.selector", Selector(job.Spec.Selector), "`selector` not auto-generated"));
     }

@@ -27,7 +27,7 @@ public sealed class ApiFuzzTests
         TokenFiles.WriteUsers(silo);
         await silo.Start();
         using var target = new FuzzTarget(silo.ApiUri, File.ReadAllText(Path.Combine(silo.DataDir, "tls", "apiserver.crt")),
-            TokenFiles.Admin, TokenFiles.Viewer, () => !silo.HasExited);
+            TokenFiles.Admin, TokenFiles.Viewer, silo.Exit);
         var run = new FuzzRun(new FuzzGenerator(FuzzScope.Default), target);
         await run.Prepare();
 

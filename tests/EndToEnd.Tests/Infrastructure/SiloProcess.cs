@@ -74,6 +74,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Started, and exited since (a crash, a kill or a stop).</summary>
     public bool HasExited => _process is { HasExited: true };
 
+    /// <summary>Completes when the started process exits.</summary>
+    public Task Exit => (_process ?? throw new InvalidOperationException("the silo was not started")).WaitForExitAsync();
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     public async Task Start(TimeSpan? timeout = null)

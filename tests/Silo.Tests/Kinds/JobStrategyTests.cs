@@ -127,6 +127,18 @@ public class JobStrategyTests
     }
 
     [Fact]
+    public void Validate_SelectorExpressionWithAnUnknownOperator_NamedAsInvalidNotThrown()
+    {
+        // Found by bench fuzz: the generated-selector check parsed the selector again and threw (a 500).
+        var sample = KindSamples.Job();
+        var broken = new LabelSelector { MatchExpressions = [new LabelSelectorRequirement { Key = "k", Operator = "x1", Values = ["v"] }] };
+
+        var causes = Causes(Created(sample with { Spec = sample.Spec with { Selector = broken } }));
+
+        Assert.Contains(causes, c => c.Field == "spec.selector" && c.Message.Contains("x1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_ManualSelectorWithoutSelector_SelectorRequired()
     {
         var sample = KindSamples.Job();
