@@ -121,6 +121,48 @@ public static class TestObjects
         ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = name, Uid = $"uid-ns-{name}", ResourceVersion = "1" },
     };
 
+    public static Service Service(string name, string ns = "default", string? type = null, string? clusterIP = "10.96.0.10",
+        IReadOnlyDictionary<string, string>? selector = null, IReadOnlyList<ServicePort>? ports = null, IReadOnlyList<string>? externalIPs = null,
+        IReadOnlyList<string>? ingressIPs = null, string? resourceVersion = "1") => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = $"uid-svc-{ns}-{name}", ResourceVersion = resourceVersion, CreationTimestamp = Created },
+        Spec = new ServiceSpec
+        {
+            Type = type, ClusterIP = clusterIP, Selector = selector, ExternalIPs = externalIPs,
+            Ports = ports ?? [new ServicePort { Port = 80, Protocol = "TCP", TargetPort = 8080 }],
+        },
+        Status = ingressIPs is null ? null : new ServiceStatus
+        {
+            LoadBalancer = new LoadBalancerStatus { Ingress = ingressIPs.Select(ip => new LoadBalancerIngress { Ip = ip }).ToList() },
+        },
+    };
+
+    /// <summary>The Endpoints of a Service: one subset on port 8080 with the given ready and not-ready addresses (pod names as target references).</summary>
+    public static Endpoints Endpoints(string name, string ns = "default", IReadOnlyList<(string Ip, string Pod)>? ready = null,
+        IReadOnlyList<(string Ip, string Pod)>? notReady = null, string node = "node-a", string? resourceVersion = "1") => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Endpoints",
+        Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = $"uid-ep-{ns}-{name}", ResourceVersion = resourceVersion, CreationTimestamp = Created },
+        Subsets =
+        [
+            new EndpointSubset
+            {
+                Addresses = ready?.Select(a => Address(a.Ip, a.Pod, ns, node)).ToList(),
+                NotReadyAddresses = notReady?.Select(a => Address(a.Ip, a.Pod, ns, node)).ToList(),
+                Ports = [new EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }],
+            },
+        ],
+    };
+
+    private static EndpointAddress Address(string ip, string pod, string ns, string node) =>
+        new() { Ip = ip, NodeName = node, TargetRef = new ObjectReference { Kind = "Pod", Name = pod, Namespace = ns } };
+
+    public static IReadOnlyDictionary<string, string> Labels(params (string Key, string Value)[] labels) =>
+        labels.ToDictionary(l => l.Key, l => l.Value);
+
     public static T WithVersion<T>(this T obj, string resourceVersion) where T : KubeObject =>
         obj with { Metadata = obj.Metadata with { ResourceVersion = resourceVersion } };
 

@@ -110,6 +110,30 @@ public sealed class PodDetailPageTests
         Assert.Equal(("delete", ResourceKinds.Pod, "default", "web-1"), (call.Verb, call.Kind, call.Namespace, call.Name));
     }
 
+    [Fact]
+    public async Task Services_SelectingThePod_ListedWithLinks_Live()
+    {
+        var pod = Pod("web-1", labels: Labels(("app", "web"), ("tier", "front")));
+        var feed = new FakeClusterFeed()
+            .With(ResourceKinds.Pod, pod)
+            .With(ResourceKinds.Service,
+                Service("web", selector: Labels(("app", "web"))),
+                Service("front", selector: Labels(("tier", "front"))),
+                Service("db", selector: Labels(("app", "db"))),
+                Service("manual"),
+                Service("web", ns: "other", selector: Labels(("app", "web"))));
+        await using var ctx = Create(feed, new FakeClusterBackend());
+        var page = RenderWeb1(ctx);
+
+        page.WaitForAssertion(() => Assert.Equal(["front", "web"], ServiceNames(page)), Patience);
+        Assert.Equal(["/services/default/front", "/services/default/web"], page.FindAll(".pod-service").Select(a => a.GetAttribute("href")));
+
+        feed.Upsert(Service("db", selector: Labels(("tier", "front")), resourceVersion: "2"));
+        page.WaitForAssertion(() => Assert.Equal(["db", "front", "web"], ServiceNames(page)), Patience);
+    }
+
+    private static List<string> ServiceNames(IRenderedComponent<PodDetail> page) => page.FindAll(".pod-service").Select(a => a.TextContent.Trim()).ToList();
+
     private static IRenderedComponent<PodDetail> RenderWeb1(BunitContext ctx) =>
         ctx.Render<PodDetail>(p => p.Add(d => d.Namespace, "default").Add(d => d.Name, "web-1"));
 
