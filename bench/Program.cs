@@ -17,6 +17,7 @@ IScenario[] scenarios =
     new DashboardScenario(),
     new SoakScenario(),
     new FuzzScenario(),
+    new ServicesScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

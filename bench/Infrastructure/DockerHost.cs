@@ -7,10 +7,10 @@ namespace OrleansOrchestrator.Bench.Infrastructure;
 /// </summary>
 public static class DockerHost
 {
-    public const string Image = "oo-bench/busybox:1";
+    public const string Image = "oo-bench/busybox:3";
 
     /// <summary>The same image under a second tag, for a rolling update from one image to another.</summary>
-    public const string ImageV2 = "oo-bench/busybox:2";
+    public const string ImageV2 = "oo-bench/busybox:4";
 
     /// <summary>A long-running command that exits at once on SIGTERM (busybox sleep as PID 1 ignores it, which would make every stop wait out its grace period).</summary>
     public static readonly string[] Command = ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"];
@@ -27,7 +27,7 @@ public static class DockerHost
             Directory.CreateDirectory(Path.Combine(root, "bin"));
             Directory.CreateDirectory(Path.Combine(root, "tmp"));
             File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
-            foreach (var applet in new[] { "sh", "sleep", "true", "cat", "echo", "ls" })
+            foreach (var applet in new[] { "sh", "sleep", "true", "cat", "echo", "ls", "httpd", "mkdir", "touch", "rm" })
                 File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "busybox");
             await Shell.Bash($"tar -C {root} -c . | docker import -c 'CMD [\"/bin/sh\"]' - {Image} >/dev/null && docker tag {Image} {ImageV2}");
         }

@@ -12,7 +12,7 @@ public sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
 /// A real kubectl binary of a fixed version, pointed at one silo, with its own discovery cache so that
 /// tests never see another server's (or another run's) cached API.
 /// </summary>
-public sealed class Kubectl(string version, string kubeconfig)
+public sealed class Kubectl(string version, string kubeconfig, string? token = null)
 {
     public const string Directory = "/usr/lib/google-cloud-sdk/bin";
 
@@ -33,6 +33,7 @@ public sealed class Kubectl(string version, string kubeconfig)
         };
         info.ArgumentList.Add($"--kubeconfig={kubeconfig}");
         info.ArgumentList.Add($"--cache-dir={_cacheDir}");
+        if (token is not null) info.ArgumentList.Add($"--token={token}");
         foreach (var a in SplitArguments(arguments)) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -66,6 +67,7 @@ public sealed class Kubectl(string version, string kubeconfig)
         var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add($"--kubeconfig={kubeconfig}");
         info.ArgumentList.Add($"--cache-dir={_cacheDir}");
+        if (token is not null) info.ArgumentList.Add($"--token={token}");
         foreach (var a in SplitArguments(arguments)) info.ArgumentList.Add(a);
         return new StreamingKubectl(Process.Start(info)!);
     }

@@ -27,7 +27,7 @@ public static class TestImages
             Directory.CreateDirectory(Path.Combine(root, "tmp"));
             Directory.CreateDirectory(Path.Combine(root, "www"));
             File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
-            foreach (var applet in new[] { "sh", "httpd", "wget", "cat", "echo", "sleep", "ls", "date", "nc", "true", "false", "touch", "rm", "seq" })
+            foreach (var applet in new[] { "sh", "httpd", "wget", "cat", "echo", "sleep", "ls", "date", "nc", "true", "false", "touch", "rm", "seq", "nslookup", "hostname", "env", "grep", "timeout", "mkdir", "wc", "sort", "uniq" })
                 File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "busybox");
             await Shell($"tar -C {root} -c . | docker import -c 'CMD [\"/bin/sh\"]' - {Busybox} && docker tag {Busybox} {BusyboxV2}");
             Directory.Delete(root, recursive: true);
@@ -45,6 +45,18 @@ public static class TestImages
     /// </summary>
     public static Task RemoveContainersOfNode(string node) =>
         Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null");
+
+    /// <summary>Runs a program (no shell) and returns its exit code and its output, stdout then stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> Run(string program, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
 
     public static async Task<string> Shell(string command)
     {
