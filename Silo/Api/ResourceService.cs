@@ -157,7 +157,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     {
         var meta = obj.Metadata;
         var prepared = Store.ObjectSemantics.PrepareCreate(obj, kind, meta.Name!, meta.Namespace ?? "", clock.GetUtcNow(), Guid.NewGuid().ToString());
-        return await admission.Admit(new AdmissionRequest(AdmissionOperation.Create, kind, Subresource.Main, Authorizer.TenantFor(caller, kind), prepared, null, caller.Actor));
+        return await admission.Admit(new AdmissionRequest(AdmissionOperation.Create, kind, Subresource.Main, Authorizer.TenantFor(caller, kind), prepared, null, caller.Actor, DryRun: true));
     }
 
     public async Task<(KubeObject Object, IReadOnlyList<string> Warnings)> Replace(

@@ -41,6 +41,26 @@ public sealed record SiloOptions
     /// </summary>
     public IReadOnlyList<System.Net.IPEndPoint>? DashboardGateways { get; init; }
 
+    /// <summary>The service range cluster IPs are allocated from (<c>--service-cidr</c>, IPv4, Kubernetes' default).</summary>
+    public Contracts.Networking.ServiceRange ServiceRange { get; init; } = Contracts.Networking.ServiceRange.Parse("10.96.0.0/12");
+
+    /// <summary>The node ports Services may use, inclusive (<c>--service-node-port-range</c>).</summary>
+    public int NodePortMin { get; init; } = 30000;
+    public int NodePortMax { get; init; } = 32767;
+
+    /// <summary>The address the <c>kubernetes</c> Service's endpoints name for the API (<c>--advertise-address</c>).</summary>
+    public string AdvertiseAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>The cluster's network facts these options decide, as every component reads them.</summary>
+    public Contracts.Networking.ClusterNetwork ClusterNetwork => Contracts.Networking.ClusterNetworks.Create(ServiceRange, NodePortMin, NodePortMax);
+
+    /// <summary>
+    /// This silo's own listening ports that fall in the node-port range: node-port rules match every local address,
+    /// so a Service given one of them would capture the silo's own traffic (Orleans' default gateway port is 30000).
+    /// </summary>
+    public IReadOnlyList<int> NodePortsInUse =>
+        [.. new[] { ApiPort, DashboardPort, SiloPort, GatewayPort }.Where(p => p >= NodePortMin && p <= NodePortMax).Distinct().Order()];
+
     /// <summary>Print the silo's own gauges (activations, timers) this often (<see cref="MetricsLog"/>); null: never.</summary>
     public TimeSpan? MetricsInterval { get; init; }
 
@@ -71,6 +91,10 @@ public sealed record SiloOptions
           --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
           --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
           --event-ttl S           seconds an Event is kept after it last happened (default 3600)
+          --service-cidr CIDR     IPv4 range cluster IPs are allocated from, at most /28 (default 10.96.0.0/12);
+                                  its first address is the kubernetes Service's, its tenth the cluster DNS
+          --service-node-port-range MIN-MAX  ports NodePort Services may use (default 30000-32767)
+          --advertise-address IP  the API's address in the kubernetes Service's endpoints (default 127.0.0.1)
           --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
           --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
                                   (repeat for several; --data-dir must hold the silos' tokens.csv)
@@ -91,6 +115,24 @@ public sealed record SiloOptions
             System.Net.IPEndPoint Gateway() => System.Net.IPEndPoint.TryParse(Value(), out var endpoint) && endpoint.Port > 0
                 ? endpoint
                 : throw new ArgumentException($"{args[i - 1]} needs HOST:PORT of a silo gateway, e.g. 127.0.0.1:30000\n{Usage}");
+            Contracts.Networking.ServiceRange Range() =>
+                Contracts.Networking.ServiceRange.TryParse(Value(), out var range, out var problem)
+                    ? range
+                    : throw new ArgumentException($"--service-cidr: {problem}\n{Usage}");
+            (int Min, int Max) PortRange()
+            {
+                var text = Value();
+                var parts = text.Split('-');
+                return parts.Length == 2
+                       && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var min)
+                       && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max)
+                       && min is > 0 and < 65536 && max is > 0 and < 65536 && min <= max
+                    ? (min, max)
+                    : throw new ArgumentException($"--service-node-port-range needs MIN-MAX, two port numbers with MIN <= MAX (e.g. 30000-32767), not {text}\n{Usage}");
+            }
+            System.Net.IPAddress Address() => System.Net.IPAddress.TryParse(Value(), out var address)
+                ? address
+                : throw new ArgumentException($"{args[i - 1]} needs an IP address\n{Usage}");
             options = args[i] switch
             {
                 "--data-dir" => options with { DataDir = Path.GetFullPath(Value()) },
@@ -109,6 +151,9 @@ public sealed record SiloOptions
                 "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
                 "--event-ttl" => options with { Controllers = options.Controllers with { EventTtl = Seconds() } },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
+                "--service-cidr" => options with { ServiceRange = Range() },
+                "--service-node-port-range" => PortRange() switch { var (min, max) => options with { NodePortMin = min, NodePortMax = max } },
+                "--advertise-address" => options with { AdvertiseAddress = Address().ToString() },
                 "--metrics-interval" => options with { MetricsInterval = Seconds() },
                 "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
                 "--help" or "-h" => throw new ArgumentException(Usage),

@@ -77,13 +77,19 @@ public sealed partial class ObjectGrain(
         if (Precondition(stored, obj.Metadata.Uid, obj.Metadata.ResourceVersion) is { } refused) return WriteResult.Fail(refused);
 
         // Mutations first, then the store's own preparation, then validation of exactly what would be stored.
-        var mutated = await admission.Mutate(Request(AdmissionOperation.Update, subresource, obj, stored, actor));
-        var next = ObjectSemantics.PrepareUpdate(stored, mutated, _kind, subresource);
-        if (ObjectSemantics.ForbiddenChange(stored, next) is { } forbidden)
-            return WriteResult.Fail(StoreError.Invalid(_kind, _name, [forbidden]));
-        if (await admission.Validate(Request(AdmissionOperation.Update, subresource, next, stored, actor)) is { } invalid)
-            return WriteResult.Fail(invalid);
-        if (ObjectSemantics.SameContent(stored, next)) return WriteResult.Ok(stored);
+        var mutation = await admission.Mutate(Request(AdmissionOperation.Update, subresource, obj, stored, actor));
+        if (!mutation.Succeeded) return mutation;
+        var next = ObjectSemantics.PrepareUpdate(stored, mutation.Object!, _kind, subresource);
+        var request = Request(AdmissionOperation.Update, subresource, next, stored, actor);
+        var refusal = ObjectSemantics.ForbiddenChange(stored, next) is { } forbidden
+            ? StoreError.Invalid(_kind, _name, [forbidden])
+            : await admission.Validate(request);
+        if (refusal is not null || ObjectSemantics.SameContent(stored, next))
+        {
+            // Not written: whatever the mutations took for it goes back.
+            await admission.Abandon(request);
+            return refusal is null ? WriteResult.Ok(stored) : WriteResult.Fail(refusal);
+        }
 
         // The last finalizer removed from an object marked for deletion: the object goes now.
         var type = next.Metadata.DeletionTimestamp is not null && !ObjectSemantics.HasFinalizers(next)
@@ -124,9 +130,14 @@ public sealed partial class ObjectGrain(
         return null;
     }
 
-    /// <summary>Makes <paramref name="next"/> durable under a fresh version and hands the change to the collection.</summary>
+    /// <summary>
+    /// Makes <paramref name="next"/> durable under a fresh version and hands the change to the collection. A write that
+    /// fails here may or may not be durable, so what admission took for it is not given back: the allocator's repair
+    /// from the store settles it.
+    /// </summary>
     private async Task<KubeObject> Persist(KubeObject next, WatchEventType type)
     {
+        var before = _current;
         await BeforeWrite(next);
         while (true)
         {
@@ -154,6 +165,8 @@ public sealed partial class ObjectGrain(
             _current = stored;
             if (await _collection.Commit(reservation, new WatchEvent(type, versioned, reservation.Version)))
             {
+                // Durable: what only the previous version held (a Service's released node ports, a deleted one's cluster IP) goes back.
+                await admission.Committed(_kind, _tenant, before, stored);
                 await AfterCommit(versioned, type);
                 // An object written once by its recorder (an Event, again only if it recurs) and read through its
                 // collection: its activation has nothing left to do.

@@ -6,11 +6,12 @@ namespace OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
 public static class FreePort
 {
     /// <summary>
-    /// Below Linux's ephemeral range (32768–60999), where the kernel takes the local ports of outgoing connections:
+    /// Below Kubernetes' node-port range (30000–32767: Services' node ports, which match every local address, and
+    /// <see cref="NetworkSlice"/>s hand those out to test silos) and so below Linux's ephemeral range (32768–60999), where the kernel takes the local ports of outgoing connections:
     /// the tests open thousands (kubectl, HTTP clients, Orleans gateways), and a free port picked inside that range
     /// was now and then taken by one of them before the silo bound it ("address already in use").
     /// </summary>
-    private const int First = 10_000, Last = 32_000;
+    private const int First = 10_000, Last = NetworkSlice.NodePortRangeFirst;
 
     /// <summary>Ports this process handed out: never twice, even once the first holder has let go of it.</summary>
     private static readonly HashSet<int> Given = [];

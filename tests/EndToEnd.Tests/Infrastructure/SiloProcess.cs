@@ -30,7 +30,11 @@ public sealed class SiloProcess : IAsyncDisposable
         DashboardPort = FreePort.Next();
         SiloPort = FreePort.Next();
         GatewayPort = FreePort.Next();
+        _network = NetworkSlice.Lease();
     }
+
+    /// <summary>This silo's own service range and node ports, which no other test silo on the machine uses meanwhile.</summary>
+    private readonly NetworkSlice _network;
 
     /// <summary>
     /// The main command as README starts it: <c>dotnet run --project Silo</c> from <paramref name="workingDirectory"/>,
@@ -67,6 +71,14 @@ public sealed class SiloProcess : IAsyncDisposable
     public int DashboardPort { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
+    /// <summary>The silo's <c>--service-cidr</c>: a /24 no other test silo on this machine has.</summary>
+    public string ServiceCidr => _network.ServiceCidr;
+
+    /// <summary>The silo's <c>--service-node-port-range</c>: a slice of 30000–32767 no other test silo on this machine has.</summary>
+    public int NodePortMin => _network.NodePortMin;
+
+    public int NodePortMax => _network.NodePortMax;
+
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public Uri ApiUri => new($"https://127.0.0.1:{ApiPort}");
@@ -84,7 +96,8 @@ public sealed class SiloProcess : IAsyncDisposable
         List<string> args = _dotnetRun
             ? ["run", "--no-build", "-c", RepoPaths.Configuration, "--project", Path.Combine(RepoPaths.Root, "Silo"), "--"]
             : [RepoPaths.SiloDll, "--data-dir", DataDir];
-        args.AddRange(["--api-port", $"{ApiPort}", "--dashboard-port", $"{DashboardPort}", "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}"]);
+        args.AddRange(["--api-port", $"{ApiPort}", "--dashboard-port", $"{DashboardPort}", "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
+            "--service-cidr", ServiceCidr, "--service-node-port-range", $"{NodePortMin}-{NodePortMax}"]);
         if (Postgres is not null) args.AddRange(["--postgres", Postgres]);
         args.AddRange(_extraArgs);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -138,6 +151,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         await Kill();
         _process?.Dispose();
+        _network.Dispose();
         if (!OwnsDataDir) return;
         try { Directory.Delete(DataDir, recursive: true); }
         catch (IOException) { }

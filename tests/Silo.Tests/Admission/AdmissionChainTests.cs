@@ -56,7 +56,7 @@ public class AdmissionChainTests
         var pod = PodWith();
         var request = new AdmissionRequest(AdmissionOperation.Update, ResourceKinds.Pod, Subresource.Status, "t", pod, pod, Actor.Node("n1"));
 
-        Assert.Same(pod, await BuiltIn().Mutate(request));
+        Assert.Same(pod, (await BuiltIn().Mutate(request)).Object);
     }
 
     [Fact]
@@ -83,6 +83,60 @@ public class AdmissionChainTests
 
         Assert.Equal(403, result.Error!.Code);
         Assert.Equal(["refuse system:controller:replicaset"], seen);
+    }
+
+    [Fact]
+    public async Task Admit_AllocationsRunAfterMutations_AndAreGivenBackWhenAValidationRefuses()
+    {
+        var seen = new List<string>();
+        var chain = new AdmissionChain([new Step("mutate", seen)], [new Step("refuse", seen, refuse: true)], [new Allocation("ip", seen)]);
+
+        var result = await chain.Admit(Create(PodWith(), ReplicaSetController));
+
+        Assert.Equal(403, result.Error!.Code);
+        Assert.Equal(["mutate system:controller:replicaset", "ip takes, labelled", "refuse system:controller:replicaset labelled", "ip gives back what it took"], seen);
+    }
+
+    [Fact]
+    public async Task Mutate_ARefusedAllocation_GivesBackWhatEarlierOnesTook_AndNothingIsValidated()
+    {
+        var seen = new List<string>();
+        var chain = new AdmissionChain([], [new Step("validate", seen)], [new Allocation("ip", seen), new Allocation("port", seen, refuse: true)]);
+
+        var result = await chain.Admit(Create(PodWith(), ReplicaSetController));
+
+        Assert.Equal(422, result.Error!.Code);
+        Assert.Equal(["ip takes", "port takes", "ip gives back what it took"], seen);
+    }
+
+    [Fact]
+    public async Task Admit_AnAdmittedWrite_KeepsWhatWasTaken()
+    {
+        var seen = new List<string>();
+        var chain = new AdmissionChain([], [new Step("validate", seen)], [new Allocation("ip", seen)]);
+
+        Assert.True((await chain.Admit(Create(PodWith(), ReplicaSetController))).Succeeded);
+        Assert.DoesNotContain("ip gives back what it took", seen);
+    }
+
+    /// <summary>Takes a value for the object (marks it), or refuses; records what it is told.</summary>
+    private sealed class Allocation(string name, List<string> seen, bool refuse = false) : IAllocatingAdmission
+    {
+        public ValueTask<WriteResult> Allocate(AdmissionRequest request)
+        {
+            seen.Add($"{name} takes{(request.Object.Metadata.Labels?.ContainsKey("mutated") == true ? ", labelled" : "")}");
+            return ValueTask.FromResult(refuse
+                ? WriteResult.Fail(new StoreError(422, "Invalid", "taken"))
+                : WriteResult.Ok(request.Object with { Metadata = request.Object.Metadata with { Annotations = new Dictionary<string, string> { [name] = "taken" } } }));
+        }
+
+        public ValueTask Abandon(AdmissionRequest request)
+        {
+            if (request.Object.Metadata.Annotations?.ContainsKey(name) == true) seen.Add($"{name} gives back what it took");
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask Committed(ResourceKind kind, string tenant, KubeObject? before, KubeObject? after) => ValueTask.CompletedTask;
     }
 
     /// <summary>Records that it ran and as whom; mutations add a label that later steps must see.</summary>

@@ -1,0 +1,47 @@
+using OrleansOrchestrator.Silo.Hosting;
+
+namespace OrleansOrchestrator.Silo.Tests.Hosting;
+
+public sealed class SiloOptionsTests
+{
+    [Fact]
+    public void Defaults_AreKubernetesServiceRangeAndNodePorts_WithTheDefaultGatewayPortReserved()
+    {
+        var options = SiloOptions.Parse([]);
+        Assert.Equal("10.96.0.0/12", options.ClusterNetwork.ServiceCidr);
+        Assert.Equal("10.96.0.1", options.ClusterNetwork.KubernetesServiceIp);
+        Assert.Equal("10.96.0.10", options.ClusterNetwork.DnsIp);
+        Assert.Equal((30000, 32767), (options.ClusterNetwork.NodePortMin, options.ClusterNetwork.NodePortMax));
+        // Orleans' default gateway port is the range's first node port: no Service may have it.
+        Assert.Equal([30000], options.NodePortsInUse);
+        Assert.Equal("127.0.0.1", options.AdvertiseAddress);
+    }
+
+    [Fact]
+    public void ServiceCidrAndNodePortRange_AreTaken_AndOnlyTheSilosPortsInsideTheRangeAreReserved()
+    {
+        var options = SiloOptions.Parse(["--service-cidr", "10.200.3.0/24", "--service-node-port-range", "31000-31015",
+            "--api-port", "31005", "--gateway-port", "30000", "--dashboard-port", "31015", "--advertise-address", "192.0.2.2"]);
+        Assert.Equal("10.200.3.0/24", options.ClusterNetwork.ServiceCidr);
+        Assert.Equal("10.200.3.1", options.ClusterNetwork.KubernetesServiceIp);
+        Assert.Equal("10.200.3.10", options.ClusterNetwork.DnsIp);
+        Assert.Equal((31000, 31015), (options.NodePortMin, options.NodePortMax));
+        Assert.Equal([31005, 31015], options.NodePortsInUse);
+        Assert.Equal("192.0.2.2", options.AdvertiseAddress);
+    }
+
+    [Theory]
+    [InlineData("--service-cidr", "10.96.0.1/12", "--service-cidr: 10.96.0.1/12 is not a network address: did you mean 10.96.0.0/12?")]
+    [InlineData("--service-cidr", "10.96.0.0/29", "--service-cidr: 10.96.0.0/29 has a /29 prefix: a service range needs a prefix between /1 and /28")]
+    [InlineData("--service-cidr", "fd00::/108", "only IPv4 service ranges are supported")]
+    [InlineData("--service-node-port-range", "32767-30000", "--service-node-port-range needs MIN-MAX, two port numbers with MIN <= MAX")]
+    [InlineData("--service-node-port-range", "30000", "--service-node-port-range needs MIN-MAX")]
+    [InlineData("--service-node-port-range", "0-100", "--service-node-port-range needs MIN-MAX")]
+    [InlineData("--advertise-address", "localhost", "--advertise-address needs an IP address")]
+    public void BadNetworkOptions_StopTheSiloWithAClearMessage(string option, string value, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => SiloOptions.Parse([option, value]));
+        Assert.Contains(message, error.Message);
+        Assert.Contains("Usage:", error.Message);
+    }
+}
