@@ -67,6 +67,8 @@ AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddHostedService<TenantBootstrap>();
 builder.Services.AddSingleton(options.Controllers);
+// The cluster's network facts the service directory hands to agents; --service-cidr's registration, where there is one, comes first and wins.
+Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(builder.Services, new OrleansOrchestrator.Contracts.Networking.ClusterNetwork());
 builder.Services.AddHostedService<OrleansOrchestrator.Silo.Controllers.ControllerSweep>();
 if (options.MetricsInterval is { } metricsInterval) builder.Services.AddHostedService(_ => new MetricsLog(metricsInterval));
 var agentLine = await LocalAgent.Configure(builder.Services, options);

@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Controllers.Endpoints;
 using static OrleansOrchestrator.Silo.Api.Tables.TableColumns;
 using static OrleansOrchestrator.Silo.Api.Admission.Validation;
 
@@ -30,8 +31,10 @@ public static class ServiceStrategy
         Status = new((target, source) => target with { Status = source.Status },
             s => s with { Status = new ServiceStatus { LoadBalancer = new LoadBalancerStatus() } }),
         Scale = null,
-        Owned = [],
+        // The endpoints controller gives each Service with a selector its Endpoints and EndpointSlices.
+        Owned = [ResourceKinds.Endpoints, ResourceKinds.EndpointSlice],
         ControlLoop = null,
+        Wakes = (tenant, service, _) => EndpointsWakes.ForNamespace(tenant, service.Metadata.Namespace),
     };
 
     private static ServiceSpec Defaulted(ServiceSpec spec)
