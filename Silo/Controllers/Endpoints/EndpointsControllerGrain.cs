@@ -53,7 +53,7 @@ public sealed partial class EndpointsControllerGrain(ILogger<EndpointsController
             .ToDictionary(r => r.Key, Fingerprint, StringComparer.Ordinal);
 
         var selecting = services.Where(HasSelectedEndpoints).ToList();
-        var pods = selecting.Count > 0 ? await _endpointsWriter.List<Pod>(_namespace) : [];
+        var candidates = ServicePods.Candidates(selecting.Count > 0 ? await _endpointsWriter.List<Pod>(_namespace) : []);
         var endpointsObjects = services.Count > 0
             ? (await _endpointsWriter.List<Contracts.Model.Endpoints>(_namespace)).ToDictionary(e => e.Metadata.Name!, StringComparer.Ordinal)
             : [];
@@ -75,7 +75,7 @@ public sealed partial class EndpointsControllerGrain(ILogger<EndpointsController
             ServiceRoute route;
             if (HasSelectedEndpoints(service))
             {
-                var endpoints = ServicePods.Endpoints(service, pods);
+                var endpoints = ServicePods.Endpoints(service, candidates(service));
                 if (service.Metadata.DeletionTimestamp is null)
                 {
                     allWritten &= await SyncEndpoints(service, endpoints, endpointsObjects.GetValueOrDefault(service.Metadata.Name!));

@@ -89,6 +89,24 @@ public static class ServicePods
             .ToList();
     }
 
+    /// <summary>
+    /// The pods of a namespace indexed by label, so that each Service of a large namespace looks only at the
+    /// pods carrying its selector's first label rather than at every pod.
+    /// </summary>
+    public static Func<Service, IEnumerable<Pod>> Candidates(IReadOnlyList<Pod> pods)
+    {
+        var byLabel = new Dictionary<(string, string), List<Pod>>();
+        foreach (var pod in pods)
+            foreach (var label in pod.Metadata.Labels ?? new Dictionary<string, string>())
+            {
+                if (!byLabel.TryGetValue((label.Key, label.Value), out var list)) byLabel[(label.Key, label.Value)] = list = [];
+                list.Add(pod);
+            }
+        return service => service.Spec.Selector is { Count: > 0 } selector
+            ? byLabel.GetValueOrDefault((selector.First().Key, selector.First().Value)) ?? []
+            : pods;
+    }
+
     public static string? PodIp(Pod pod) =>
         pod.Status?.PodIP is { Length: > 0 } ip ? ip : pod.Status?.PodIPs?.FirstOrDefault()?.Ip;
 

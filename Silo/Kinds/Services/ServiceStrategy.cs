@@ -71,6 +71,8 @@ public static class ServiceStrategy
             Protocol(port.Protocol, $"spec.ports[{i}].protocol", errors);
             if (spec.Ports.Count > 1 && string.IsNullOrEmpty(port.Name)) errors.Add(Required($"spec.ports[{i}].name", ""));
             else if (!string.IsNullOrEmpty(port.Name) && !names.Add(port.Name)) errors.Add(Duplicate($"spec.ports[{i}].name", port.Name));
+            if (!string.IsNullOrEmpty(port.Name) && Label(port.Name) is { } nameProblem)
+                errors.Add(InvalidValue($"spec.ports[{i}].name", Quote(port.Name), nameProblem));
             if (port.TargetPort is { IsInt: true } target) PortNumber(target.IntValue ?? 0, $"spec.ports[{i}].targetPort", errors);
             if (port.NodePort is { } nodePort && nodePort != 0 && spec.Type is not ("NodePort" or "LoadBalancer"))
                 errors.Add(new FieldCause($"spec.ports[{i}].nodePort", "FieldValueForbidden", "Forbidden: may not be used when `type` is 'ClusterIP'"));

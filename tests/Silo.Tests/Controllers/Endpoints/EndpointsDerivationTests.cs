@@ -305,6 +305,32 @@ public sealed class EndpointsDerivationTests
     }
 
     [Fact]
+    public void Candidates_ByTheSelectorsFirstLabel_FindTheSamePodsAsAFullScan()
+    {
+        var service = Service() with { Spec = Service().Spec with { Selector = Samples.Labels(("app", "web"), ("tier", "front")) } };
+        var front = Pod("front", "10.244.0.10") with { Metadata = Pod("front", null).Metadata with { Labels = Samples.Labels(("app", "web"), ("tier", "front")) } };
+        var back = Pod("back", "10.244.0.11") with { Metadata = Pod("back", null).Metadata with { Labels = Samples.Labels(("app", "web"), ("tier", "back")) } };
+        var pods = new[] { front, back, Pod("other", "10.244.0.12", app: "other") };
+
+        Assert.Equal(["front"], ServicePods.Endpoints(service, ServicePods.Candidates(pods)(service)).Select(e => e.Pod.Metadata.Name));
+        Assert.Equal(["front"], ServicePods.Endpoints(service, pods).Select(e => e.Pod.Metadata.Name));
+        // An empty selector selects every pod of the namespace, as in Kubernetes.
+        var everything = service with { Spec = service.Spec with { Selector = new Dictionary<string, string>() } };
+        Assert.Equal(3, ServicePods.Endpoints(everything, ServicePods.Candidates(pods)(everything)).Count);
+    }
+
+    [Fact]
+    public void ServicePortName_MustBeADnsLabel_AsTheSlicesCarryIt()
+    {
+        var strategy = Silo.Kinds.KindRegistry.For(ResourceKinds.Service);
+        var errors = new List<Contracts.Store.FieldCause>();
+        strategy.Validate(strategy.Default(Service(ports: new ServicePort { Name = "HTTP_1", Port = 80 })), errors);
+        var error = Assert.Single(errors);
+        Assert.Equal("spec.ports[0].name", error.Field);
+        Assert.StartsWith("Invalid value: \"HTTP_1\": a lowercase RFC 1123 label", error.Message);
+    }
+
+    [Fact]
     public void LoadBalancerNodes_AreReadySchedulableNodesWithAnAddress_StatusListsEachAddressOnce()
     {
         static Node Node(string name, string? ip, string ready = "True", bool unschedulable = false, bool excluded = false) => new()
