@@ -72,6 +72,8 @@ builder.Services.AddSingleton<OrleansOrchestrator.Silo.Networking.IStoredService
 builder.Services.AddSingleton(new ApiAdvertisement(options.AdvertiseAddress, options.ApiPort));
 builder.Services.AddHostedService<TenantBootstrap>();
 builder.Services.AddSingleton(options.Controllers);
+// The cluster's network facts the service directory hands to agents; --service-cidr's registration, where there is one, comes first and wins.
+Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(builder.Services, new OrleansOrchestrator.Contracts.Networking.ClusterNetwork());
 builder.Services.AddHostedService<OrleansOrchestrator.Silo.Controllers.ControllerSweep>();
 if (options.MetricsInterval is { } metricsInterval) builder.Services.AddHostedService(_ => new MetricsLog(metricsInterval));
 var agentLine = await LocalAgent.Configure(builder.Services, options);

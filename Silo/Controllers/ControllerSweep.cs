@@ -44,6 +44,7 @@ public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile toke
             var unbound = await store.List<Pod>(ns, new ObjectFilter([], [new FieldRequirement("spec.nodeName", false, "")]));
             if (unbound.Count > 0) grains.GetGrain<IScheduler>(StoreKeys.Collection(tenant, ResourceKinds.Pod, ns)).Wake().Ignore();
             grains.GetGrain<IGarbageCollector>($"{tenant}/{ns}").Wake().Ignore();
+            grains.GetGrain<Endpoints.IEndpointsController>(Endpoints.EndpointsWakes.Key(tenant, ns)).Wake().Ignore();
         }
     }
 

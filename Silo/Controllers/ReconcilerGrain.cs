@@ -19,9 +19,12 @@ public abstract partial class ReconcilerGrain(ILogger logger) : Grain, IReconcil
         return base.OnActivateAsync(cancellationToken);
     }
 
+    /// <summary>How long a wake waits for more before the pass: a loop woken by frequent, rarely relevant changes waits longer.</summary>
+    protected virtual TimeSpan CoalesceDelay => Coalesce;
+
     public Task Wake()
     {
-        Schedule(Coalesce);
+        Schedule(CoalesceDelay);
         return Task.CompletedTask;
     }
 

@@ -10,6 +10,11 @@ public static class SystemActors
     public static readonly Actor Deployments = Actor.Controller("deployment");
     public static readonly Actor GarbageCollector = Actor.Controller("garbagecollector");
     public static readonly Actor NodeLifecycle = Actor.Controller("nodelifecycle");
+    public static readonly Actor Endpoints = Actor.Controller("endpoint-controller");
+    public static readonly Actor EndpointSlices = Actor.Controller("endpointslice-controller");
+
+    /// <summary>Writes LoadBalancer Services' status (k3s' ServiceLB has this role).</summary>
+    public static readonly Actor ServiceLoadBalancer = Actor.Controller("service-lb-controller");
 
     /// <summary>What the silo writes at start-up (each tenant's <c>default</c> namespace).</summary>
     public static readonly Actor Bootstrap = Actor.Controller("bootstrap");

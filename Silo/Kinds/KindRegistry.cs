@@ -3,6 +3,7 @@ using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Silo.Kinds.ConfigMaps;
 using OrleansOrchestrator.Silo.Kinds.Deployments;
 using OrleansOrchestrator.Silo.Kinds.Endpoint;
+using OrleansOrchestrator.Silo.Kinds.EndpointSlices;
 using OrleansOrchestrator.Silo.Kinds.Events;
 using OrleansOrchestrator.Silo.Kinds.Jobs;
 using OrleansOrchestrator.Silo.Kinds.Namespaces;
@@ -38,6 +39,7 @@ public static class KindRegistry
         Deployments.DeploymentStrategy.Strategy,
         StatefulSetStrategy.Strategy,
         JobStrategy.Strategy,
+        EndpointSliceStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

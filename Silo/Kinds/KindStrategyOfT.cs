@@ -46,8 +46,8 @@ public sealed class KindStrategy<T> : KindStrategy where T : KubeObject
 
     public required Type? ControlLoop { get; init; }
 
-    /// <summary>Optional: loops other than <see cref="ControlLoop"/> that a change wakes.</summary>
-    public Func<string, T, WatchEventType, Wakeup?>? Wakes { get; init; }
+    /// <summary>Optional: loops other than <see cref="ControlLoop"/> that a change wakes (the scheduler and the endpoints controller for a pod).</summary>
+    public Func<string, T, WatchEventType, IEnumerable<Wakeup>>? Wakes { get; init; }
 
     /// <summary>Optional: deletion is immediate unless this says otherwise.</summary>
     public Func<T, long?, bool>? GracefulDeletion { get; init; }
@@ -108,7 +108,7 @@ public sealed class KindStrategy<T> : KindStrategy where T : KubeObject
     public override Type? Controller => ControlLoop;
 
     public override IEnumerable<Wakeup> AlsoWakes(string tenant, KubeObject obj, WatchEventType type) =>
-        Wakes?.Invoke(tenant, Cast(obj), type) is { } wake ? [wake] : [];
+        Wakes?.Invoke(tenant, Cast(obj), type) ?? [];
 
     public override bool NeedsGracefulTermination(KubeObject obj, long? gracePeriodSeconds) =>
         GracefulDeletion is not null && GracefulDeletion(Cast(obj), gracePeriodSeconds);

@@ -51,6 +51,12 @@ public static class RealisticManifests
             {"subsets":[{"addresses":[{"ip":"10.244.1.5","nodeName":"fz-0","targetRef":{"kind":"Pod","name":"fz-0"}}],
               "notReadyAddresses":[{"ip":"10.244.1.6"}],"ports":[{"name":"http","port":80,"protocol":"TCP"}]}]}
             """,
+        ["EndpointSlice"] = """
+            {"metadata":{"labels":{"kubernetes.io/service-name":"fz-0"}},"addressType":"IPv4",
+             "endpoints":[{"addresses":["10.244.1.5"],"conditions":{"ready":true,"serving":true,"terminating":false},
+               "hostname":"fz-0","nodeName":"fz-0","zone":"a","targetRef":{"kind":"Pod","namespace":"default","name":"fz-0"}}],
+             "ports":[{"name":"http","port":80,"protocol":"TCP","appProtocol":"http"}]}
+            """,
         ["ConfigMap"] = """{"metadata":{"labels":{"app":"web"}},"data":{"mode":"prod","nginx.conf":"worker_processes 1;\n"},"binaryData":{"blob":"AAEC"}}""",
         ["Secret"] = """{"type":"Opaque","data":{"password":"c2VjcmV0"},"stringData":{"user":"admin"}}""",
         ["Event"] = """

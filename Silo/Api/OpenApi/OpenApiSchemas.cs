@@ -40,6 +40,9 @@ public sealed class OpenApiSchemas
         [typeof(HttpHeader)] = "HTTPHeader",
         [typeof(TcpSocketAction)] = "TCPSocketAction",
         [typeof(GrpcAction)] = "GRPCAction",
+        // discovery/v1 names its types like core/v1's; ours differ in C#, where both live in one namespace.
+        [typeof(SliceEndpoint)] = "Endpoint",
+        [typeof(EndpointSlicePort)] = "EndpointPort",
     };
 
     private readonly ModelDocumentation _documentation;

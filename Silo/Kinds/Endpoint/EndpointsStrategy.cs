@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Controllers.Endpoints;
 using static OrleansOrchestrator.Silo.Api.Tables.TableColumns;
 
 namespace OrleansOrchestrator.Silo.Kinds.Endpoint;
@@ -20,6 +21,8 @@ public static class EndpointsStrategy
         Scale = null,
         Owned = [],
         ControlLoop = null,
+        // The endpoints controller repairs the Endpoints it keeps, and routes Services without a selector through their user's Endpoints.
+        Wakes = (tenant, endpoints, _) => EndpointsWakes.ForNamespace(tenant, endpoints.Metadata.Namespace),
     };
 
     private static string EndpointsText(Endpoints e)

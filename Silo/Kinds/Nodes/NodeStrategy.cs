@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Controllers.Endpoints;
 using static OrleansOrchestrator.Silo.Api.Tables.TableColumns;
 
 namespace OrleansOrchestrator.Silo.Kinds.Nodes;
@@ -36,6 +37,8 @@ public static class NodeStrategy
         Scale = null,
         Owned = [],
         ControlLoop = null,
+        // A node coming, going or changing readiness may change which nodes serve LoadBalancer Services.
+        Wakes = (_, _, _) => EndpointsWakes.ForNode(),
     };
 
     private static string NodeStatusText(Node node)

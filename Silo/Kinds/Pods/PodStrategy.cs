@@ -4,6 +4,7 @@ using OrleansOrchestrator.Contracts.Presentation;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Controllers;
+using OrleansOrchestrator.Silo.Controllers.Endpoints;
 using static OrleansOrchestrator.Silo.Api.Tables.TableColumns;
 
 namespace OrleansOrchestrator.Silo.Kinds.Pods;
@@ -46,10 +47,12 @@ public static class PodStrategy
         Logs = true,
         Owned = [],
         ControlLoop = null,
+        // A pod waiting for a node wakes its namespace's scheduler; every pod change wakes the namespace's
+        // endpoints controller (its readiness, address or labels may change a Service's endpoints).
         Wakes = (tenant, pod, type) =>
             type != WatchEventType.Deleted && string.IsNullOrEmpty(pod.Spec.NodeName) && pod.Metadata.DeletionTimestamp is null
-                ? new Wakeup(typeof(IScheduler), StoreKeys.Collection(tenant, ResourceKinds.Pod, pod.Metadata.Namespace ?? ""))
-                : null,
+                ? [new Wakeup(typeof(IScheduler), StoreKeys.Collection(tenant, ResourceKinds.Pod, pod.Metadata.Namespace ?? "")), .. EndpointsWakes.ForNamespace(tenant, pod.Metadata.Namespace)]
+                : EndpointsWakes.ForNamespace(tenant, pod.Metadata.Namespace),
         // A pod running on a node is deleted in two steps, as in Kubernetes: marked (its agent then stops the
         // containers within the grace period) and removed by the agent with a zero grace period.
         GracefulDeletion = (pod, gracePeriodSeconds) =>

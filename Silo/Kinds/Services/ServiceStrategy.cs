@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Controllers.Endpoints;
 using static OrleansOrchestrator.Silo.Api.Tables.TableColumns;
 using static OrleansOrchestrator.Silo.Api.Admission.Validation;
 
@@ -30,8 +31,10 @@ public static class ServiceStrategy
         Status = new((target, source) => target with { Status = source.Status },
             s => s with { Status = new ServiceStatus { LoadBalancer = new LoadBalancerStatus() } }),
         Scale = null,
-        Owned = [],
+        // The endpoints controller gives each Service with a selector its Endpoints and EndpointSlices.
+        Owned = [ResourceKinds.Endpoints, ResourceKinds.EndpointSlice],
         ControlLoop = null,
+        Wakes = (tenant, service, _) => EndpointsWakes.ForNamespace(tenant, service.Metadata.Namespace),
     };
 
     private static ServiceSpec Defaulted(ServiceSpec spec)
@@ -68,6 +71,8 @@ public static class ServiceStrategy
             Protocol(port.Protocol, $"spec.ports[{i}].protocol", errors);
             if (spec.Ports.Count > 1 && string.IsNullOrEmpty(port.Name)) errors.Add(Required($"spec.ports[{i}].name", ""));
             else if (!string.IsNullOrEmpty(port.Name) && !names.Add(port.Name)) errors.Add(Duplicate($"spec.ports[{i}].name", port.Name));
+            if (!string.IsNullOrEmpty(port.Name) && Label(port.Name) is { } nameProblem)
+                errors.Add(InvalidValue($"spec.ports[{i}].name", Quote(port.Name), nameProblem));
             if (port.TargetPort is { IsInt: true } target) PortNumber(target.IntValue ?? 0, $"spec.ports[{i}].targetPort", errors);
             if (port.NodePort is { } nodePort && nodePort != 0 && spec.Type is not ("NodePort" or "LoadBalancer"))
                 errors.Add(new FieldCause($"spec.ports[{i}].nodePort", "FieldValueForbidden", "Forbidden: may not be used when `type` is 'ClusterIP'"));

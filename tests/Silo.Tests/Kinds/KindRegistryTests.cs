@@ -204,10 +204,10 @@ public class KindRegistryTests
     }
 
     [Fact]
-    public void Owners_WorkloadsThatCreateObjects_DeploymentsReplicaSetsStatefulSetsJobs()
+    public void Owners_KindsThatCreateObjects_WorkloadsAndServices()
     {
-        Assert.Equal(["deployments.apps", "jobs.batch", "replicasets.apps", "statefulsets.apps"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
-        Assert.Equal(["pods", "replicasets.apps"], KindRegistry.Dependents.Select(k => k.Resource).Order(StringComparer.Ordinal));
+        Assert.Equal(["deployments.apps", "jobs.batch", "replicasets.apps", "services", "statefulsets.apps"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
+        Assert.Equal(["endpoints", "endpointslices.discovery.k8s.io", "pods", "replicasets.apps"], KindRegistry.Dependents.Select(k => k.Resource).Order(StringComparer.Ordinal));
     }
 
     private static IReadOnlyList<KindStrategy> With(KindStrategy replacement) =>

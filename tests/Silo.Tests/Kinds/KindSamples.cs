@@ -42,6 +42,22 @@ internal static class KindSamples
         [ResourceKinds.Deployment] = () => Tests.Samples.Deployment(),
         [ResourceKinds.StatefulSet] = () => StatefulSet(),
         [ResourceKinds.Job] = () => Job(),
+        [ResourceKinds.EndpointSlice] = () => new EndpointSlice
+        {
+            Metadata = Meta("web-x7k2p") with { Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "web" } },
+            AddressType = "IPv4",
+            Endpoints =
+            [
+                new SliceEndpoint
+                {
+                    Addresses = ["10.244.1.5"],
+                    Conditions = new EndpointConditions { Ready = true, Serving = true, Terminating = false },
+                    NodeName = "node-1",
+                    TargetRef = new ObjectReference { Kind = "Pod", Namespace = "default", Name = "web-1" },
+                },
+            ],
+            Ports = [new EndpointSlicePort { Name = "http", Port = 8080 }],
+        },
     };
 
     public static bool Has(ResourceKind kind) => Samples.ContainsKey(kind);
