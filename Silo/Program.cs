@@ -5,7 +5,9 @@ using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api;
 using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Hosting;
+using OrleansOrchestrator.Silo.Networking;
 using OrleansOrchestrator.Silo.Storage;
 
 SiloOptions options;
@@ -67,14 +69,12 @@ AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<KubeApiHandler>();
 // One ClusterNetwork for the whole silo: the allocator, the kubernetes Service and the service directory read it.
 builder.Services.AddSingleton(options.ClusterNetwork);
-builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Networking.ReservedNodePorts(options.NodePortsInUse));
-builder.Services.AddSingleton<OrleansOrchestrator.Silo.Networking.IStoredServices, OrleansOrchestrator.Silo.Networking.StoredServices>();
+builder.Services.AddSingleton(new ReservedNodePorts(options.NodePortsInUse));
+builder.Services.AddSingleton<IStoredServices, StoredServices>();
 builder.Services.AddSingleton(new ApiAdvertisement(options.AdvertiseAddress, options.ApiPort));
 builder.Services.AddHostedService<TenantBootstrap>();
 builder.Services.AddSingleton(options.Controllers);
-// The cluster's network facts the service directory hands to agents; --service-cidr's registration, where there is one, comes first and wins.
-Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(builder.Services, new OrleansOrchestrator.Contracts.Networking.ClusterNetwork());
-builder.Services.AddHostedService<OrleansOrchestrator.Silo.Controllers.ControllerSweep>();
+builder.Services.AddHostedService<ControllerSweep>();
 if (options.MetricsInterval is { } metricsInterval) builder.Services.AddHostedService(_ => new MetricsLog(metricsInterval));
 var agentLine = await LocalAgent.Configure(builder.Services, options);
 builder.WebHost.ConfigureKestrel(kestrel =>
