@@ -38,6 +38,26 @@ public static class IptablesState
                         && JumpTarget(l)?.StartsWith(names.Prefix, StringComparison.Ordinal) == true)
             .ToList();
 
+    /// <summary>
+    /// How many rules each of our chains holds in one table's save output. Compared with what we wrote, it tells
+    /// whether a chain was flushed, deleted, or had rules added or removed behind our back (iptables rewrites the
+    /// rules' text on save, so the counts are what can be compared without a read-back after every write).
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> RuleCounts(string saved, ProxyChainNames names)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in saved.Split('\n'))
+        {
+            if (line.StartsWith(':' + names.Prefix, StringComparison.Ordinal)) counts.TryAdd(line[1..].Split(' ')[0], 0);
+            else if (line.StartsWith("-A " + names.Prefix, StringComparison.Ordinal))
+            {
+                var chain = Chain(line);
+                counts[chain] = counts.GetValueOrDefault(chain) + 1;
+            }
+        }
+        return counts;
+    }
+
     /// <summary>Whether the jump from <paramref name="from"/> to <paramref name="to"/> is present.</summary>
     public static bool HasJump(string saved, string from, string to) =>
         saved.Split('\n').Select(l => l.TrimEnd('\r')).Any(l => Chain(l) == from && l.StartsWith("-A ", StringComparison.Ordinal) && JumpTarget(l) == to);

@@ -29,7 +29,20 @@ public sealed record ProxyInputs
 }
 
 /// <summary>One table's chains and rules (in order), all of them ours.</summary>
-public sealed record ProxyTable(string Name, IReadOnlyList<string> Chains, IReadOnlyList<string> Rules);
+public sealed record ProxyTable(string Name, IReadOnlyList<string> Chains, IReadOnlyList<string> Rules)
+{
+    private Dictionary<string, List<string>>? _byChain;
+
+    /// <summary>Each chain's rules, in order (empty chains included).</summary>
+    public IReadOnlyDictionary<string, List<string>> RulesByChain => _byChain ??= Group();
+
+    private Dictionary<string, List<string>> Group()
+    {
+        var byChain = Chains.ToDictionary(c => c, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var rule in Rules) byChain[IptablesState.Chain(rule)].Add(rule);
+        return byChain;
+    }
+}
 
 /// <summary>The whole rule set of one agent's proxy: its nat and filter chains.</summary>
 public sealed record ProxyRules(ProxyTable Nat, ProxyTable Filter)
@@ -55,6 +68,36 @@ public sealed record ProxyRules(ProxyTable Nat, ProxyTable Filter)
             text.Append("COMMIT\n");
         }
         return text.ToString();
+    }
+}
+
+/// <summary>Builds restore scripts that change only what differs between two rule sets.</summary>
+public static class ProxyRulesDiff
+{
+    /// <summary>
+    /// The <c>iptables-restore --noflush</c> input that turns <paramref name="before"/> (what the kernel holds) into
+    /// <paramref name="after"/> by rewriting only the chains whose rules differ and deleting the chains no longer
+    /// used; null when nothing differs. With thousands of Services a change rewrites a handful of chains instead
+    /// of tens of thousands of rules (kube-proxy's partial sync).
+    /// </summary>
+    public static string? Script(ProxyRules before, ProxyRules after)
+    {
+        var text = new StringBuilder();
+        foreach (var (old, now) in new[] { (before.Nat, after.Nat), (before.Filter, after.Filter) })
+        {
+            var changed = now.Chains.Where(c => !old.RulesByChain.TryGetValue(c, out var rules) || !rules.SequenceEqual(now.RulesByChain[c])).ToList();
+            var removed = old.Chains.Where(c => !now.RulesByChain.ContainsKey(c)).ToList();
+            if (changed.Count == 0 && removed.Count == 0) continue;
+            text.Append('*').Append(now.Name).Append('\n');
+            foreach (var chain in changed.Concat(removed)) text.Append(':').Append(chain).Append(" - [0:0]\n");
+            foreach (var chain in changed)
+            {
+                foreach (var rule in now.RulesByChain[chain]) text.Append(rule).Append('\n');
+            }
+            foreach (var chain in removed) text.Append("-X ").Append(chain).Append('\n');
+            text.Append("COMMIT\n");
+        }
+        return text.Length == 0 ? null : text.ToString();
     }
 }
 
@@ -99,7 +142,9 @@ public static class ProxyRuleBuilder
             "-j MASQUERADE --random-fully");
         nat.Declare(names.Services);
         nat.Declare(names.NodePorts);
-        filter.Declare(names.Filter);
+        // Only new connections are refused: replies to the host's own connections through a cluster IP come back
+        // addressed to the cluster IP (the host's socket had it as its source) and must pass.
+        filter.Add(names.Filter, "-m conntrack ! --ctstate NEW -j RETURN");
         filter.Add(names.Forward,
             $"-j {names.Filter}",
             $"-m mark --mark {MasqueradeMark}/{MasqueradeMark} -j ACCEPT",

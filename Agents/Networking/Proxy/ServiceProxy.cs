@@ -19,8 +19,14 @@ public sealed record ServiceProxyOptions
     /// <summary>Changes that arrive within this time are applied together.</summary>
     public TimeSpan CoalesceDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>How often the kernel's rules are compared with ours (and repaired when someone changed them).</summary>
+    /// <summary>
+    /// How often the kernel's rules are compared with ours (and repaired when someone changed them), at least: a
+    /// check reads both tables whole, which takes seconds with thousands of Services, so the pause between checks
+    /// is also at least <see cref="RepairCostFactor"/> times the last check's duration.
+    /// </summary>
     public TimeSpan RepairInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int RepairCostFactor { get; init; } = 5;
 }
 
 /// <summary>
@@ -39,8 +45,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
 
     private readonly SemaphoreSlim _changed = new(0, int.MaxValue);
     private readonly SemaphoreSlim _syncGate = new(1, 1);
-    private string? _appliedScript;
-    private Dictionary<string, IReadOnlyList<string>>? _expected;
+    private ProxyRules? _applied;
     private string? _routedCidr;
     private bool _toldWaiting;
 
@@ -68,19 +73,21 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             EnableForwarding();
             LogStarted(logger, options.NodeName, options.Chains.Prefix);
             await SyncNow(force: false, cancellationToken);
+            var nextRepair = DateTime.UtcNow + options.RepairInterval;
             while (!cancellationToken.IsCancellationRequested)
             {
-                var woken = await _changed.WaitAsync(options.RepairInterval, cancellationToken);
-                if (woken)
+                var untilRepair = nextRepair - DateTime.UtcNow;
+                if (untilRepair > TimeSpan.Zero && await _changed.WaitAsync(untilRepair, cancellationToken))
                 {
                     await Task.Delay(options.CoalesceDelay, cancellationToken);
                     while (_changed.CurrentCount > 0) await _changed.WaitAsync(cancellationToken);
                     await SyncNow(force: false, cancellationToken);
+                    continue;
                 }
-                else
-                {
-                    await RepairIfChanged(cancellationToken);
-                }
+                var check = Stopwatch.StartNew();
+                await RepairIfChanged(cancellationToken);
+                var pause = TimeSpan.FromTicks(Math.Max(options.RepairInterval.Ticks, check.Elapsed.Ticks * options.RepairCostFactor));
+                nextRepair = DateTime.UtcNow + pause;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -95,9 +102,10 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
     }
 
     /// <summary>
-    /// Brings the kernel's rules to what the routes say now; <paramref name="force"/> rewrites them even if they
-    /// are what was last written. Returns whether rules were written. Errors are logged and retried on the
-    /// next pass.
+    /// Brings the kernel's rules to what the routes say now. The first write (and any after a failure or a repair)
+    /// is whole: every chain of ours, the stale ones of an earlier run deleted, missing jumps put back. After that,
+    /// only the chains that changed are rewritten. <paramref name="force"/> makes it whole. Returns whether rules
+    /// were written; errors are logged and retried on the next pass.
     /// </summary>
     public async Task<bool> SyncNow(bool force, CancellationToken cancellationToken)
     {
@@ -125,24 +133,35 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
                 DnsPort = options.DnsPort,
                 Chains = options.Chains,
             });
-            var script = rules.RestoreScript();
-            if (!force && script == _appliedScript) return false;
+            string script;
+            var whole = force || _applied is null;
+            if (whole)
+            {
+                var saved = await SaveTables(cancellationToken);
+                var existing = saved.ToDictionary(t => t.Key, t => IptablesState.OwnChains(t.Value, options.Chains));
+                script = rules.RestoreScript(existing, MissingJumps(saved));
+            }
+            else if (ProxyRulesDiff.Script(_applied!, rules) is { } partial)
+            {
+                script = partial;
+            }
+            else
+            {
+                return false;
+            }
 
-            var saved = await SaveTables(cancellationToken);
-            var stale = saved.ToDictionary(t => t.Key, t => IptablesState.OwnChains(t.Value, options.Chains));
-            var full = rules.RestoreScript(stale, MissingJumps(saved));
-            await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], full, cancellationToken);
-
-            _expected = Own(await SaveTables(cancellationToken));
-            _appliedScript = script;
+            _applied = null;
+            await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], script, cancellationToken);
+            _applied = rules;
             Applies++;
             LastApplyDuration = started.Elapsed;
-            LogApplied(logger, options.NodeName, routes.Routes.Count, rules.Nat.Rules.Count + rules.Filter.Rules.Count, started.ElapsedMilliseconds);
+            if (whole) LogAppliedWhole(logger, options.NodeName, routes.Routes.Count, rules.Nat.Rules.Count + rules.Filter.Rules.Count, started.ElapsedMilliseconds);
+            else LogApplied(logger, options.NodeName, routes.Routes.Count, rules.Nat.Rules.Count + rules.Filter.Rules.Count, started.ElapsedMilliseconds);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _appliedScript = null;
+            _applied = null;
             LogApplyFailed(logger, e, options.NodeName);
             return false;
         }
@@ -152,19 +171,22 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         }
     }
 
-    /// <summary>Compares the kernel's copy of our chains with what we wrote; rewrites them when they differ.</summary>
+    /// <summary>
+    /// Compares the kernel's copy of our chains with what we wrote (chains, rules per chain, jumps); rewrites all
+    /// of them when anything differs.
+    /// </summary>
     public async Task<bool> RepairIfChanged(CancellationToken cancellationToken)
     {
         try
         {
             if (routes.Network is { } network) await RouteServiceRange(network, cancellationToken, force: true);
-            if (_expected is null)
+            if (_applied is not { } applied)
             {
                 // Never applied (or the last attempt failed): try again.
                 return await SyncNow(force: true, cancellationToken);
             }
-            var now = Own(await SaveTables(cancellationToken));
-            if (now.All(t => _expected.TryGetValue(t.Key, out var expected) && expected.SequenceEqual(t.Value))) return false;
+            var saved = await SaveTables(cancellationToken);
+            if (Matches(applied, saved)) return false;
             LogRepairing(logger, options.NodeName);
             Repairs++;
             return await SyncNow(force: true, cancellationToken);
@@ -174,6 +196,17 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             LogApplyFailed(logger, e, options.NodeName);
             return false;
         }
+    }
+
+    private bool Matches(ProxyRules applied, IReadOnlyDictionary<string, string> saved)
+    {
+        foreach (var table in new[] { applied.Nat, applied.Filter })
+        {
+            var counts = IptablesState.RuleCounts(saved[table.Name], options.Chains);
+            var expected = table.RulesByChain.ToDictionary(c => c.Key, c => c.Value.Count);
+            if (counts.Count != expected.Count || counts.Any(c => !expected.TryGetValue(c.Key, out var n) || n != c.Value)) return false;
+        }
+        return options.Chains.Jumps.All(j => IptablesState.HasJump(saved[j.Table], j.From, j.To));
     }
 
     /// <summary>
@@ -229,9 +262,6 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         return saved;
     }
 
-    private Dictionary<string, IReadOnlyList<string>> Own(Dictionary<string, string> saved) =>
-        saved.ToDictionary(t => t.Key, t => IptablesState.OwnLines(t.Value, options.Chains));
-
     /// <summary>
     /// Routes the service range to this host (<c>ip route replace local CIDR dev lo</c>): a packet to a cluster IP
     /// is delivered here, never sent to the default gateway, even before any rule exists.
@@ -273,7 +303,10 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: waiting for the directory's complete view before changing rules")]
     private static partial void LogWaitingForCompleteView(ILogger logger, string node);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Service proxy of node {Node}: {Routes} Services, {Rules} rules applied in {Milliseconds} ms")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: all chains written ({Routes} Services, {Rules} rules) in {Milliseconds} ms")]
+    private static partial void LogAppliedWhole(ILogger logger, string node, int routes, int rules, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Service proxy of node {Node}: changed chains written ({Routes} Services, {Rules} rules) in {Milliseconds} ms")]
     private static partial void LogApplied(ILogger logger, string node, int routes, int rules, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Service proxy of node {Node}: applying rules failed; retrying")]

@@ -287,6 +287,7 @@ public sealed class ProxyRuleBuilderTests
         Assert.Equal(["-j MARK --or-mark 0x40000"], Chain(rules.Nat, Names.MarkMasquerade));
         Assert.Equal(["-m mark ! --mark 0x40000/0x40000 -j RETURN", "-j MARK --xor-mark 0x40000", "-j MASQUERADE --random-fully"],
             Chain(rules.Nat, Names.Postrouting));
+        Assert.Equal("-m conntrack ! --ctstate NEW -j RETURN", Chain(rules.Filter, Names.Filter)[0]);
         Assert.Equal([$"-j {Names.Filter}", "-m mark --mark 0x40000/0x40000 -j ACCEPT", "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"],
             Chain(rules.Filter, Names.Forward));
     }
@@ -337,5 +338,54 @@ public sealed class ProxyRuleBuilderTests
         Assert.True(Array.IndexOf(lines, $"-X {stale}") < Array.IndexOf(lines, "COMMIT"));
         Assert.Equal(2, lines.Count(l => l == "COMMIT"));
         Assert.Contains("*filter", lines);
+    }
+}
+
+public sealed class ProxyRulesDiffTests
+{
+    private static readonly ProxyChainNames Names = ProxyChainNames.For("cluster", "node-a");
+
+    private static ServiceRoute Route(string name, string ip, params string[] endpoints) => new()
+    {
+        Tenant = "acme", Namespace = "default", Name = name, ClusterIP = ip, Ports = [new RoutePort { Port = 80 }],
+        Endpoints = endpoints.Select(e => new RouteEndpoint { Ip = e, NodeName = "node-a", Ready = true, Targets = [new EndpointTarget { Port = 8080 }] }).ToList(),
+    };
+
+    private static ProxyRules Build(params ServiceRoute[] routes) => ProxyRuleBuilder.Build(new ProxyInputs
+    {
+        Routes = routes, NodeName = "node-a", NodeAddresses = ["192.0.2.2"], Network = new ClusterNetwork(), Chains = Names,
+    });
+
+    [Fact]
+    public void A_change_rewrites_only_the_chains_it_touches_and_deletes_the_ones_it_no_longer_uses()
+    {
+        var web = Route("web", "10.96.0.20", "172.17.0.2", "172.17.0.3");
+        var db = Route("db", "10.96.0.21", "172.17.0.4");
+        var before = Build(web, db);
+        var after = Build(web with { Endpoints = web.Endpoints.Take(1).ToList() }, db);
+
+        var lines = ProxyRulesDiff.Script(before, after)!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var gone = Names.Endpoint(web.Key, "", "tcp", "172.17.0.3:8080");
+        var svc = Names.ServicePort(web.Key, "", "tcp");
+        Assert.Equal(
+        [
+            "*nat",
+            $":{svc} - [0:0]",
+            $":{gone} - [0:0]",
+            $"-A {svc} -j {Names.Endpoint(web.Key, "", "tcp", "172.17.0.2:8080")}",
+            $"-X {gone}",
+            "COMMIT",
+        ], lines);
+        Assert.Null(ProxyRulesDiff.Script(after, Build(db, web with { Endpoints = web.Endpoints.Take(1).ToList() })));
+    }
+
+    [Fact]
+    public void A_Service_losing_its_last_endpoint_gets_its_reject_in_the_same_write()
+    {
+        var web = Route("web", "10.96.0.20", "172.17.0.2");
+        var script = ProxyRulesDiff.Script(Build(web), Build(web with { Endpoints = [] }))!;
+        Assert.Contains("*filter", script);
+        Assert.Contains("-d 10.96.0.20/32 -p tcp -m tcp --dport 80", script);
+        Assert.Contains($"-X {Names.ServicePort(web.Key, "", "tcp")}", script);
     }
 }
