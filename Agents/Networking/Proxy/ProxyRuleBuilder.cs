@@ -293,13 +293,23 @@ public static class ProxyRuleBuilder
 
     private static int AffinitySeconds(ServiceRoute route) => route.AffinityTimeoutSeconds is > 0 and <= 86400 ? route.AffinityTimeoutSeconds : 10800;
 
-    /// <summary>The usable endpoints of one Service port, ordered by destination: ready, serving that port, and reachable from here.</summary>
+    /// <summary>
+    /// The usable endpoints of one Service port, ordered by destination: ready, serving that port, and reachable
+    /// from here. When none is ready, the terminating ones that still serve take the traffic (as kube-proxy
+    /// does), so that a rolling update's last old pod keeps answering until its replacement is ready.
+    /// </summary>
     private static List<Endpoint> Endpoints(ProxyInputs inputs, ServiceRoute route, RoutePort port)
+    {
+        var ready = Endpoints(inputs, route, port, e => e.Ready || route.PublishNotReadyAddresses);
+        return ready.Count > 0 ? ready : Endpoints(inputs, route, port, e => e.Serving && e.Terminating);
+    }
+
+    private static List<Endpoint> Endpoints(ProxyInputs inputs, ServiceRoute route, RoutePort port, Func<RouteEndpoint, bool> usable)
     {
         var endpoints = new List<Endpoint>();
         foreach (var endpoint in route.Endpoints)
         {
-            if (!(endpoint.Ready || route.PublishNotReadyAddresses)) continue;
+            if (!usable(endpoint)) continue;
             if (endpoint.Targets.FirstOrDefault(t => t.PortName == port.Name) is not { } target) continue;
             var local = endpoint.NodeName == inputs.NodeName;
             string destination;

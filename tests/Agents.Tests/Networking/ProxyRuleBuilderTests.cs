@@ -94,6 +94,18 @@ public sealed class ProxyRuleBuilderTests
     }
 
     [Fact]
+    public void Terminating_endpoints_that_still_serve_take_the_traffic_only_when_none_is_ready()
+    {
+        var terminating = Local("172.17.0.3", ready: false) with { Serving = true, Terminating = true };
+        var gone = Local("172.17.0.4", ready: false) with { Serving = false, Terminating = true };
+        var route = Web(terminating, gone);
+
+        Assert.Equal([$"-j {Sep(route, "172.17.0.3:8080")}"], Chain(Build(route).Nat, Svc(route)));
+        var withReady = route with { Endpoints = [terminating, Local("172.17.0.2")] };
+        Assert.Equal([$"-j {Sep(route, "172.17.0.2:8080")}"], Chain(Build(withReady).Nat, Svc(route)));
+    }
+
+    [Fact]
     public void No_ready_endpoint_means_no_DNAT_and_a_reject_for_the_cluster_IP_and_the_node_port()
     {
         var route = Web(Local("172.17.0.2", ready: false)) with
