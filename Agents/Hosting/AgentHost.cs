@@ -42,9 +42,10 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         {
             docker = new DockerRuntime(options.ClusterId, nodeName, options.DockerEndpoint);
             var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken));
+            // Before the node's pods: they read the routes too (Service variables, DNS).
+            RunServiceProxy(nodeName, stoppingToken);
             Add(node, docker, options.Address);
             LogDockerNode(_logger, nodeName);
-            RunServiceProxy(nodeName, stoppingToken);
         }
         for (var i = 0; i < options.SimulatedNodes; i++)
         {
@@ -84,7 +85,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
     {
         var directory = new ServiceDirectoryClient(grains, loggers.CreateLogger<ServiceDirectoryClient>());
         _serviceRoutes = directory;
-        _networking.Add(directory.Run(stoppingToken));
+        _networking.Add(Contained("Service directory client", directory.Run(stoppingToken)));
         if (!options.ServiceProxy)
         {
             LogProxyOff(_logger, nodeName);
@@ -96,8 +97,24 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             NodeAddresses = [options.Address],
             Chains = ProxyChainNames.For(options.ClusterId, nodeName),
         }, loggers.CreateLogger<ServiceProxy>());
-        _networking.Add(proxy.Run(stoppingToken));
+        _networking.Add(Contained("Service proxy", proxy.Run(stoppingToken)));
     }
+
+    /// <summary>A networking part that fails is logged, never allowed to stop the node's pods.</summary>
+    private async Task Contained(string part, Task running)
+    {
+        try
+        {
+            await running;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogNetworkingFailed(_logger, e, part);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Part} stopped with an error; pods keep running without it")]
+    private static partial void LogNetworkingFailed(ILogger logger, Exception exception, string part);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node}: the Service proxy is off (--no-proxy)")]
     private static partial void LogProxyOff(ILogger logger, string node);
