@@ -163,6 +163,22 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
     }
 
     [Fact]
+    public async Task A_load_balancer_answers_on_the_node_address_of_its_nodes_only()
+    {
+        var a = await StartPod("pod-a");
+        var port = FreeNodePort();
+        var balancer = Web(LocalEndpoint(a)) with { Type = "LoadBalancer", Ports = [new RoutePort { Port = port }], LoadBalancerNodes = [_node] };
+        _routes.Set(complete: true, balancer);
+        StartProxy();
+
+        await Eventually.True(async () => await Get($"http://127.0.0.1:{port}/") == "pod-a", "the load balancer port answering on the node's address", Timeout);
+
+        // This node no longer serves it: the port is free again.
+        _routes.Set(complete: true, balancer with { LoadBalancerNodes = ["another-node"] });
+        await Eventually.True(async () => await Get($"http://127.0.0.1:{port}/") is null, "the load balancer port gone from this node", Timeout);
+    }
+
+    [Fact]
     public async Task An_endpoint_on_another_node_is_reached_at_its_host_port()
     {
         var a = await StartPod("pod-a", publish: true);
@@ -206,7 +222,7 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
         var a = await StartPod("pod-a");
         var old = Web(LocalEndpoint(a)) with { Name = "old", ClusterIP = $"{_subnet}.11" };
         _routes.Set(complete: true, Web(LocalEndpoint(a)), old);
-        var first = StartProxy();
+        StartProxy();
         await Eventually.True(async () => await Get($"http://{_subnet}.11/") == "pod-a", "the first proxy's rules answering", Timeout);
 
         // The agent stops: traffic keeps flowing.
