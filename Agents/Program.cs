@@ -17,9 +17,12 @@ var usage = """
       --simulated-prefix P    names of simulated nodes: P-0000, P-0001, … (default sim)
       --address IP            the node's address (default 127.0.0.1)
       --data-dir DIR          where pod volumes live (default ./agent-data)
+      --no-proxy              run no Service proxy (no iptables rules for cluster IPs and node ports)
+      --cleanup-proxy         remove this node's Service proxy rules (iptables chains) and exit
     """;
 var gateways = new List<IPEndPoint>();
 var options = new AgentOptions { DockerNodeName = Environment.MachineName.ToLowerInvariant() };
+var cleanupProxy = false;
 try
 {
     for (var i = 0; i < args.Length; i++)
@@ -35,6 +38,8 @@ try
             case "--simulated-prefix": options = options with { SimulatedNodePrefix = Value() }; break;
             case "--address": options = options with { Address = Value() }; break;
             case "--data-dir": options = options with { DataDir = Path.GetFullPath(Value()) }; break;
+            case "--no-proxy": options = options with { ServiceProxy = false }; break;
+            case "--cleanup-proxy": cleanupProxy = true; break;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
     }
@@ -43,6 +48,14 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 {
     Console.Error.WriteLine($"{e.Message}\n{usage}");
     return 2;
+}
+if (cleanupProxy)
+{
+    if (options.DockerNodeName is not { } node) { Console.Error.WriteLine("--cleanup-proxy needs a node name"); return 2; }
+    var chains = OrleansOrchestrator.Agents.Networking.Proxy.ProxyChainNames.For(options.ClusterId, node);
+    await OrleansOrchestrator.Agents.Networking.Proxy.ServiceProxy.Cleanup(chains);
+    Console.WriteLine($"Removed the Service proxy rules of node {node} (chains {chains.Prefix}*)");
+    return 0;
 }
 if (gateways.Count == 0) gateways.Add(new IPEndPoint(IPAddress.Loopback, ClusterIdentity.DefaultGatewayPort));
 

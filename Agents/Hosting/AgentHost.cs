@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using OrleansOrchestrator.Agents.Logs;
+using OrleansOrchestrator.Agents.Networking;
+using OrleansOrchestrator.Agents.Networking.Proxy;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Pods;
 using OrleansOrchestrator.Agents.Runtime;
@@ -14,10 +16,16 @@ namespace OrleansOrchestrator.Agents.Hosting;
 /// Runs the node agents of this process — a Docker node, simulated nodes, or both — over one grain factory
 /// (an Orleans client, or the silo itself when co-hosted) and one log endpoint.
 /// </summary>
-public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options, ILoggerFactory loggers) : BackgroundService
+/// <param name="tenantNetworks">The engine's tenant bridges, for the Service proxy's per-tenant rules; null: none.</param>
+public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options, ILoggerFactory loggers, ITenantNetworks? tenantNetworks = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<AgentHost>();
     private readonly List<NodeAgent> _agents = [];
+    private readonly List<Task> _networking = [];
+    private IServiceRoutes? _serviceRoutes;
+
+    /// <summary>The Service routes this process follows (the Docker node's); null without a Docker node.</summary>
+    public IServiceRoutes? ServiceRoutes => _serviceRoutes;
 
     /// <summary>The agents once started (for tests and status output).</summary>
     public IReadOnlyList<NodeAgent> Agents => _agents;
@@ -34,6 +42,8 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         {
             docker = new DockerRuntime(options.ClusterId, nodeName, options.DockerEndpoint);
             var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken));
+            // Before the node's pods: they read the routes too (Service variables, DNS).
+            RunServiceProxy(nodeName, stoppingToken);
             Add(node, docker, options.Address);
             LogDockerNode(_logger, nodeName);
         }
@@ -50,7 +60,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         logs.Start();
         try
         {
-            await Task.WhenAll(_agents.Select(a => a.Run(stoppingToken)));
+            await Task.WhenAll(_agents.Select(a => a.Run(stoppingToken)).Concat(_networking));
         }
         finally
         {
@@ -66,6 +76,48 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             logs.AddNode(node.Metadata.Name!, runtime);
         }
     }
+
+    /// <summary>
+    /// A real node is its own kube-proxy: it follows the cluster's Service routes and keeps its iptables rules
+    /// equal to them. Simulated nodes have no kernel of their own and get neither.
+    /// </summary>
+    private void RunServiceProxy(string nodeName, CancellationToken stoppingToken)
+    {
+        var directory = new ServiceDirectoryClient(grains, loggers.CreateLogger<ServiceDirectoryClient>());
+        _serviceRoutes = directory;
+        _networking.Add(Contained("Service directory client", directory.Run(stoppingToken)));
+        if (!options.ServiceProxy)
+        {
+            LogProxyOff(_logger, nodeName);
+            return;
+        }
+        var proxy = new ServiceProxy(directory, tenantNetworks ?? new NoTenantNetworks(), new ServiceProxyOptions
+        {
+            NodeName = nodeName,
+            NodeAddresses = [options.Address],
+            Chains = ProxyChainNames.For(options.ClusterId, nodeName),
+        }, loggers.CreateLogger<ServiceProxy>());
+        _networking.Add(Contained("Service proxy", proxy.Run(stoppingToken)));
+    }
+
+    /// <summary>A networking part that fails is logged, never allowed to stop the node's pods.</summary>
+    private async Task Contained(string part, Task running)
+    {
+        try
+        {
+            await running;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogNetworkingFailed(_logger, e, part);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Part} stopped with an error; pods keep running without it")]
+    private static partial void LogNetworkingFailed(ILogger logger, Exception exception, string part);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node}: the Service proxy is off (--no-proxy)")]
+    private static partial void LogProxyOff(ILogger logger, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} runs pods on the Docker engine")]
     private static partial void LogDockerNode(ILogger logger, string node);

@@ -20,6 +20,12 @@ public sealed record AgentOptions
 
     public Uri? DockerEndpoint { get; init; }
 
+    /// <summary>
+    /// Whether the Docker node runs its Service proxy (iptables rules for cluster IPs, node ports and load balancers);
+    /// off (<c>--no-proxy</c>) where iptables is not available or another proxy owns the host.
+    /// </summary>
+    public bool ServiceProxy { get; init; } = true;
+
     /// <summary>How many hollow nodes to host (simulated runtime).</summary>
     public int SimulatedNodes { get; init; }
 
