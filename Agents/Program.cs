@@ -17,6 +17,7 @@ var usage = """
       --simulated-prefix P    names of simulated nodes: P-0000, P-0001, … (default sim)
       --address IP            the node's address (default 127.0.0.1)
       --data-dir DIR          where pod volumes live (default ./agent-data)
+      --dns-port N            the cluster DNS port on each tenant network's gateway (default: a free port chosen at start)
     """;
 var gateways = new List<IPEndPoint>();
 var options = new AgentOptions { DockerNodeName = Environment.MachineName.ToLowerInvariant() };
@@ -35,6 +36,7 @@ try
             case "--simulated-prefix": options = options with { SimulatedNodePrefix = Value() }; break;
             case "--address": options = options with { Address = Value() }; break;
             case "--data-dir": options = options with { DataDir = Path.GetFullPath(Value()) }; break;
+            case "--dns-port": options = options with { DnsPort = DnsPort(Value()) }; break;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
     }
@@ -44,6 +46,11 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     Console.Error.WriteLine($"{e.Message}\n{usage}");
     return 2;
 }
+static int DnsPort(string text) =>
+    int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+        ? port
+        : throw new ArgumentException($"--dns-port: {text} is not a port (1-65535)");
+
 if (gateways.Count == 0) gateways.Add(new IPEndPoint(IPAddress.Loopback, ClusterIdentity.DefaultGatewayPort));
 
 var builder = Host.CreateApplicationBuilder();

@@ -178,10 +178,14 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
         var listener = new Listener(network, gateway, subnet);
         server.ClientConnected += (_, e) =>
         {
-            e.RefuseConnect = !listener.MayAsk(e.RemoteEndpoint.Address);
+            // A datagram from elsewhere is dropped unanswered. A TCP connection is not refused here: the
+            // library would then leave its socket open; its questions are answered REFUSED below instead.
+            e.RefuseConnect = e.TransportProtocol == TransportProtocol.Udp && !listener.MayAsk(e.RemoteEndpoint.Address);
             return Task.CompletedTask;
         };
-        server.QueryReceived += async (_, e) => e.Response = await Respond(network.Tenant, e.Query, _stopping.Token);
+        server.QueryReceived += async (_, e) => e.Response = listener.MayAsk(e.RemoteEndpoint.Address)
+            ? await Respond(network.Tenant, e.Query, _stopping.Token)
+            : Refused(e.Query);
         server.ExceptionThrown += (_, e) =>
         {
             LogQueryFailed(_logger, network.Tenant, e.Exception);
@@ -244,6 +248,9 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
         }
         return response;
     }
+
+    private static DnsMessageBase? Refused(DnsMessageBase message) =>
+        message is DnsMessage query ? WithCode(query.CreateResponseInstance(), ReturnCode.Refused) : null;
 
     private async Task<DnsMessage> Forward(DnsMessage response, DnsQuestion question, bool checkingDisabled, CancellationToken cancellationToken)
     {
