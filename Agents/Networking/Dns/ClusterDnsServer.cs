@@ -241,7 +241,7 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
         {
             // An ExternalName Service: the CNAME is ours, the rest is the target's upstream answer.
             var (reply, failure) = await _upstream.Ask(new DnsQuestion(target, question.RecordType, question.RecordClass), query.IsCheckingDisabled, IsOwnEndpoint, cancellationToken);
-            if (reply is null) return WithCode(response, failure);
+            if (reply is null) return WithCode(query.CreateResponseInstance(), failure);
             response.IsAuthoritiveAnswer = false;
             response.ReturnCode = reply.ReturnCode;
             response.AnswerRecords.AddRange(reply.AnswerRecords);

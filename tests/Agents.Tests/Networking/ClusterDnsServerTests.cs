@@ -164,6 +164,24 @@ public sealed class ClusterDnsServerTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_large_upstream_answer_arrives_whole_over_tcp_after_a_truncated_udp_one()
+    {
+        var endpoints = Enumerable.Range(1, 200).Select(i => Endpoint($"192.0.2.{i}", true, null, ("http", 80))).ToArray();
+        var upstream = Start(new FakeServiceRoutes(new ClusterNetwork { ClusterDomain = "upstream.test" },
+            Headless("up", "default", "many", [Port("http", 80)], endpoints)), new FakeTenantNetworks(FakeTenantNetworks.Loopback("up")), []);
+        await WaitListening(upstream, "up");
+        var server = Start(new FakeServiceRoutes(new ClusterNetwork()), new FakeTenantNetworks(FakeTenantNetworks.Loopback("a")),
+            [new IPEndPoint(IPAddress.Loopback, upstream.Port)]);
+        await WaitListening(server, "a");
+
+        // 200 addresses do not fit the 1,232 bytes offered over UDP: the forwarder asks again over TCP, and so does our client.
+        var reply = await Query(Client(server.Port, tcp: true), "many.default.svc.upstream.test", RecordType.A);
+
+        Assert.NotNull(reply);
+        Assert.Equal(200, reply.AnswerRecords.OfType<ARecord>().Select(r => r.Address).Distinct().Count());
+    }
+
+    [Fact]
     public async Task An_upstream_that_does_not_answer_gives_servfail_within_the_timeout()
     {
         // A socket that takes questions and never answers: the upstream is "down" without leaving this host.
