@@ -265,9 +265,13 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
         return response;
     }
 
-    /// <summary>An upstream equal to one of our own sockets would send the question back to us.</summary>
+    /// <summary>
+    /// An upstream equal to one of our own sockets would send the question back to us; so would the cluster's
+    /// DNS address, which the proxy sends to us, should the host itself have been pointed at it.
+    /// </summary>
     private bool IsOwnEndpoint(IPEndPoint server)
     {
+        if (server.Port == 53 && IPAddress.TryParse(_routes.Network?.DnsIp, out var clusterDns) && clusterDns.Equals(server.Address)) return true;
         if (server.Port != Port) return false;
         lock (_listenersLock) return _listeners.Values.Any(l => l.Gateway.Equals(server.Address)) || IPAddress.Any.Equals(server.Address);
     }
