@@ -19,6 +19,7 @@ var usage = """
       --data-dir DIR          where pod volumes live (default ./agent-data)
       --no-proxy              run no Service proxy (no iptables rules for cluster IPs and node ports)
       --cleanup-proxy         remove this node's Service proxy rules (iptables chains) and exit
+      --dns-port N            the cluster DNS port on each tenant network's gateway (default: a free port chosen at start)
     """;
 var gateways = new List<IPEndPoint>();
 var options = new AgentOptions { DockerNodeName = Environment.MachineName.ToLowerInvariant() };
@@ -40,6 +41,7 @@ try
             case "--data-dir": options = options with { DataDir = Path.GetFullPath(Value()) }; break;
             case "--no-proxy": options = options with { ServiceProxy = false }; break;
             case "--cleanup-proxy": cleanupProxy = true; break;
+            case "--dns-port": options = options with { DnsPort = DnsPort(Value()) }; break;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
     }
@@ -57,6 +59,11 @@ if (cleanupProxy)
     Console.WriteLine($"Removed the Service proxy rules of node {node} (chains {chains.Prefix}*)");
     return 0;
 }
+static int DnsPort(string text) =>
+    int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+        ? port
+        : throw new ArgumentException($"--dns-port: {text} is not a port (1-65535)");
+
 if (gateways.Count == 0) gateways.Add(new IPEndPoint(IPAddress.Loopback, ClusterIdentity.DefaultGatewayPort));
 
 var builder = Host.CreateApplicationBuilder();

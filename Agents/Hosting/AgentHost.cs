@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using OrleansOrchestrator.Agents.Logs;
 using OrleansOrchestrator.Agents.Networking;
 using OrleansOrchestrator.Agents.Networking.Proxy;
+using OrleansOrchestrator.Agents.Networking.Dns;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Pods;
 using OrleansOrchestrator.Agents.Runtime;
@@ -26,6 +27,10 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
 
     /// <summary>The Service routes this process follows (the Docker node's); null without a Docker node.</summary>
     public IServiceRoutes? ServiceRoutes => _serviceRoutes;
+    private ClusterDnsServer? _clusterDns;
+
+    /// <summary>The Docker node's cluster DNS (its port is where the proxy sends <c>DnsIp:53</c>); null without a Docker node.</summary>
+    public IClusterDns? ClusterDns => _clusterDns;
 
     /// <summary>The agents once started (for tests and status output).</summary>
     public IReadOnlyList<NodeAgent> Agents => _agents;
@@ -43,7 +48,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             docker = new DockerRuntime(options.ClusterId, nodeName, options.DockerEndpoint);
             var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken));
             // Before the node's pods: they read the routes too (Service variables, DNS).
-            RunServiceProxy(nodeName, stoppingToken);
+            RunNetworking(nodeName, tenantNetworks ?? new NoTenantNetworks(), stoppingToken);
             Add(node, docker, options.Address);
             LogDockerNode(_logger, nodeName);
         }
@@ -64,6 +69,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         }
         finally
         {
+            if (_clusterDns is not null) await _clusterDns.DisposeAsync();
             docker?.Dispose();
         }
 
@@ -78,22 +84,28 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
     }
 
     /// <summary>
-    /// A real node is its own kube-proxy: it follows the cluster's Service routes and keeps its iptables rules
-    /// equal to them. Simulated nodes have no kernel of their own and get neither.
+    /// A real node follows the cluster's Service routes, serves the cluster DNS to its pods from them (as CoreDNS
+    /// does for a cluster, but per node, so that a pod's question never leaves its host) and is its own
+    /// kube-proxy, keeping its iptables rules equal to them. Simulated nodes have no kernel of their own and get
+    /// none of it.
     /// </summary>
-    private void RunServiceProxy(string nodeName, CancellationToken stoppingToken)
+    private void RunNetworking(string nodeName, ITenantNetworks networks, CancellationToken stoppingToken)
     {
         var directory = new ServiceDirectoryClient(grains, loggers.CreateLogger<ServiceDirectoryClient>());
         _serviceRoutes = directory;
         _networking.Add(Contained("Service directory client", directory.Run(stoppingToken)));
+        _clusterDns = new ClusterDnsServer(directory, networks, new ClusterDnsOptions { Port = options.DnsPort }, loggers.CreateLogger<ClusterDnsServer>());
+        _clusterDns.Start();
+        LogClusterDns(_logger, nodeName, _clusterDns.Port);
         if (!options.ServiceProxy)
         {
             LogProxyOff(_logger, nodeName);
             return;
         }
-        var proxy = new ServiceProxy(directory, tenantNetworks ?? new NoTenantNetworks(), new ServiceProxyOptions
+        var proxy = new ServiceProxy(directory, networks, new ServiceProxyOptions
         {
             NodeName = nodeName,
+            DnsPort = _clusterDns.Port,
             NodeAddresses = [options.Address],
             Chains = ProxyChainNames.For(options.ClusterId, nodeName),
         }, loggers.CreateLogger<ServiceProxy>());
@@ -118,6 +130,11 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node}: the Service proxy is off (--no-proxy)")]
     private static partial void LogProxyOff(ILogger logger, string node);
+
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} serves cluster DNS on port {Port} of its tenant networks' gateways")]
+    private static partial void LogClusterDns(ILogger logger, string node, int port);
+
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} runs pods on the Docker engine")]
     private static partial void LogDockerNode(ILogger logger, string node);

@@ -26,6 +26,12 @@ public sealed record AgentOptions
     /// </summary>
     public bool ServiceProxy { get; init; } = true;
 
+    /// <summary>
+    /// The Docker node's cluster DNS port (UDP and TCP) on each tenant network's gateway; 0: a free port below
+    /// the ephemeral range, chosen at start. Pods reach it as the cluster DNS address, port 53, through the proxy.
+    /// </summary>
+    public int DnsPort { get; init; }
+
     /// <summary>How many hollow nodes to host (simulated runtime).</summary>
     public int SimulatedNodes { get; init; }
 
