@@ -18,6 +18,7 @@ public class ResourceKindsTests
     [InlineData("apps", "replicasets", "ReplicaSet")]
     [InlineData("apps", "statefulsets", "StatefulSet")]
     [InlineData("batch", "jobs", "Job")]
+    [InlineData("discovery.k8s.io", "endpointslices", "EndpointSlice")]
     public void Find_GroupAndPlural_TheKind(string group, string plural, string kind)
     {
         Assert.Equal(kind, ResourceKinds.Find(group, plural)?.Kind);
