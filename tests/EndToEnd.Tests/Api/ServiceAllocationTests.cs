@@ -80,7 +80,7 @@ public sealed class ServiceAllocationTests(SiloFixture fixture) : IClassFixture<
 
         var refused = await _kubectl.Run($"-n {ns} create service clusterip second --tcp=80 --clusterip={ip}");
         Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains($"The Service \"second\" is invalid: spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: provided IP is already allocated", refused.Stderr);
+        Assert.Contains($"error: failed to create ClusterIP service: Service \"second\" is invalid: spec.clusterIPs: Invalid value: []string{{\"{ip}\"}}: failed to allocate IP {ip}: provided IP is already allocated", refused.Stderr);
         Assert.Contains("NotFound", (await _kubectl.Run($"-n {ns} get svc second")).Stderr);
 
         var outside = await _kubectl.Run($"-n {ns} create service clusterip third --tcp=80 --clusterip=192.0.2.77");
@@ -107,7 +107,7 @@ public sealed class ServiceAllocationTests(SiloFixture fixture) : IClassFixture<
         Assert.Equal(port, await NodePort(ns, "first"));
 
         var refused = await _kubectl.Run($"-n {ns} create service nodeport second --tcp=80 --node-port={port}");
-        Assert.Contains($"The Service \"second\" is invalid: spec.ports[0].nodePort: Invalid value: {port}: provided port is already allocated", refused.Stderr);
+        Assert.Contains($"error: failed to create NodePort service: Service \"second\" is invalid: spec.ports[0].nodePort: Invalid value: {port}: provided port is already allocated", refused.Stderr);
         Assert.Contains("NotFound", (await _kubectl.Run($"-n {ns} get svc second")).Stderr);
 
         await _kubectl.Ok($"-n {ns} delete svc first");
@@ -157,7 +157,10 @@ public sealed class ServiceAllocationTests(SiloFixture fixture) : IClassFixture<
         string Manifest(string label, string? clusterIp = null) => $$"""
             apiVersion: v1
             kind: Service
-            metadata: {name: web, namespace: {{ns}}, labels: {tier: {{label}}}}
+            metadata:
+              name: web
+              namespace: {{ns}}
+              labels: {tier: {{label}} }
             spec:
               type: NodePort
               {{(clusterIp is null ? "" : "clusterIP: " + clusterIp)}}
