@@ -11,8 +11,8 @@ public sealed class NetworkSlice : IDisposable
     /// <summary>Kubernetes' node-port range, which <see cref="FreePort"/> never hands out.</summary>
     public const int NodePortRangeFirst = 30_000, NodePortRangeLast = 32_767;
 
-    /// <summary>Node ports per slice: plenty for one test class's NodePort Services.</summary>
-    public const int PortsPerSlice = 16;
+    /// <summary>Node ports per slice: plenty for one test class's NodePort Services, or a fuzz run's (43 slices in all).</summary>
+    public const int PortsPerSlice = 64;
 
     public static int SliceCount => (NodePortRangeLast - NodePortRangeFirst + 1) / PortsPerSlice;
 
@@ -28,8 +28,12 @@ public sealed class NetworkSlice : IDisposable
 
     public int Index { get; }
 
-    /// <summary>A /24 of its own in 10.200.0.0/16 (no route of this machine, nor Docker's default pools, are there).</summary>
-    public string ServiceCidr => $"10.200.{Index}.0/24";
+    /// <summary>A /20 of its own in 10.200.0.0/14 (no route of this machine, nor Docker's default pools, are there).</summary>
+    public string ServiceCidr => Cidr(20);
+
+    /// <summary>The start of <see cref="ServiceCidr"/> with a longer prefix (up to /28): a smaller range, still this slice's own.</summary>
+    public string Cidr(int prefixLength) =>
+        prefixLength is >= 20 and <= 28 ? $"10.{200 + Index / 16}.{Index % 16 * 16}.0/{prefixLength}" : throw new ArgumentOutOfRangeException(nameof(prefixLength));
 
     public int NodePortMin => NodePortRangeFirst + Index * PortsPerSlice;
 

@@ -18,9 +18,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <param name="dockerAgent">Run the main command's local agent on the Docker engine (off by default: tests share one engine).</param>
     /// <param name="environment">Variables added to the process's environment (e.g. a heap limit).</param>
+    /// <param name="servicePrefixLength">The prefix of the silo's service range (20 to 28): a test that fills much of it asks for a small one.</param>
     public SiloProcess(string? dataDir = null, string? postgres = null, IReadOnlyList<string>? extraArgs = null, bool dockerAgent = false,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, int servicePrefixLength = 20)
     {
+        _servicePrefixLength = servicePrefixLength;
         _environment = environment ?? new Dictionary<string, string>();
         _extraArgs = dockerAgent ? extraArgs ?? [] : [.. extraArgs ?? [], "--no-agent"];
         _readyMarker = "Agent:";
@@ -35,6 +37,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>This silo's own service range and node ports, which no other test silo on the machine uses meanwhile.</summary>
     private readonly NetworkSlice _network;
+
+    private readonly int _servicePrefixLength;
 
     /// <summary>
     /// The main command as README starts it: <c>dotnet run --project Silo</c> from <paramref name="workingDirectory"/>,
@@ -71,8 +75,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public int DashboardPort { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
-    /// <summary>The silo's <c>--service-cidr</c>: a /24 no other test silo on this machine has.</summary>
-    public string ServiceCidr => _network.ServiceCidr;
+    /// <summary>The silo's <c>--service-cidr</c>: a /20 (or a smaller part of it, see the constructor) no other test silo on this machine has.</summary>
+    public string ServiceCidr => _network.Cidr(_servicePrefixLength);
 
     /// <summary>The silo's <c>--service-node-port-range</c>: a slice of 30000–32767 no other test silo on this machine has.</summary>
     public int NodePortMin => _network.NodePortMin;
