@@ -67,10 +67,7 @@ var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<KubeApiHandler>();
-// One ClusterNetwork for the whole silo: the allocator, the kubernetes Service and the service directory read it.
-builder.Services.AddSingleton(options.ClusterNetwork);
-builder.Services.AddSingleton(new ReservedNodePorts(options.NodePortsInUse));
-builder.Services.AddSingleton<IStoredServices, StoredServices>();
+builder.Services.AddServiceNetworking(options.ClusterNetwork, options.NodePortsInUse);
 builder.Services.AddSingleton(new ApiAdvertisement(options.AdvertiseAddress, options.ApiPort));
 builder.Services.AddHostedService<TenantBootstrap>();
 builder.Services.AddSingleton(options.Controllers);

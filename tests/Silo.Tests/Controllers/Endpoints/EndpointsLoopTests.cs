@@ -1,3 +1,4 @@
+using OrleansOrchestrator.Silo.Networking;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,7 +54,7 @@ public sealed class EndpointsLoopTests(ITestOutputHelper output) : IAsyncLifetim
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton(new ControllerOptions());
             silo.Services.AddSingleton(TokenFile.Load(tokenPath));
-            silo.Services.AddSingleton(new ClusterNetwork { ServiceCidr = "10.43.0.0/16", KubernetesServiceIp = "10.43.0.1", DnsIp = "10.43.0.10" });
+            silo.Services.AddServiceNetworking(new ClusterNetwork { ServiceCidr = "10.43.0.0/16", KubernetesServiceIp = "10.43.0.1", DnsIp = "10.43.0.10" }, []);
             silo.Services.AddAdmission();
         });
         _cluster = builder.Build();
