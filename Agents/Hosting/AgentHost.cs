@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using OrleansOrchestrator.Agents.Logs;
+using OrleansOrchestrator.Agents.Networking;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Pods;
 using OrleansOrchestrator.Agents.Runtime;
@@ -14,7 +15,12 @@ namespace OrleansOrchestrator.Agents.Hosting;
 /// Runs the node agents of this process — a Docker node, simulated nodes, or both — over one grain factory
 /// (an Orleans client, or the silo itself when co-hosted) and one log endpoint.
 /// </summary>
-public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options, ILoggerFactory loggers) : BackgroundService
+/// <param name="routes">
+/// The cluster's Service routes and network facts as this process knows them (pods' resolv.conf and Service
+/// variables). Null: fixed defaults (<see cref="Contracts.Networking.ClusterNetwork"/>'s, no Services) until the
+/// Service directory's client takes this place.
+/// </param>
+public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options, ILoggerFactory loggers, IServiceRoutes? routes = null) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<AgentHost>();
     private readonly List<NodeAgent> _agents = [];
@@ -28,12 +34,16 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         await using var logs = new LogServer(options.Address, token, _logger);
         var endpoint = new AgentEndpoint(logs.BaseUrl, token);
         var clock = TimeProvider.System;
+        var serviceRoutes = routes ?? new StaticServiceRoutes(new Contracts.Networking.ClusterNetwork());
+        var nodeDns = File.Exists(options.ResolvConf) ? PodDns.ParseResolvConf(await File.ReadAllTextAsync(options.ResolvConf, stoppingToken)) : ResolverConfig.Empty;
         DockerRuntime? docker = null;
 
         if (options.DockerNodeName is { } nodeName)
         {
             docker = new DockerRuntime(options.ClusterId, nodeName, options.DockerEndpoint);
             var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken));
+            // The tenant networks earlier agents made on this engine, for whoever matches traffic by bridge.
+            await docker.Networks.Refresh(stoppingToken);
             Add(node, docker, options.Address);
             LogDockerNode(_logger, nodeName);
         }
@@ -61,7 +71,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         {
             var cluster = new GrainClusterAccess(grains, node.Metadata.Name!);
             var volumes = new PodVolumes(cluster, options.DataDir);
-            var supervisor = new PodSupervisor(runtime, cluster, volumes, address, clock, loggers.CreateLogger<PodSupervisor>());
+            var supervisor = new PodSupervisor(runtime, cluster, volumes, serviceRoutes, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>());
             _agents.Add(new NodeAgent(grains, node, endpoint, supervisor, loggers.CreateLogger<NodeAgent>()));
             logs.AddNode(node.Metadata.Name!, runtime);
         }
