@@ -165,6 +165,14 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
                 await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
                 return ToSandboxStatus(await docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false));
             }
+            catch (DockerApiException e) when (round < 3 && network is not null && e.StatusCode == HttpStatusCode.NotFound
+                && EngineMessage(e).StartsWith("network ", StringComparison.Ordinal))
+            {
+                // The engine checks the network only when the container starts: the tenant's network was removed after
+                // we last looked (by hand, or by a test's cleanup). Make it again and start over.
+                await ForceRemove(id, CancellationToken.None).ConfigureAwait(false);
+                Networks.Forget(network.Tenant);
+            }
             catch
             {
                 // E.g. a fixed host port already taken: leave nothing half-made behind for the next attempt.
