@@ -38,7 +38,8 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
             await engine.RemoveEverythingOf(node);
         }
 
-        foreach (var cluster in runtimes.Select(runtime => runtime.ClusterId).Distinct())
+        // Never the default cluster's: those are a product's on this engine (no test here runs a pod under it).
+        foreach (var cluster in runtimes.Select(runtime => runtime.ClusterId).Distinct().Where(c => c != Contracts.ClusterIdentity.DefaultClusterId))
         {
             await engine.RemoveNetworksOf(cluster);
         }
