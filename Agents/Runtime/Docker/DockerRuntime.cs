@@ -120,8 +120,6 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         for (var round = 1; ; round++)
         {
             await EnsurePauseImage(cancellationToken).ConfigureAwait(false);
-            // Pods of the tenant-less past (labels written before tenants were) stay on the engine's default bridge.
-            var network = spec.Pod.Tenant.Length > 0 ? await Networks.Ensure(spec.Pod.Tenant, cancellationToken).ConfigureAwait(false) : null;
 
             var existing = await TryInspect(name, cancellationToken).ConfigureAwait(false);
             if (existing is not null && !IsOurs(existing, PodContainerNaming.SandboxType))
@@ -142,6 +140,9 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
                 await ForceRemove(existing.ID, cancellationToken).ConfigureAwait(false);
             }
 
+            // Only a new sandbox needs the tenant's network: a running one (also one made on docker0 before tenant
+            // networks existed) is adopted as it is. A pod without a tenant stays on the engine's default bridge.
+            var network = spec.Pod.Tenant.Length > 0 ? await Networks.Ensure(spec.Pod.Tenant, cancellationToken).ConfigureAwait(false) : null;
             string id;
             try
             {

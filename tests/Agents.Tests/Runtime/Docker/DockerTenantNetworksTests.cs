@@ -141,6 +141,30 @@ public sealed class DockerTenantNetworksTests(DockerEngineFixture engine) : ICla
         Assert.NotEqual(0, (await Fetch(runtime, a2, b1)).ExitCode);
     }
 
+    [Fact]
+    public async Task A_sandbox_made_on_the_default_bridge_before_tenant_networks_is_adopted_with_its_address()
+    {
+        var runtime = NewRuntime();
+        var pod = NewPod("tenant-a", "legacy");
+        // As the previous version made sandboxes: the same name and labels, no network of its own (docker0).
+        var created = await engine.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = PodContainerNaming.SandboxName(pod),
+            Image = DockerEngineFixture.TestImage,
+            Cmd = ["sleep", "3600"],
+            Labels = PodContainerNaming.Labels(cluster, runtime.NodeName, pod, PodContainerNaming.SandboxContainerName, PodContainerNaming.SandboxType, attempt: 0),
+        }, Ct);
+        await engine.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), Ct);
+        var bridgeAddress = (await engine.Docker.Containers.InspectContainerAsync(created.ID, Ct)).NetworkSettings.Networks["bridge"].IPAddress;
+
+        var listed = Assert.Single(await runtime.ListSandboxes(Ct));
+        var adopted = await runtime.RunSandbox(new SandboxSpec(pod, [], "legacy"), Ct);
+
+        Assert.Equal((created.ID, bridgeAddress), (listed.Id, listed.PodIp));
+        Assert.Equal((created.ID, bridgeAddress), (adopted.Id, adopted.PodIp));
+        Assert.Empty(runtime.Networks.Known);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private sealed record WebServer(string ContainerId, string Ip);
