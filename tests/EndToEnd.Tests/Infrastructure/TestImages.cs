@@ -42,12 +42,13 @@ public static class TestImages
     /// <summary>
     /// Removes every container a test's node left on the shared engine: agents keep their pods' containers when they
     /// stop (to adopt them on restart), so a test that fails half-way would otherwise leave them running.
-    /// Then the embedded tenant's pod network (<c>oo-default</c>), unless some pod still uses it (the engine refuses):
-    /// agents create it on demand, and the last test to finish with it leaves none behind.
+    /// Then the tenants' pod networks the test made: those of clusters named after the node (their network names
+    /// hold the cluster id), and the embedded tenant's <c>oo-default</c> — each unless some pod still uses it (the
+    /// engine refuses): agents create them on demand, and the last test to finish with one leaves none behind.
     /// </summary>
     public static Task RemoveContainersOfNode(string node) =>
         Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; " +
-              "docker network rm oo-default >/dev/null 2>&1 || true");
+              $"for net in $(docker network ls -q --filter name={node}) oo-default; do docker network rm $net >/dev/null 2>&1 || true; done");
 
     public static async Task<string> Shell(string command)
     {
