@@ -234,10 +234,13 @@ public sealed partial class PodWorker
         try
         {
             env = await _environment.Build(Tenant, Pod, container, sandbox.PodIp, _hostIp);
-            var (hostname, domain) = PodDns.HostnameAndDomain(Pod, network.ClusterDomain);
-            var resolvConf = PodDns.Render(PodDns.ResolvConf(Pod.Spec, Ref.Namespace, network, _nodeDns));
-            mounts = [.. PodVolumes.MountsFor(container, await volumes()),
-                .. _volumes.NetworkFiles(Ref.Uid, container, resolvConf, PodDns.HostsFile(sandbox.PodIp, hostname, domain))];
+            mounts = PodVolumes.MountsFor(container, await volumes());
+            if (_runtime.ReadsPodFiles)
+            {
+                var (hostname, domain) = PodDns.HostnameAndDomain(Pod, network.ClusterDomain);
+                var resolvConf = PodDns.Render(PodDns.ResolvConf(Pod.Spec, Ref.Namespace, network, _nodeDns));
+                mounts = [.. mounts, .. _volumes.NetworkFiles(Ref.Uid, container, resolvConf, PodDns.HostsFile(sandbox.PodIp, hostname, domain))];
+            }
         }
         catch (ContainerConfigException e)
         {
