@@ -17,8 +17,7 @@ namespace OrleansOrchestrator.Agents.Hosting;
 /// Runs the node agents of this process — a Docker node, simulated nodes, or both — over one grain factory
 /// (an Orleans client, or the silo itself when co-hosted) and one log endpoint.
 /// </summary>
-/// <param name="tenantNetworks">The engine's tenant bridges, for the Service proxy's per-tenant rules; null: none.</param>
-public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options, ILoggerFactory loggers, ITenantNetworks? tenantNetworks = null) : BackgroundService
+public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options, ILoggerFactory loggers) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<AgentHost>();
     private readonly List<NodeAgent> _agents = [];
@@ -41,14 +40,22 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         await using var logs = new LogServer(options.Address, token, _logger);
         var endpoint = new AgentEndpoint(logs.BaseUrl, token);
         var clock = TimeProvider.System;
+        // One view of the cluster's Service routes for every node of this process: pods read it for their
+        // Service variables and resolv.conf; the Docker node's DNS server and proxy serve it.
+        var directory = new ServiceDirectoryClient(grains, loggers.CreateLogger<ServiceDirectoryClient>());
+        _serviceRoutes = directory;
+        _networking.Add(Contained("Service directory client", directory.Run(stoppingToken)));
+        var nodeDns = File.Exists(options.ResolvConf) ? PodDns.ParseResolvConf(await File.ReadAllTextAsync(options.ResolvConf, stoppingToken)) : ResolverConfig.Empty;
         DockerRuntime? docker = null;
 
         if (options.DockerNodeName is { } nodeName)
         {
             docker = new DockerRuntime(options.ClusterId, nodeName, options.DockerEndpoint);
             var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken));
-            // Before the node's pods: they read the routes too (Service variables, DNS).
-            RunNetworking(nodeName, tenantNetworks ?? new NoTenantNetworks(), stoppingToken);
+            // The tenant networks earlier agents made on this engine, for the rules and DNS listeners that follow them.
+            await docker.Networks.Refresh(stoppingToken);
+            // Before the node's pods, which wait for a complete view of the routes (Service variables, resolv.conf).
+            ServeNetworking(nodeName, directory, docker.Networks, stoppingToken);
             Add(node, docker, options.Address);
             LogDockerNode(_logger, nodeName);
         }
@@ -77,23 +84,19 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         {
             var cluster = new GrainClusterAccess(grains, node.Metadata.Name!);
             var volumes = new PodVolumes(cluster, options.DataDir);
-            var supervisor = new PodSupervisor(runtime, cluster, volumes, address, clock, loggers.CreateLogger<PodSupervisor>());
+            var supervisor = new PodSupervisor(runtime, cluster, volumes, directory, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>());
             _agents.Add(new NodeAgent(grains, node, endpoint, supervisor, loggers.CreateLogger<NodeAgent>()));
             logs.AddNode(node.Metadata.Name!, runtime);
         }
     }
 
     /// <summary>
-    /// A real node follows the cluster's Service routes, serves the cluster DNS to its pods from them (as CoreDNS
-    /// does for a cluster, but per node, so that a pod's question never leaves its host) and is its own
-    /// kube-proxy, keeping its iptables rules equal to them. Simulated nodes have no kernel of their own and get
-    /// none of it.
+    /// A real node serves the cluster DNS to its pods from the routes (as CoreDNS does for a cluster, but per node,
+    /// so that a pod's question never leaves its host) and is its own kube-proxy, keeping its iptables rules equal
+    /// to them. Simulated nodes have no kernel of their own and get neither.
     /// </summary>
-    private void RunNetworking(string nodeName, ITenantNetworks networks, CancellationToken stoppingToken)
+    private void ServeNetworking(string nodeName, IServiceRoutes directory, ITenantNetworks networks, CancellationToken stoppingToken)
     {
-        var directory = new ServiceDirectoryClient(grains, loggers.CreateLogger<ServiceDirectoryClient>());
-        _serviceRoutes = directory;
-        _networking.Add(Contained("Service directory client", directory.Run(stoppingToken)));
         _clusterDns = new ClusterDnsServer(directory, networks, new ClusterDnsOptions { Port = options.DnsPort }, loggers.CreateLogger<ClusterDnsServer>());
         _clusterDns.Start();
         LogClusterDns(_logger, nodeName, _clusterDns.Port);

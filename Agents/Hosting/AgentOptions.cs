@@ -32,6 +32,9 @@ public sealed record AgentOptions
     /// </summary>
     public int DnsPort { get; init; }
 
+    /// <summary>The node's resolver configuration, which pods with <c>dnsPolicy: Default</c> get (the kubelet's <c>--resolv-conf</c>).</summary>
+    public string ResolvConf { get; init; } = "/etc/resolv.conf";
+
     /// <summary>How many hollow nodes to host (simulated runtime).</summary>
     public int SimulatedNodes { get; init; }
 

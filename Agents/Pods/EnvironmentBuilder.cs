@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansOrchestrator.Agents.Networking;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Contracts.Model;
 
@@ -7,13 +8,16 @@ namespace OrleansOrchestrator.Agents.Pods;
 /// <summary>
 /// A container's environment as Kubernetes builds it: <c>envFrom</c> sources first (ConfigMaps, Secrets,
 /// with an optional prefix), then <c>env</c> entries, which win; values from ConfigMap/Secret keys and from
-/// the pod's own fields (the downward API); <c>$(VAR)</c> references to earlier variables expanded.
+/// the pod's own fields (the downward API); <c>$(VAR)</c> references to earlier variables expanded. Then,
+/// as the kubelet does, the Service variables (<see cref="ServiceEnvironment"/>) of the Services that exist now
+/// in the agent's routes, each unless the container's own variables already name it.
 /// </summary>
-public sealed class EnvironmentBuilder(IClusterAccess cluster)
+public sealed class EnvironmentBuilder(IClusterAccess cluster, IServiceRoutes routes)
 {
     public async Task<IReadOnlyDictionary<string, string>> Build(string tenant, Pod pod, Container container, string? podIp, string hostIp)
     {
         var ns = pod.Metadata.Namespace ?? "";
+        var services = ServiceEnvironment.For(tenant, ns, pod.Spec.EnableServiceLinks ?? true, routes.Routes.Values);
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in container.EnvFrom ?? [])
         {
@@ -35,9 +39,11 @@ public sealed class EnvironmentBuilder(IClusterAccess cluster)
         {
             var value = variable.ValueFrom is { } from
                 ? await Resolve(from, tenant, pod, podIp, hostIp)
-                : Expand(variable.Value ?? "", env);
+                : Expand(variable.Value ?? "", env, services);
             if (value is not null) env[variable.Name] = value;
         }
+        // The pod's own variables win: a Service variable is added only under a name they leave free.
+        foreach (var (name, value) in services) env.TryAdd(name, value);
         return env;
     }
 
@@ -77,8 +83,11 @@ public sealed class EnvironmentBuilder(IClusterAccess cluster)
         return null;
     }
 
-    /// <summary>Expands <c>$(NAME)</c> with earlier variables; <c>$$</c> escapes; unknown references stay as written.</summary>
-    public static string Expand(string value, IReadOnlyDictionary<string, string> env)
+    /// <summary>
+    /// Expands <c>$(NAME)</c> with earlier variables, then with <paramref name="services"/>' (a value may refer to
+    /// <c>$(KV_LEADER_SERVICE_HOST)</c>); <c>$$</c> escapes; unknown references stay as written.
+    /// </summary>
+    public static string Expand(string value, IReadOnlyDictionary<string, string> env, IReadOnlyDictionary<string, string>? services = null)
     {
         var result = new StringBuilder();
         for (var i = 0; i < value.Length; i++)
@@ -87,7 +96,12 @@ public sealed class EnvironmentBuilder(IClusterAccess cluster)
             if (value[i] == '$' && i + 1 < value.Length && value[i + 1] == '(' && value.IndexOf(')', i) is var close and > 0)
             {
                 var name = value[(i + 2)..close];
-                if (env.TryGetValue(name, out var replacement)) { result.Append(replacement); i = close; continue; }
+                if (env.TryGetValue(name, out var replacement) || services?.TryGetValue(name, out replacement) == true)
+                {
+                    result.Append(replacement);
+                    i = close;
+                    continue;
+                }
             }
             result.Append(value[i]);
         }

@@ -1,3 +1,4 @@
+using OrleansOrchestrator.Agents.Networking;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Runtime;
 using OrleansOrchestrator.Contracts.Model;
@@ -9,12 +10,16 @@ namespace OrleansOrchestrator.Agents.Pods;
 /// Runs the pods of one node: keeps the desired set from pushes and full resyncs (newest state wins), and
 /// once a second lists what the engine runs and gives every idle pod worker a pass over that snapshot.
 /// Containers of pods that are not desired here are removed — but only after the first full resync, so a
-/// restarted agent adopts what it already runs instead of tearing it down.
+/// restarted agent adopts what it already runs instead of tearing it down. Containers are created with the
+/// Service routes and network facts of <paramref name="routes"/>, and wait until it has a complete view.
 /// </summary>
+/// <param name="nodeDns">The node's own resolver configuration, for pods with <c>dnsPolicy: Default</c> (and the search path of ClusterFirst ones).</param>
 public sealed partial class PodSupervisor(
     IContainerRuntime runtime,
     IClusterAccess cluster,
     PodVolumes volumes,
+    IServiceRoutes routes,
+    ResolverConfig nodeDns,
     string hostIp,
     TimeProvider clock,
     ILogger logger)
@@ -63,7 +68,7 @@ public sealed partial class PodSupervisor(
     private void Upsert(string key, Pod pod)
     {
         if (_workers.TryGetValue(key, out var worker) && worker.Ref.Uid == pod.Metadata.Uid) worker.Update(pod);
-        else if (worker is null || worker.Finished) _workers[key] = new PodWorker(key, pod, runtime, cluster, volumes, hostIp, clock, logger);
+        else if (worker is null || worker.Finished) _workers[key] = new PodWorker(key, pod, runtime, cluster, volumes, routes, nodeDns, hostIp, clock, logger);
         else
         {
             // A new pod reusing the name of one still being torn down: it starts once the old one is gone.
@@ -73,6 +78,29 @@ public sealed partial class PodSupervisor(
     }
 
     public async Task Run(CancellationToken cancellationToken)
+    {
+        // Pods waiting for the Service directory start as soon as its view is complete, not at the next tick.
+        var wasReady = RoutesReady();
+        void OnRoutesChanged()
+        {
+            var ready = RoutesReady();
+            if (ready && !wasReady) _nudge.Release();
+            wasReady = ready;
+        }
+        routes.Changed += OnRoutesChanged;
+        try
+        {
+            await RunPasses(cancellationToken);
+        }
+        finally
+        {
+            routes.Changed -= OnRoutesChanged;
+        }
+    }
+
+    private bool RoutesReady() => routes.Network is not null && routes.Complete;
+
+    private async Task RunPasses(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -108,7 +136,7 @@ public sealed partial class PodSupervisor(
                 if (worker.Finished)
                 {
                     _workers.Remove(key);
-                    if (_waitingForName.Remove(key, out var next)) _workers[key] = new PodWorker(key, next, runtime, cluster, volumes, hostIp, clock, logger);
+                    if (_waitingForName.Remove(key, out var next)) _workers[key] = new PodWorker(key, next, runtime, cluster, volumes, routes, nodeDns, hostIp, clock, logger);
                     continue;
                 }
                 // A worker that is mid-step, or acted after this snapshot was taken, waits for the next one.

@@ -71,6 +71,31 @@ public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir)
         return mounts;
     }
 
+    /// <summary>Where the pod's name-resolution files live, next to its volumes (and gone with them).</summary>
+    public const string ResolvConfPath = "/etc/resolv.conf";
+
+    public const string HostsPath = "/etc/hosts";
+
+    /// <summary>
+    /// Writes the pod's <c>/etc/resolv.conf</c> and <c>/etc/hosts</c> into its folder and returns the bind mounts that
+    /// put them in a container — except where the container mounts something at that path itself. Files are
+    /// rewritten in place, so containers already running see a change (the kubelet's files behave the same).
+    /// </summary>
+    public IReadOnlyList<Mount> NetworkFiles(string uid, Container container, string resolvConf, string hosts)
+    {
+        var dir = Path.Combine(PodDir(uid), "etc");
+        Directory.CreateDirectory(dir);
+        var mounts = new List<Mount>();
+        foreach (var (name, target, text) in new[] { ("resolv.conf", ResolvConfPath, resolvConf), ("hosts", HostsPath, hosts) })
+        {
+            var file = Path.Combine(dir, name);
+            if (!File.Exists(file) || File.ReadAllText(file) != text) File.WriteAllText(file, text);
+            if (container.VolumeMounts?.Any(m => m.MountPath.TrimEnd('/') == target) != true)
+                mounts.Add(new Mount(file, target, ReadOnly: false));
+        }
+        return mounts;
+    }
+
     public void Remove(string uid)
     {
         var dir = PodDir(uid);

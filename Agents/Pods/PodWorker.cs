@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using OrleansOrchestrator.Agents.Networking;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Runtime;
 using OrleansOrchestrator.Contracts.Model;
@@ -20,6 +21,8 @@ public sealed partial class PodWorker
     private readonly IClusterAccess _cluster;
     private readonly PodVolumes _volumes;
     private readonly EnvironmentBuilder _environment;
+    private readonly IServiceRoutes _routes;
+    private readonly ResolverConfig _nodeDns;
     private readonly Prober _prober;
     private readonly string _hostIp;
     private readonly TimeProvider _clock;
@@ -34,7 +37,15 @@ public sealed partial class PodWorker
     /// <summary>What the last status was built from (the pod as it then was, its containers' views, its sandbox).</summary>
     private (Pod Pod, IReadOnlyList<ContainerView> Init, IReadOnlyList<ContainerView> App, SandboxStatus Sandbox)? _reportedFrom;
 
-    public PodWorker(string key, Pod pod, IContainerRuntime runtime, IClusterAccess cluster, PodVolumes volumes, string hostIp, TimeProvider clock, ILogger logger)
+    /// <summary>
+    /// What a container waits with while the agent has no complete view of the cluster's network facts and Services
+    /// yet: its resolv.conf and Service variables would be wrong, and a container keeps what it started with.
+    /// </summary>
+    public static readonly WaitingReason WaitingForServiceDirectory = new("ContainerCreating",
+        "waiting for the cluster's Service directory (cluster DNS address and Services) to write resolv.conf and Service variables");
+
+    public PodWorker(string key, Pod pod, IContainerRuntime runtime, IClusterAccess cluster, PodVolumes volumes, IServiceRoutes routes,
+        ResolverConfig nodeDns, string hostIp, TimeProvider clock, ILogger logger)
     {
         Key = key;
         Pod = pod;
@@ -43,7 +54,9 @@ public sealed partial class PodWorker
         _runtime = runtime;
         _cluster = cluster;
         _volumes = volumes;
-        _environment = new EnvironmentBuilder(cluster);
+        _environment = new EnvironmentBuilder(cluster, routes);
+        _routes = routes;
+        _nodeDns = nodeDns;
         _prober = new Prober(runtime);
         _hostIp = hostIp;
         _clock = clock;
@@ -98,7 +111,7 @@ public sealed partial class PodWorker
                 // No sandbox, or it died (its network namespace with it): start over, as the kubelet does.
                 foreach (var c in mine) await _runtime.RemoveContainer(c.Id, cancellationToken);
                 if (sandbox is not null) await _runtime.RemoveSandbox(Ref, cancellationToken);
-                sandbox = await _runtime.RunSandbox(new SandboxSpec(Ref, Ports(), Pod.Metadata.Name ?? "pod"), cancellationToken);
+                sandbox = await _runtime.RunSandbox(new SandboxSpec(Ref, Ports(), PodDns.Hostname(Pod) is { Length: > 0 } hostname ? hostname : "pod"), cancellationToken);
                 mine.Clear();
                 Acted();
             }
@@ -211,12 +224,23 @@ public sealed partial class PodWorker
             Acted();
             return;
         }
+        if (_routes.Network is not { } network || !_routes.Complete)
+        {
+            tracker.Waiting = WaitingForServiceDirectory;
+            return;
+        }
         IReadOnlyDictionary<string, string> env;
         IReadOnlyList<Mount> mounts;
         try
         {
             env = await _environment.Build(Tenant, Pod, container, sandbox.PodIp, _hostIp);
             mounts = PodVolumes.MountsFor(container, await volumes());
+            if (_runtime.ReadsPodFiles)
+            {
+                var (hostname, domain) = PodDns.HostnameAndDomain(Pod, network.ClusterDomain);
+                var resolvConf = PodDns.Render(PodDns.ResolvConf(Pod.Spec, Ref.Namespace, network, _nodeDns));
+                mounts = [.. mounts, .. _volumes.NetworkFiles(Ref.Uid, container, resolvConf, PodDns.HostsFile(sandbox.PodIp, hostname, domain))];
+            }
         }
         catch (ContainerConfigException e)
         {

@@ -8,6 +8,12 @@ namespace OrleansOrchestrator.Agents.Runtime;
 /// </summary>
 public interface IContainerRuntime
 {
+    /// <summary>
+    /// Whether containers are real processes that read files the agent writes for them (resolv.conf, /etc/hosts).
+    /// The simulated runtime's are not: its hundreds of thousands of hollow pods must cost no disk.
+    /// </summary>
+    bool ReadsPodFiles => true;
+
     /// <summary>Shown as the node's container runtime version, e.g. <c>docker://20.10.24</c>.</summary>
     Task<string> Version(CancellationToken cancellationToken);
 

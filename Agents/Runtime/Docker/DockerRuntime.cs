@@ -57,6 +57,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         ClusterId = clusterId;
         NodeName = nodeName;
         docker = client;
+        Networks = new DockerTenantNetworks(docker, clusterId);
     }
 
     /// <summary>Connects to the engine at <paramref name="endpoint"/> (default the local Unix socket).</summary>
@@ -70,12 +71,16 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         // Unversioned: Docker.DotNet does not negotiate, and an engine refuses API versions newer than its own
         // (dockerd 20.10 speaks 1.41 at most). Unversioned requests get the engine's own version.
         docker = ownedConfiguration.CreateClient();
+        Networks = new DockerTenantNetworks(docker, clusterId);
     }
 
     /// <summary>The Orleans cluster id of the agent: containers of other clusters on the same engine are not its own.</summary>
     public string ClusterId { get; }
 
     public string NodeName { get; }
+
+    /// <summary>The tenants' pod networks on this engine: each sandbox joins its pod's tenant's.</summary>
+    public DockerTenantNetworks Networks { get; }
 
     /// <summary>The image of every sandbox; made on first use when the engine does not have it.</summary>
     public string PauseImage { get; init; } = DefaultPauseImage;
@@ -135,10 +140,13 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
                 await ForceRemove(existing.ID, cancellationToken).ConfigureAwait(false);
             }
 
+            // Only a new sandbox needs the tenant's network: a running one (also one made on docker0 before tenant
+            // networks existed) is adopted as it is. A pod without a tenant stays on the engine's default bridge.
+            var network = spec.Pod.Tenant.Length > 0 ? await Networks.Ensure(spec.Pod.Tenant, cancellationToken).ConfigureAwait(false) : null;
             string id;
             try
             {
-                id = (await docker.Containers.CreateContainerAsync(SandboxParameters(spec, name), cancellationToken).ConfigureAwait(false)).ID;
+                id = (await docker.Containers.CreateContainerAsync(SandboxParameters(spec, name, network?.DockerNetwork), cancellationToken).ConfigureAwait(false)).ID;
             }
             catch (DockerApiException e) when (round < 3 && e.StatusCode == HttpStatusCode.Conflict)
             {
@@ -146,7 +154,10 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             }
             catch (DockerImageNotFoundException) when (round < 3)
             {
+                // Docker.DotNet reports every 404 of a create as a missing image; the engine's message may as well say
+                // that the tenant's network is gone (removed by hand). Look for both again.
                 pauseImageReady = false;
+                if (network is not null) Networks.Forget(network.Tenant);
                 continue;
             }
 
@@ -154,6 +165,14 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             {
                 await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
                 return ToSandboxStatus(await docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false));
+            }
+            catch (DockerApiException e) when (round < 3 && network is not null && e.StatusCode == HttpStatusCode.NotFound
+                && EngineMessage(e).StartsWith("network ", StringComparison.Ordinal))
+            {
+                // The engine checks the network only when the container starts: the tenant's network was removed after
+                // we last looked (by hand, or by a test's cleanup). Make it again and start over.
+                await ForceRemove(id, CancellationToken.None).ConfigureAwait(false);
+                Networks.Forget(network.Tenant);
             }
             catch
             {
@@ -184,7 +203,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         return inspected.Select(ToSandboxStatus).ToList();
     }
 
-    private CreateContainerParameters SandboxParameters(SandboxSpec spec, string name)
+    private CreateContainerParameters SandboxParameters(SandboxSpec spec, string name, string? network)
     {
         var ports = spec.Ports
             .GroupBy(port => PortKey(port.ContainerPort, port.Protocol))
@@ -209,6 +228,8 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
                             HostPort = port.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "",
                         })
                         .ToList()),
+                // The pod's tenant's bridge; null = the engine's default bridge (docker0).
+                NetworkMode = network,
                 // The engine's default IPC mode is private, and only a "shareable" one can be joined.
                 IpcMode = "shareable",
                 RestartPolicy = NoRestart(),
@@ -220,7 +241,12 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
     private static SandboxStatus ToSandboxStatus(ContainerInspectResponse sandbox)
     {
         var network = sandbox.NetworkSettings;
-        var podIp = FirstNonEmpty(network?.IPAddress, network?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip)));
+        // The address on the network the sandbox was created on (its tenant's; the default bridge for sandboxes made
+        // before tenant networks existed, whose address is also the top-level one).
+        var joined = sandbox.HostConfig?.NetworkMode is { Length: > 0 } mode && network?.Networks?.TryGetValue(mode, out var endpoint) == true
+            ? endpoint.IPAddress
+            : null;
+        var podIp = FirstNonEmpty(joined, network?.IPAddress, network?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip)));
 
         var published = new List<PublishedPort>();
         foreach (var (key, bindings) in network?.Ports ?? new Dictionary<string, IList<PortBinding>>())
@@ -736,6 +762,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         }
 
         pauseImageGate.Dispose();
+        Networks.Dispose();
         foreach (var gate in sandboxGates)
         {
             gate.Dispose();

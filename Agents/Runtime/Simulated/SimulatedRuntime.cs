@@ -18,6 +18,8 @@ public sealed class SimulatedRuntime : IContainerRuntime
     /// <param name="podNetworkPrefix">The first three octets of this node's simulated pod addresses, e.g. <c>10.244.7</c>.</param>
     public SimulatedRuntime(string podNetworkPrefix) => _podNetworkPrefix = podNetworkPrefix;
 
+    public bool ReadsPodFiles => false;
+
     public Task<string> Version(CancellationToken cancellationToken) => Task.FromResult("simulated://1.0");
 
     public Task<SandboxStatus> RunSandbox(SandboxSpec spec, CancellationToken cancellationToken)

@@ -86,6 +86,30 @@ public sealed record PodSpec
     [Id(26)] public bool? EnableServiceLinks { get; init; }
     /// <summary>Whether the pod may evict pods of lower priority to be scheduled: <c>PreemptLowerPriority</c> (default) or <c>Never</c>.</summary>
     [Id(27)] public string? PreemptionPolicy { get; init; }
+    /// <summary>Name servers, search domains and resolver options added to what <c>dnsPolicy</c> gives the pod's <c>/etc/resolv.conf</c>; with <c>dnsPolicy: None</c> the only ones.</summary>
+    [Id(28)] public PodDNSConfig? DnsConfig { get; init; }
+}
+
+/// <summary>DNS settings of a pod, merged into the resolver configuration its <c>dnsPolicy</c> gives it.</summary>
+[GenerateSerializer, Immutable, Alias("oo.PodDNSConfig")]
+public sealed record PodDNSConfig
+{
+    /// <summary>Name server addresses, added after the policy's (at most 3 in all).</summary>
+    [Id(0)] public IReadOnlyList<string>? Nameservers { get; init; }
+    /// <summary>Search domains for short names, added after the policy's.</summary>
+    [Id(1)] public IReadOnlyList<string>? Searches { get; init; }
+    /// <summary>Resolver options such as <c>ndots</c>; one given here replaces the policy's option of the same name.</summary>
+    [Id(2)] public IReadOnlyList<PodDNSConfigOption>? Options { get; init; }
+}
+
+/// <summary>One resolver option of <c>/etc/resolv.conf</c>, e.g. <c>ndots: "2"</c> or <c>edns0</c>.</summary>
+[GenerateSerializer, Immutable, Alias("oo.PodDNSConfigOption")]
+public sealed record PodDNSConfigOption
+{
+    /// <summary>The option's name, e.g. <c>ndots</c>.</summary>
+    [Id(0)] public string Name { get; init; } = "";
+    /// <summary>The option's value, if it takes one.</summary>
+    [Id(1)] public string? Value { get; init; }
 }
 
 /// <summary>One container of a pod: the image to run, how to run it, what it needs and how its health is checked.</summary>

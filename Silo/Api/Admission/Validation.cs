@@ -151,6 +151,7 @@ public static partial class Validation
         Containers(spec.Containers, $"{path}.containers", mountable, names, errors);
         if (spec.RestartPolicy is { } policy && policy is not ("Always" or "OnFailure" or "Never"))
             errors.Add(new FieldCause($"{path}.restartPolicy", "FieldValueNotSupported", $"Unsupported value: {Quote(policy)}: supported values: \"Always\", \"OnFailure\", \"Never\""));
+        Dns(spec, path, errors);
         if (spec.TerminationGracePeriodSeconds < 0)
             errors.Add(InvalidValue($"{path}.terminationGracePeriodSeconds", spec.TerminationGracePeriodSeconds.ToString()!, "must be greater than or equal to 0"));
         for (var i = 0; i < (spec.Tolerations?.Count ?? 0); i++)
@@ -162,6 +163,49 @@ public static partial class Validation
                 errors.Add(new FieldCause($"{path}.tolerations[{i}].effect", "FieldValueNotSupported", $"Unsupported value: {Quote(effect)}: supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""));
         }
     }
+
+    /// <summary>Kubernetes' checks of <c>dnsPolicy</c>, <c>dnsConfig</c>, <c>hostname</c> and <c>subdomain</c>: what the agent writes into resolv.conf and /etc/hosts.</summary>
+    private static void Dns(PodSpec spec, string path, List<FieldCause> errors)
+    {
+        if (spec.Hostname is { Length: > 0 } hostname && Label(hostname) is { } badHostname)
+            errors.Add(InvalidValue($"{path}.hostname", Quote(hostname), badHostname));
+        if (spec.Subdomain is { Length: > 0 } subdomain && Label(subdomain) is { } badSubdomain)
+            errors.Add(InvalidValue($"{path}.subdomain", Quote(subdomain), badSubdomain));
+        if (spec.DnsPolicy is { } policy && policy is not ("ClusterFirstWithHostNet" or "ClusterFirst" or "Default" or "None"))
+            errors.Add(NotSupported($"{path}.dnsPolicy", policy, ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]));
+        var config = spec.DnsConfig;
+        if (spec.DnsPolicy == "None")
+        {
+            if (config is null)
+            {
+                errors.Add(Required($"{path}.dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None"));
+                return;
+            }
+            if (config.Nameservers is not { Count: > 0 })
+            {
+                errors.Add(Required($"{path}.dnsConfig.nameservers", "must provide at least one DNS nameserver when `dnsPolicy` is None"));
+                return;
+            }
+        }
+        if (config is null) return;
+        var nameservers = config.Nameservers ?? [];
+        if (nameservers.Count > 3)
+            errors.Add(InvalidValue($"{path}.dnsConfig.nameservers", GoStrings(nameservers), "must not have more than 3 nameservers"));
+        for (var i = 0; i < nameservers.Count; i++)
+            if (!System.Net.IPAddress.TryParse(nameservers[i], out _))
+                errors.Add(InvalidValue($"{path}.dnsConfig.nameservers[{i}]", Quote(nameservers[i]), "must be valid IP address"));
+        var searches = config.Searches ?? [];
+        if (searches.Count > 32)
+            errors.Add(InvalidValue($"{path}.dnsConfig.searches", GoStrings(searches), "must not have more than 32 search paths"));
+        if (string.Join(' ', searches).Length > 2048)
+            errors.Add(InvalidValue($"{path}.dnsConfig.searches", GoStrings(searches), "must not have more than 2048 characters (including spaces) in the search list"));
+        for (var i = 0; i < (config.Options?.Count ?? 0); i++)
+            if (string.IsNullOrEmpty(config.Options![i].Name))
+                errors.Add(Required($"{path}.dnsConfig.options[{i}]", "must not be empty"));
+    }
+
+    /// <summary>A list as Go's <c>%#v</c> prints a <c>[]string</c>, as Kubernetes shows list values in its messages.</summary>
+    private static string GoStrings(IEnumerable<string> values) => $"[]string{{{string.Join(", ", values.Select(Quote))}}}";
 
     private static void Containers(IReadOnlyList<Container>? containers, string path, IReadOnlySet<string> volumes, HashSet<string> names, List<FieldCause> errors)
     {

@@ -42,9 +42,13 @@ public static class TestImages
     /// <summary>
     /// Removes every container a test's node left on the shared engine: agents keep their pods' containers when they
     /// stop (to adopt them on restart), so a test that fails half-way would otherwise leave them running.
+    /// Then the tenants' pod networks the test made: those of clusters named after the node (their network names
+    /// hold the cluster id), and the embedded tenant's <c>oo-default</c> — each unless some pod still uses it (the
+    /// engine refuses): agents create them on demand, and the last test to finish with one leaves none behind.
     /// </summary>
     public static Task RemoveContainersOfNode(string node) =>
-        Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null");
+        Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; " +
+              $"for net in $(docker network ls -q --filter name={node}) oo-default; do docker network rm $net >/dev/null 2>&1 || true; done");
 
     /// <summary>Runs a program (no shell) and returns its exit code and its output, stdout then stderr.</summary>
     public static async Task<(int ExitCode, string Output)> Run(string program, params string[] arguments)

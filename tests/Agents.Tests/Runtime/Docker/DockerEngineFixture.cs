@@ -58,6 +58,32 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Removes the tenant networks of <paramref name="cluster"/> (after its containers). One still in use by another
+    /// run sharing the cluster id is left: the engine refuses, and that run removes it.
+    /// </summary>
+    public async Task RemoveNetworksOf(string cluster)
+    {
+        var networks = await Docker.Networks.ListNetworksAsync(new NetworksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{PodContainerNaming.ClusterLabel}={cluster}"] = true },
+            },
+        });
+
+        foreach (var network in networks)
+        {
+            try
+            {
+                await Docker.Networks.DeleteNetworkAsync(network.ID);
+            }
+            catch (DockerApiException)
+            {
+            }
+        }
+    }
+
     private async Task ImportIfAbsent(string image, string[] changes, CancellationToken cancellationToken)
     {
         try

@@ -19,7 +19,8 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
     private static readonly TimeSpan ConditionTimeout = TimeSpan.FromSeconds(15);
 
     // Not the product's default cluster id: a product running on this engine must not see the tests' containers.
-    private const string TestCluster = "agents-tests";
+    // One per test, because the tenant networks the sandboxes join are named after the cluster and removed afterwards.
+    private readonly string TestCluster = $"agents-tests-{Guid.NewGuid():N}"[..21];
 
     private readonly List<DockerRuntime> runtimes = [];
     private readonly List<string> folders = [];
@@ -35,6 +36,12 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
         foreach (var node in runtimes.Select(runtime => runtime.NodeName).Distinct())
         {
             await engine.RemoveEverythingOf(node);
+        }
+
+        // Never the default cluster's: those are a product's on this engine (no test here runs a pod under it).
+        foreach (var cluster in runtimes.Select(runtime => runtime.ClusterId).Distinct().Where(c => c != Contracts.ClusterIdentity.DefaultClusterId))
+        {
+            await engine.RemoveNetworksOf(cluster);
         }
 
         foreach (var image in images)
@@ -529,9 +536,9 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
 
     // ---------------------------------------------------------------- helpers
 
-    private DockerRuntime NewRuntime(string? nodeName = null, string clusterId = TestCluster)
+    private DockerRuntime NewRuntime(string? nodeName = null, string? clusterId = null)
     {
-        var runtime = new DockerRuntime(clusterId, nodeName ?? $"test-node-{Guid.NewGuid():N}"[..22]);
+        var runtime = new DockerRuntime(clusterId ?? TestCluster, nodeName ?? $"test-node-{Guid.NewGuid():N}"[..22]);
         runtimes.Add(runtime);
         return runtime;
     }

@@ -363,6 +363,28 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Validate_DnsPolicyNone_WithoutNameservers_RequiredAsKubernetesSays()
+    {
+        Assert.Equal(new FieldCause("spec.dnsConfig", "FieldValueRequired", "Required value: must provide `dnsConfig` when `dnsPolicy` is None"),
+            SingleCause(PodWith(c => c, s => s with { DnsPolicy = "None" })));
+        Assert.Equal(new FieldCause("spec.dnsConfig.nameservers", "FieldValueRequired", "Required value: must provide at least one DNS nameserver when `dnsPolicy` is None"),
+            SingleCause(PodWith(c => c, s => s with { DnsPolicy = "None", DnsConfig = new PodDNSConfig { Searches = ["example.test"] } })));
+        Assert.Empty(Causes(PodWith(c => c, s => s with { DnsPolicy = "None", DnsConfig = new PodDNSConfig { Nameservers = ["192.0.2.1"] } })));
+    }
+
+    [Fact]
+    public void Validate_DnsSettings_UnknownPolicyTooManyOrBadNameserversAndBadHostname_Invalid()
+    {
+        Assert.Equal(new FieldCause("spec.dnsPolicy", "FieldValueNotSupported", "Unsupported value: \"Cluster\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\""),
+            SingleCause(PodWith(c => c, s => s with { DnsPolicy = "Cluster" })));
+        Assert.Equal(new FieldCause("spec.dnsConfig.nameservers", "FieldValueInvalid", "Invalid value: []string{\"192.0.2.1\", \"192.0.2.2\", \"192.0.2.3\", \"192.0.2.4\"}: must not have more than 3 nameservers"),
+            SingleCause(PodWith(c => c, s => s with { DnsConfig = new PodDNSConfig { Nameservers = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"] } })));
+        Assert.Equal(new FieldCause("spec.dnsConfig.nameservers[0]", "FieldValueInvalid", "Invalid value: \"dns.example\": must be valid IP address"),
+            SingleCause(PodWith(c => c, s => s with { DnsConfig = new PodDNSConfig { Nameservers = ["dns.example"] } })));
+        Assert.Equal("spec.hostname", SingleCause(PodWith(c => c, s => s with { Hostname = "Web_0" })).Field);
+    }
+
+    [Fact]
     public void Validate_UnknownRestartPolicy_NotSupportedWithTheThreeValues()
     {
         var cause = SingleCause(PodWith(c => c, s => s with { RestartPolicy = "Sometimes" }));

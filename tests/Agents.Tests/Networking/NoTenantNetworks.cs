@@ -1,8 +1,9 @@
-namespace OrleansOrchestrator.Agents.Networking;
+using OrleansOrchestrator.Agents.Networking;
+namespace OrleansOrchestrator.Agents.Tests.Networking;
 
 /// <summary>
 /// A host without tenant bridges (pods on the engine's default network): nothing to match by bridge. Stands in
-/// where no <see cref="ITenantNetworks"/> of the engine is given.
+/// in the proxy tests that need no bridge.
 /// </summary>
 public sealed class NoTenantNetworks : ITenantNetworks
 {
