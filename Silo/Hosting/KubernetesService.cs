@@ -94,4 +94,25 @@ public static class KubernetesService
         stored.Subsets is [{ Addresses: [var address], Ports: [var port], NotReadyAddresses: null or [] }]
         && address.Ip == wanted.Subsets![0].Addresses![0].Ip
         && port == wanted.Subsets[0].Ports![0];
+
+    /// <summary>
+    /// Gives the Services of <paramref name="tenant"/> stored before allocation existed (no cluster IP, or a NodePort
+    /// Service without node ports) what they lack, by writing each back unchanged: the admission chain allocates.
+    /// Returns how many were written.
+    /// </summary>
+    public static async Task<int> AllocateMissing(IGrainFactory grains, string tenant)
+    {
+        var store = new StoreClient(grains, tenant, SystemActors.Bootstrap);
+        var written = 0;
+        foreach (var ns in (await store.List<Namespace>("")).Select(n => n.Metadata.Name!))
+            foreach (var service in await store.List<Service>(ns))
+            {
+                var spec = service.Spec;
+                var lacksIp = spec.Type != "ExternalName" && string.IsNullOrEmpty(spec.ClusterIP);
+                var lacksNodePorts = spec.Type is "NodePort" or "LoadBalancer" && spec.AllocateLoadBalancerNodePorts != false
+                                     && (spec.Ports ?? []).Any(p => p.NodePort is null or 0);
+                if (lacksIp || lacksNodePorts) written += await store.Update(service) is null ? 0 : 1;
+            }
+        return written;
+    }
 }

@@ -6,7 +6,8 @@ namespace OrleansOrchestrator.Silo.Hosting;
 
 /// <summary>
 /// Gives every tenant named in the token file its <c>default</c> namespace, as a new Kubernetes cluster has one, and
-/// in it the <c>kubernetes</c> Service that in-cluster clients find the API by (<see cref="KubernetesService"/>).
+/// in it the <c>kubernetes</c> Service that in-cluster clients find the API by (<see cref="KubernetesService"/>); Services
+/// stored before allocation existed get their cluster IP and node ports.
 /// </summary>
 public sealed partial class TenantBootstrap(
     TokenFile tokens,
@@ -21,11 +22,26 @@ public sealed partial class TenantBootstrap(
         foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct())
         {
             await resources.EnsureNamespace(tenant, KubernetesService.Namespace);
-            foreach (var problem in await KubernetesService.Ensure(grains, tenant, network, api)) LogProblem(logger, problem);
+            try
+            {
+                foreach (var problem in await KubernetesService.Ensure(grains, tenant, network, api)) LogProblem(logger, problem);
+                if (await KubernetesService.AllocateMissing(grains, tenant) is > 0 and var allocated) LogAllocated(logger, allocated, tenant);
+            }
+            catch (Exception e)
+            {
+                // The API serves without them; the next start tries again.
+                LogFailed(logger, e, tenant);
+            }
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gave {Count} Services of tenant {Tenant} stored without them a cluster IP or node ports")]
+    private static partial void LogAllocated(ILogger logger, int count, string tenant);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the kubernetes Service of tenant {Tenant}, nor allocate for older Services")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string tenant);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep {Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);
