@@ -19,7 +19,7 @@ var usage = """
       --data-dir DIR          where pod volumes live (default ./agent-data)
       --no-proxy              run no Service proxy (no iptables rules for cluster IPs and node ports)
       --cleanup-proxy         remove this node's Service proxy rules (iptables chains) and exit
-      --dns-port N            the cluster DNS port on each tenant network's gateway (default: a free port chosen at start)
+      --dns-port N            the cluster DNS port on each tenant network's gateway (default: a free port, chosen once and kept in --data-dir)
     """;
 var gateways = new List<IPEndPoint>();
 var options = new AgentOptions { DockerNodeName = Environment.MachineName.ToLowerInvariant() };

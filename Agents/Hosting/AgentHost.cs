@@ -55,8 +55,8 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             // The tenant networks earlier agents made on this engine, for the rules and DNS listeners that follow them.
             await docker.Networks.Refresh(stoppingToken);
             // Before the node's pods, which wait for a complete view of the routes (Service variables, resolv.conf).
-            ServeNetworking(nodeName, directory, docker.Networks, stoppingToken);
-            Add(node, docker, options.Address);
+            var podRoutes = ServeNetworking(nodeName, directory, docker.Networks, stoppingToken);
+            Add(node, docker, options.Address, podRoutes);
             LogDockerNode(_logger, nodeName);
         }
         for (var i = 0; i < options.SimulatedNodes; i++)
@@ -65,7 +65,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             // Hollow nodes get addresses of their own (never contacted) and the envelope of a typical machine.
             var address = $"10.{64 + i / 62500 % 64}.{i / 250 % 250}.{i % 250 + 2}";
             var node = NodeDescription.ForHost(name, address, "simulated://1.0", simulated: true, cpus: 4, memoryBytes: 16L << 30);
-            Add(node, new SimulatedRuntime($"10.{128 + i / 250 % 120}.{i % 250}"), address);
+            Add(node, new SimulatedRuntime($"10.{128 + i / 250 % 120}.{i % 250}"), address, directory);
         }
         if (options.SimulatedNodes > 0) LogSimulatedNodes(_logger, options.SimulatedNodes);
 
@@ -80,11 +80,11 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             docker?.Dispose();
         }
 
-        void Add(Contracts.Model.Node node, IContainerRuntime runtime, string address)
+        void Add(Contracts.Model.Node node, IContainerRuntime runtime, string address, IServiceRoutes routes)
         {
             var cluster = new GrainClusterAccess(grains, node.Metadata.Name!);
             var volumes = new PodVolumes(cluster, options.DataDir);
-            var supervisor = new PodSupervisor(runtime, cluster, volumes, directory, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>());
+            var supervisor = new PodSupervisor(runtime, cluster, volumes, routes, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>());
             _agents.Add(new NodeAgent(grains, node, endpoint, supervisor, loggers.CreateLogger<NodeAgent>()));
             logs.AddNode(node.Metadata.Name!, runtime);
         }
@@ -95,15 +95,19 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
     /// so that a pod's question never leaves its host) and is its own kube-proxy, keeping its iptables rules equal
     /// to them. Simulated nodes have no kernel of their own and get neither.
     /// </summary>
-    private void ServeNetworking(string nodeName, IServiceRoutes directory, ITenantNetworks networks, CancellationToken stoppingToken)
+    /// <returns>The routes as the node's pods may use them (complete once the proxy's rules cover them).</returns>
+    private IServiceRoutes ServeNetworking(string nodeName, IServiceRoutes directory, ITenantNetworks networks, CancellationToken stoppingToken)
     {
-        _clusterDns = new ClusterDnsServer(directory, networks, new ClusterDnsOptions { Port = options.DnsPort }, loggers.CreateLogger<ClusterDnsServer>());
+        var dnsPort = options.DnsPort > 0
+            ? options.DnsPort
+            : DnsPortFile.LoadOrChoose(Path.Combine(options.DataDir, $"dns-port-{nodeName}"), FreePorts.PickBelowEphemeral);
+        _clusterDns = new ClusterDnsServer(directory, networks, new ClusterDnsOptions { Port = dnsPort }, loggers.CreateLogger<ClusterDnsServer>());
         _clusterDns.Start();
         LogClusterDns(_logger, nodeName, _clusterDns.Port);
         if (!options.ServiceProxy)
         {
             LogProxyOff(_logger, nodeName);
-            return;
+            return directory;
         }
         var proxy = new ServiceProxy(directory, networks, new ServiceProxyOptions
         {
@@ -113,6 +117,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             Chains = ProxyChainNames.For(options.ClusterId, nodeName),
         }, loggers.CreateLogger<ServiceProxy>());
         _networking.Add(Contained("Service proxy", proxy.Run(stoppingToken)));
+        return new ProxiedServiceRoutes(directory, () => proxy.Covers(networks.Known));
     }
 
     /// <summary>A networking part that fails is logged, never allowed to stop the node's pods.</summary>

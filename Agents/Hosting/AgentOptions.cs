@@ -28,7 +28,7 @@ public sealed record AgentOptions
 
     /// <summary>
     /// The Docker node's cluster DNS port (UDP and TCP) on each tenant network's gateway; 0: a free port below
-    /// the ephemeral range, chosen at start. Pods reach it as the cluster DNS address, port 53, through the proxy.
+    /// the ephemeral range, chosen once and kept in the data folder (the proxy's rules, which outlive the agent, point at it). Pods reach it as the cluster DNS address, port 53, through the proxy.
     /// </summary>
     public int DnsPort { get; init; }
 

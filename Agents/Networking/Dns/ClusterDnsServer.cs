@@ -49,8 +49,9 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
     private readonly Lock _listenersLock = new();
     private readonly Lock _zoneLock = new();
     private readonly CancellationTokenSource _stopping = new();
-    private ClusterDnsZone _zone;
-    private int _zoneStale = 1;
+    /// <summary>The zone and the count of route changes it includes; replaced whole, so readers never see a half.</summary>
+    private BuiltZone _zone;
+    private long _changes = 1;
     private uint _serial = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     private Timer? _rebind;
     private bool _started;
@@ -64,7 +65,7 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Port = options.Port > 0 ? options.Port : FreePorts.PickBelowEphemeral();
         _upstream = new UpstreamForwarder(options.Upstreams ?? UpstreamServers.ForThisHost(), options.UpstreamTimeout, options.MaxConcurrentForwards);
-        _zone = ClusterDnsZone.Build(null, complete: false, [], _serial);
+        _zone = new BuiltZone(ClusterDnsZone.Build(null, complete: false, [], _serial), 0);
     }
 
     /// <inheritdoc/>
@@ -117,20 +118,26 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void OnRoutesChanged() => Volatile.Write(ref _zoneStale, 1);
+    private void OnRoutesChanged() => Interlocked.Increment(ref _changes);
 
-    /// <summary>The zone for the routes now, rebuilt on the first question after a change (changes coalesce).</summary>
+    private sealed record BuiltZone(ClusterDnsZone Zone, long Changes);
+
+    /// <summary>
+    /// The zone for the routes now, rebuilt on the first question after a change (changes coalesce). A question
+    /// that arrives while another one rebuilds waits for the new zone: A and AAAA come in pairs, and answering one
+    /// of them from the old zone (a Service just created missing) makes the resolver fail the name.
+    /// </summary>
     internal ClusterDnsZone CurrentZone()
     {
-        if (Volatile.Read(ref _zoneStale) == 0) return _zone;
+        var built = Volatile.Read(ref _zone);
+        if (built.Changes == Volatile.Read(ref _changes)) return built.Zone;
         lock (_zoneLock)
         {
-            if (Interlocked.Exchange(ref _zoneStale, 0) == 1)
-            {
-                // Cleared before reading, so that a change arriving during the build marks the zone stale again.
-                _zone = ClusterDnsZone.Build(_routes.Network, _routes.Complete, _routes.Routes.Values, ++_serial);
-            }
-            return _zone;
+            // Read before building, so that a change arriving during the build makes the next question rebuild.
+            var changes = Volatile.Read(ref _changes);
+            if (_zone.Changes != changes)
+                Volatile.Write(ref _zone, new BuiltZone(ClusterDnsZone.Build(_routes.Network, _routes.Complete, _routes.Routes.Values, ++_serial), changes));
+            return _zone.Zone;
         }
     }
 

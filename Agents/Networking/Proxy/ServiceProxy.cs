@@ -52,6 +52,20 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
     /// <summary>How many times rules were written to the kernel (for tests and status).</summary>
     public int Applies { get; private set; }
 
+    /// <summary>The tenant bridges the rules now in the kernel were written for (their cluster IPs and DNS address).</summary>
+    private IReadOnlySet<string> _appliedBridges = new HashSet<string>();
+
+    /// <summary>
+    /// Whether the kernel holds rules for a complete view of the routes that cover every one of
+    /// <paramref name="networks"/>: until then a pod on such a network could send its first DNS question or
+    /// connection to a Service before any rule catches it.
+    /// </summary>
+    public bool Covers(IReadOnlyList<TenantNetwork> networks)
+    {
+        var applied = Volatile.Read(ref _appliedBridges);
+        return Applies > 0 && networks.All(n => applied.Contains(n.Bridge));
+    }
+
     /// <summary>How many times rules changed behind our back were rewritten.</summary>
     public int Repairs { get; private set; }
 
@@ -123,13 +137,14 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             }
 
             var started = Stopwatch.StartNew();
+            var bridges = tenantNetworks.Known;
             var rules = ProxyRuleBuilder.Build(new ProxyInputs
             {
                 Routes = routes.Routes.Values.ToList(),
                 NodeName = options.NodeName,
                 NodeAddresses = options.NodeAddresses,
                 Network = network,
-                TenantNetworks = tenantNetworks.Known,
+                TenantNetworks = bridges,
                 DnsPort = options.DnsPort,
                 Chains = options.Chains,
             });
@@ -147,12 +162,14 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             }
             else
             {
+                Volatile.Write(ref _appliedBridges, bridges.Select(n => n.Bridge).ToHashSet());
                 return false;
             }
 
             _applied = null;
             await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], script, cancellationToken);
             _applied = rules;
+            Volatile.Write(ref _appliedBridges, bridges.Select(n => n.Bridge).ToHashSet());
             Applies++;
             LastApplyDuration = started.Elapsed;
             if (whole) LogAppliedWhole(logger, options.NodeName, routes.Routes.Count, rules.Nat.Rules.Count + rules.Filter.Rules.Count, started.ElapsedMilliseconds);

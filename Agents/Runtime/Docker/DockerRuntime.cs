@@ -164,6 +164,7 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             try
             {
                 await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+                if (network is not null) DockerTenantNetworks.AllowHairpin(network.Bridge);
                 return ToSandboxStatus(await docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false));
             }
             catch (DockerApiException e) when (round < 3 && network is not null && e.StatusCode == HttpStatusCode.NotFound

@@ -139,6 +139,25 @@ public sealed partial class DockerTenantNetworks : ITenantNetworks, IDisposable
     }
 
     /// <summary>
+    /// Lets a pod reach itself through its own Service: the proxy's DNAT sends such a packet back out of the port it
+    /// came in on, which a bridge drops unless the port is in hairpin mode. The kubelet sets it on each pod's
+    /// interface; Docker does only without its userland proxy. Set on every port of the bridge (a new sandbox adds
+    /// one); a host without sysfs simply keeps the default.
+    /// </summary>
+    public static void AllowHairpin(string bridge)
+    {
+        try
+        {
+            foreach (var port in Directory.EnumerateDirectories($"/sys/class/net/{bridge}/brif"))
+            {
+                var mode = Path.Combine(port, "hairpin_mode");
+                if (File.Exists(mode) && File.ReadAllText(mode).Trim() != "1") File.WriteAllText(mode, "1");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
     /// Forgets what is known of a tenant's network: it was removed behind the agent's back (an engine said it does
     /// not exist), so the next <see cref="Ensure"/> makes it again.
     /// </summary>

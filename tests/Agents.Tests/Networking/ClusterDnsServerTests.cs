@@ -217,6 +217,24 @@ public sealed class ClusterDnsServerTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task Questions_arriving_together_after_a_change_all_see_the_new_route()
+    {
+        // A resolver asks A and AAAA at once; one answered from the zone before the change fails the name.
+        var (server, routes, _) = await StartWithUpstream();
+        // Enough routes that building the zone takes a while: the window where the old zone could be answered.
+        for (var i = 0; i < 20_000; i++) routes.Publish(ClusterIP("a", "bulk", $"s{i}", $"10.97.{i / 250}.{i % 250 + 1}", Port("http", 80)));
+        for (var round = 0; round < 20; round++)
+        {
+            routes.Publish(ClusterIP("a", "default", $"new-{round}", "10.96.0.99", Port("http", 80)));
+            var name = $"new-{round}.default.svc.cluster.local";
+            var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+                server.Respond("a", DnsMessage.Parse(Wire.Query((ushort)i, name, i % 2 == 0 ? RecordType.A : RecordType.Aaaa)), CancellationToken.None))));
+            foreach (var reply in replies)
+                Assert.Equal(ReturnCode.NoError, reply!.ReturnCode);
+        }
+    }
+
+    [Fact]
     public async Task Each_tenant_network_gets_its_own_socket_which_answers_only_that_tenants_names()
     {
         var (server, _, networks) = await StartWithUpstream();

@@ -67,7 +67,7 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
         }
         finally
         {
-            await TestImages.RemoveContainersOfNode(nodeName);
+            await TestImages.RemoveNodeLeftovers(nodeName);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class PodNetworkTests(PodNetworkTests.TwoTenantNode node) : IClass
         public async Task DisposeAsync()
         {
             await Silo.DisposeAsync();
-            await TestImages.RemoveContainersOfNode(NodeName);
+            await TestImages.RemoveNodeLeftovers(NodeName);
             await TestImages.Shell("docker network rm oo-team-b >/dev/null 2>&1 || true");
         }
     }

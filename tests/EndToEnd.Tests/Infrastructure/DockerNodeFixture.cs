@@ -30,6 +30,6 @@ public sealed class DockerNodeFixture : IAsyncLifetime
     {
         await Silo.DisposeAsync();
         // Leave no container behind on the shared engine.
-        await TestImages.RemoveContainersOfNode(NodeName);
+        await TestImages.RemoveNodeLeftovers(NodeName);
     }
 }

@@ -40,15 +40,17 @@ public static class TestImages
     }
 
     /// <summary>
-    /// Removes every container a test's node left on the shared engine: agents keep their pods' containers when they
-    /// stop (to adopt them on restart), so a test that fails half-way would otherwise leave them running.
-    /// Then the tenants' pod networks the test made: those of clusters named after the node (their network names
-    /// hold the cluster id), and the embedded tenant's <c>oo-default</c> — each unless some pod still uses it (the
-    /// engine refuses): agents create them on demand, and the last test to finish with one leaves none behind.
+    /// Removes what a test's node left on the shared engine and kernel, however the test ended: its containers
+    /// (agents keep their pods' containers when they stop, to adopt them on restart), idle test networks, and its
+    /// Service proxy rules (kept in the kernel across agent restarts, as kube-proxy keeps them).
     /// </summary>
-    public static Task RemoveContainersOfNode(string node) =>
-        Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; " +
-              $"for net in $(docker network ls -q --filter name={node}) oo-default; do docker network rm $net >/dev/null 2>&1 || true; done");
+    public static async Task RemoveNodeLeftovers(string node)
+    {
+        await Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; " +
+                    $"for net in $(docker network ls -q --filter name={node}) oo-default; do docker network rm $net >/dev/null 2>&1 || true; done");
+        var (code, output) = await Run("dotnet", RepoPaths.AgentDll, "--cleanup-proxy", "--node-name", node);
+        if (code != 0) throw new InvalidOperationException($"removing the proxy rules of {node} failed: {output}");
+    }
 
     /// <summary>Runs a program (no shell) and returns its exit code and its output, stdout then stderr.</summary>
     public static async Task<(int ExitCode, string Output)> Run(string program, params string[] arguments)

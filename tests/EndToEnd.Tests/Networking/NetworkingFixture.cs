@@ -34,7 +34,7 @@ public sealed class NetworkingFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Silo.DisposeAsync();
-        await TestImages.RemoveContainersOfNode(NodeName);
+        await TestImages.RemoveNodeLeftovers(NodeName);
     }
 
     /// <summary>Runs a shell command in a pod's container through the engine (<c>kubectl exec</c> is a later issue); returns exit code and output.</summary>

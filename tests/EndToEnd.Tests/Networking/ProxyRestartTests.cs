@@ -27,7 +27,7 @@ public sealed class ProxyRestartTests : IAsyncLifetime
     {
         await _agent.DisposeAsync();
         await _silo.DisposeAsync();
-        await TestImages.RemoveContainersOfNode(_node);
+        await TestImages.RemoveNodeLeftovers(_node);
     }
 
     private static async Task<string?> Fetch(string url)

@@ -45,7 +45,7 @@ public static class ServicePods
         spec:
           nodeName: {{node}}
           terminationGracePeriodSeconds: 1
-                  containers:
+          containers:
           - name: main
             image: {{TestImages.Busybox}}
             imagePullPolicy: Never
