@@ -18,6 +18,7 @@ IScenario[] scenarios =
     new SoakScenario(),
     new FuzzScenario(),
     new ServicesScenario(),
+    new ProxyRulesScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

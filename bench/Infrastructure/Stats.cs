@@ -11,6 +11,9 @@ public sealed class Stats
         Array.Sort(_sorted);
     }
 
+    /// <summary>The median of some values, e.g. of several runs' results.</summary>
+    public static double Median(IEnumerable<double> values) => new Stats(values).P50;
+
     public int Count => _sorted.Length;
     public double P50 => Percentile(50);
     public double P90 => Percentile(90);

@@ -91,12 +91,12 @@ public sealed class ServicesScenario : IScenario
 
             var report = new Report("path", "rounds", "requests/s (median, min–max)", "p50 ms", "p99 ms (median of rounds)", "errors");
             void Row(string path, List<LoadResult> runs) => report.Row(path, runs.Count,
-                $"{Median(runs.Select(r => r.RequestsPerSecond)):F0} ({runs.Min(r => r.RequestsPerSecond):F0}–{runs.Max(r => r.RequestsPerSecond):F0})",
-                Report.Ms(Median(runs.Select(r => r.Latency.P50))), Report.Ms(Median(runs.Select(r => r.Latency.P99))), runs.Sum(r => r.Errors));
+                $"{Stats.Median(runs.Select(r => r.RequestsPerSecond)):F0} ({runs.Min(r => r.RequestsPerSecond):F0}–{runs.Max(r => r.RequestsPerSecond):F0})",
+                Report.Ms(Stats.Median(runs.Select(r => r.Latency.P50))), Report.Ms(Stats.Median(runs.Select(r => r.Latency.P99))), runs.Sum(r => r.Errors));
             Row("pod address directly", directRuns);
             Row("through the cluster IP", serviceRuns);
-            var throughputRatio = Median(serviceRuns.Select(r => r.RequestsPerSecond)) / Median(directRuns.Select(r => r.RequestsPerSecond));
-            var p99Ratio = Median(serviceRuns.Select(r => r.Latency.P99)) / Median(directRuns.Select(r => r.Latency.P99));
+            var throughputRatio = Stats.Median(serviceRuns.Select(r => r.RequestsPerSecond)) / Stats.Median(directRuns.Select(r => r.RequestsPerSecond));
+            var p99Ratio = Stats.Median(serviceRuns.Select(r => r.Latency.P99)) / Stats.Median(directRuns.Select(r => r.Latency.P99));
             var ready = new Stats(readyToTraffic);
             var gone = new Stats(deleteToGone);
             report.Note($"pod Ready → its first answer through the cluster IP: p50 {Report.Ms(ready.P50)} ms, p99 {Report.Ms(ready.P99)} ms, max {Report.Ms(ready.Max)} ms ({ready.Count} runs)");
@@ -138,11 +138,6 @@ public sealed class ServicesScenario : IScenario
         return new LoadResult(latencies.Count / clock.Elapsed.TotalSeconds, new Stats(latencies), errors);
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     /// <summary>A new connection per request (<c>Connection: close</c>), as most clients of a Service open one.</summary>
     private static class Http

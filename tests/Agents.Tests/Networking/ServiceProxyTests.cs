@@ -266,59 +266,6 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
         Assert.All(docker, rule => Assert.Contains(rule, after));
     }
 
-    [Fact]
-    [Trait("Category", "Bench")]
-    public async Task Bench_applying_a_change_with_1000_Services_of_10_endpoints()
-    {
-        var routes = Enumerable.Range(0, 1000).Select(i => new ServiceRoute
-        {
-            Tenant = "bench", Namespace = "default", Name = $"svc-{i:D4}", ClusterIP = $"10.251.{i / 250}.{i % 250 + 1}",
-            Ports = [new RoutePort { Port = 80 }],
-            Endpoints = Enumerable.Range(0, 10).Select(e => new RouteEndpoint
-            {
-                Ip = $"172.30.{i / 25}.{i % 25 * 10 + e + 1}", NodeName = _node, Ready = true, Targets = [new EndpointTarget { Port = 8080 }],
-            }).ToList(),
-        }).ToList();
-        _routes.Network = _routes.Network! with { ServiceCidr = "10.251.0.0/22" };
-        _routes.Set(complete: true, [.. routes]);
-        var proxy = new ServiceProxy(_routes, new NoTenantNetworks(), Options(TimeSpan.FromSeconds(3)), NullLogger<ServiceProxy>.Instance);
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            Assert.True(await proxy.SyncNow(force: false, CancellationToken.None));
-            output.WriteLine($"first sync of {routes.Count} Services: {clock.ElapsedMilliseconds} ms");
-
-            // Each round one Service loses an endpoint (or gets it back): the change an endpoint's readiness makes.
-            var times = new List<double>();
-            for (var round = 0; round < 20; round++)
-            {
-                var target = routes[round * 37 % routes.Count];
-                var changed = target with { Endpoints = round % 2 == 0 ? target.Endpoints.Skip(1).ToList() : target.Endpoints };
-                _routes.Set(complete: true, [.. routes.Select(r => r.Key == changed.Key ? changed : r)]);
-                clock.Restart();
-                Assert.True(await proxy.SyncNow(force: false, CancellationToken.None));
-                times.Add(clock.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            output.WriteLine($"a change applied (20 rounds): p50 {times[times.Count / 2]:F0} ms, p99 {times[^1]:F0} ms (max of 20), min {times[0]:F0} ms");
-
-            clock.Restart();
-            var built = ProxyRuleBuilder.Build(new ProxyInputs
-            {
-                Routes = routes, NodeName = _node, NodeAddresses = ["127.0.0.1"], Network = _routes.Network!, Chains = Chains,
-            });
-            output.WriteLine($"building {built.Nat.Rules.Count + built.Filter.Rules.Count} rules in memory: {clock.ElapsedMilliseconds} ms");
-            clock.Restart();
-            Assert.False(await proxy.RepairIfChanged(CancellationToken.None));
-            output.WriteLine($"repair check with nothing changed: {clock.ElapsedMilliseconds} ms");
-        }
-        finally
-        {
-            await ServiceProxy.Cleanup(Chains);
-            await HostCommand.Run("ip", ["route", "del", "local", "10.251.0.0/22", "dev", "lo"]);
-        }
-    }
-
     private ServiceRoute Web(params RouteEndpoint[] endpoints) => new()
     {
         Tenant = "tests", Namespace = "default", Name = "web", ClusterIP = ClusterIp, Type = "ClusterIP",
