@@ -139,13 +139,14 @@ public sealed class DashboardServicesTests(DashboardBrowser browser) : IClassFix
         await page.GetByRole(AriaRole.Tab, new() { Name = "Pods" }).ClickAsync();
         var selected = page.Locator("#service-pods .service-pod-name");
         await Expect(selected).ToHaveCountAsync(2);
+        await Expect(page.Locator("#service-cluster-ip")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*\d+\.\d+\.\d+\.\d+\s*$"));
+        await Expect(count).ToContainTextAsync("2/2 endpoints ready");
         await MarkDocument(page);
         await Kubectl.Ok("scale deployment echo --replicas=3");
         await Expect(selected).ToHaveCountAsync(3);
         await Expect(page.Locator("#service-pods")).Not.ToContainTextAsync("Pending");
-        // To tighten once cluster IP allocation and the endpoints controller are merged (they were built beside this
-        // test): #service-cluster-ip shows an address of the service range instead of <none>, and #service-endpoints
-        // of this selector Service goes from "2/2 endpoints ready" to "3/3 endpoints ready" with the scale.
+        // The endpoints controller follows the scale: the third pod's endpoint arrives live.
+        await Expect(count).ToContainTextAsync("3/3 endpoints ready");
         await AssertSameDocument(page);
         await DashboardBrowser.Screenshot(page, "service-pods");
 
