@@ -139,10 +139,8 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node}: the Service proxy is off (--no-proxy)")]
     private static partial void LogProxyOff(ILogger logger, string node);
 
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} serves cluster DNS on port {Port} of its tenant networks' gateways")]
     private static partial void LogClusterDns(ILogger logger, string node, int port);
-
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} runs pods on the Docker engine")]
     private static partial void LogDockerNode(ILogger logger, string node);

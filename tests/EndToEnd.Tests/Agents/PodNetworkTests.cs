@@ -113,7 +113,8 @@ public sealed class PodNetworkTests(PodNetworkTests.TwoTenantNode node) : IClass
         var ip = await RunningPodIp("dns");
 
         var parts = (await LogOf("dns", 14)).Split("---\n");
-        Assert.StartsWith("nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local", parts[0]);
+        var dnsIp = Contracts.Networking.ClusterNetworks.Create(Contracts.Networking.ServiceRange.Parse(node.Silo.ServiceCidr), node.Silo.NodePortMin, node.Silo.NodePortMax).DnsIp;
+        Assert.StartsWith($"nameserver {dnsIp}\nsearch default.svc.cluster.local svc.cluster.local cluster.local", parts[0]);
         Assert.EndsWith("\noptions ndots:5\n", parts[0]);
         Assert.StartsWith("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n", parts[1]);
         Assert.EndsWith($"\n{ip}\tweb-0.nginx.default.svc.cluster.local\tweb-0\n", parts[1]);

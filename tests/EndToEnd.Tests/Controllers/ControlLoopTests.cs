@@ -9,7 +9,9 @@ namespace OrleansOrchestrator.EndToEnd.Tests.Controllers;
 /// </summary>
 public sealed class ControlLoopTests : IAsyncLifetime
 {
-    private readonly SiloProcess _silo = new(extraArgs: ["--simulated-nodes", "3", "--node-grace-period", "3", "--pod-eviction-timeout", "2", "--event-ttl", "10"]);
+    // The grace period outlasts an agent's 10 s heartbeat interval (as Kubernetes' 40 s outlasts the kubelet's 10 s):
+    // a shorter one marks every node unreachable between two heartbeats and evicts its pods.
+    private readonly SiloProcess _silo = new(extraArgs: ["--simulated-nodes", "3", "--node-grace-period", "15", "--pod-eviction-timeout", "2", "--event-ttl", "10"]);
 
     public Task InitializeAsync() => _silo.Start();
 
