@@ -22,14 +22,8 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
     private readonly ILogger _logger = loggers.CreateLogger<AgentHost>();
     private readonly List<NodeAgent> _agents = [];
     private readonly List<Task> _networking = [];
-    private IServiceRoutes? _serviceRoutes;
-
-    /// <summary>The Service routes this process follows (the Docker node's); null without a Docker node.</summary>
-    public IServiceRoutes? ServiceRoutes => _serviceRoutes;
+    /// <summary>The Docker node's cluster DNS server; null without a Docker node.</summary>
     private ClusterDnsServer? _clusterDns;
-
-    /// <summary>The Docker node's cluster DNS (its port is where the proxy sends <c>DnsIp:53</c>); null without a Docker node.</summary>
-    public IClusterDns? ClusterDns => _clusterDns;
 
     /// <summary>The agents once started (for tests and status output).</summary>
     public IReadOnlyList<NodeAgent> Agents => _agents;
@@ -43,7 +37,6 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         // One view of the cluster's Service routes for every node of this process: pods read it for their
         // Service variables and resolv.conf; the Docker node's DNS server and proxy serve it.
         var directory = new ServiceDirectoryClient(grains, loggers.CreateLogger<ServiceDirectoryClient>());
-        _serviceRoutes = directory;
         _networking.Add(Contained("Service directory client", directory.Run(stoppingToken)));
         var nodeDns = File.Exists(options.ResolvConf) ? PodDns.ParseResolvConf(await File.ReadAllTextAsync(options.ResolvConf, stoppingToken)) : ResolverConfig.Empty;
         DockerRuntime? docker = null;

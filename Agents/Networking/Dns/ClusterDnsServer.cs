@@ -38,7 +38,7 @@ public sealed record ClusterDnsOptions
 /// wire format again), truncates UDP answers and sets TC, frames TCP, and drops a packet it cannot parse.
 /// Its query event does not say on which local address a question came, hence one server per gateway.
 /// </remarks>
-public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
+public sealed partial class ClusterDnsServer : IAsyncDisposable
 {
     private readonly IServiceRoutes _routes;
     private readonly ITenantNetworks _networks;
@@ -68,7 +68,10 @@ public sealed partial class ClusterDnsServer : IClusterDns, IAsyncDisposable
         _zone = new BuiltZone(ClusterDnsZone.Build(null, complete: false, [], _serial), 0);
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The one port (UDP and TCP) the server listens on, on every tenant network's gateway; fixed for the agent's
+    /// life. The node's proxy sends pods' traffic for the cluster DNS address, port 53, to <c>Gateway:Port</c>.
+    /// </summary>
     public int Port { get; }
 
     /// <summary>The upstream servers names outside the cluster domain go to.</summary>
