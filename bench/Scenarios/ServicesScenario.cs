@@ -111,6 +111,8 @@ public sealed class ServicesScenario : IScenario
         finally
         {
             await DockerHost.RemoveLabelled($"io.orleans-orchestrator.node={node}");
+            // The node's proxy rules outlive its agent, as they should in a cluster: this node is gone for good.
+            await Agents.Networking.Proxy.ServiceProxy.Cleanup(Agents.Networking.Proxy.ProxyChainNames.For(Contracts.ClusterIdentity.DefaultClusterId, node));
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class SharedEngineTests
         {
             await first.DisposeAsync();
             await second.DisposeAsync();
-            await TestImages.RemoveNodeLeftovers(node);
+            await TestImages.RemoveNodeLeftovers(node, firstCluster, secondCluster);
         }
     }
 

@@ -44,12 +44,16 @@ public static class TestImages
     /// (agents keep their pods' containers when they stop, to adopt them on restart), idle test networks, and its
     /// Service proxy rules (kept in the kernel across agent restarts, as kube-proxy keeps them).
     /// </summary>
-    public static async Task RemoveNodeLeftovers(string node)
+    /// <param name="clusterIds">The clusters the node ran in (their proxy chains are named after cluster and node); default: the default cluster.</param>
+    public static async Task RemoveNodeLeftovers(string node, params string[] clusterIds)
     {
         await Shell($"ids=$(docker ps -aq --filter label=io.orleans-orchestrator.node={node}); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null; " +
                     $"for net in $(docker network ls -q --filter name={node}) oo-default; do docker network rm $net >/dev/null 2>&1 || true; done");
-        var (code, output) = await Run("dotnet", RepoPaths.AgentDll, "--cleanup-proxy", "--node-name", node);
-        if (code != 0) throw new InvalidOperationException($"removing the proxy rules of {node} failed: {output}");
+        foreach (var clusterId in clusterIds.Length > 0 ? clusterIds : [Contracts.ClusterIdentity.DefaultClusterId])
+        {
+            var (code, output) = await Run("dotnet", RepoPaths.AgentDll, "--cleanup-proxy", "--cluster-id", clusterId, "--node-name", node);
+            if (code != 0) throw new InvalidOperationException($"removing the proxy rules of {node} in {clusterId} failed: {output}");
+        }
     }
 
     /// <summary>Runs a program (no shell) and returns its exit code and its output, stdout then stderr.</summary>
