@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Silo.Kinds.ConfigMaps;
+using OrleansOrchestrator.Silo.Kinds.ControllerRevisions;
 using OrleansOrchestrator.Silo.Kinds.Deployments;
 using OrleansOrchestrator.Silo.Kinds.Endpoint;
 using OrleansOrchestrator.Silo.Kinds.EndpointSlices;
@@ -40,6 +41,7 @@ public static class KindRegistry
         StatefulSetStrategy.Strategy,
         JobStrategy.Strategy,
         EndpointSliceStrategy.Strategy,
+        ControllerRevisionStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

@@ -42,6 +42,12 @@ internal static class KindSamples
         [ResourceKinds.Deployment] = () => Tests.Samples.Deployment(),
         [ResourceKinds.StatefulSet] = () => StatefulSet(),
         [ResourceKinds.Job] = () => Job(),
+        [ResourceKinds.ControllerRevision] = () => new ControllerRevision
+        {
+            Metadata = Meta("web-7d4b9c"),
+            Revision = 1,
+            Data = new ControllerRevisionData { Spec = new ControllerRevisionSpec { Template = new RevisionPodTemplate { Patch = "replace", Spec = Template().Spec } } },
+        },
         [ResourceKinds.EndpointSlice] = () => new EndpointSlice
         {
             Metadata = Meta("web-x7k2p") with { Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "web" } },
