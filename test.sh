@@ -8,4 +8,13 @@ cd "$(dirname "$0")"
 echo "== building (Release)"
 dotnet build OrleansOrchestrator.sln -c Release -nologo -clp:ErrorsOnly
 echo "== testing"
-dotnet test OrleansOrchestrator.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+# The output is kept so that a failure is repeated at the end: CI keeps only the tail of a run.
+log=$(mktemp /tmp/oo-test-log.XXXXXX)
+status=0
+dotnet test OrleansOrchestrator.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "== failed tests (repeated from above)"
+  grep -E -A20 '^\s+Failed [A-Za-z]' "$log" | head -300 || true
+fi
+rm -f "$log"
+exit "$status"
