@@ -19,6 +19,7 @@ IScenario[] scenarios =
     new FuzzScenario(),
     new ServicesScenario(),
     new ProxyRulesScenario(),
+    new WorkloadsScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

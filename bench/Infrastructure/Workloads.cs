@@ -9,6 +9,10 @@ public static class Workloads
     public static JsonObject SimulatedContainer() =>
         JsonNode.Parse("""{"name":"c","image":"example/app:1","resources":{"requests":{"cpu":"10m","memory":"16Mi"}}}""")!.AsObject();
 
+    /// <summary>A container for simulated nodes that ends at once with exit code 0, as a Job's pod does (the simulated runtime's convention).</summary>
+    public static JsonObject SimulatedJobContainer() =>
+        JsonNode.Parse("""{"name":"c","image":"example/batch:1","command":["sh","-c","exit 0"],"resources":{"requests":{"cpu":"10m","memory":"16Mi"}}}""")!.AsObject();
+
     /// <summary>A real container of the bench image, running <see cref="DockerHost.Command"/>.</summary>
     public static JsonObject DockerContainer(string image = DockerHost.Image, IReadOnlyDictionary<string, string>? env = null)
     {
