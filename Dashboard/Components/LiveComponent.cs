@@ -100,10 +100,25 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
         await Dialogs.ShowMessageBoxAsync(title, question, yesText: yes, cancelText: "Cancel") == true;
 
     /// <summary>Deletes a pod after asking (from the pods list and from the pod's own page).</summary>
-    protected async Task DeletePod(string ns, string name)
+    protected Task DeletePod(string ns, string name) => DeleteObject(ResourceKinds.Pod, ns, name, "Its controller, if any, replaces it.");
+
+    /// <summary>Deletes an object after asking, saying what else goes with it; the lists and pages follow the feed.</summary>
+    protected async Task DeleteObject(ResourceKind kind, string ns, string name, string consequence)
     {
-        if (!await Confirmed("Delete pod", $"Delete pod {ns}/{name}? Its controller, if any, replaces it.", "Delete")) return;
-        await Act($"Pod {name} deleted", user => Backend.Delete(user, ResourceKinds.Pod, ns, name));
+        var what = kind.Kind.ToLowerInvariant();
+        if (!await Confirmed($"Delete {what}", $"Delete {what} {ns}/{name}? {consequence}", "Delete")) return;
+        await Act($"{kind.Kind} {name} deleted", user => Backend.Delete(user, kind, ns, name));
+    }
+
+    /// <summary>
+    /// Rolls a StatefulSet or DaemonSet back to one of its revisions after asking: what <c>kubectl rollout undo --to-revision</c>
+    /// sends, the revision's data as a strategic merge patch.
+    /// </summary>
+    protected async Task RollBack(ResourceKind kind, string ns, string name, ControllerRevisionRow revision)
+    {
+        if (!await Confirmed("Roll back", $"Roll {name} back to revision {revision.Number} ({string.Join(", ", revision.Images)})?", "Roll back")) return;
+        await Act($"{name} rolling back to revision {revision.Number}",
+            user => Backend.Patch(user, kind, ns, name, PatchKind.StrategicMerge, WorkloadPatches.Rollback(revision.Revision)));
     }
 
     private void OnNamespaceChanged() => _ = InvokeAsync(() =>

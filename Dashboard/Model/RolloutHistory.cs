@@ -19,8 +19,7 @@ public static class RolloutHistory
     {
         var current = RevisionOf(deployment.Metadata.Annotations);
         return replicaSets
-            .Where(rs => rs.Metadata.Namespace == deployment.Metadata.Namespace
-                         && rs.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == deployment.Metadata.Uid) == true)
+            .Where(rs => Owned.IsControlledBy(rs, deployment))
             .Select(rs => (Number: RevisionOf(rs.Metadata.Annotations), rs))
             .Where(r => r.Number > 0)
             .OrderByDescending(r => r.Number)

@@ -24,5 +24,24 @@ public static class StatusTone
         _ => Tone.Bad,
     };
 
+    /// <summary>A Job's STATUS (<see cref="Contracts.Presentation.JobStatusText"/>).</summary>
+    public static Tone OfJobStatus(string status) => status switch
+    {
+        "Complete" or "SuccessCriteriaMet" => Tone.Good,
+        "Running" or "Terminating" => Tone.Working,
+        "Suspended" => Tone.Warning,
+        _ => Tone.Bad,
+    };
+
+    /// <summary>The phase of a PersistentVolumeClaim or PersistentVolume.</summary>
+    public static Tone OfVolumePhase(string phase) => phase switch
+    {
+        "Bound" => Tone.Good,
+        "Available" => Tone.Neutral,
+        "Pending" or "Terminating" => Tone.Working,
+        "Released" => Tone.Warning,
+        _ => Tone.Bad,
+    };
+
     public static Tone OfEventType(string? type) => type == "Warning" ? Tone.Warning : Tone.Neutral;
 }

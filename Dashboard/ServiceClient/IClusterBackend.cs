@@ -7,7 +7,7 @@ namespace OrleansOrchestrator.Dashboard.ServiceClient;
 public sealed record ResourceListing(IReadOnlyList<KubeObject> Items, string Version);
 
 /// <summary>How a patch body is to be read, as the API's Content-Types name them.</summary>
-public enum PatchKind { Merge, Json }
+public enum PatchKind { Merge, Json, StrategicMerge }
 
 /// <summary>
 /// The cluster as the dashboard's host provides it: the same verbs, admission and authorisation as the
@@ -34,6 +34,10 @@ public interface IClusterBackend
 
     Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch);
 
+    /// <summary>Creates an object the dashboard made (a Job started from a CronJob); a <c>generateName</c> is completed by the API.</summary>
+    Task<KubeObject> Create(DashboardUser user, ResourceKind kind, string ns, KubeObject obj);
+
+    /// <summary>Deletes as kubectl does: dependents (a Job's pods, a StatefulSet's pods) are removed in the background.</summary>
     Task Delete(DashboardUser user, ResourceKind kind, string ns, string name);
 
     /// <summary>

@@ -53,10 +53,19 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     public Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch) =>
         Refusals(async () =>
         {
-            var type = patchKind == PatchKind.Json ? ResourceService.PatchType.Json : ResourceService.PatchType.Merge;
+            var type = patchKind switch
+            {
+                PatchKind.Json => ResourceService.PatchType.Json,
+                PatchKind.StrategicMerge => ResourceService.PatchType.StrategicMerge,
+                _ => ResourceService.PatchType.Merge,
+            };
             var (obj, _, _) = await resources.Patch(CallerOf(user), kind, kind.Namespaced ? ns : null, name, type, patch, Subresource.Main, FieldValidation.Strict);
             return obj;
         });
+
+    public Task<KubeObject> Create(DashboardUser user, ResourceKind kind, string ns, KubeObject obj) =>
+        Refusals(async () => (await resources.Create(CallerOf(user), kind, kind.Namespaced ? ns : null,
+            JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!, FieldValidation.Strict)).Object);
 
     public Task Delete(DashboardUser user, ResourceKind kind, string ns, string name) =>
         Refusals(() => resources.Delete(CallerOf(user), kind, kind.Namespaced ? ns : null, name, DeleteOptions.Default));

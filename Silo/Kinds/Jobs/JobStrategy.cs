@@ -35,9 +35,9 @@ public static class JobStrategy
         Table =
         [
             Name,
-            Col<Job>("Status", (j, _) => StatusText(j), description: "Status of the job."),
-            Col<Job>("Completions", (j, _) => Completions(j), description: "The desired number of successfully finished pods the job should be run with."),
-            Col<Job>("Duration", (j, now) => Duration(j, now), description: "Time required to complete the job."),
+            Col<Job>("Status", (j, _) => JobStatusText.Of(j), description: "Status of the job."),
+            Col<Job>("Completions", (j, _) => JobStatusText.Completions(j), description: "The desired number of successfully finished pods the job should be run with."),
+            Col<Job>("Duration", (j, now) => JobStatusText.Duration(j, now), description: "Time required to complete the job."),
             Age,
             Col<Job>("Containers", (j, _) => Containers(j.Spec.Template.Spec), 1, description: "Names of each container in the template."),
             Col<Job>("Images", (j, _) => Images(j.Spec.Template.Spec), 1, description: "Images referenced by each container in the template."),
@@ -206,32 +206,4 @@ public static class JobStrategy
             return InvalidValue("spec.completions", after.Spec.Completions?.ToString(CultureInfo.InvariantCulture) ?? "null", "field is immutable");
         return null;
     }
-
-    /// <summary>kubectl's STATUS of a job: its first true terminal condition, else what it is doing.</summary>
-    private static string StatusText(Job job)
-    {
-        bool Has(string type) => job.Status?.Conditions?.Any(c => c.Type == type && c.Status == "True") == true;
-        if (Has("Complete")) return "Complete";
-        if (Has("Failed")) return "Failed";
-        if (job.Metadata.DeletionTimestamp is not null) return "Terminating";
-        if (Has("Suspended")) return "Suspended";
-        if (Has("FailureTarget")) return "FailureTarget";
-        if (Has("SuccessCriteriaMet")) return "SuccessCriteriaMet";
-        return "Running";
-    }
-
-    /// <summary>kubectl's COMPLETIONS: succeeded of wanted ("0/1", or "0/1 of 3" for a work-queue job).</summary>
-    private static string Completions(Job job)
-    {
-        var succeeded = job.Status?.Succeeded ?? 0;
-        if (job.Spec.Completions is { } completions) return $"{succeeded}/{completions}";
-        return job.Spec.Parallelism is int parallelism and > 1 ? $"{succeeded}/1 of {parallelism}" : $"{succeeded}/1";
-    }
-
-    private static string Duration(Job job, DateTimeOffset now) => job.Status switch
-    {
-        { StartTime: null } or null => "",
-        { CompletionTime: null, StartTime: { } start } => HumanDuration.Format(now - start),
-        { CompletionTime: { } end, StartTime: { } start } => HumanDuration.Format(end - start),
-    };
 }

@@ -51,6 +51,13 @@ public static class DashboardTestContext
         await clicking.WaitAsync(Patience);
     }
 
+    /// <summary>Opens a tab of a detail page (only the open tab's panel is rendered).</summary>
+    public static async Task OpenTabAsync<T>(this IRenderedComponent<T> page, string title) where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll(".mud-tab"), t => t.TextContent.Trim() == title), Patience);
+        await page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == title).ClickAsync(new());
+    }
+
     /// <summary>The providers a page's snackbars and dialogs render into (MudBlazor keeps them outside the page).</summary>
     public static (IRenderedComponent<MudSnackbarProvider> Snackbars, IRenderedComponent<MudDialogProvider> Dialogs) RenderProviders(this BunitContext ctx)
     {

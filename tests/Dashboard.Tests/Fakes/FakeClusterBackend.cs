@@ -6,8 +6,8 @@ using OrleansOrchestrator.Dashboard.ServiceClient;
 
 namespace OrleansOrchestrator.Dashboard.Tests.Fakes;
 
-/// <summary>A patch, delete or save the dashboard asked of the cluster.</summary>
-public sealed record BackendCall(string Verb, ResourceKind? Kind, string? Namespace, string? Name, PatchKind? PatchKind = null, JsonNode? Body = null, string? Yaml = null);
+/// <summary>A patch, create, delete or save the dashboard asked of the cluster.</summary>
+public sealed record BackendCall(string Verb, ResourceKind? Kind, string? Namespace, string? Name, PatchKind? PatchKind = null, JsonNode? Body = null, string? Yaml = null, KubeObject? Created = null);
 
 /// <summary>
 /// The cluster as a test sets it up: each kind's listing comes from a list the test edits, each watch reads
@@ -99,6 +99,11 @@ public sealed class FakeClusterBackend : IClusterBackend
 
     public Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch) =>
         Record(new BackendCall("patch", kind, ns, name, patchKind, patch.DeepClone()), () => Task.FromResult(Find(kind, ns, name) ?? Stub(kind, ns, name)));
+
+    /// <summary>What <see cref="Create"/> returns: the object with its generateName completed, as the API does.</summary>
+    public Task<KubeObject> Create(DashboardUser user, ResourceKind kind, string ns, KubeObject obj) =>
+        Record(new BackendCall("create", kind, ns, obj.Metadata.Name ?? obj.Metadata.GenerateName, Created: obj), () => Task.FromResult(
+            obj.Metadata.Name is null && obj.Metadata.GenerateName is { } prefix ? obj with { Metadata = obj.Metadata with { Name = prefix + "abcde" } } : obj));
 
     public Task Delete(DashboardUser user, ResourceKind kind, string ns, string name) =>
         Record<object?>(new BackendCall("delete", kind, ns, name), () => Task.FromResult<object?>(null));

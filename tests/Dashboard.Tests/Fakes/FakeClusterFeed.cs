@@ -49,6 +49,11 @@ public sealed class FakeClusterFeed : IClusterFeed
 
     public void Delete(KubeObject obj) => Changes(ResourceKinds.Of(obj)).TryWrite(new ResourceChange(ChangeType.Delete, obj));
 
+    /// <summary>For kinds the registry does not list yet (<see cref="ResourceKinds.Of"/> does not know them).</summary>
+    public void Upsert(ResourceKind kind, KubeObject obj) => Changes(kind).TryWrite(new ResourceChange(ChangeType.Upsert, obj));
+
+    public void Delete(ResourceKind kind, KubeObject obj) => Changes(kind).TryWrite(new ResourceChange(ChangeType.Delete, obj));
+
     /// <summary>The kind's change channel (one reader: the page that follows the kind).</summary>
     public ChannelWriter<ResourceChange> Changes(ResourceKind kind) => Channel(kind).Writer;
 

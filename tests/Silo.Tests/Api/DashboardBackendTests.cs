@@ -42,6 +42,18 @@ public sealed class DashboardBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadOnlyGroup_CreateRefused403BeforeTheStore()
+    {
+        var vera = _backend.SignIn(ViewerToken)!;
+        var job = new Job { ApiVersion = "batch/v1", Kind = "Job", Metadata = new ObjectMeta { GenerateName = "backup-manual-", Namespace = "default" } };
+
+        var refused = await Assert.ThrowsAsync<ActionFailedException>(() => _backend.Create(vera, ResourceKinds.Job, "default", job));
+
+        Assert.Equal(403, refused.Code);
+        Assert.Contains("User \"vera\" cannot create resource \"jobs\"", refused.Message);
+    }
+
+    [Fact]
     public void MemberWithoutTheReadOnlyGroup_MayPatch()
     {
         var alice = _backend.SignIn(MemberToken)!;
