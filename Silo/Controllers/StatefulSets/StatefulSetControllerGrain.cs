@@ -119,17 +119,20 @@ public sealed class StatefulSetControllerGrain(TimeProvider clock, ILogger<State
         {
             var result = await store.Object(ResourceKinds.PersistentVolumeClaim, claim.Metadata.Namespace ?? "", claim.Metadata.Name!).Create(claim, Actor);
             if (result.Error is { Reason: "AlreadyExists" }) continue;
-            if (!await Write(result, events, set, "create", $"Claim {claim.Metadata.Name} Pod {pod.Metadata.Name}")) return false;
+            if (!await Write(result, events, set, "create", $"Claim {claim.Metadata.Name} Pod {pod.Metadata.Name}", "success")) return false;
         }
         return true;
     }
 
-    /// <summary>Kubernetes' <c>recordPodEvent</c>/<c>recordClaimEvent</c>: "create Pod web-0 in StatefulSet web successful", or the failure and why.</summary>
-    private static async Task<bool> Write(WriteResult result, EventRecorder events, StatefulSet set, string verb, string what)
+    /// <summary>
+    /// Kubernetes' <c>recordPodEvent</c>/<c>recordClaimEvent</c>: "create Pod web-0 in StatefulSet web successful", "create Claim
+    /// www-web-0 Pod web-0 in StatefulSet web success", or the failure and why.
+    /// </summary>
+    private static async Task<bool> Write(WriteResult result, EventRecorder events, StatefulSet set, string verb, string what, string success = "successful")
     {
         var reason = char.ToUpperInvariant(verb[0]) + verb[1..];
         if (result.Succeeded)
-            await events.Normal(set, $"Successful{reason}", $"{verb} {what} in StatefulSet {set.Metadata.Name} successful");
+            await events.Normal(set, $"Successful{reason}", $"{verb} {what} in StatefulSet {set.Metadata.Name} {success}");
         else if (result.Error is not { Code: 404 or 409 })
             await events.Warning(set, $"Failed{reason}", $"{verb} {what} in StatefulSet {set.Metadata.Name} failed error: {result.Error!.Message}");
         return result.Succeeded || result.Error is { Code: 404 } && verb == "delete";
