@@ -45,7 +45,8 @@ public static class PodStrategy
             p => p with { Status = new PodStatus { Phase = "Pending", QosClass = QosClass(p.Spec) } }),
         Scale = null,
         Logs = true,
-        Owned = [],
+        // A StatefulSet's claims are owned by their pod once a scale-down condemns it (whenScaled: Delete): they go with it.
+        Owned = [ResourceKinds.PersistentVolumeClaim],
         ControlLoop = null,
         // A pod waiting for a node wakes its namespace's scheduler; every pod change wakes the namespace's
         // endpoints controller (its readiness, address or labels may change a Service's endpoints).
