@@ -91,11 +91,47 @@ public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir, Clai
         foreach (var mount in container.VolumeMounts ?? [])
         {
             if (!volumes.TryGetValue(mount.Name, out var volume)) continue;
-            var hostPath = string.IsNullOrEmpty(mount.SubPath) ? volume.HostPath : Path.Combine(volume.HostPath, mount.SubPath);
+            var hostPath = string.IsNullOrEmpty(mount.SubPath) ? volume.HostPath : SubPathIn(volume.HostPath, mount.SubPath);
             if (!string.IsNullOrEmpty(mount.SubPath) && !File.Exists(hostPath)) Directory.CreateDirectory(hostPath);
             mounts.Add(new Mount(hostPath, mount.MountPath, volume.ReadOnly || mount.ReadOnly == true));
         }
         return mounts;
+    }
+
+    /// <summary>
+    /// A <c>subPath</c> inside its volume's folder, refused (as the kubelet refuses it) when it would lead out of it: an
+    /// absolute path, a <c>..</c> step, or a link a container made in the volume that points outside — the engine
+    /// follows links on the host, so a claim's pod could otherwise mount any folder of the node.
+    /// </summary>
+    internal static string SubPathIn(string volumeFolder, string subPath)
+    {
+        if (Path.IsPathRooted(subPath)) throw new ContainerConfigException($"error SubPath `{subPath}` must not be an absolute path");
+        if (subPath.Split('/').Contains("..")) throw new ContainerConfigException($"unable to provision SubPath `{subPath}`: must not contain '..'");
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(volumeFolder));
+        var path = folder;
+        foreach (var part in subPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            path = Path.Combine(path, part);
+            var step = new FileInfo(path);
+            if (step.LinkTarget is null) continue;
+            // A link leading nowhere counts as leading out: the folder made for the sub path would be made where it points.
+            var resolved = FinalTarget(step) is { } target && Path.Exists(target) ? Path.TrimEndingDirectorySeparator(target) : null;
+            if (resolved is null || (resolved != folder && !resolved.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+                throw new ContainerConfigException($"subpath \"{path}\" not within volume path \"{folder}\"");
+        }
+        return Path.Combine(folder, subPath);
+    }
+
+    private static string? FinalTarget(FileInfo link)
+    {
+        try
+        {
+            return link.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException)
+        {
+            return null; // a loop of links, or one leading nowhere
+        }
     }
 
     /// <summary>Where the pod's name-resolution files live, next to its volumes (and gone with them).</summary>
