@@ -11,7 +11,7 @@ namespace OrleansOrchestrator.Agents.Volumes;
 /// </summary>
 public static class LocalVolumeFolders
 {
-    /// <summary>The folder of one tenant's local volumes on this node.</summary>
+    /// <summary>The folder of one tenant's local volumes on this node: the parent of any of its volumes' folders, as the provisioner lays them out.</summary>
     public static string TenantFolder(string root, string tenant) => Path.GetDirectoryName(LocalPathVolumes.FolderOf(Path.GetFullPath(root), tenant, "x"))!;
 
     /// <summary>Why <paramref name="path"/> may not be mounted as a local volume of <paramref name="tenant"/>; null when it may.</summary>

@@ -17,12 +17,12 @@ public static class ResourceKinds
     public static readonly ResourceKind Secret = new("", "v1", "Secret", "secrets", "secret", true, typeof(Secret), [], []);
     public static readonly ResourceKind Event = new("", "v1", "Event", "events", "event", true, typeof(Event), ["ev"], []);
     public static readonly ResourceKind PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, typeof(PersistentVolumeClaim), ["pvc"], []);
-    public static readonly ResourceKind PersistentVolume = new("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false, typeof(PersistentVolume), ["pv"], []);
     public static readonly ResourceKind ReplicaSet = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(ReplicaSet), ["rs"], InAll);
     public static readonly ResourceKind Deployment = new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(Deployment), ["deploy"], InAll);
     public static readonly ResourceKind StatefulSet = new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, typeof(StatefulSet), ["sts"], InAll);
     public static readonly ResourceKind Job = new("batch", "v1", "Job", "jobs", "job", true, typeof(Job), [], InAll);
     public static readonly ResourceKind ControllerRevision = new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, typeof(ControllerRevision), [], []);
+    public static readonly ResourceKind PersistentVolume = new("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false, typeof(PersistentVolume), ["pv"], []);
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(EndpointSlice), [], []);
 
     public static readonly IReadOnlyList<ResourceKind> All =
