@@ -17,6 +17,7 @@ var usage = """
       --simulated-prefix P    names of simulated nodes: P-0000, P-0001, … (default sim)
       --address IP            the node's address (default 127.0.0.1)
       --data-dir DIR          where pod volumes live (default ./agent-data)
+      --local-path-root DIR   where local-path persistent volumes live, one folder per tenant (default DATA-DIR/local-path)
       --no-proxy              run no Service proxy (no iptables rules for cluster IPs and node ports)
       --cleanup-proxy         remove this node's Service proxy rules (iptables chains) and exit
       --dns-port N            the cluster DNS port on each tenant network's gateway (default: a free port, chosen once and kept in --data-dir)
@@ -39,6 +40,7 @@ try
             case "--simulated-prefix": options = options with { SimulatedNodePrefix = Value() }; break;
             case "--address": options = options with { Address = Value() }; break;
             case "--data-dir": options = options with { DataDir = Path.GetFullPath(Value()) }; break;
+            case "--local-path-root": options = options with { LocalPathRoot = Path.GetFullPath(Value()) }; break;
             case "--no-proxy": options = options with { ServiceProxy = false }; break;
             case "--cleanup-proxy": cleanupProxy = true; break;
             case "--dns-port": options = options with { DnsPort = DnsPort(Value()) }; break;

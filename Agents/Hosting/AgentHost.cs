@@ -9,6 +9,7 @@ using OrleansOrchestrator.Agents.Pods;
 using OrleansOrchestrator.Agents.Runtime;
 using OrleansOrchestrator.Agents.Runtime.Docker;
 using OrleansOrchestrator.Agents.Runtime.Simulated;
+using OrleansOrchestrator.Agents.Volumes;
 using OrleansOrchestrator.Contracts.Nodes;
 
 namespace OrleansOrchestrator.Agents.Hosting;
@@ -21,7 +22,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
 {
     private readonly ILogger _logger = loggers.CreateLogger<AgentHost>();
     private readonly List<NodeAgent> _agents = [];
-    private readonly List<Task> _networking = [];
+    private readonly List<Task> _background = [];
     /// <summary>The Docker node's cluster DNS server; null without a Docker node.</summary>
     private ClusterDnsServer? _clusterDns;
 
@@ -37,14 +38,14 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         // One view of the cluster's Service routes for every node of this process: pods read it for their
         // Service variables and resolv.conf; the Docker node's DNS server and proxy serve it.
         var directory = new ServiceDirectoryClient(grains, loggers.CreateLogger<ServiceDirectoryClient>());
-        _networking.Add(Contained("Service directory client", directory.Run(stoppingToken)));
+        _background.Add(Contained("Service directory client", directory.Run(stoppingToken)));
         var nodeDns = File.Exists(options.ResolvConf) ? PodDns.ParseResolvConf(await File.ReadAllTextAsync(options.ResolvConf, stoppingToken)) : ResolverConfig.Empty;
         DockerRuntime? docker = null;
 
         if (options.DockerNodeName is { } nodeName)
         {
             docker = new DockerRuntime(options.ClusterId, nodeName, options.DockerEndpoint);
-            var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken));
+            var node = NodeDescription.ForThisHost(nodeName, options.Address, await docker.Version(stoppingToken), options.LocalPathFolder);
             // The tenant networks earlier agents made on this engine, for the rules and DNS listeners that follow them.
             await docker.Networks.Refresh(stoppingToken);
             // Before the node's pods, which wait for a complete view of the routes (Service variables, resolv.conf).
@@ -57,7 +58,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             var name = $"{options.SimulatedNodePrefix}-{i:D4}";
             // Hollow nodes get addresses of their own (never contacted) and the envelope of a typical machine.
             var address = $"10.{64 + i / 62500 % 64}.{i / 250 % 250}.{i % 250 + 2}";
-            var node = NodeDescription.ForHost(name, address, "simulated://1.0", simulated: true, cpus: 4, memoryBytes: 16L << 30);
+            var node = NodeDescription.ForHost(name, address, "simulated://1.0", simulated: true, cpus: 4, memoryBytes: 16L << 30, options.LocalPathFolder);
             Add(node, new SimulatedRuntime($"10.{128 + i / 250 % 120}.{i % 250}"), address, directory);
         }
         if (options.SimulatedNodes > 0) LogSimulatedNodes(_logger, options.SimulatedNodes);
@@ -65,7 +66,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         logs.Start();
         try
         {
-            await Task.WhenAll(_agents.Select(a => a.Run(stoppingToken)).Concat(_networking));
+            await Task.WhenAll(_agents.Select(a => a.Run(stoppingToken)).Concat(_background));
         }
         finally
         {
@@ -76,7 +77,12 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         void Add(Contracts.Model.Node node, IContainerRuntime runtime, string address, IServiceRoutes routes)
         {
             var cluster = new GrainClusterAccess(grains, node.Metadata.Name!);
-            var volumes = new PodVolumes(cluster, options.DataDir);
+            var volumes = new PodVolumes(cluster, options.DataDir, new ClaimVolumes(cluster, node, options.LocalPathFolder, makeFolders: runtime.ReadsPodFiles));
+            if (runtime.ReadsPodFiles)
+            {
+                var sweeper = LocalVolumeSweeper.ForNode(options.LocalPathFolder, cluster, volumes, runtime, loggers.CreateLogger<LocalVolumeSweeper>());
+                _background.Add(Contained($"Local volume sweep of node {node.Metadata.Name}", sweeper.Run(stoppingToken)));
+            }
             var supervisor = new PodSupervisor(runtime, cluster, volumes, routes, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>());
             _agents.Add(new NodeAgent(grains, node, endpoint, supervisor, loggers.CreateLogger<NodeAgent>()));
             logs.AddNode(node.Metadata.Name!, runtime);
@@ -109,11 +115,11 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             NodeAddresses = [options.Address],
             Chains = ProxyChainNames.For(options.ClusterId, nodeName),
         }, loggers.CreateLogger<ServiceProxy>());
-        _networking.Add(Contained("Service proxy", proxy.Run(stoppingToken)));
+        _background.Add(Contained("Service proxy", proxy.Run(stoppingToken)));
         return new ProxiedServiceRoutes(directory, () => proxy.Covers(networks.Known));
     }
 
-    /// <summary>A networking part that fails is logged, never allowed to stop the node's pods.</summary>
+    /// <summary>A background part (networking, the local volume sweep) that fails is logged, never allowed to stop the node's pods.</summary>
     private async Task Contained(string part, Task running)
     {
         try

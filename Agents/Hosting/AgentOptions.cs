@@ -12,6 +12,15 @@ public sealed record AgentOptions
     /// <summary>Where pod volumes (emptyDir, ConfigMap/Secret files, claims) live on this host.</summary>
     public string DataDir { get; init; } = Path.GetFullPath("agent-data");
 
+    /// <summary>Where this host keeps local-path volumes (<c>--local-path-root</c>); null: <see cref="LocalPathFolder"/>'s default.</summary>
+    public string? LocalPathRoot { get; init; }
+
+    /// <summary>
+    /// The folder announced on the node (<see cref="Contracts.Storage.LocalPathVolumes.RootAnnotation"/>), under which the
+    /// provisioner places each local-path volume as <c>TENANT/pvc-UID</c>: <see cref="LocalPathRoot"/>, else <c>DATA/local-path</c>.
+    /// </summary>
+    public string LocalPathFolder => LocalPathRoot ?? Path.Combine(DataDir, "local-path");
+
     /// <summary>The node's address: container ports are published on it, and the API reaches the agent there.</summary>
     public string Address { get; init; } = "127.0.0.1";
 

@@ -24,6 +24,15 @@ public sealed class GrainClusterAccess(IGrainFactory grains, string nodeName) : 
     public async Task<Secret?> Secret(string tenant, string ns, string name) =>
         await grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.Secret, ns, name)).Get() as Secret;
 
+    public async Task<PersistentVolumeClaim?> PersistentVolumeClaim(string tenant, string ns, string name) =>
+        await grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.PersistentVolumeClaim, ns, name)).Get() as PersistentVolumeClaim;
+
+    public async Task<PersistentVolume?> PersistentVolume(string tenant, string name) =>
+        await grains.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.PersistentVolume, null, name)).Get() as PersistentVolume;
+
+    public async Task<Contracts.Model.Node?> ThisNode() =>
+        await grains.GetGrain<IObjectGrain>(StoreKeys.Object(StoreKeys.SystemTenant, ResourceKinds.Node, null, nodeName)).Get() as Contracts.Model.Node;
+
     public async Task WriteStatus(string podKey, Pod pod, PodStatus status)
     {
         // No resourceVersion: the agent is the one writer of a bound pod's status, and its newest view wins.

@@ -9,6 +9,15 @@ public interface IClusterAccess
 
     Task<Secret?> Secret(string tenant, string ns, string name);
 
+    /// <summary>A claim of a pod's namespace; null when there is none.</summary>
+    Task<PersistentVolumeClaim?> PersistentVolumeClaim(string tenant, string ns, string name);
+
+    /// <summary>A PersistentVolume of the tenant (cluster-scoped within it); null only when there is none — throws when the cluster cannot be asked.</summary>
+    Task<PersistentVolume?> PersistentVolume(string tenant, string name);
+
+    /// <summary>This agent's Node as stored (with the labels others added); null when not registered yet.</summary>
+    Task<Contracts.Model.Node?> ThisNode();
+
     /// <summary>Writes the pod's status (only the status: the spec is the control plane's).</summary>
     Task WriteStatus(string podKey, Pod pod, PodStatus status);
 

@@ -13,7 +13,8 @@ public static class NodeDescription
 
     public const string SimulatedLabel = "orleans-orchestrator.io/simulated";
 
-    public static Contracts.Model.Node ForHost(string name, string address, string runtimeVersion, bool simulated, int cpus, long memoryBytes)
+    /// <param name="localPathRoot">Where the node keeps local-path volumes, announced for the provisioner (simulated nodes announce one and write nothing there).</param>
+    public static Contracts.Model.Node ForHost(string name, string address, string runtimeVersion, bool simulated, int cpus, long memoryBytes, string localPathRoot)
     {
         var capacity = new Dictionary<string, string>
         {
@@ -33,7 +34,12 @@ public static class NodeDescription
         if (simulated) labels[SimulatedLabel] = "true";
         return new Contracts.Model.Node
         {
-            Metadata = new ObjectMeta { Name = name, Labels = labels },
+            Metadata = new ObjectMeta
+            {
+                Name = name,
+                Labels = labels,
+                Annotations = new Dictionary<string, string> { [Contracts.Storage.LocalPathVolumes.RootAnnotation] = localPathRoot },
+            },
             Spec = new NodeSpec(),
             Status = new NodeStatus
             {
@@ -58,8 +64,8 @@ public static class NodeDescription
     }
 
     /// <summary>This machine as a node: its processors and memory.</summary>
-    public static Contracts.Model.Node ForThisHost(string name, string address, string runtimeVersion) =>
-        ForHost(name, address, runtimeVersion, simulated: false, Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+    public static Contracts.Model.Node ForThisHost(string name, string address, string runtimeVersion, string localPathRoot) =>
+        ForHost(name, address, runtimeVersion, simulated: false, Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, localPathRoot);
 
     private static string Architecture => RuntimeInformation.OSArchitecture switch
     {

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Runtime;
+using OrleansOrchestrator.Agents.Volumes;
 using OrleansOrchestrator.Contracts.Model;
 
 namespace OrleansOrchestrator.Agents.Pods;
@@ -7,11 +9,18 @@ namespace OrleansOrchestrator.Agents.Pods;
 /// <summary>
 /// A pod's volumes as host folders the engine bind-mounts: <c>emptyDir</c> (one folder shared by the pod's
 /// containers, gone with the pod), <c>configMap</c>/<c>secret</c> (a file per key, read-only),
-/// <c>persistentVolumeClaim</c> (a folder per claim that outlives pods), <c>hostPath</c>.
+/// <c>persistentVolumeClaim</c> (its PersistentVolume's folder, which outlives pods: <see cref="ClaimVolumes"/>),
+/// <c>hostPath</c>. Throws <see cref="ContainerConfigException"/> or <see cref="VolumeMountException"/>.
 /// </summary>
-public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir)
+public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir, ClaimVolumes claims)
 {
+    /// <summary>The claims' folders each pod (by uid) has mounted, by volume name.</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _claimFolders = new(StringComparer.Ordinal);
+
     private string PodDir(string uid) => Path.Combine(agentDataDir, "pods", uid);
+
+    /// <summary>The claims' folders that pods of this node hold now (the local volume sweep leaves them alone).</summary>
+    public IReadOnlyCollection<string> ClaimFoldersInUse() => _claimFolders.Values.SelectMany(folders => folders.Values).ToList();
 
     /// <summary>Materialises every volume and returns the host path of each, by volume name.</summary>
     public async Task<IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>> Prepare(string tenant, Pod pod)
@@ -44,17 +53,35 @@ public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir)
             }
             else if (volume.PersistentVolumeClaim is { } claim)
             {
-                var claimDir = Path.Combine(agentDataDir, "claims", tenant, ns, claim.ClaimName);
-                Directory.CreateDirectory(claimDir);
-                result[volume.Name] = (claimDir, claim.ReadOnly == true);
+                result[volume.Name] = (await ClaimFolder(tenant, ns, pod.Metadata.Uid!, volume.Name, claim.ClaimName), claim.ReadOnly == true);
             }
             else if (volume.HostPath is { } hostPath)
             {
-                if (hostPath.Type is "DirectoryOrCreate") Directory.CreateDirectory(hostPath.Path);
-                result[volume.Name] = (hostPath.Path, false);
+                result[volume.Name] = (HostPaths.Prepare(hostPath, makeFolders: true), false);
             }
         }
         return result;
+    }
+
+    /// <summary>Finds (and makes) the folder of each of the pod's claims; throws <see cref="VolumeMountException"/> while one cannot be mounted.</summary>
+    public async Task MountClaims(string tenant, Pod pod)
+    {
+        foreach (var volume in pod.Spec.Volumes ?? [])
+            if (volume.PersistentVolumeClaim is { } claim)
+                await ClaimFolder(tenant, pod.Metadata.Namespace ?? "", pod.Metadata.Uid!, volume.Name, claim.ClaimName);
+    }
+
+    /// <summary>
+    /// Once mounted for a pod, a claim's folder stays the pod's until the pod goes, as the kubelet keeps a mounted
+    /// volume: a container's restart does not ask again (its claim may be being deleted, waiting for this very pod).
+    /// </summary>
+    private async Task<string> ClaimFolder(string tenant, string ns, string uid, string volumeName, string claimName)
+    {
+        var mounted = _claimFolders.GetOrAdd(uid, _ => new ConcurrentDictionary<string, string>(StringComparer.Ordinal));
+        if (mounted.TryGetValue(volumeName, out var folder)) return folder;
+        folder = await claims.Resolve(tenant, ns, volumeName, claimName);
+        mounted[volumeName] = folder;
+        return folder;
     }
 
     /// <summary>The bind mounts of one container, from its volumeMounts.</summary>
@@ -64,11 +91,47 @@ public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir)
         foreach (var mount in container.VolumeMounts ?? [])
         {
             if (!volumes.TryGetValue(mount.Name, out var volume)) continue;
-            var hostPath = string.IsNullOrEmpty(mount.SubPath) ? volume.HostPath : Path.Combine(volume.HostPath, mount.SubPath);
+            var hostPath = string.IsNullOrEmpty(mount.SubPath) ? volume.HostPath : SubPathIn(volume.HostPath, mount.SubPath);
             if (!string.IsNullOrEmpty(mount.SubPath) && !File.Exists(hostPath)) Directory.CreateDirectory(hostPath);
             mounts.Add(new Mount(hostPath, mount.MountPath, volume.ReadOnly || mount.ReadOnly == true));
         }
         return mounts;
+    }
+
+    /// <summary>
+    /// A <c>subPath</c> inside its volume's folder, refused (as the kubelet refuses it) when it would lead out of it: an
+    /// absolute path, a <c>..</c> step, or a link a container made in the volume that points outside — the engine
+    /// follows links on the host, so a claim's pod could otherwise mount any folder of the node.
+    /// </summary>
+    internal static string SubPathIn(string volumeFolder, string subPath)
+    {
+        if (Path.IsPathRooted(subPath)) throw new ContainerConfigException($"error SubPath `{subPath}` must not be an absolute path");
+        if (subPath.Split('/').Contains("..")) throw new ContainerConfigException($"unable to provision SubPath `{subPath}`: must not contain '..'");
+        var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(volumeFolder));
+        var path = folder;
+        foreach (var part in subPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            path = Path.Combine(path, part);
+            var step = new FileInfo(path);
+            if (step.LinkTarget is null) continue;
+            // A link leading nowhere counts as leading out: the folder made for the sub path would be made where it points.
+            var resolved = FinalTarget(step) is { } target && Path.Exists(target) ? Path.TrimEndingDirectorySeparator(target) : null;
+            if (resolved is null || (resolved != folder && !resolved.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+                throw new ContainerConfigException($"subpath \"{path}\" not within volume path \"{folder}\"");
+        }
+        return Path.Combine(folder, subPath);
+    }
+
+    private static string? FinalTarget(FileInfo link)
+    {
+        try
+        {
+            return link.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException)
+        {
+            return null; // a loop of links, or one leading nowhere
+        }
     }
 
     /// <summary>Where the pod's name-resolution files live, next to its volumes (and gone with them).</summary>
@@ -96,8 +159,10 @@ public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir)
         return mounts;
     }
 
+    /// <summary>Removes the pod's own folder (emptyDir, ConfigMap/Secret files, resolv.conf); its claims' folders stay, they are their volumes'.</summary>
     public void Remove(string uid)
     {
+        _claimFolders.TryRemove(uid, out _);
         var dir = PodDir(uid);
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }

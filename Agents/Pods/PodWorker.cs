@@ -4,6 +4,7 @@ using System.Text.Json;
 using OrleansOrchestrator.Agents.Networking;
 using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Runtime;
+using OrleansOrchestrator.Agents.Volumes;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Serialization;
 using OrleansOrchestrator.Contracts.Store;
@@ -33,6 +34,9 @@ public sealed partial class PodWorker
     /// rather than the text, which cost ≈ 2 KB per pod (300 MB for 150,000 pods on simulated nodes).
     /// </summary>
     private byte[]? _lastStatusDigest;
+
+    /// <summary>Why the pod's volumes could not be mounted at the last try (its FailedMount event is not repeated); null once they were.</summary>
+    private string? _mountFailure;
 
     /// <summary>What the last status was built from (the pod as it then was, its containers' views, its sandbox).</summary>
     private (Pod Pod, IReadOnlyList<ContainerView> Init, IReadOnlyList<ContainerView> App, SandboxStatus Sandbox)? _reportedFrom;
@@ -116,8 +120,9 @@ public sealed partial class PodWorker
                 Acted();
             }
 
-            IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>? volumes = null;
-            async Task<IReadOnlyDictionary<string, (string, bool)>> Volumes() => volumes ??= await _volumes.Prepare(Tenant, Pod);
+            // Prepared at most once a pass, when a container is to start; a failure is every such container's this pass.
+            Task<IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>>? volumes = null;
+            Task<IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>> Volumes() => volumes ??= _volumes.Prepare(Tenant, Pod);
 
             var initViews = new List<ContainerView>();
             var initDone = true;
@@ -149,7 +154,7 @@ public sealed partial class PodWorker
     /// <summary>The next step for one container, and how it looks afterwards.</summary>
     private async Task<ContainerView> Step(
         Container container, List<ContainerInfo> mine, SandboxStatus sandbox, bool isInit,
-        Func<Task<IReadOnlyDictionary<string, (string, bool)>>> volumes, DateTimeOffset now, CancellationToken ct)
+        Func<Task<IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>>> volumes, DateTimeOffset now, CancellationToken ct)
     {
         var tracker = Tracker(container.Name);
         var attempts = mine.Where(c => c.Name == container.Name).OrderByDescending(c => c.Attempt).ToList();
@@ -198,8 +203,22 @@ public sealed partial class PodWorker
     }
 
     private async Task Start(Container container, ContainerTracker tracker, int attempt, SandboxStatus sandbox,
-        Func<Task<IReadOnlyDictionary<string, (string, bool)>>> volumes, CancellationToken ct)
+        Func<Task<IReadOnlyDictionary<string, (string HostPath, bool ReadOnly)>>> volumes, CancellationToken ct)
     {
+        // Claims before the image, as the kubelet mounts a pod's volumes before it pulls or makes any container.
+        try
+        {
+            await _volumes.MountClaims(Tenant, Pod);
+            _mountFailure = null;
+        }
+        catch (VolumeMountException e)
+        {
+            // The pod waits in ContainerCreating, and the next pass tries again (a claim being bound, a volume being made).
+            if (_mountFailure != e.Message) _cluster.RecordEvent(Key, Pod, "Warning", "FailedMount", e.Message);
+            _mountFailure = e.Message;
+            tracker.Waiting = WaitingReason.ContainerCreating;
+            return;
+        }
         var image = container.Image ?? "";
         if (tracker.ImagePullRetryAt is { } retryAt && _clock.GetUtcNow() < retryAt)
         {
@@ -233,8 +252,8 @@ public sealed partial class PodWorker
         IReadOnlyList<Mount> mounts;
         try
         {
-            env = await _environment.Build(Tenant, Pod, container, sandbox.PodIp, _hostIp);
             mounts = PodVolumes.MountsFor(container, await volumes());
+            env = await _environment.Build(Tenant, Pod, container, sandbox.PodIp, _hostIp);
             if (_runtime.ReadsPodFiles)
             {
                 var (hostname, domain) = PodDns.HostnameAndDomain(Pod, network.ClusterDomain);

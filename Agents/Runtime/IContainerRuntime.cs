@@ -50,6 +50,12 @@ public interface IContainerRuntime
     /// <summary>Runs a command in a running container (exec probes), giving up after <paramref name="timeout"/>.</summary>
     Task<ExecResult> Exec(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The host paths bind-mounted into containers on this engine, in any state — every container's, not only this
+    /// node's or cluster's: a folder any of them mounts is in use. None on an engine without files (simulated).
+    /// </summary>
+    Task<IReadOnlyCollection<string>> BindMountSources(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyCollection<string>>([]);
+
     /// <summary>The container's output as plain text (stdout and stderr interleaved), optionally following it.</summary>
     Task<Stream> Logs(string id, bool follow, int? tailLines, CancellationToken cancellationToken);
 }

@@ -26,6 +26,7 @@ public static class LocalAgent
         {
             ClusterId = options.ClusterId,
             DataDir = options.AgentDataDir,
+            LocalPathRoot = options.LocalPathRoot,
             DockerNodeName = dockerVersion is null ? null : options.NodeName,
             DockerEndpoint = options.DockerEndpoint,
             SimulatedNodes = options.SimulatedNodes,

@@ -32,6 +32,9 @@ public sealed record SiloOptions
     /// <summary>Timings of the control loops (node grace period, pod eviction timeout).</summary>
     public Controllers.ControllerOptions Controllers { get; init; } = new();
 
+    /// <summary>Where the local agent keeps local-path volumes (<c>--local-path-root</c>); null: <c>local-path</c> in its data folder.</summary>
+    public string? LocalPathRoot { get; init; }
+
     /// <summary>Hollow nodes to host next to the control plane, for trying the product without Docker.</summary>
     public int SimulatedNodes { get; init; }
 
@@ -87,6 +90,8 @@ public sealed record SiloOptions
           --node-name NAME        the local agent's node name (default: this host's name)
           --no-agent              do not run a local agent on the Docker engine
           --docker-endpoint URI   the Docker engine (default unix:///var/run/docker.sock)
+          --local-path-root DIR   where the local agent keeps local-path persistent volumes, one folder per
+                                  tenant (default DATA-DIR/agent/local-path)
           --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
           --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
           --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
@@ -146,6 +151,7 @@ public sealed record SiloOptions
                 "--cluster-id" => options with { ClusterId = Value() },
                 "--node-name" => options with { NodeName = Value() },
                 "--no-agent" => options with { LocalAgent = false },
+                "--local-path-root" => options with { LocalPathRoot = Path.GetFullPath(Value()) },
                 "--docker-endpoint" => options with { DockerEndpoint = new Uri(Value()) },
                 "--node-grace-period" => options with { Controllers = options.Controllers with { NodeMonitorGracePeriod = Seconds() } },
                 "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },

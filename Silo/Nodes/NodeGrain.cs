@@ -74,16 +74,27 @@ public sealed partial class NodeGrain(
         }
         else
         {
-            // The agent owns capacity, addresses and its own labels; labels and taints others added stay.
-            var labels = new Dictionary<string, string>(stored.Metadata.Labels ?? new Dictionary<string, string>());
-            foreach (var (k, v) in node.Metadata.Labels ?? new Dictionary<string, string>()) labels[k] = v;
-            var updated = await NodeObject.Update(stored with { Metadata = stored.Metadata with { Labels = labels, ResourceVersion = null } }, Subresource.Main, Agent);
+            // The agent owns capacity, addresses and its own labels and annotations; those others added, and taints, stay.
+            var metadata = stored.Metadata with
+            {
+                Labels = Merged(stored.Metadata.Labels, node.Metadata.Labels),
+                Annotations = Merged(stored.Metadata.Annotations, node.Metadata.Annotations),
+                ResourceVersion = null,
+            };
+            var updated = await NodeObject.Update(stored with { Metadata = metadata }, Subresource.Main, Agent);
             stored = (Node?)updated.Object ?? stored;
         }
         var status = NodeConditions.Ready(node.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
         await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status, Agent);
         _lastHeartbeat = now;
         _lastReadyWrite = now;
+    }
+
+    private static Dictionary<string, string> Merged(IReadOnlyDictionary<string, string>? stored, IReadOnlyDictionary<string, string>? agents)
+    {
+        var merged = new Dictionary<string, string>(stored ?? new Dictionary<string, string>());
+        foreach (var (k, v) in agents ?? new Dictionary<string, string>()) merged[k] = v;
+        return merged;
     }
 
     public async Task Heartbeat()

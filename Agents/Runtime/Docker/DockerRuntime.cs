@@ -525,6 +525,12 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
         return inspected.Select(ToContainerInfo).ToList();
     }
 
+    public async Task<IReadOnlyCollection<string>> BindMountSources(CancellationToken cancellationToken)
+    {
+        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken).ConfigureAwait(false);
+        return containers.SelectMany(c => c.Mounts ?? []).Where(m => m.Type == "bind").Select(m => m.Source).ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<ContainerInfo?> InspectContainer(string id, CancellationToken cancellationToken)
     {
         var container = await TryInspect(id, cancellationToken).ConfigureAwait(false);

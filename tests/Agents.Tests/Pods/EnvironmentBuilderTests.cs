@@ -70,6 +70,9 @@ public sealed class EnvironmentBuilderTests
             name == "settings" ? new ConfigMap { Data = new Dictionary<string, string> { ["KV_LEADER_SERVICE_PORT"] = "from-config-map" } } : null);
 
         public Task<Secret?> Secret(string tenant, string ns, string name) => Task.FromResult<Secret?>(null);
+        public Task<PersistentVolumeClaim?> PersistentVolumeClaim(string tenant, string ns, string name) => Task.FromResult<PersistentVolumeClaim?>(null);
+        public Task<PersistentVolume?> PersistentVolume(string tenant, string name) => Task.FromResult<PersistentVolume?>(null);
+        public Task<Contracts.Model.Node?> ThisNode() => Task.FromResult<Contracts.Model.Node?>(null);
         public Task WriteStatus(string podKey, Pod pod, PodStatus status) => Task.CompletedTask;
         public void RecordEvent(string podKey, Pod pod, string type, string reason, string message) { }
         public Task FinishDeletion(string podKey, string uid) => Task.CompletedTask;

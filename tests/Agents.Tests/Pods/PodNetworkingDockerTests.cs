@@ -6,6 +6,7 @@ using OrleansOrchestrator.Agents.Pods;
 using OrleansOrchestrator.Agents.Runtime;
 using OrleansOrchestrator.Agents.Runtime.Docker;
 using OrleansOrchestrator.Agents.Tests.Runtime.Docker;
+using OrleansOrchestrator.Agents.Volumes;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Networking;
 using OrleansOrchestrator.Contracts.Nodes;
@@ -135,7 +136,7 @@ public sealed class PodNetworkingDockerTests(DockerEngineFixture engine) : IClas
 
     private void Supervise(IServiceRoutes routes, params BoundPod[] pods)
     {
-        var supervisor = new PodSupervisor(runtime, access, new PodVolumes(access, dataDir), routes,
+        var supervisor = new PodSupervisor(runtime, access, new PodVolumes(access, dataDir, new ClaimVolumes(access, new Contracts.Model.Node(), Path.Combine(dataDir, "local-path"), makeFolders: false)), routes,
             PodDns.ParseResolvConf("nameserver 127.0.0.53\nsearch corp.example\n"), "127.0.0.1", TimeProvider.System, NullLogger.Instance);
         supervisor.Resync(pods);
         supervising = supervisor.Run(stop.Token);
@@ -164,6 +165,9 @@ public sealed class PodNetworkingDockerTests(DockerEngineFixture engine) : IClas
 
         public Task<ConfigMap?> ConfigMap(string tenant, string ns, string name) => Task.FromResult<ConfigMap?>(null);
         public Task<Secret?> Secret(string tenant, string ns, string name) => Task.FromResult<Secret?>(null);
+        public Task<PersistentVolumeClaim?> PersistentVolumeClaim(string tenant, string ns, string name) => Task.FromResult<PersistentVolumeClaim?>(null);
+        public Task<PersistentVolume?> PersistentVolume(string tenant, string name) => Task.FromResult<PersistentVolume?>(null);
+        public Task<Contracts.Model.Node?> ThisNode() => Task.FromResult<Contracts.Model.Node?>(null);
 
         public Task WriteStatus(string podKey, Pod pod, PodStatus status)
         {

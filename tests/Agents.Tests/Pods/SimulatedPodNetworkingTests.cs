@@ -5,6 +5,7 @@ using OrleansOrchestrator.Agents.Node;
 using OrleansOrchestrator.Agents.Pods;
 using OrleansOrchestrator.Agents.Runtime;
 using OrleansOrchestrator.Agents.Runtime.Simulated;
+using OrleansOrchestrator.Agents.Volumes;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Networking;
 using OrleansOrchestrator.Contracts.Nodes;
@@ -37,7 +38,7 @@ public sealed class SimulatedPodNetworkingTests : IDisposable
             Spec = new PodSpec { Containers = [new Container { Name = "app", Image = "app:1" }] },
         };
         var key = StoreKeys.Object("tenant-a", ResourceKinds.Pod, "default", "hollow");
-        var supervisor = new PodSupervisor(runtime, access, new PodVolumes(access, dataDir), routes, ResolverConfig.Empty, "10.64.0.2", TimeProvider.System, NullLogger.Instance);
+        var supervisor = new PodSupervisor(runtime, access, new PodVolumes(access, dataDir, new ClaimVolumes(access, new Contracts.Model.Node(), Path.Combine(dataDir, "local-path"), makeFolders: false)), routes, ResolverConfig.Empty, "10.64.0.2", TimeProvider.System, NullLogger.Instance);
         supervisor.Resync([new BoundPod(key, pod)]);
         var running = supervisor.Run(stop.Token);
 
@@ -59,6 +60,9 @@ public sealed class SimulatedPodNetworkingTests : IDisposable
         public PodStatus? Latest(string key) => latest.GetValueOrDefault(key);
         public Task<ConfigMap?> ConfigMap(string tenant, string ns, string name) => Task.FromResult<ConfigMap?>(null);
         public Task<Secret?> Secret(string tenant, string ns, string name) => Task.FromResult<Secret?>(null);
+        public Task<PersistentVolumeClaim?> PersistentVolumeClaim(string tenant, string ns, string name) => Task.FromResult<PersistentVolumeClaim?>(null);
+        public Task<PersistentVolume?> PersistentVolume(string tenant, string name) => Task.FromResult<PersistentVolume?>(null);
+        public Task<Contracts.Model.Node?> ThisNode() => Task.FromResult<Contracts.Model.Node?>(null);
 
         public Task WriteStatus(string podKey, Pod pod, PodStatus status)
         {

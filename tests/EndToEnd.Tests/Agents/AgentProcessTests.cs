@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OrleansOrchestrator.Contracts.Storage;
 using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
 
 namespace OrleansOrchestrator.EndToEnd.Tests.Agents;
@@ -108,6 +109,36 @@ public sealed class AgentProcessTests(SiloFixture fixture) : IClassFixture<SiloF
         var kubectl = new Kubectl("1.32", silo.KubeconfigPath);
         await Eventually.True(async () => (await kubectl.Ok("get nodes")).Split('\n').Count(l => l.StartsWith("sim-", StringComparison.Ordinal) && l.Contains(" Ready ", StringComparison.Ordinal)) == 2,
             "two simulated nodes Ready");
+    }
+
+    [Fact]
+    public async Task Nodes_AnnounceTheirLocalPathRoot_AndAnAgentRestartedWithAnotherRootUpdatesIt()
+    {
+        var prefix = $"e2e-lp-{Guid.NewGuid().ToString("N")[..6]}";
+        var node = $"{prefix}-0000";
+        var kubectl = fixture.Kubectl("1.32");
+        async Task<string?> Root() =>
+            JsonNode.Parse(await kubectl.Ok($"get node {node} -o json"))!["metadata"]!["annotations"]?[LocalPathVolumes.RootAnnotation]?.GetValue<string>();
+
+        await using (var first = new AgentProcess(fixture.Silo, ["--no-docker", "--simulated-nodes", "1", "--simulated-prefix", prefix]))
+        {
+            await first.Start();
+            var defaultRoot = Path.Combine(first.DataDir, "local-path");
+            await Eventually.True(async () => (await kubectl.Run($"get node {node}")).ExitCode == 0 && await Root() == defaultRoot, "the data folder's local-path announced");
+        }
+        var chosen = Directory.CreateTempSubdirectory("oo-local-path-").FullName;
+        try
+        {
+            await using var second = new AgentProcess(fixture.Silo, ["--no-docker", "--simulated-nodes", "1", "--simulated-prefix", prefix, "--local-path-root", chosen]);
+            await second.Start();
+            await Eventually.True(async () => await Root() == chosen, "the new root announced");
+            // Simulated nodes write nothing there.
+            Assert.Empty(Directory.EnumerateFileSystemEntries(chosen));
+        }
+        finally
+        {
+            Directory.Delete(chosen, recursive: true);
+        }
     }
 
     /// <summary>The engine's containers of a node (every state): ID, name and state.</summary>

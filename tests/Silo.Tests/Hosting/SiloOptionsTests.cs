@@ -44,4 +44,12 @@ public sealed class SiloOptionsTests
         Assert.Contains(message, error.Message);
         Assert.Contains("Usage:", error.Message);
     }
+
+    [Fact]
+    public void LocalPathRoot_DefaultsToTheLocalAgentsDataFolder_OrIsTheGivenFolder()
+    {
+        Assert.Null(SiloOptions.Parse([]).LocalPathRoot);
+        Assert.Equal("/srv/volumes", SiloOptions.Parse(["--local-path-root", "/srv/volumes"]).LocalPathRoot);
+        Assert.Equal(Path.GetFullPath("volumes"), SiloOptions.Parse(["--local-path-root", "volumes"]).LocalPathRoot);
+    }
 }

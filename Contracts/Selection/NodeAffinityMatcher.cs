@@ -1,11 +1,12 @@
 using System.Globalization;
 using OrleansOrchestrator.Contracts.Model;
 
-namespace OrleansOrchestrator.Silo.Controllers.Scheduling;
+namespace OrleansOrchestrator.Contracts.Selection;
 
 /// <summary>
 /// <c>spec.nodeSelector</c> and node affinity against a node, as Kubernetes' component-helpers
-/// <c>nodeaffinity</c> package matches them.
+/// <c>nodeaffinity</c> package matches them: the scheduler places pods with it, and a node's agent checks a
+/// PersistentVolume's node affinity with it before mounting the volume.
 /// </summary>
 public static class NodeAffinityMatcher
 {
