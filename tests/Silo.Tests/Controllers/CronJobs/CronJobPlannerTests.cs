@@ -20,7 +20,7 @@ public class CronJobPlannerTests
     private static CronJob Hourly(string policy = "Allow", bool suspend = false, long? deadline = null, DateTimeOffset? lastSchedule = null, params Job[] active) =>
         (CronJob)KindRegistry.For(ResourceKinds.CronJob).Default(KindSamples.CronJob() with
         {
-            Metadata = KindSamples.CronJob().Metadata with { Uid = "cj-uid", CreationTimestamp = PreviousHour.AddMinutes(-10) },
+            Metadata = KindSamples.CronJob().Metadata with { Uid = "cj-uid", CreationTimestamp = PreviousHour.AddMinutes(10) },
             Spec = KindSamples.CronJob().Spec with
             {
                 Schedule = "0 * * * *",
@@ -303,7 +303,7 @@ public class CronJobPlannerTests
     [Fact]
     public void TimeZone_SchedulesInThatZone_AndAnnotatesTheRunInIt()
     {
-        // 09:00 in Berlin (summer time, UTC+2) is 07:00 UTC; the CronJob was created at 08:50 UTC the day before.
+        // 09:00 in Berlin (summer time, UTC+2) is 07:00 UTC; the CronJob was created at 09:10 UTC the day before.
         var cronJob = Hourly() is var c ? c with { Spec = c.Spec with { Schedule = "0 9 * * *", TimeZone = "Europe/Berlin" } } : null!;
         var nineInBerlin = new DateTimeOffset(2016, 5, 20, 7, 0, 0, TimeSpan.Zero);
 
