@@ -84,7 +84,8 @@ public sealed class CronJobTests : IAsyncLifetime
         var at = DateTimeOffset.Parse(scheduled["metadata"]!["annotations"]!["batch.kubernetes.io/cronjob-scheduled-timestamp"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         Assert.Equal((at.ToUnixTimeSeconds() / 60).ToString(CultureInfo.InvariantCulture), Name(scheduled)["ticker-".Length..]);
         Assert.Equal("ticker", scheduled["metadata"]!["labels"]!["cron"]!.GetValue<string>());
-        Assert.Matches(@"ticker\s+\*/1 \* \* \* \*\s+<none>\s+False\s+1\s+\d+s", await Kubectl.Ok("get cronjob ticker"));
+        await Eventually.True(async () => System.Text.RegularExpressions.Regex.IsMatch(await Kubectl.Ok("get cronjob ticker"), @"ticker\s+\*/1 \* \* \* \*\s+<none>\s+False\s+1\s+\d+s"),
+            "kubectl get cronjob: one active run, scheduled seconds ago");
 
         // Two successful Jobs with a history of one: the older (the manual run, started earlier) goes.
         await Complete(Name(scheduled), DateTimeOffset.UtcNow);
