@@ -108,9 +108,16 @@ public static partial class CronJobStrategy
         if (template.Metadata is { } meta) Metadata(meta, $"{path}.metadata", errors);
         JobStrategy.ValidateSpec(template.Spec, $"{path}.spec", errors, selectorGenerated: true);
         if (template.Spec.Selector is { } selector)
-            errors.Add(InvalidValue($"{path}.spec.selector", Selector(selector), "`selector` will be auto-generated"));
+            errors.Add(InvalidValue($"{path}.spec.selector", SelectorText(selector), "`selector` will be auto-generated"));
         if (template.Spec.ManualSelector == true)
             errors.Add(new FieldCause($"{path}.spec.manualSelector", "FieldValueNotSupported", "Unsupported value: true: supported values: \"nil\", \"false\""));
+    }
+
+    /// <summary>A selector as kubectl prints it; one that does not even parse is refused all the same, without its text.</summary>
+    private static string SelectorText(LabelSelector selector)
+    {
+        try { return Selector(selector); }
+        catch (FormatException) { return "{}"; }
     }
 
     /// <summary>A name part of an IANA time zone as Kubernetes accepts it (its validateTimeZone).</summary>

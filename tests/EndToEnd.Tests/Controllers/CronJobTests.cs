@@ -57,8 +57,18 @@ public sealed class CronJobTests : IAsyncLifetime
     private Task Complete(string job, DateTimeOffset started)
     {
         static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-        var now = DateTimeOffset.UtcNow;
-        return Kubectl.Ok($$"""patch job {{job}} --subresource=status --type=merge -p '{"status":{"startTime":"{{Time(started)}}","completionTime":"{{Time(now)}}","succeeded":1,"conditions":[{"type":"Complete","status":"True","lastTransitionTime":"{{Time(now)}}"}]}}'""");
+        var now = Time(DateTimeOffset.UtcNow);
+        var patch = new JsonObject
+        {
+            ["status"] = new JsonObject
+            {
+                ["startTime"] = Time(started),
+                ["completionTime"] = now,
+                ["succeeded"] = 1,
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Complete", ["status"] = "True", ["lastTransitionTime"] = now }),
+            },
+        };
+        return Kubectl.Ok($"patch job {job} --subresource=status --type=merge -p '{patch.ToJsonString()}'");
     }
 
     [Fact]
@@ -66,7 +76,19 @@ public sealed class CronJobTests : IAsyncLifetime
     {
         await Kubectl.Ok("apply -f -", CronJob("ticker", "Allow", successfulHistory: 1));
         await Kubectl.Ok("apply -f -", CronJob("exclusive", "Forbid", successfulHistory: 3));
-        await Task.WhenAll(ScheduledRunsAndHistory(), ForbidSkipsWhileActive());
+        await Task.WhenAll(ScheduledRunsAndHistory(), ForbidSkipsWhileActive(), CreatedByKubectl());
+    }
+
+    /// <summary><c>kubectl create cronjob</c> (a protobuf body) gives Kubernetes' defaults and table.</summary>
+    private async Task CreatedByKubectl()
+    {
+        await Kubectl.Ok("create cronjob nightly --image=example/c:1 --schedule='0 3 * * *'");
+        var created = JsonNode.Parse(await Kubectl.Ok("get cronjob nightly -o json"))!["spec"]!;
+        Assert.Equal(("0 3 * * *", "Allow", false, 3, 1), ((string?)created["schedule"], (string?)created["concurrencyPolicy"], (bool?)created["suspend"],
+            (int?)created["successfulJobsHistoryLimit"], (int?)created["failedJobsHistoryLimit"]));
+        Assert.Equal("OnFailure", (string?)created["jobTemplate"]!["spec"]!["template"]!["spec"]!["restartPolicy"]);
+        Assert.Matches(@"nightly\s+0 3 \* \* \*\s+<none>\s+False\s+0\s+<none>\s+\d+s\s+nightly\s+example/c:1\s+<none>", await Kubectl.Ok("get cronjobs -o wide"));
+        Assert.Contains("is invalid", (await Kubectl.Run("create cronjob bad --image=example/c:1 --schedule='* * *'")).Stderr);
     }
 
     /// <summary><c>ticker</c>: a manual run from kubectl and a scheduled run, both succeeded; the history keeps the newer.</summary>
