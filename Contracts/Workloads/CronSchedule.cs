@@ -59,7 +59,7 @@ public sealed class CronSchedule
         {
             return new CronSchedule(CronExpression.Parse(text, CronFormat.Standard), zone);
         }
-        catch (CronFormatException e)
+        catch (Exception e) when (e is CronFormatException or ArgumentException)
         {
             problem = e.Message;
             return null;
