@@ -32,15 +32,17 @@ public sealed class CronSchedule
         var text = (schedule ?? "").Trim();
         if (text.Length == 0) { problem = "empty spec string"; return null; }
         // Kubernetes refuses a time zone written into the schedule; it belongs in spec.timeZone.
-        if (text.StartsWith("TZ=", StringComparison.Ordinal) || text.StartsWith("CRON_TZ=", StringComparison.Ordinal))
+        if (text.Contains("TZ", StringComparison.Ordinal))
         {
             problem = "cannot use TZ or CRON_TZ in schedule, use timeZone field instead";
             return null;
         }
         if (text.StartsWith('@') && !Macros.Contains(text)) { problem = $"unrecognized descriptor: {text}"; return null; }
-        if (!text.StartsWith('@') && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 5)
+        var fields = text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (!text.StartsWith('@') && fields.Length != 5)
         {
-            problem = $"expected exactly 5 fields, found {text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length}: {text}";
+            // Worded as Kubernetes' cron parser words it, fields in Go's list format.
+            problem = $"expected exactly 5 fields, found {fields.Length}: [{string.Join(' ', fields)}]";
             return null;
         }
         TimeZoneInfo zone;
@@ -57,7 +59,7 @@ public sealed class CronSchedule
         {
             return new CronSchedule(CronExpression.Parse(text, CronFormat.Standard), zone);
         }
-        catch (CronFormatException e)
+        catch (Exception e) when (e is CronFormatException or ArgumentException)
         {
             problem = e.Message;
             return null;
@@ -69,8 +71,9 @@ public sealed class CronSchedule
         _expression.GetNextOccurrence(after, Zone, inclusive: false);
 
     /// <summary>
-    /// The scheduled times in (<paramref name="after"/>, <paramref name="until"/>], at most <paramref name="limit"/>
-    /// of them counted (Kubernetes gives up counting missed runs past 100); the last one is the run to start now.
+    /// The scheduled times in (<paramref name="after"/>, <paramref name="until"/>]: the most recent of them (the run to
+    /// start now) and how many there are, counted up to <paramref name="limit"/> + 1 only (past its limit Kubernetes
+    /// just warns, so a year of minutes is never walked).
     /// </summary>
     public (DateTimeOffset? Latest, int Count) Missed(DateTimeOffset after, DateTimeOffset until, int limit = 100)
     {
@@ -79,8 +82,25 @@ public sealed class CronSchedule
         for (var t = Next(after); t is { } at && at <= until; t = Next(at))
         {
             latest = at;
-            if (++count > limit) break;
+            if (++count > limit) return (MostRecent(at, until), count);
         }
         return (latest, count);
+    }
+
+    /// <summary>
+    /// The most recent scheduled time in [<paramref name="known"/>, <paramref name="until"/>], <paramref name="known"/>
+    /// being one: looked for in windows that end at <paramref name="until"/> and double from a minute (the finest a
+    /// schedule can be), so it takes a few steps however long ago <paramref name="known"/> was.
+    /// </summary>
+    private DateTimeOffset MostRecent(DateTimeOffset known, DateTimeOffset until)
+    {
+        for (var window = TimeSpan.FromMinutes(1); ; window *= 2)
+        {
+            var from = until - window > known ? until - window : known;
+            DateTimeOffset? latest = null;
+            for (var t = Next(from); t is { } at && at <= until; t = Next(at)) latest = at;
+            if (latest is { } found) return found;
+            if (from == known) return known;
+        }
     }
 }

@@ -25,3 +25,7 @@ public interface IScheduler : IReconciler;
 /// <summary>Deletes or releases the dependents of deleted owners in one namespace (key: tenant/namespace).</summary>
 [Alias("oo.IGarbageCollector")]
 public interface IGarbageCollector : IReconciler;
+
+/// <summary>Starts the Jobs of one CronJob on its schedule (key: the CronJob's store key).</summary>
+[Alias("oo.ICronJobController")]
+public interface ICronJobController : IReconciler;

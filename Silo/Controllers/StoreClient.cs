@@ -29,11 +29,11 @@ public sealed class StoreClient(IGrainFactory grains, string tenant, Actor actor
         (await grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Tenant, kind, ns))
             .List(new ListOptions { Filter = filter ?? ObjectFilter.Everything })).Items;
 
-    public async Task<T?> Create<T>(T obj) where T : KubeObject
-    {
-        var result = await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Create(obj, actor);
-        return result.Object as T;
-    }
+    public async Task<T?> Create<T>(T obj) where T : KubeObject => (await TryCreate(obj)).Object as T;
+
+    /// <summary>A create whose refusal the loop tells apart: 409 (it exists already) from the others.</summary>
+    public Task<WriteResult> TryCreate(KubeObject obj) =>
+        Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Create(obj, actor);
 
     /// <summary>Replaces the main part, conditional on the object's resourceVersion.</summary>
     public async Task<T?> Update<T>(T obj) where T : KubeObject =>

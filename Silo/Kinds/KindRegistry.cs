@@ -6,6 +6,7 @@ using OrleansOrchestrator.Silo.Kinds.Deployments;
 using OrleansOrchestrator.Silo.Kinds.Endpoint;
 using OrleansOrchestrator.Silo.Kinds.EndpointSlices;
 using OrleansOrchestrator.Silo.Kinds.Events;
+using OrleansOrchestrator.Silo.Kinds.CronJobs;
 using OrleansOrchestrator.Silo.Kinds.Jobs;
 using OrleansOrchestrator.Silo.Kinds.Namespaces;
 using OrleansOrchestrator.Silo.Kinds.Nodes;
@@ -40,6 +41,7 @@ public static class KindRegistry
         Deployments.DeploymentStrategy.Strategy,
         StatefulSetStrategy.Strategy,
         JobStrategy.Strategy,
+        CronJobStrategy.Strategy,
         EndpointSliceStrategy.Strategy,
         ControllerRevisionStrategy.Strategy,
     ]);

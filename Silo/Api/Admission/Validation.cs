@@ -123,10 +123,20 @@ public static partial class Validation
             if (requirements.Count > 0 && !requirements.All(r => r.Matches(labels)))
                 errors.Add(InvalidValue($"{path}.template.metadata.labels", FormatMap(labels), "`selector` does not match template `labels`"));
         }
-        if (template.Metadata is { } meta) Metadata(meta, $"{path}.template.metadata", errors);
-        PodSpec(template.Spec, $"{path}.template.spec", errors, claimVolumes);
+        PodTemplate(template, $"{path}.template", errors, restartPolicies, claimVolumes);
+    }
+
+    /// <summary>
+    /// A workload's pod template on its own, at <paramref name="path"/>: for templates whose selector the system
+    /// generates later (a CronJob's job template), as well as the second half of <see cref="Workload"/>.
+    /// </summary>
+    internal static void PodTemplate(PodTemplateSpec template, string path, List<FieldCause> errors,
+        IReadOnlyList<string> restartPolicies, IEnumerable<string>? claimVolumes = null)
+    {
+        if (template.Metadata is { } meta) Metadata(meta, $"{path}.metadata", errors);
+        PodSpec(template.Spec, $"{path}.spec", errors, claimVolumes);
         if (template.Spec.RestartPolicy is { } policy && !restartPolicies.Contains(policy))
-            errors.Add(new FieldCause($"{path}.template.spec.restartPolicy", "FieldValueNotSupported",
+            errors.Add(new FieldCause($"{path}.spec.restartPolicy", "FieldValueNotSupported",
                 $"Unsupported value: {Quote(policy)}: supported values: {string.Join(", ", restartPolicies.Select(Quote))}"));
     }
 

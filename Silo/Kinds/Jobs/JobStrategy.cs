@@ -120,20 +120,30 @@ public static class JobStrategy
 
     private static void Validate(Job job, List<FieldCause> errors)
     {
-        var spec = job.Spec;
-        NonNegative(spec.Parallelism, "spec.parallelism", errors);
-        NonNegative(spec.Completions, "spec.completions", errors);
-        NonNegative(spec.BackoffLimit, "spec.backoffLimit", errors);
-        NonNegative(spec.TtlSecondsAfterFinished, "spec.ttlSecondsAfterFinished", errors);
+        ValidateSpec(job.Spec, "spec", errors, selectorGenerated: false);
+        if (job.Spec.ManualSelector != true) GeneratedSelector(job, errors);
+    }
+
+    /// <summary>
+    /// Kubernetes' validateJobSpec: the rules of a job's spec wherever it is written, at <paramref name="path"/> — a
+    /// Job's <c>spec</c>, or a CronJob's <c>spec.jobTemplate.spec</c>, whose selector is generated for each Job
+    /// (<paramref name="selectorGenerated"/>: its template is validated without one).
+    /// </summary>
+    internal static void ValidateSpec(JobSpec spec, string path, List<FieldCause> errors, bool selectorGenerated)
+    {
+        NonNegative(spec.Parallelism, $"{path}.parallelism", errors);
+        NonNegative(spec.Completions, $"{path}.completions", errors);
+        NonNegative(spec.BackoffLimit, $"{path}.backoffLimit", errors);
+        NonNegative(spec.TtlSecondsAfterFinished, $"{path}.ttlSecondsAfterFinished", errors);
         if (spec.ActiveDeadlineSeconds is <= 0)
-            errors.Add(InvalidValue("spec.activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value.ToString(CultureInfo.InvariantCulture), "must be greater than 0"));
+            errors.Add(InvalidValue($"{path}.activeDeadlineSeconds", spec.ActiveDeadlineSeconds.Value.ToString(CultureInfo.InvariantCulture), "must be greater than 0"));
         if (spec.CompletionMode is { } mode && !CompletionModes.Contains(mode))
-            errors.Add(NotSupported("spec.completionMode", mode, CompletionModes));
+            errors.Add(NotSupported($"{path}.completionMode", mode, CompletionModes));
         if (spec.CompletionMode == "Indexed" && spec.Completions is null)
-            errors.Add(Required("spec.completions", "when completion mode is Indexed"));
-        Workload(spec.Selector, spec.Template, "spec", errors, RestartPolicies);
-        if (spec.ManualSelector != true) GeneratedSelector(job, errors);
-        if (spec.PodFailurePolicy is { } policy) PodFailurePolicy(policy, spec.Template.Spec, errors);
+            errors.Add(Required($"{path}.completions", "when completion mode is Indexed"));
+        if (selectorGenerated) PodTemplate(spec.Template, $"{path}.template", errors, RestartPolicies);
+        else Workload(spec.Selector, spec.Template, path, errors, RestartPolicies);
+        if (spec.PodFailurePolicy is { } policy) PodFailurePolicy(policy, spec.Template.Spec, path, errors);
     }
 
     /// <summary>
@@ -166,14 +176,14 @@ public static class JobStrategy
             errors.Add(InvalidValue("spec.selector", Selector(job.Spec.Selector), "`selector` not auto-generated"));
     }
 
-    private static void PodFailurePolicy(JobPodFailurePolicy policy, PodSpec template, List<FieldCause> errors)
+    private static void PodFailurePolicy(JobPodFailurePolicy policy, PodSpec template, string specPath, List<FieldCause> errors)
     {
         if (template.RestartPolicy != "Never")
-            errors.Add(InvalidValue("spec.template.spec.restartPolicy", Quote(template.RestartPolicy ?? ""), "only \"Never\" is supported when podFailurePolicy is specified"));
+            errors.Add(InvalidValue($"{specPath}.template.spec.restartPolicy", Quote(template.RestartPolicy ?? ""), "only \"Never\" is supported when podFailurePolicy is specified"));
         for (var i = 0; i < policy.Rules.Count; i++)
         {
             var rule = policy.Rules[i];
-            var path = $"spec.podFailurePolicy.rules[{i}]";
+            var path = $"{specPath}.podFailurePolicy.rules[{i}]";
             if (!FailureActions.Contains(rule.Action))
                 errors.Add(NotSupported($"{path}.action", rule.Action, FailureActions));
             if ((rule.OnExitCodes is null) == (rule.OnPodConditions is null))

@@ -18,6 +18,7 @@ public class ResourceKindsTests
     [InlineData("apps", "replicasets", "ReplicaSet")]
     [InlineData("apps", "statefulsets", "StatefulSet")]
     [InlineData("batch", "jobs", "Job")]
+    [InlineData("batch", "cronjobs", "CronJob")]
     [InlineData("discovery.k8s.io", "endpointslices", "EndpointSlice")]
     public void Find_GroupAndPlural_TheKind(string group, string plural, string kind)
     {
@@ -30,7 +31,7 @@ public class ResourceKindsTests
     [InlineData("", "pod")]
     [InlineData("", "Pods")]
     [InlineData("", "po")]
-    [InlineData("batch", "cronjobs")]
+    [InlineData("batch", "cj")]
     [InlineData("apps", "jobs")]
     [InlineData("extensions", "deployments")]
     public void Find_WrongGroupSingularOrShortName_Null(string group, string plural)
@@ -118,7 +119,7 @@ public class ResourceKindsTests
     [Fact]
     public void All_CategoryAll_TheWorkloadsKubectlGetAllShows()
     {
-        Assert.Equal(["Deployment", "Job", "Pod", "ReplicaSet", "Service", "StatefulSet"],
+        Assert.Equal(["CronJob", "Deployment", "Job", "Pod", "ReplicaSet", "Service", "StatefulSet"],
             ResourceKinds.All.Where(k => k.Categories.Contains("all")).Select(k => k.Kind).Order(StringComparer.Ordinal));
     }
 

@@ -61,7 +61,7 @@ public class ResourcePathTests
     [InlineData("/api/v1/widgets")]
     [InlineData("/apis/apps/v2/deployments")]
     [InlineData("/apis/apps/v1beta1/namespaces/d/deployments")]
-    [InlineData("/apis/batch/v1/cronjobs")]
+    [InlineData("/apis/batch/v1/scheduledjobs")]
     [InlineData("/apis/foo/v1/namespaces/d/bars/b")]
     [InlineData("/api/v1/deployments")]
     [InlineData("/apis/apps/v1/pods")]

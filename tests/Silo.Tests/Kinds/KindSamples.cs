@@ -42,6 +42,7 @@ internal static class KindSamples
         [ResourceKinds.Deployment] = () => Tests.Samples.Deployment(),
         [ResourceKinds.StatefulSet] = () => StatefulSet(),
         [ResourceKinds.Job] = () => Job(),
+        [ResourceKinds.CronJob] = () => CronJob(),
         [ResourceKinds.ControllerRevision] = () => new ControllerRevision
         {
             Metadata = Meta("web-7d4b9c"),
@@ -146,6 +147,30 @@ internal static class KindSamples
                 {
                     RestartPolicy = "Never",
                     Containers = [new Container { Name = "pi", Image = "perl:5.34.0", Command = ["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"] }],
+                },
+            },
+        },
+    };
+
+    /// <summary>The <c>hello</c> CronJob of the Kubernetes documentation.</summary>
+    public static CronJob CronJob() => new()
+    {
+        Metadata = Meta("hello"),
+        Spec = new CronJobSpec
+        {
+            Schedule = "* * * * *",
+            JobTemplate = new JobTemplateSpec
+            {
+                Spec = new JobSpec
+                {
+                    Template = new PodTemplateSpec
+                    {
+                        Spec = new PodSpec
+                        {
+                            RestartPolicy = "OnFailure",
+                            Containers = [new Container { Name = "hello", Image = "busybox:1.28", Command = ["/bin/sh", "-c", "date; echo Hello from the Kubernetes cluster"] }],
+                        },
+                    },
                 },
             },
         },

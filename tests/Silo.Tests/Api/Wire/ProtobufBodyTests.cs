@@ -629,11 +629,47 @@ public class ProtobufBodyTests
         }
     }
 
+    // ---- batch/v1 ----
+
+    private static byte[] PodTemplate(string restartPolicy) =>
+        Field(6, Message(Field(2, Message(Field(2, Message(Field(1, "hello"), Field(2, "busybox"))), Field(3, restartPolicy)))));
+
+    [Fact]
+    public void Decode_Job_AsKubectlCreateJobFromCronJobSendsIt()
+    {
+        var owner = Field(13, Message(Field(1, "CronJob"), Field(3, "nightly"), Field(4, "uid-1"), Field(5, "batch/v1"), VarintField(6, 1)));
+        var failurePolicy = Field(11, Message(Field(1, Message(Field(1, "Ignore"), Field(2, Message(Field(2, "In"), VarintField(3, 3), VarintField(3, 5)))))));
+        var spec = Message(VarintField(7, 0), PodTemplate("Never"), VarintField(10, 0), failurePolicy);
+
+        var json = ProtobufBody.Decode(Envelope("batch/v1", "Job",
+            Message(GoObjectMeta("nightly-manual", MapEntry(12, "cronjob.kubernetes.io/instantiate", "manual"), owner), Field(2, spec))));
+
+        Assert.Equal("manual", (string?)json["metadata"]!["annotations"]!["cronjob.kubernetes.io/instantiate"]);
+        Assert.Equal(("CronJob", "nightly", true), ((string?)json["metadata"]!["ownerReferences"]![0]!["kind"], (string?)json["metadata"]!["ownerReferences"]![0]!["name"], (bool?)json["metadata"]!["ownerReferences"]![0]!["controller"]));
+        // Pointers in Go: zero, yet set.
+        Assert.Equal((0, false), ((int?)json["spec"]!["backoffLimit"], (bool?)json["spec"]!["suspend"]));
+        Assert.Equal("Never", (string?)json["spec"]!["template"]!["spec"]!["restartPolicy"]);
+        Assert.Equal([3, 5], json["spec"]!["podFailurePolicy"]!["rules"]![0]!["onExitCodes"]!["values"]!.AsArray().Select(v => (int)v!));
+    }
+
+    [Fact]
+    public void Decode_CronJob_AsKubectlCreateCronJobSendsIt()
+    {
+        var jobTemplate = Field(5, Message(Field(1, Message(Field(1, ""))), Field(2, Message(PodTemplate("OnFailure")))));
+        var spec = Message(Field(1, "*/5 * * * *"), Field(3, ""), jobTemplate, Field(8, "Europe/Berlin"));
+
+        var json = ProtobufBody.Decode(Envelope("batch/v1", "CronJob", Message(GoObjectMeta("nightly"), Field(2, spec))));
+
+        Assert.Equal(("*/5 * * * *", "Europe/Berlin"), ((string?)json["spec"]!["schedule"], (string?)json["spec"]!["timeZone"]));
+        Assert.Null(json["spec"]!["concurrencyPolicy"]); // empty: defaulted as unset
+        Assert.Equal("OnFailure", (string?)json["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!["restartPolicy"]);
+    }
+
     // ---- kinds we do not decode: 415 ----
 
     [Theory]
-    [InlineData("batch/v1", "CronJob")]
-    [InlineData("batch/v1", "Job")]
+    [InlineData("batch/v1", "Pod")]
+    [InlineData("v1", "Job")]
     [InlineData("v1", "ServiceAccount")]
     [InlineData("extensions/v1beta1", "Deployment")]
     [InlineData("apps/v1", "Namespace")]

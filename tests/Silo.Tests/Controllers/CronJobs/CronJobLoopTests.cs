@@ -1,0 +1,121 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Admission;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Controllers;
+using OrleansOrchestrator.Silo.Controllers.CronJobs;
+using OrleansOrchestrator.Silo.Storage;
+using OrleansOrchestrator.Silo.Tests.Kinds;
+
+namespace OrleansOrchestrator.Silo.Tests.Controllers.CronJobs;
+
+/// <summary>
+/// The CronJob loop in an in-process silo over a real (SQLite) store, on a clock the test moves: runs start at their
+/// scheduled minute, hours of missed runs start only the most recent one (what a silo restart leaves), and finished
+/// Jobs beyond the history limit go. The test plays the Job controller by writing the Jobs' conditions.
+/// </summary>
+public sealed class CronJobLoopTests : IAsyncLifetime
+{
+    private const string Tenant = "team-a";
+    private const string Ns = "default";
+    private readonly string _folder = Directory.CreateTempSubdirectory("oo-cronjobs-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 10, 0, 30, TimeSpan.Zero));
+    private InProcessTestCluster _cluster = null!;
+
+    private StoreClient Store => new(_cluster.Client, Tenant, SystemActors.Bootstrap);
+
+    public async Task InitializeAsync()
+    {
+        var backend = StorageBackend.Sqlite(Path.Combine(_folder, "store.db"));
+        await SchemaInstaller.Apply(backend);
+        var tokenPath = Path.Combine(_folder, "tokens");
+        await File.WriteAllTextAsync(tokenPath, $"0123456789abcdef0123,admin,{Tenant},system:masters\n");
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAdoNetGrainStorage(StorageNames.Store, o => (o.Invariant, o.DataSource) = (backend.Invariant, backend.DataSource));
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
+                .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
+            silo.Services.AddSingleton(backend);
+            silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
+            silo.Services.AddSingleton<TimeProvider>(_clock);
+            silo.Services.AddSingleton(new ControllerOptions());
+            silo.Services.AddSingleton(TokenFile.Load(tokenPath));
+            silo.Services.AddAdmission();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+        Assert.NotNull(await Store.Create(new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = Ns } }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task<List<Job>> Jobs() => (await Store.List<Job>(Ns)).OrderBy(j => j.Metadata.Name, StringComparer.Ordinal).ToList();
+
+    private static string RunName(DateTimeOffset scheduled) => $"tick-{scheduled.ToUnixTimeSeconds() / 60}";
+
+    /// <summary>Moves the clock and wakes the loop, as its timer or the controller sweep would at that time.</summary>
+    private Task At(DateTimeOffset time)
+    {
+        _clock.SetUtcNow(time);
+        return _cluster.Client.GetGrain<ICronJobController>(StoreKeys.Object(Tenant, ResourceKinds.CronJob, Ns, "tick")).Wake();
+    }
+
+    private async Task Complete(Job job)
+    {
+        var stored = await Store.Get<Job>(Ns, job.Metadata.Name!);
+        Assert.NotNull(await Store.UpdateStatus(stored! with
+        {
+            Status = new JobStatus
+            {
+                StartTime = job.Metadata.CreationTimestamp,
+                CompletionTime = _clock.GetUtcNow(),
+                Succeeded = 1,
+                Conditions = [new Condition { Type = "Complete", Status = "True" }],
+            },
+        }));
+    }
+
+    [Fact]
+    public async Task RunsOnSchedule_StartsOnlyTheLatestMissedRun_AndPrunesHistory()
+    {
+        var sample = KindSamples.CronJob();
+        Assert.NotNull(await Store.Create(sample with
+        {
+            ApiVersion = "batch/v1",
+            Kind = "CronJob",
+            Metadata = sample.Metadata with { Name = "tick", Namespace = Ns },
+            Spec = sample.Spec with { Schedule = "*/5 * * * *", SuccessfulJobsHistoryLimit = 1 },
+        }));
+        var day = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        // Created at 10:00:30: the first run is 10:05's.
+        await At(day.AddHours(10).AddMinutes(5).AddSeconds(1));
+        var first = await Eventually.Value(async () => (await Jobs()).SingleOrDefault(), "the 10:05 run");
+        Assert.Equal(RunName(day.AddHours(10).AddMinutes(5)), first.Metadata.Name);
+        Assert.Equal("2026-01-01T10:05:00Z", first.Metadata.Annotations![CronJobPlanner.ScheduledTimestampAnnotation]);
+        Assert.Equal("tick", Assert.Single(first.Metadata.OwnerReferences!).Name);
+        await Eventually.True(async () => (await Store.Get<CronJob>(Ns, "tick"))!.Status is { Active.Count: 1 } status
+            && status.LastScheduleTime == day.AddHours(10).AddMinutes(5), "the status: one active run, scheduled at 10:05");
+
+        // Three hours later (the silo was down): 36 runs missed, only the 13:05 one starts.
+        await At(day.AddHours(13).AddMinutes(7));
+        await Eventually.True(async () => (await Jobs()).Count == 2, "the most recent missed run");
+        Assert.Equal([first.Metadata.Name, RunName(day.AddHours(13).AddMinutes(5))], (await Jobs()).Select(j => j.Metadata.Name));
+
+        // Both finish: the history keeps one successful Job, the newest; the status says when the last one succeeded.
+        foreach (var job in await Jobs()) await Complete(job);
+        await At(day.AddHours(13).AddMinutes(8));
+        await Eventually.True(async () => (await Jobs()).Select(j => j.Metadata.Name).SequenceEqual([RunName(day.AddHours(13).AddMinutes(5))]), "the older Job pruned");
+        await Eventually.True(async () => (await Store.Get<CronJob>(Ns, "tick"))!.Status is { Active: null, LastSuccessfulTime: not null }, "no active run, a last success");
+    }
+}
