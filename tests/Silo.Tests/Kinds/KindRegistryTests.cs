@@ -206,8 +206,8 @@ public class KindRegistryTests
     [Fact]
     public void Owners_KindsThatCreateObjects_WorkloadsAndServices()
     {
-        Assert.Equal(["deployments.apps", "jobs.batch", "replicasets.apps", "services", "statefulsets.apps"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
-        Assert.Equal(["endpoints", "endpointslices.discovery.k8s.io", "pods", "replicasets.apps"], KindRegistry.Dependents.Select(k => k.Resource).Order(StringComparer.Ordinal));
+        Assert.Equal(["daemonsets.apps", "deployments.apps", "jobs.batch", "replicasets.apps", "services", "statefulsets.apps"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
+        Assert.Equal(["controllerrevisions.apps", "endpoints", "endpointslices.discovery.k8s.io", "pods", "replicasets.apps"], KindRegistry.Dependents.Select(k => k.Resource).Order(StringComparer.Ordinal));
     }
 
     private static IReadOnlyList<KindStrategy> With(KindStrategy replacement) =>
