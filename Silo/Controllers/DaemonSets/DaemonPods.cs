@@ -32,8 +32,8 @@ public static class DaemonPods
     public static PodSpec WithDaemonTolerations(PodSpec spec)
     {
         var tolerations = new List<Toleration>(spec.Tolerations ?? []);
-        AddOrUpdate(tolerations, UnreachableTaint, Tolerations.NoExecute);
         AddOrUpdate(tolerations, NotReadyTaint, Tolerations.NoExecute);
+        AddOrUpdate(tolerations, UnreachableTaint, Tolerations.NoExecute);
         AddOrUpdate(tolerations, DiskPressureTaint, Tolerations.NoSchedule);
         AddOrUpdate(tolerations, MemoryPressureTaint, Tolerations.NoSchedule);
         AddOrUpdate(tolerations, PidPressureTaint, Tolerations.NoSchedule);
