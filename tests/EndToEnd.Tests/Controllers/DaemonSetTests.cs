@@ -103,6 +103,10 @@ public sealed class DaemonSetTests : IAsyncLifetime
     {
         await Kubectl.Ok("apply -f -", Manifest("roller", "example/agent:1"));
         Assert.Contains("daemon set \"roller\" successfully rolled out", await Kubectl.Ok("rollout status daemonset/roller --timeout=60s"));
+        var described = await Kubectl.Ok("describe daemonset roller");
+        Assert.Matches(@"Desired Number of Nodes Scheduled: 3\s+Current Number of Nodes Scheduled: 3", described);
+        Assert.Matches(@"Pods Status:\s+3 Running / 0 Waiting / 0 Succeeded / 0 Failed", described);
+        Assert.Matches(@"SuccessfulCreate\s+.*daemonset-controller\s+Created pod: roller-", described);
 
         // maxUnavailable 1 (the default): at most one node at a time without a ready pod, never two pods on a node.
         await WatchRollout("roller", "example/agent:2", "set image daemonset/roller main=example/agent:2", state =>
