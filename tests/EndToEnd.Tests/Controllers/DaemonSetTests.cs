@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Xunit.Abstractions;
 using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
 
 namespace OrleansOrchestrator.EndToEnd.Tests.Controllers;
@@ -7,7 +8,7 @@ namespace OrleansOrchestrator.EndToEnd.Tests.Controllers;
 /// DaemonSets on simulated nodes with kubectl 1.32 (the control loops are the unit under test): one pod per eligible
 /// node as nodes join, leave and are tainted, and rolling updates within their limits with kubectl's rollout verbs.
 /// </summary>
-public sealed class DaemonSetTests : IAsyncLifetime
+public sealed class DaemonSetTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly SiloProcess _silo = new(extraArgs: ["--simulated-nodes", "3"]);
 
@@ -68,7 +69,9 @@ public sealed class DaemonSetTests : IAsyncLifetime
         await using var joiner = new AgentProcess(_silo, ["--no-docker", "--simulated-nodes", "1", "--simulated-prefix", "joiner"]);
         await joiner.Start();
         await Eventually.True(async () => (await Kubectl.Ok("get nodes")).Contains("joiner-0000   Ready", StringComparison.Ordinal), "the fourth node");
+        var joined = System.Diagnostics.Stopwatch.StartNew();
         await Eventually.True(async () => (await NodesWithReadyPod("agent")).Contains("joiner-0000"), "a pod on the fourth node", TimeSpan.FromSeconds(10));
+        output.WriteLine($"node Ready to its daemon pod Ready (as kubectl polls see them): {joined.ElapsedMilliseconds} ms");
 
         // A NoSchedule taint keeps new pods off but leaves the running one; a DaemonSet without the toleration skips the node,
         // one with it does not.
