@@ -20,6 +20,7 @@ public static class ResourceKinds
     public static readonly ResourceKind ReplicaSet = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(ReplicaSet), ["rs"], InAll);
     public static readonly ResourceKind Deployment = new("apps", "v1", "Deployment", "deployments", "deployment", true, typeof(Deployment), ["deploy"], InAll);
     public static readonly ResourceKind StatefulSet = new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, typeof(StatefulSet), ["sts"], InAll);
+    public static readonly ResourceKind DaemonSet = new("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, typeof(DaemonSet), ["ds"], InAll);
     public static readonly ResourceKind Job = new("batch", "v1", "Job", "jobs", "job", true, typeof(Job), [], InAll);
     public static readonly ResourceKind CronJob = new("batch", "v1", "CronJob", "cronjobs", "cronjob", true, typeof(CronJob), ["cj"], InAll);
     public static readonly ResourceKind ControllerRevision = new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, typeof(ControllerRevision), [], []);
@@ -30,7 +31,7 @@ public static class ResourceKinds
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(EndpointSlice), [], []);
 
     public static readonly IReadOnlyList<ResourceKind> All =
-        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision];
+        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet];
 
     private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
         All.ToFrozenDictionary(k => (k.Group, k.Plural));

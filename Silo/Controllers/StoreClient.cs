@@ -42,10 +42,11 @@ public sealed class StoreClient(IGrainFactory grains, string tenant, Actor actor
     public async Task<T?> UpdateStatus<T>(T obj) where T : KubeObject =>
         (await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!).Update(obj, Subresource.Status, actor)).Object as T;
 
-    public async Task<bool> Delete(KubeObject obj, PropagationPolicy propagation = PropagationPolicy.Background)
+    /// <summary>Deletes the object if it is still the one read (same uid); a grace period of 0 removes a pod at once, without its node.</summary>
+    public async Task<bool> Delete(KubeObject obj, PropagationPolicy propagation = PropagationPolicy.Background, long? gracePeriodSeconds = null)
     {
         var result = await Object(ResourceKinds.Of(obj), obj.Metadata.Namespace ?? "", obj.Metadata.Name!)
-            .Delete(new DeleteOptions { Propagation = propagation, PreconditionUid = obj.Metadata.Uid }, actor);
+            .Delete(new DeleteOptions { Propagation = propagation, PreconditionUid = obj.Metadata.Uid, GracePeriodSeconds = gracePeriodSeconds }, actor);
         return result.Succeeded;
     }
 }

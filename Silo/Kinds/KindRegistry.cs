@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Silo.Kinds.ConfigMaps;
 using OrleansOrchestrator.Silo.Kinds.ControllerRevisions;
+using OrleansOrchestrator.Silo.Kinds.DaemonSets;
 using OrleansOrchestrator.Silo.Kinds.Deployments;
 using OrleansOrchestrator.Silo.Kinds.Endpoint;
 using OrleansOrchestrator.Silo.Kinds.EndpointSlices;
@@ -44,6 +45,7 @@ public static class KindRegistry
         CronJobStrategy.Strategy,
         EndpointSliceStrategy.Strategy,
         ControllerRevisionStrategy.Strategy,
+        DaemonSetStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

@@ -66,13 +66,22 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
             if (silence <= options.NodeMonitorGracePeriod + options.PodEvictionTimeout) continue;
             foreach (var bound in await grain.BoundPods())
             {
-                if (bound.Pod.Metadata.DeletionTimestamp is not null) continue;
+                if (bound.Pod.Metadata.DeletionTimestamp is not null || ToleratesUnreachableForEver(bound.Pod)) continue;
                 var tenant = StoreKeys.ParseObject(bound.Key).Tenant;
                 if (await new StoreClient(GrainFactory, tenant, SystemActors.NodeLifecycle).Delete(bound.Pod))
                     LogEvicted(logger, bound.Key, name);
             }
         }
     }
+
+    private static readonly Taint Unreachable = new() { Key = Silo.Nodes.NodeConditions.UnreachableTaint, Effect = Scheduling.Tolerations.NoExecute };
+
+    /// <summary>
+    /// A pod that tolerates the unreachable taint without <c>tolerationSeconds</c> stays, as Kubernetes' taint-based
+    /// eviction leaves it: DaemonSet pods get that toleration so that a node's trouble never evicts them.
+    /// </summary>
+    private static bool ToleratesUnreachableForEver(Pod pod) =>
+        pod.Spec.Tolerations?.Any(t => t.TolerationSeconds is null && Scheduling.Tolerations.Tolerates(t, Unreachable)) == true;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evicted pod {Pod} from unreachable node {Node}")]
     private static partial void LogEvicted(ILogger logger, string pod, string node);

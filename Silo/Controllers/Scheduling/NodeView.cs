@@ -153,7 +153,7 @@ public sealed record NodeView
         };
     }
 
-    private static IReadOnlyList<Taint> EffectiveTaints(Node node)
+    public static IReadOnlyList<Taint> EffectiveTaints(Node node)
     {
         var taints = new List<Taint>(node.Spec.Taints ?? []);
         var conditions = node.Status?.Conditions ?? [];

@@ -81,9 +81,9 @@ public static class DeploymentStrategy
         }
     }
 
-    private static bool IsZero(IntOrString? value) => value is { } v && (v.IsInt ? v.IntValue == 0 : v.StringValue == "0%");
+    internal static bool IsZero(IntOrString? value) => value is { } v && (v.IsInt ? v.IntValue == 0 : v.StringValue == "0%");
 
-    private static void IntOrPercent(IntOrString? value, string path, List<FieldCause> errors, bool atMost100Percent)
+    internal static void IntOrPercent(IntOrString? value, string path, List<FieldCause> errors, bool atMost100Percent)
     {
         if (value is not { } v) return;
         if (v.IsInt)

@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Controllers.DaemonSets;
 using OrleansOrchestrator.Silo.Controllers.Endpoints;
 using static OrleansOrchestrator.Silo.Api.Tables.TableColumns;
 
@@ -37,8 +38,9 @@ public static class NodeStrategy
         Scale = null,
         Owned = [],
         ControlLoop = null,
-        // A node coming, going or changing readiness may change which nodes serve LoadBalancer Services.
-        Wakes = (_, _, _) => EndpointsWakes.ForNode(),
+        // A node coming, going or changing readiness may change which nodes serve LoadBalancer Services, and which
+        // run daemon pods.
+        Wakes = (_, _, _) => [.. EndpointsWakes.ForNode(), .. DaemonSetWakes.ForNode()],
     };
 
     private static string NodeStatusText(Node node)

@@ -207,7 +207,7 @@ public class KindRegistryTests
     public void Owners_KindsThatCreateObjects_WorkloadsAndServices()
     {
         // Pods own the claims a StatefulSet's scale-down condemns (persistentVolumeClaimRetentionPolicy whenScaled: Delete).
-        Assert.Equal(["cronjobs.batch", "deployments.apps", "jobs.batch", "pods", "replicasets.apps", "services", "statefulsets.apps"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
+        Assert.Equal(["cronjobs.batch", "daemonsets.apps", "deployments.apps", "jobs.batch", "pods", "replicasets.apps", "services", "statefulsets.apps"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
         Assert.Equal(["controllerrevisions.apps", "endpoints", "endpointslices.discovery.k8s.io", "jobs.batch", "persistentvolumeclaims", "pods", "replicasets.apps"], KindRegistry.Dependents.Select(k => k.Resource).Order(StringComparer.Ordinal));
     }
 

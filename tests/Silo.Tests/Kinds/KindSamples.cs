@@ -43,6 +43,7 @@ internal static class KindSamples
         [ResourceKinds.StatefulSet] = () => StatefulSet(),
         [ResourceKinds.Job] = () => Job(),
         [ResourceKinds.CronJob] = () => CronJob(),
+        [ResourceKinds.DaemonSet] = () => DaemonSet(),
         [ResourceKinds.ControllerRevision] = () => new ControllerRevision
         {
             Metadata = Meta("web-7d4b9c"),
@@ -131,6 +132,38 @@ internal static class KindSamples
                     },
                 },
             ],
+        },
+    };
+
+    /// <summary>The <c>fluentd-elasticsearch</c> DaemonSet of the Kubernetes documentation.</summary>
+    public static DaemonSet DaemonSet() => new()
+    {
+        Metadata = Meta("fluentd-elasticsearch") with { Labels = Tests.Samples.Labels(("k8s-app", "fluentd-logging")) },
+        Spec = new DaemonSetSpec
+        {
+            Selector = new LabelSelector { MatchLabels = Tests.Samples.Labels(("name", "fluentd-elasticsearch")) },
+            Template = new PodTemplateSpec
+            {
+                Metadata = new ObjectMeta { Labels = Tests.Samples.Labels(("name", "fluentd-elasticsearch")) },
+                Spec = new PodSpec
+                {
+                    Tolerations = [new Toleration { Key = "node-role.kubernetes.io/control-plane", Operator = "Exists", Effect = "NoSchedule" }],
+                    TerminationGracePeriodSeconds = 30,
+                    Containers =
+                    [
+                        new Container
+                        {
+                            Name = "fluentd-elasticsearch",
+                            Image = "quay.io/fluentd_elasticsearch/fluentd:v2.5.2",
+                            Resources = new ResourceRequirements
+                            {
+                                Limits = new Dictionary<string, string> { ["memory"] = "200Mi" },
+                                Requests = new Dictionary<string, string> { ["cpu"] = "100m", ["memory"] = "200Mi" },
+                            },
+                        },
+                    ],
+                },
+            },
         },
     };
 
