@@ -24,8 +24,6 @@ public static class ResourceKinds
     public static readonly ResourceKind Job = new("batch", "v1", "Job", "jobs", "job", true, typeof(Job), [], InAll);
     public static readonly ResourceKind CronJob = new("batch", "v1", "CronJob", "cronjobs", "cronjob", true, typeof(CronJob), ["cj"], InAll);
     public static readonly ResourceKind ControllerRevision = new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, typeof(ControllerRevision), [], []);
-    public static readonly ResourceKind DaemonSet = new("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, typeof(DaemonSet), ["ds"], InAll);
-    public static readonly ResourceKind CronJob = new("batch", "v1", "CronJob", "cronjobs", "cronjob", true, typeof(CronJob), ["cj"], InAll);
     public static readonly ResourceKind PersistentVolume = new("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false, typeof(PersistentVolume), ["pv"], []);
     public static readonly ResourceKind StorageClass = new("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", false, typeof(StorageClass), ["sc"], []);
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(EndpointSlice), [], []);
