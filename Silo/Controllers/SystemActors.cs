@@ -8,6 +8,7 @@ public static class SystemActors
     public static readonly Actor Scheduler = Actor.Controller("scheduler");
     public static readonly Actor ReplicaSets = Actor.Controller("replicaset");
     public static readonly Actor Deployments = Actor.Controller("deployment");
+    public static readonly Actor Jobs = Actor.Controller("job");
     public static readonly Actor GarbageCollector = Actor.Controller("garbagecollector");
     public static readonly Actor NodeLifecycle = Actor.Controller("nodelifecycle");
     public static readonly Actor Endpoints = Actor.Controller("endpoint-controller");
