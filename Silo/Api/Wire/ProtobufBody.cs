@@ -5,11 +5,11 @@ using System.Text.Json.Nodes;
 namespace OrleansOrchestrator.Silo.Api.Wire;
 
 /// <summary>
-/// Decodes the protobuf bodies kubectl 1.32+ sends for <c>create namespace|configmap|secret|deployment|service</c>
+/// Decodes the protobuf bodies kubectl 1.32+ sends for <c>create namespace|configmap|secret|deployment|service|job</c>
 /// into the JSON the rest of the API works on. The body is the <c>k8s\0</c> magic and a <c>runtime.Unknown</c>
 /// envelope (field 1 TypeMeta {1 apiVersion, 2 kind}, field 2 the object's own message); the object is decoded
 /// by the schema tables below, whose field numbers are those of Kubernetes' <c>generated.proto</c> files
-/// (k8s.io/api core/v1 and apps/v1, k8s.io/apimachinery meta/v1, intstr, resource).
+/// (k8s.io/api core/v1, apps/v1 and batch/v1, k8s.io/apimachinery meta/v1, intstr, resource).
 /// </summary>
 /// <remarks>
 /// <para>Go's protobuf encoding writes every non-pointer field, so kubectl's bodies are full of empty strings,
@@ -228,6 +228,15 @@ public static class ProtobufBody
         [7] = Bool("paused"), [9] = OptInt32("progressDeadlineSeconds"),
     };
 
+    // k8s.io/api/batch/v1 (podFailurePolicy, which kubectl never sends, is left out: its exit codes are packed)
+    private static readonly Schema JobSpec = new()
+    {
+        [1] = OptInt32("parallelism"), [2] = OptInt32("completions"), [3] = OptInt64("activeDeadlineSeconds"),
+        [7] = OptInt32("backoffLimit"), [4] = Msg("selector", LabelSelector), [5] = OptBool("manualSelector"),
+        [6] = Msg("template", PodTemplateSpec), [8] = OptInt32("ttlSecondsAfterFinished"), [9] = OptStr("completionMode"),
+        [10] = OptBool("suspend"), [14] = OptStr("podReplacementPolicy"),
+    };
+
     /// <summary>The objects we decode, by apiVersion and kind. Status is never read: a create ignores it.</summary>
     private static readonly Dictionary<(string ApiVersion, string Kind), Schema> Kinds = new()
     {
@@ -244,6 +253,7 @@ public static class ProtobufBody
         [("v1", "Service")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", ServiceSpec) },
         [("v1", "Pod")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", PodSpec) },
         [("apps/v1", "Deployment")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", DeploymentSpec) },
+        [("batch/v1", "Job")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", JobSpec) },
     };
 
     // ---- decoding ----
