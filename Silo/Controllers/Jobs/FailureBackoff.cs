@@ -29,7 +29,10 @@ public static class FailureBackoff
     public static TimeSpan Remaining(Job job, IReadOnlyList<Pod> pods, DateTimeOffset now)
     {
         var lastSuccess = pods.Where(JobPods.IsSucceeded).Select(JobPods.FinishedTime).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
-        var failures = pods.Where(p => JobPods.IsFailed(p, job)).Select(JobPods.FinishedTime).Where(t => t > lastSuccess).ToList();
+        // A pod that ended Failed, or is being deleted while the job still has to count it. Not one the job itself stopped
+        // without counting it (released before its deletion: suspended, surplus), so a resumed job starts at once.
+        var failures = pods.Where(p => p.Status?.Phase == "Failed" || JobPods.HasTrackingFinalizer(p) && JobPods.IsFailed(p, job))
+            .Select(JobPods.FinishedTime).Where(t => t > lastSuccess).ToList();
         if (failures.Count == 0) return TimeSpan.Zero;
         var remaining = Delay(failures.Count) - (now - failures.Max());
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;

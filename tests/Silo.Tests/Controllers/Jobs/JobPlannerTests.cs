@@ -165,6 +165,10 @@ public sealed class JobPlannerTests
         Assert.Equal(TimeSpan.FromSeconds(17), FailureBackoff.Remaining(Job(), [failed, second], Now));
         var success = Pod("Succeeded", finishedAgo: TimeSpan.FromSeconds(1), tracked: false);
         Assert.Equal(TimeSpan.Zero, FailureBackoff.Remaining(Job(), [failed, second, success], Now));
+
+        // Pods the job stopped itself (released, then deleted: suspended or surplus) are no failures.
+        var stopped = Pod("Running", deleted: true, tracked: false);
+        Assert.Equal(TimeSpan.Zero, FailureBackoff.Remaining(Job(), [stopped], Now));
     }
 
     [Fact]
