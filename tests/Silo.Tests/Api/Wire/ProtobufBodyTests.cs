@@ -655,7 +655,6 @@ public class ProtobufBodyTests
 
     [Theory]
     [InlineData("batch/v1", "CronJob")]
-    [InlineData("batch/v1", "Job")]
     [InlineData("v1", "ServiceAccount")]
     [InlineData("extensions/v1beta1", "Deployment")]
     [InlineData("apps/v1", "Namespace")]
