@@ -322,7 +322,13 @@ public sealed partial class PodWorker
         if (sandbox is not null) await _runtime.RemoveSandbox(Ref, ct);
         _volumes.Remove(Ref.Uid);
         if (!Removed && Pod.Metadata.DeletionTimestamp is not null)
+        {
+            // A pod a finalizer keeps (a job's) outlives its containers: as the kubelet does, it ends in a terminal phase,
+            // so that its controller can tell how it ended.
+            if (Pod.Metadata.Finalizers is { Count: > 0 } && Pod.Status?.Phase is not ("Succeeded" or "Failed"))
+                await _cluster.WriteStatus(Key, Pod, (Pod.Status ?? new PodStatus()) with { Phase = "Failed" });
             await _cluster.FinishDeletion(Key, Ref.Uid);
+        }
         Acted();
         Finished = true;
     }

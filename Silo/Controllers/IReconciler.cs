@@ -18,6 +18,10 @@ public interface IReplicaSetController : IReconciler;
 [Alias("oo.IDeploymentController")]
 public interface IDeploymentController : IReconciler;
 
+/// <summary>Runs the pods of one Job to completion (key: the Job's store key).</summary>
+[Alias("oo.IJobController")]
+public interface IJobController : IReconciler;
+
 /// <summary>Binds the pending pods of one pod collection to nodes (key: the collection key).</summary>
 [Alias("oo.IScheduler")]
 public interface IScheduler : IReconciler;

@@ -10,6 +10,7 @@ public static class SystemActors
     public static readonly Actor Deployments = Actor.Controller("deployment");
     public static readonly Actor CronJobs = Actor.Controller("cronjob");
     public static readonly Actor DaemonSets = Actor.Controller("daemon-set-controller");
+    public static readonly Actor Jobs = Actor.Controller("job");
     public static readonly Actor GarbageCollector = Actor.Controller("garbagecollector");
     public static readonly Actor NodeLifecycle = Actor.Controller("nodelifecycle");
     public static readonly Actor Endpoints = Actor.Controller("endpoint-controller");

@@ -91,8 +91,10 @@ public sealed partial class ObjectGrain(
             return refusal is null ? WriteResult.Ok(stored) : WriteResult.Fail(refusal);
         }
 
-        // The last finalizer removed from an object marked for deletion: the object goes now.
+        // The last finalizer removed from an object marked for deletion: the object goes now — unless it is a pod still
+        // within its graceful termination, which its agent ends (a job's pod released while its containers stop).
         var type = next.Metadata.DeletionTimestamp is not null && !ObjectSemantics.HasFinalizers(next)
+                   && !ObjectSemantics.NeedsGracefulTermination(next, next.Metadata.DeletionGracePeriodSeconds)
             ? WatchEventType.Deleted
             : WatchEventType.Modified;
         return WriteResult.Ok(await Persist(next, type));

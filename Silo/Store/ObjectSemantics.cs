@@ -69,7 +69,11 @@ public static class ObjectSemantics
     /// <summary>Marks an object for deletion (kept while finalizers remain).</summary>
     public static KubeObject MarkDeleted(KubeObject stored, DateTimeOffset now, long? gracePeriodSeconds) =>
         stored.Metadata.DeletionTimestamp is not null
-            ? stored
+            // Marked already: a shorter grace period (an agent's final zero) still shortens it, as in Kubernetes, so that a
+            // pod held by a finalizer goes as soon as the finalizer does.
+            ? gracePeriodSeconds is { } shorter && shorter < (stored.Metadata.DeletionGracePeriodSeconds ?? 0)
+                ? stored with { Metadata = stored.Metadata with { DeletionGracePeriodSeconds = shorter } }
+                : stored
             : stored with
             {
                 Metadata = stored.Metadata with

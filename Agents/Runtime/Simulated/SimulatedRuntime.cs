@@ -5,13 +5,16 @@ namespace OrleansOrchestrator.Agents.Runtime.Simulated;
 
 /// <summary>
 /// A container engine that exists only in memory, for hollow nodes (as Kubernetes' kubemark/KWOK): pods go
-/// Running at once and stay so, costing no processes. For scale work and control-loop tests only — never
-/// what a feature is demonstrated with.
+/// Running at once and stay so, costing no processes — unless their command is one <see cref="SimulatedProgram"/>
+/// reads (<c>sh -c "sleep 2; exit 1"</c>), which ends as a shell would run it. For scale work and control-loop tests
+/// only — never what a feature is demonstrated with.
 /// </summary>
 public sealed class SimulatedRuntime : IContainerRuntime
 {
     private readonly ConcurrentDictionary<string, ContainerInfo> _containers = new();
     private readonly ConcurrentDictionary<string, SandboxStatus> _sandboxes = new();
+    /// <summary>The containers that end by themselves, and how.</summary>
+    private readonly ConcurrentDictionary<string, SimulatedProgram> _programs = new();
     private readonly string _podNetworkPrefix;
     private int _nextIp;
 
@@ -48,6 +51,8 @@ public sealed class SimulatedRuntime : IContainerRuntime
     {
         var id = $"sim-{spec.Pod.Uid}-{spec.Name}-{spec.Attempt}";
         _containers[id] = new ContainerInfo(id, spec.Pod, spec.Name, spec.Attempt, ContainerRunState.Created, 0, null, null, spec.Image, "sim:" + spec.Image, false, null);
+        if (SimulatedProgram.Of(spec.Command, spec.Args, spec.Env) is { } program) _programs[id] = program;
+        else _programs.TryRemove(id, out _);
         return Task.FromResult(id);
     }
 
@@ -68,14 +73,26 @@ public sealed class SimulatedRuntime : IContainerRuntime
     public Task RemoveContainer(string id, CancellationToken cancellationToken)
     {
         _containers.TryRemove(id, out _);
+        _programs.TryRemove(id, out _);
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<ContainerInfo>> ListContainers(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ContainerInfo>>(_containers.Values.ToList());
+        Task.FromResult<IReadOnlyList<ContainerInfo>>(_containers.Values.Select(Current).ToList());
 
     public Task<ContainerInfo?> InspectContainer(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(_containers.GetValueOrDefault(id));
+        Task.FromResult(_containers.TryGetValue(id, out var c) ? Current(c) : null);
+
+    /// <summary>The container now: one whose program has run its course has exited with its code.</summary>
+    private ContainerInfo Current(ContainerInfo c)
+    {
+        if (c is not { State: ContainerRunState.Running, StartedAt: { } started } || !_programs.TryGetValue(c.Id, out var program)) return c;
+        var end = started + program.Duration;
+        if (DateTimeOffset.UtcNow < end) return c;
+        var exited = c with { State = ContainerRunState.Exited, ExitCode = program.ExitCode, FinishedAt = end };
+        _containers.TryUpdate(c.Id, exited, c);
+        return exited;
+    }
 
     public Task<ExecResult> Exec(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
         Task.FromResult(new ExecResult(0, ""));

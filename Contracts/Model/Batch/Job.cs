@@ -103,4 +103,23 @@ public sealed record JobStatus
     [Id(6)] public int? Ready { get; init; }
     /// <summary>For indexed jobs: the indexes that succeeded, as ranges such as <c>1,3-5</c>.</summary>
     [Id(7)] public string? CompletedIndexes { get; init; }
+    /// <summary>
+    /// Pods that finished and are not yet in <c>succeeded</c>/<c>failed</c>: recorded here before the job's finalizer
+    /// leaves them, so that no finished pod is counted twice or lost. Written by the job controller.
+    /// </summary>
+    [Id(8)] public UncountedTerminatedPods? UncountedTerminatedPods { get; init; }
+    /// <summary>For indexed jobs: the indexes that failed for good (a <c>FailIndex</c> rule), as ranges such as <c>1,3-5</c>.</summary>
+    [Id(9)] public string? FailedIndexes { get; init; }
+    /// <summary>Pods being deleted that have not finished yet.</summary>
+    [Id(10)] public int? Terminating { get; init; }
+}
+
+/// <summary>The UIDs of a job's finished pods that its counters do not include yet.</summary>
+[GenerateSerializer, Immutable, Alias("oo.UncountedTerminatedPods")]
+public sealed record UncountedTerminatedPods
+{
+    /// <summary>Pods that succeeded.</summary>
+    [Id(0)] public IReadOnlyList<string>? Succeeded { get; init; }
+    /// <summary>Pods that failed.</summary>
+    [Id(1)] public IReadOnlyList<string>? Failed { get; init; }
 }

@@ -11,7 +11,7 @@ namespace OrleansOrchestrator.Silo.Kinds.Jobs;
 
 /// <summary>
 /// <c>batch/v1</c> Job: runs pods until enough of them succeed. Stored, defaulted, validated and printed as
-/// Kubernetes does; its controller comes with the workloads.
+/// Kubernetes does; run by <see cref="Controllers.Jobs.JobControllerGrain"/>.
 /// </summary>
 public static class JobStrategy
 {
@@ -52,7 +52,7 @@ public static class JobStrategy
         OnCreate = WithGeneratedSelector,
         Scale = null,
         Owned = [ResourceKinds.Pod],
-        ControlLoop = null,
+        ControlLoop = typeof(Controllers.IJobController),
     };
 
     /// <summary>Kubernetes' SetDefaults_Job, for the fields we model.</summary>

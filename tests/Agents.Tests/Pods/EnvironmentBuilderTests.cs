@@ -48,6 +48,19 @@ public sealed class EnvironmentBuilderTests
     }
 
     [Fact]
+    public async Task An_indexed_jobs_pod_reads_its_completion_index_from_its_annotation()
+    {
+        var pod = PodWith([new EnvVar
+        {
+            Name = "JOB_COMPLETION_INDEX",
+            ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+        }]);
+        pod = pod with { Metadata = pod.Metadata with { Annotations = new Dictionary<string, string> { ["batch.kubernetes.io/job-completion-index"] = "3" } } };
+
+        Assert.Equal("3", (await Build(pod))["JOB_COMPLETION_INDEX"]);
+    }
+
+    [Fact]
     public async Task A_value_may_refer_to_service_variables()
     {
         var env = await Build(PodWith([new EnvVar { Name = "LEADER_URL", Value = "http://$(KV_LEADER_SERVICE_HOST):$(KV_LEADER_SERVICE_PORT)/" }]));

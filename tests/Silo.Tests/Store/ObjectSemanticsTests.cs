@@ -260,14 +260,17 @@ public class ObjectSemanticsTests
     }
 
     [Fact]
-    public void MarkDeleted_AlreadyDeleting_FirstTimestampKept()
+    public void MarkDeleted_AlreadyDeleting_FirstTimestampKept_OnlyAShorterGraceApplies()
     {
         var first = ObjectSemantics.MarkDeleted(Stored(), Created, 30);
 
-        var second = ObjectSemantics.MarkDeleted(first, Created.AddMinutes(5), 0);
+        var longer = ObjectSemantics.MarkDeleted(first, Created.AddMinutes(5), 60);
+        var shorter = ObjectSemantics.MarkDeleted(first, Created.AddMinutes(5), 0);
 
-        Assert.Equal(Created, second.Metadata.DeletionTimestamp);
-        Assert.Equal(30, second.Metadata.DeletionGracePeriodSeconds);
+        Assert.Same(first, longer);
+        Assert.Equal(Created, shorter.Metadata.DeletionTimestamp);
+        // As Kubernetes: a shorter grace period shortens the deletion (an agent's final zero ends a pod a finalizer holds).
+        Assert.Equal(0, shorter.Metadata.DeletionGracePeriodSeconds);
     }
 
     [Fact]

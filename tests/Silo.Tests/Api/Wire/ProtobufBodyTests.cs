@@ -198,6 +198,28 @@ public class ProtobufBodyTests
         AssertAdmissible(json, typeof(Deployment));
     }
 
+    /// <summary><c>kubectl create job made --image=busybox -- sh -c 'sleep 1'</c> as Go's protobuf encoding builds it.</summary>
+    [Fact]
+    public void Decode_KubectlCreateJob_SameJsonAsKubectlDryRun()
+    {
+        var container = Message(
+            Field(1, "made"), Field(2, "busybox"), Field(3, "sh"), Field(3, "-c"), Field(3, "sleep 1"), Field(5, ""), Field(8, []),
+            Field(13, ""), Field(14, ""), VarintField(16, 0), VarintField(17, 0), VarintField(18, 0), Field(20, ""));
+        var podSpec = Message(Field(2, container), Field(3, "Never"), Field(6, ""), Field(8, ""), Field(9, ""), Field(10, ""),
+            VarintField(11, 0), VarintField(12, 0), VarintField(13, 0), Field(16, ""), Field(17, ""), Field(19, ""), Field(24, ""));
+        var spec = Message(Field(6, Message(GoObjectMeta(""), Field(2, podSpec))));
+        var status = Message(VarintField(4, 0), VarintField(5, 0), VarintField(6, 0));
+        var json = ProtobufBody.Decode(Envelope("batch/v1", "Job", Message(GoObjectMeta("made"), Field(2, spec), Field(3, status))));
+
+        TestJson.AssertEqual("""
+            {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"made"},
+             "spec":{"template":{"metadata":{},
+                                 "spec":{"containers":[{"name":"made","image":"busybox","command":["sh","-c","sleep 1"],"resources":{}}],
+                                         "restartPolicy":"Never"}}}}
+            """, json);
+        AssertAdmissible(json, typeof(Job));
+    }
+
     [Fact]
     public void Decode_DeploymentWithEverythingKubectlCanSet_AllMapped()
     {
