@@ -53,6 +53,7 @@ public static class JobStrategy
         Scale = null,
         Owned = [ResourceKinds.Pod],
         ControlLoop = null,
+        PodTemplate = j => j.Spec.Template.Spec,
     };
 
     /// <summary>Kubernetes' SetDefaults_Job, for the fields we model.</summary>

@@ -39,6 +39,7 @@ public static class StatefulSetStrategy
             (s, replicas) => s with { Spec = s.Spec with { Replicas = replicas } }),
         Owned = [ResourceKinds.Pod],
         ControlLoop = null,
+        PodTemplate = s => s.Spec.Template.Spec,
     };
 
     private static StatefulSetSpec Defaulted(StatefulSetSpec spec) => spec with
