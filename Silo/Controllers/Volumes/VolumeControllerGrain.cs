@@ -80,8 +80,9 @@ public sealed class VolumeControllerGrain(TimeProvider clock, ILogger<VolumeCont
                 case DeleteVolume(var volume):
                     if (!await store.Delete(volume)) return false;
                     break;
-                case RecordEvent(var about, var type, var reason, var message):
-                    if (_recorded.Add($"{about.Metadata.Uid}\n{reason}\n{message}")) await events.Record(about, type, reason, message);
+                case RecordEvent(var about, var type, var reason, var message, var component):
+                    if (_recorded.Add($"{about.Metadata.Uid}\n{reason}\n{message}"))
+                        await (component is null ? events : new EventRecorder(store, component, clock)).Record(about, type, reason, message);
                     break;
             }
         }

@@ -14,7 +14,8 @@ public sealed record CreateVolume(PersistentVolume Volume) : VolumeAction;
 
 public sealed record DeleteVolume(PersistentVolume Volume) : VolumeAction;
 
-public sealed record RecordEvent(KubeObject About, string Type, string Reason, string Message) : VolumeAction;
+/// <summary>An event about a claim or volume, from <see cref="Component"/> (null: the PV controller).</summary>
+public sealed record RecordEvent(KubeObject About, string Type, string Reason, string Message, string? Component = null) : VolumeAction;
 
 /// <summary>What the volume controller knows of one tenant at the start of a pass.</summary>
 /// <param name="Nodes">The nodes claims were placed on (their <c>selected-node</c>), by name; the others are not needed.</param>
@@ -175,13 +176,14 @@ public static class VolumePlanner
                 actions.Add(className.Length == 0
                     ? new RecordEvent(claim, "Normal", "FailedBinding", NoClassMessage)
                     : new RecordEvent(claim, "Warning", "ProvisioningFailed", $"storageclass.storage.k8s.io \"{className}\" not found"));
-            else if (storageClass.Provisioner == LocalPathVolumes.Provisioner)
-                Provision(claim, storageClass, selectedNode, node, actions);
             else if (storageClass.Provisioner == NoProvisioner)
                 actions.Add(new RecordEvent(claim, "Normal", "FailedBinding", "no persistent volumes available for this claim"));
             else
+            {
                 actions.Add(new RecordEvent(claim, "Normal", "ExternalProvisioning",
-                    $"Waiting for a volume to be created either by the external provisioner '{storageClass.Provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."));
+                    $"waiting for a volume to be created, either by external provisioner \"{storageClass.Provisioner}\" or manually created by system administrator"));
+                if (storageClass.Provisioner == LocalPathVolumes.Provisioner) Provision(claim, storageClass, selectedNode, node, actions);
+            }
         }
 
         /// <summary>A claim that names its volume (bound, being bound, or pre-bound by its user).</summary>
@@ -281,28 +283,29 @@ public static class VolumePlanner
         private void Provision(PersistentVolumeClaim claim, StorageClass storageClass, string? selectedNode, Node? node, List<VolumeAction> actions)
         {
             var failed = $"failed to provision volume with StorageClass \"{storageClass.Metadata.Name}\"";
+            var provisioner = storageClass.Provisioner;
             if (selectedNode is null)
             {
-                actions.Add(new RecordEvent(claim, "Warning", "ProvisioningFailed", $"{failed}: configuration error, no node was specified"));
+                actions.Add(new RecordEvent(claim, "Warning", "ProvisioningFailed", $"{failed}: configuration error, no node was specified", provisioner));
                 return;
             }
             if (node is null)
             {
-                actions.Add(new RecordEvent(claim, "Warning", "ProvisioningFailed", $"{failed}: node \"{selectedNode}\" not found"));
+                actions.Add(new RecordEvent(claim, "Warning", "ProvisioningFailed", $"{failed}: node \"{selectedNode}\" not found", provisioner));
                 return;
             }
             if (node.Metadata.Annotations?.GetValueOrDefault(LocalPathVolumes.RootAnnotation) is not { Length: > 0 } root)
             {
                 actions.Add(new RecordEvent(claim, "Warning", "ProvisioningFailed",
-                    $"{failed}: node \"{selectedNode}\" has no annotation {LocalPathVolumes.RootAnnotation}: its agent has not said where its local volumes live"));
+                    $"{failed}: node \"{selectedNode}\" has no annotation {LocalPathVolumes.RootAnnotation}: its agent has not said where its local volumes live", provisioner));
                 return;
             }
             var volume = LocalPathVolume(world.Tenant, claim, storageClass, selectedNode, root);
             // Made in an earlier pass and not yet bindable (e.g. still being created): the next pass binds it.
             if (_volumes.ContainsKey(volume.Metadata.Name!)) return;
-            actions.Add(new RecordEvent(claim, "Normal", "Provisioning", $"External provisioner is provisioning volume for claim \"{Key(claim)}\""));
+            actions.Add(new RecordEvent(claim, "Normal", "Provisioning", $"External provisioner is provisioning volume for claim \"{Key(claim)}\"", provisioner));
             actions.Add(new CreateVolume(volume));
-            actions.Add(new RecordEvent(claim, "Normal", "ProvisioningSucceeded", $"Successfully provisioned volume {volume.Metadata.Name}"));
+            actions.Add(new RecordEvent(claim, "Normal", "ProvisioningSucceeded", $"Successfully provisioned volume {volume.Metadata.Name}", provisioner));
         }
 
         public List<VolumeAction> SyncVolume(PersistentVolume volume)

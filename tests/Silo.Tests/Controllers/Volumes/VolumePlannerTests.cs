@@ -224,9 +224,12 @@ public class VolumePlannerTests
         var term = Assert.Single(volume.Spec.NodeAffinity!.Required!.NodeSelectorTerms).MatchExpressions!.Single();
         Assert.Equal(("kubernetes.io/hostname", "In", "sim-0001"), (term.Key, term.Operator, term.Values!.Single()));
         Assert.Equal(LocalPathVolumes.Provisioner, volume.Metadata.Annotations?[StorageRules.ProvisionedByAnnotation]);
-        Assert.Equal(["Provisioning", "ProvisioningSucceeded"], cluster.Events.Select(e => e.Reason));
-        Assert.Equal("External provisioner is provisioning volume for claim \"default/data\"", cluster.Events[0].Message);
-        Assert.Equal("Successfully provisioned volume pvc-uid-data", cluster.Events[1].Message);
+        Assert.Equal(["ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"], cluster.Events.Select(e => e.Reason));
+        Assert.Equal("waiting for a volume to be created, either by external provisioner \"orleans-orchestrator.io/local-path\" or manually created by system administrator",
+            cluster.Events[0].Message);
+        Assert.Equal("External provisioner is provisioning volume for claim \"default/data\"", cluster.Events[1].Message);
+        Assert.Equal("Successfully provisioned volume pvc-uid-data", cluster.Events[2].Message);
+        Assert.Equal([null, LocalPathVolumes.Provisioner, LocalPathVolumes.Provisioner], cluster.Events.Select(e => e.Component));
     }
 
     [Fact]
@@ -252,7 +255,7 @@ public class VolumePlannerTests
 
         Assert.Equal("Pending", cluster.Claims["data"].Status?.Phase);
         Assert.Empty(cluster.Volumes);
-        var failure = Assert.Single(cluster.Events);
+        var failure = Assert.Single(cluster.Events, e => e.Type == "Warning");
         Assert.Equal(("Warning", "ProvisioningFailed"), (failure.Type, failure.Reason));
         Assert.StartsWith("failed to provision volume with StorageClass \"local-path\": node \"sim-0000\" has no annotation orleans-orchestrator.io/local-path-root", failure.Message);
     }
