@@ -1,4 +1,5 @@
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Kinds.PersistentVolumes;
 
 namespace OrleansOrchestrator.Silo.Controllers.Volumes;
@@ -17,7 +18,13 @@ public static class VolumeWakes
     /// <summary>Any change to a claim or a volume of the tenant.</summary>
     public static IEnumerable<Wakeup> ForTenant(string tenant) => [new Wakeup(typeof(IVolumeController), tenant)];
 
-    /// <summary>A pod that mounts claims: its going may free a claim being deleted.</summary>
-    public static IEnumerable<Wakeup> ForPod(string tenant, Pod pod) =>
-        pod.Spec.Volumes?.Any(v => v.PersistentVolumeClaim is not null) == true ? ForTenant(tenant) : [];
+    /// <summary>
+    /// A pod that mounts claims and stops using them (deleted, being deleted, or finished): that may free a claim being
+    /// deleted. Its other changes (most are status writes) concern the controller not at all.
+    /// </summary>
+    public static IEnumerable<Wakeup> ForPod(string tenant, Pod pod, WatchEventType type) =>
+        pod.Spec.Volumes?.Any(v => v.PersistentVolumeClaim is not null) == true
+        && (type == WatchEventType.Deleted || pod.Metadata.DeletionTimestamp is not null || pod.Status?.Phase is "Succeeded" or "Failed")
+            ? ForTenant(tenant)
+            : [];
 }

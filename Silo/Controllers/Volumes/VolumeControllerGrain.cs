@@ -10,7 +10,7 @@ namespace OrleansOrchestrator.Silo.Controllers.Volumes;
 /// The volume controller of one tenant (<see cref="IVolumeController"/>): reads the tenant's claims, volumes and
 /// classes (and, only when needed, the nodes claims were placed on and the pods of namespaces where a claim is being
 /// deleted), lets <see cref="VolumePlanner"/> decide, and carries the steps out. Woken by any change to a claim or
-/// volume of the tenant and to a pod that mounts claims.
+/// volume of the tenant and by a pod that stops using claims.
 /// </summary>
 public sealed class VolumeControllerGrain(TimeProvider clock, ILogger<VolumeControllerGrain> logger) : ReconcilerGrain(logger), IVolumeController
 {

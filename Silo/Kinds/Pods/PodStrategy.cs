@@ -51,12 +51,12 @@ public static class PodStrategy
         PodTemplate = p => p.Spec,
         // A pod waiting for a node wakes its namespace's scheduler; every pod change wakes the namespace's
         // endpoints controller (its readiness, address or labels may change a Service's endpoints).
-        // A pod that mounts claims wakes its tenant's volume controller (its going may free a claim being deleted).
+        // A pod that stops using claims wakes its tenant's volume controller (a claim being deleted may go).
         Wakes = (tenant, pod, type) =>
             (type != WatchEventType.Deleted && string.IsNullOrEmpty(pod.Spec.NodeName) && pod.Metadata.DeletionTimestamp is null
                 ? [new Wakeup(typeof(IScheduler), StoreKeys.Collection(tenant, ResourceKinds.Pod, pod.Metadata.Namespace ?? "")), .. EndpointsWakes.ForNamespace(tenant, pod.Metadata.Namespace)]
                 : EndpointsWakes.ForNamespace(tenant, pod.Metadata.Namespace))
-            .Concat(VolumeWakes.ForPod(tenant, pod)),
+            .Concat(VolumeWakes.ForPod(tenant, pod, type)),
         // A pod running on a node is deleted in two steps, as in Kubernetes: marked (its agent then stops the
         // containers within the grace period) and removed by the agent with a zero grace period.
         GracefulDeletion = (pod, gracePeriodSeconds) =>

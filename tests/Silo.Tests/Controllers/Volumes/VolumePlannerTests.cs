@@ -352,4 +352,25 @@ public class VolumePlannerTests
 
         Assert.Equal(["default/running"], used);
     }
+
+    [Fact]
+    public void PodWakes_OnlyWhenAPodStopsUsingItsClaims()
+    {
+        var pod = new Pod
+        {
+            Metadata = new ObjectMeta { Name = "web", Namespace = "default" },
+            Spec = new PodSpec
+            {
+                NodeName = "n",
+                Containers = [new Container { Name = "c", Image = "x" }],
+                Volumes = [new Volume { Name = "v", PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = "data" } }],
+            },
+            Status = new PodStatus { Phase = "Running" },
+        };
+
+        Assert.Empty(VolumeWakes.ForPod(Tenant, pod, Contracts.Store.WatchEventType.Modified));
+        Assert.Equal(Tenant, Assert.Single(VolumeWakes.ForPod(Tenant, pod, Contracts.Store.WatchEventType.Deleted)).Key);
+        Assert.Single(VolumeWakes.ForPod(Tenant, pod with { Status = new PodStatus { Phase = "Succeeded" } }, Contracts.Store.WatchEventType.Modified));
+        Assert.Empty(VolumeWakes.ForPod(Tenant, pod with { Spec = pod.Spec with { Volumes = null } }, Contracts.Store.WatchEventType.Deleted));
+    }
 }
