@@ -40,6 +40,8 @@ public sealed record VolumeWorld(
 /// <c>pvc-&lt;uid&gt;</c> in a folder under the node's announced root, with node affinity to that node;</item>
 /// <item>the PV controller's <c>syncVolume</c>: a volume nobody claims is Available, one whose claim is gone is
 /// Released and then deleted (reclaim policy Delete) or kept (Retain);</item>
+/// <item>the retroactive default class: an unbound claim created with no class gets the tenant's default class
+/// once there is one;</item>
 /// <item>pvc- and pv-protection: a claim being deleted loses its finalizer once no pod uses it, a volume once it is
 /// no longer Bound.</item>
 /// </list>
@@ -158,6 +160,13 @@ public static class VolumePlanner
 
         private void Unbound(PersistentVolumeClaim claim, List<VolumeAction> actions)
         {
+            // Retroactive default class (Kubernetes 1.28): a claim created before the tenant had a default class gets it now.
+            if (claim.Spec.StorageClassName is null && claim.Metadata.Annotations?.ContainsKey(StorageRules.BetaStorageClassAnnotation) != true
+                && StorageRules.DefaultClass(world.Classes) is { } defaultClass)
+            {
+                actions.Add(new WriteObject(claim with { Spec = claim.Spec with { StorageClassName = defaultClass.Metadata.Name } }, Status: false));
+                return; // its own change brings the next pass, which binds it as a claim of that class
+            }
             var className = StorageRules.ClassOf(claim);
             var storageClass = _classes.GetValueOrDefault(className);
             var delayed = storageClass?.VolumeBindingMode == StorageRules.WaitForFirstConsumer;

@@ -373,4 +373,18 @@ public class VolumePlannerTests
         Assert.Single(VolumeWakes.ForPod(Tenant, pod with { Status = new PodStatus { Phase = "Succeeded" } }, Contracts.Store.WatchEventType.Modified));
         Assert.Empty(VolumeWakes.ForPod(Tenant, pod with { Spec = pod.Spec with { Volumes = null } }, Contracts.Store.WatchEventType.Deleted));
     }
+
+    [Fact]
+    public void ClaimWithoutClass_GetsTheDefaultClassOnceThereIsOne_ButAnEmptyClassStaysEmpty()
+    {
+        var cluster = new Cluster().With(Claim("late", className: null), Claim("classless", className: ""), Volume("pv", "1Gi"));
+        cluster.Settle();
+        Assert.Null(cluster.Claims["late"].Spec.StorageClassName);
+
+        cluster.With(LocalPath(), Node("n"));
+        cluster.Settle();
+
+        Assert.Equal("local-path", cluster.Claims["late"].Spec.StorageClassName);
+        Assert.Equal("", cluster.Claims["classless"].Spec.StorageClassName);
+    }
 }
