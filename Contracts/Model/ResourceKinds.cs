@@ -29,7 +29,7 @@ public static class ResourceKinds
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(EndpointSlice), [], []);
 
     public static readonly IReadOnlyList<ResourceKind> All =
-        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet];
+        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass];
 
     private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
         All.ToFrozenDictionary(k => (k.Group, k.Plural));

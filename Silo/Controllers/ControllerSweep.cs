@@ -36,6 +36,7 @@ public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile toke
     private async Task WakeTenant(string tenant)
     {
         var store = new StoreClient(grains, tenant, SystemActors.Bootstrap);
+        grains.GetGrain<Volumes.IVolumeController>(tenant).Wake().Ignore();
         foreach (var ns in (await store.List<Namespace>("")).Select(n => n.Metadata.Name!))
         {
             foreach (var strategy in KindRegistry.All.Where(s => s.Controller is not null && s.Kind.Namespaced))

@@ -16,6 +16,9 @@ public static class SystemActors
     public static readonly Actor Endpoints = Actor.Controller("endpoint-controller");
     public static readonly Actor EndpointSlices = Actor.Controller("endpointslice-controller");
 
+    /// <summary>Binds claims to volumes, provisions local-path volumes and reclaims released ones (Kubernetes' PV controller).</summary>
+    public static readonly Actor VolumeBinder = Actor.Controller("persistent-volume-binder");
+
     /// <summary>Writes LoadBalancer Services' status (k3s' ServiceLB has this role).</summary>
     public static readonly Actor ServiceLoadBalancer = Actor.Controller("service-lb-controller");
 

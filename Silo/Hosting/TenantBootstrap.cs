@@ -6,7 +6,8 @@ namespace OrleansOrchestrator.Silo.Hosting;
 
 /// <summary>
 /// Gives every tenant named in the token file its <c>default</c> namespace, as a new Kubernetes cluster has one, and
-/// in it the <c>kubernetes</c> Service that in-cluster clients find the API by (<see cref="KubernetesService"/>); Services
+/// in it the <c>kubernetes</c> Service that in-cluster clients find the API by (<see cref="KubernetesService"/>), and its
+/// default StorageClass <c>local-path</c> (<see cref="LocalPathStorageClass"/>); Services
 /// stored before allocation existed get their cluster IP and node ports.
 /// </summary>
 public sealed partial class TenantBootstrap(
@@ -25,6 +26,7 @@ public sealed partial class TenantBootstrap(
             try
             {
                 foreach (var problem in await KubernetesService.Ensure(grains, tenant, network, api)) LogProblem(logger, problem);
+                if (await LocalPathStorageClass.Ensure(grains, tenant) is { } classProblem) LogProblem(logger, classProblem);
                 if (await KubernetesService.AllocateMissing(grains, tenant) is > 0 and var allocated) LogAllocated(logger, allocated, tenant);
             }
             catch (Exception e)

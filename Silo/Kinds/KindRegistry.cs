@@ -12,11 +12,13 @@ using OrleansOrchestrator.Silo.Kinds.Jobs;
 using OrleansOrchestrator.Silo.Kinds.Namespaces;
 using OrleansOrchestrator.Silo.Kinds.Nodes;
 using OrleansOrchestrator.Silo.Kinds.PersistentVolumeClaims;
+using OrleansOrchestrator.Silo.Kinds.PersistentVolumes;
 using OrleansOrchestrator.Silo.Kinds.Pods;
 using OrleansOrchestrator.Silo.Kinds.ReplicaSets;
 using OrleansOrchestrator.Silo.Kinds.Secrets;
 using OrleansOrchestrator.Silo.Kinds.Services;
 using OrleansOrchestrator.Silo.Kinds.StatefulSets;
+using OrleansOrchestrator.Silo.Kinds.StorageClasses;
 
 namespace OrleansOrchestrator.Silo.Kinds;
 
@@ -46,6 +48,8 @@ public static class KindRegistry
         EndpointSliceStrategy.Strategy,
         ControllerRevisionStrategy.Strategy,
         DaemonSetStrategy.Strategy,
+        PersistentVolumeStrategy.Strategy,
+        StorageClassStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

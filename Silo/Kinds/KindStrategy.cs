@@ -85,6 +85,12 @@ public abstract class KindStrategy
     /// </summary>
     public abstract bool WrittenOnce { get; }
 
+    /// <summary>
+    /// The pod spec the object runs or makes pods from (a pod's own, a workload's template), null for kinds without
+    /// one: what admission checks that applies to every pod a user causes reads it here (hostPath volumes).
+    /// </summary>
+    public abstract PodSpec? PodSpecOf(KubeObject obj);
+
     /// <summary>What is missing or contradictory in this declaration; the registry refuses to start with any.</summary>
     public abstract IEnumerable<string> Problems();
 }

@@ -49,6 +49,9 @@ public sealed class KindStrategy<T> : KindStrategy where T : KubeObject
     /// <summary>Optional: loops other than <see cref="ControlLoop"/> that a change wakes (the scheduler and the endpoints controller for a pod).</summary>
     public Func<string, T, WatchEventType, IEnumerable<Wakeup>>? Wakes { get; init; }
 
+    /// <summary>Optional: the pod spec the object runs or makes its pods from (see <see cref="KindStrategy.PodSpecOf"/>).</summary>
+    public Func<T, PodSpec?>? PodTemplate { get; init; }
+
     /// <summary>Optional: deletion is immediate unless this says otherwise.</summary>
     public Func<T, long?, bool>? GracefulDeletion { get; init; }
 
@@ -112,6 +115,8 @@ public sealed class KindStrategy<T> : KindStrategy where T : KubeObject
 
     public override bool NeedsGracefulTermination(KubeObject obj, long? gracePeriodSeconds) =>
         GracefulDeletion is not null && GracefulDeletion(Cast(obj), gracePeriodSeconds);
+
+    public override PodSpec? PodSpecOf(KubeObject obj) => PodTemplate?.Invoke(Cast(obj));
 
     public override IEnumerable<string> Problems()
     {

@@ -68,6 +68,17 @@ public static class RealisticManifests
             {"spec":{"accessModes":["ReadWriteOnce"],"storageClassName":"standard","volumeMode":"Filesystem",
               "resources":{"requests":{"storage":"1Gi"}},"selector":{"matchLabels":{"tier":"db"}}}}
             """,
+        ["PersistentVolume"] = """
+            {"metadata":{"labels":{"type":"local"}},
+             "spec":{"storageClassName":"manual","capacity":{"storage":"10Gi"},"accessModes":["ReadWriteOnce"],
+               "persistentVolumeReclaimPolicy":"Retain","volumeMode":"Filesystem","local":{"path":"/mnt/disks/ssd1"},
+               "nodeAffinity":{"required":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":["node-1"]}]}]}}}}
+            """,
+        ["StorageClass"] = """
+            {"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"false"}},
+             "provisioner":"example.com/nfs","parameters":{"type":"pd-standard"},"reclaimPolicy":"Retain",
+             "volumeBindingMode":"WaitForFirstConsumer","allowVolumeExpansion":true,"mountOptions":["nfsvers=4.1"]}
+            """,
         ["ReplicaSet"] = """
             {"metadata":{"labels":{"app":"rs"}},
              "spec":{"replicas":0,"minReadySeconds":0,"selector":{"matchLabels":{"app":"@"}},

@@ -57,6 +57,10 @@ public static partial class Validation
         return Dns1123Subdomain().IsMatch(name) ? null : SubdomainMessage;
     }
 
+    /// <summary>Kubernetes' <c>IsDNS1123Subdomain</c> as a message, or null (class names, a volume's storage class).</summary>
+    internal static string? Subdomain(string name) =>
+        name.Length > 253 ? "must be no more than 253 characters" : Dns1123Subdomain().IsMatch(name) ? null : SubdomainMessage;
+
     internal static string? Label(string name) =>
         name.Length > 63 ? "must be no more than 63 characters" : Dns1123Label().IsMatch(name) ? null : LabelMessage;
 
@@ -89,7 +93,7 @@ public static partial class Validation
                 errors.Add(InvalidValue($"{path}.annotations", Quote(key), keyProblem));
     }
 
-    private static string? QualifiedNameProblem(string key)
+    internal static string? QualifiedNameProblem(string key)
     {
         var slash = key.IndexOf('/');
         var (prefix, name) = slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
@@ -305,6 +309,9 @@ public static partial class Validation
 
     internal static FieldCause NotSupported(string field, string value, IEnumerable<string> supported) =>
         new(field, "FieldValueNotSupported", $"Unsupported value: {Quote(value)}: supported values: {string.Join(", ", supported.Select(Quote))}");
+
+    internal static FieldCause Forbidden(string field, string detail) =>
+        new(field, "FieldValueForbidden", $"Forbidden: {detail}");
 
     internal static FieldCause Duplicate(string field, string value) =>
         new(field, "FieldValueDuplicate", $"Duplicate value: {Quote(value)}");

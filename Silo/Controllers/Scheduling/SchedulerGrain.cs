@@ -1,6 +1,7 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Selection;
+using OrleansOrchestrator.Contracts.Storage;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Controllers.Events;
 
@@ -37,6 +38,7 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
         var views = (await Task.WhenAll(nodes.Select(async n =>
                 NodeView.From(n, (await GrainFactory.GetGrain<INodeGrain>(n.Metadata.Name!).BoundPods()).Select(b => b.Pod)))))
             .ToList();
+        var claims = await ClaimsFor(pending, tenant, ns, store);
         var events = new EventRecorder(store, Name, clock);
         // Decided a chunk at a time and stored as decided: storing is I/O bound (the node's admission, the
         // binding, the event), so the bindings of a chunk go out together, a bounded number at a time, while the
@@ -46,14 +48,14 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
         var waiting = false;
         for (var offset = 0; offset < pending.Count; offset += PlanChunk)
         {
-            var (placed, unplaced, nextStart) = SchedulingPass.Plan(pending.Skip(offset).Take(PlanChunk), views, _nextStartNodeIndex);
+            var (placed, unplaced, nextStart) = SchedulingPass.Plan(pending.Skip(offset).Take(PlanChunk), views, _nextStartNodeIndex, claims);
             _nextStartNodeIndex = nextStart;
             bindings.AddRange(placed.Select(async placement =>
             {
                 await slots.WaitAsync();
                 try
                 {
-                    return await Bind(tenant, ns, store, events, placement);
+                    return await Bind(tenant, ns, store, events, placement, claims);
                 }
                 finally
                 {
@@ -77,17 +79,36 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
     /// <summary>Pods decided before their bindings start: small enough that binding starts soon in a long pass.</summary>
     private const int PlanChunk = 128;
 
-    /// <summary>Asks the node to admit the pod, then stores the binding; false when either refused (the pod waits for the next pass).</summary>
-    private async Task<bool> Bind(string tenant, string ns, StoreClient store, EventRecorder events, Placement placement)
+    /// <summary>
+    /// The namespace's claims and the tenant's volumes and classes, read only when a pending pod mounts a claim
+    /// (Kubernetes' VolumeBinding plugin reads them from its informers).
+    /// </summary>
+    private async Task<ClaimWorld?> ClaimsFor(IReadOnlyList<Pod> pending, string tenant, string ns, StoreClient store)
+    {
+        if (!pending.Any(p => p.Spec.Volumes?.Any(v => v.PersistentVolumeClaim is not null) == true)) return null;
+        var claims = store.List<PersistentVolumeClaim>(ns);
+        var volumes = store.List<PersistentVolume>("");
+        var classes = store.List<StorageClass>("");
+        return new ClaimWorld(await claims, await volumes, await classes);
+    }
+
+    /// <summary>
+    /// Asks the node to admit the pod, gives the node to the pod's claims that wait for their first consumer (Kubernetes'
+    /// PreBind writes their <c>selected-node</c>, which the provisioner acts on), then stores the binding; false when any
+    /// of these is refused (the pod waits for the next pass).
+    /// </summary>
+    private async Task<bool> Bind(string tenant, string ns, StoreClient store, EventRecorder events, Placement placement, ClaimWorld? claims)
     {
         var (pod, nodeName) = placement;
         var podKey = StoreKeys.Object(tenant, ResourceKinds.Pod, ns, pod.Metadata.Name!);
         // Another scheduler may have taken the room first: then decide again next pass, with fresh views.
         var node = GrainFactory.GetGrain<INodeGrain>(nodeName);
         if (await node.Admit(podKey, pod) is not null) return false;
-        if (await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } }) is not { } bound)
+        if (!await SelectNode(store, ns, placement, claims)
+            || await store.Update(pod with { Spec = pod.Spec with { NodeName = nodeName } }) is not { } bound)
         {
-            // The binding lost (the pod changed or went away since this pass read it): withdraw the admission with
+            // The binding lost (the pod changed or went away since this pass read it, or a claim of it went to another
+            // node): withdraw the admission with
             // the pod as it is now, or the node would run a pod the store does not bind to it, and a later pass
             // could bind it elsewhere and run it twice.
             await node.PodChanged(podKey, await store.Get<Pod>(ns, pod.Metadata.Name!));
@@ -96,6 +117,35 @@ public sealed class SchedulerGrain(TimeProvider clock, ILogger<SchedulerGrain> l
         // Recorded beside the binding, not before the slot frees: an event is best-effort (Kubernetes' recorder is
         // asynchronous too), and the next binding should not wait for it.
         events.Normal(bound, "Scheduled", $"Successfully assigned {ns}/{bound.Metadata.Name} to {nodeName}").Ignore();
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the node on each claim the placement gives it to, unless the claim already names it; false when a claim
+    /// names another node or changed meanwhile (two pods of the claim placed by different passes: the next pass follows
+    /// the annotation).
+    /// </summary>
+    private static async Task<bool> SelectNode(StoreClient store, string ns, Placement placement, ClaimWorld? claims)
+    {
+        foreach (var name in placement.ClaimsToSelect)
+        {
+            var claim = await store.Get<PersistentVolumeClaim>(ns, name) ?? claims?.Claim(name);
+            if (claim is null || claim.Metadata.DeletionTimestamp is not null || !string.IsNullOrEmpty(claim.Spec.VolumeName)) return false;
+            var annotations = claim.Metadata.Annotations ?? new Dictionary<string, string>();
+            if (annotations.TryGetValue(LocalPathVolumes.SelectedNodeAnnotation, out var selected))
+            {
+                if (selected == placement.NodeName) continue;
+                return false;
+            }
+            var placed = claim with
+            {
+                Metadata = claim.Metadata with
+                {
+                    Annotations = new Dictionary<string, string>(annotations) { [LocalPathVolumes.SelectedNodeAnnotation] = placement.NodeName },
+                },
+            };
+            if (await store.Update(placed) is null) return false;
+        }
         return true;
     }
 

@@ -3,7 +3,11 @@ using OrleansOrchestrator.Contracts.Model;
 namespace OrleansOrchestrator.Silo.Controllers.Scheduling;
 
 /// <summary>A pending pod and the node chosen for it.</summary>
-public sealed record Placement(Pod Pod, string NodeName);
+public sealed record Placement(Pod Pod, string NodeName)
+{
+    /// <summary>The pod's unbound WaitForFirstConsumer claims that this placement gives the node to (their <c>selected-node</c>).</summary>
+    public IReadOnlyList<string> ClaimsToSelect { get; init; } = [];
+}
 
 /// <summary>A pending pod that fits nowhere, and Kubernetes' message saying why.</summary>
 public sealed record Unplaceable(Pod Pod, string Message);
@@ -42,7 +46,8 @@ public static class SchedulingPass
         return Math.Max(nodes * percentage / 100, MinFeasibleNodesToFind);
     }
 
-    public static PassPlan Plan(IEnumerable<Pod> pending, List<NodeView> views, int startNodeIndex = 0)
+    /// <param name="claims">The namespace's claims and the tenant's volumes and classes, when a pending pod mounts claims.</param>
+    public static PassPlan Plan(IEnumerable<Pod> pending, List<NodeView> views, int startNodeIndex = 0, ClaimWorld? claims = null)
     {
         var placed = new List<Placement>();
         var unplaced = new List<Unplaceable>();
@@ -51,10 +56,11 @@ public static class SchedulingPass
         var start = views.Count == 0 ? 0 : startNodeIndex % views.Count;
         foreach (var pod in pending)
         {
-            var nodeName = Choose(pod, views, ref start);
+            var volumes = claims is null ? null : VolumeBinding.For(pod, claims);
+            var nodeName = volumes?.PreFilterMessage is null ? Choose(pod, views, ref start, volumes) : null;
             if (nodeName is null)
             {
-                var result = SchedulingPlanner.Schedule(pod, views);
+                var result = SchedulingPlanner.Schedule(pod, views, volumes);
                 nodeName = result.NodeName;
                 if (nodeName is null)
                 {
@@ -64,7 +70,9 @@ public static class SchedulingPass
             }
             var at = index[nodeName];
             views[at] = views[at].WithPod(pod with { Spec = pod.Spec with { NodeName = nodeName } });
-            placed.Add(new Placement(pod, nodeName));
+            // Later pods of this pass that share a claim placed here follow it, as its selected-node would make them.
+            foreach (var claim in volumes?.ClaimsToSelect ?? []) claims!.Chosen[claim] = nodeName;
+            placed.Add(new Placement(pod, nodeName) { ClaimsToSelect = volumes?.ClaimsToSelect ?? [] });
         }
         return new PassPlan(placed, unplaced, start);
     }
@@ -73,7 +81,7 @@ public static class SchedulingPass
     /// The best of the first feasible nodes found from <paramref name="start"/> on (which moves past the nodes
     /// looked at); null when none was found, or when the pod names its nodes (then the planner decides on all).
     /// </summary>
-    private static string? Choose(Pod pod, List<NodeView> views, ref int start)
+    private static string? Choose(Pod pod, List<NodeView> views, ref int start, PodVolumes? volumes)
     {
         if (views.Count == 0 || NodeAffinityMatcher.PinnedNodeNames(pod.Spec) is not null) return null;
         var wanted = FeasibleNodesToFind(views.Count);
@@ -84,7 +92,7 @@ public static class SchedulingPass
         {
             var view = views[(start + looked) % views.Count];
             looked++;
-            if (SchedulingPlanner.Check(pod, requests, view) is null) feasible.Add(view);
+            if (SchedulingPlanner.Check(pod, requests, view, volumes) is null) feasible.Add(view);
         }
         start = (start + looked) % views.Count;
         return feasible.Count == 0 ? null : NodeScoring.Best(pod, requests, feasible).Node;

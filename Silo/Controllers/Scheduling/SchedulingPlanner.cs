@@ -6,8 +6,9 @@ namespace OrleansOrchestrator.Silo.Controllers.Scheduling;
 /// Chooses a node for a pod the way Kubernetes' default scheduler (1.31) does, as pure functions over
 /// <see cref="NodeView"/>s: the filters of its default profile that our model can express, in its order
 /// (NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit), then its scores
-/// (<see cref="NodeScore"/>), then its failure message, preemption part included. Not modelled: inter-pod
-/// (anti-)affinity, explicit topologySpreadConstraints, volumes, extended resources and ephemeral storage.
+/// (<see cref="NodeScore"/>), then its failure message, preemption part included. Volumes are the VolumeBinding
+/// plugin's (<see cref="VolumeBinding"/>), given by the caller who knows the claims. Not modelled: inter-pod
+/// (anti-)affinity, explicit topologySpreadConstraints, extended resources and ephemeral storage.
 /// </summary>
 public static class SchedulingPlanner
 {
@@ -19,7 +20,7 @@ public static class SchedulingPlanner
     /// <summary>The first filter that refuses the node, with its reasons; null when the pod fits.</summary>
     public static FilterFailure? Check(Pod pod, NodeView node) => Check(pod, PodRequests.Of(pod.Spec), node);
 
-    internal static FilterFailure? Check(Pod pod, PodRequests requests, NodeView node)
+    internal static FilterFailure? Check(Pod pod, PodRequests requests, NodeView node, PodVolumes? volumes = null)
     {
         var spec = pod.Spec;
         if (node.Node.Spec.Unschedulable == true && !Tolerations.AnyTolerates(spec.Tolerations, Unschedulable))
@@ -38,7 +39,9 @@ public static class SchedulingPlanner
         if (node.PodCount + 1 > node.AllocatablePods) insufficient.Add(SchedulingReasons.TooManyPods);
         if (requests.MilliCpu > 0 && requests.MilliCpu > node.AllocatableMilliCpu - node.RequestedMilliCpu) insufficient.Add(SchedulingReasons.InsufficientCpu);
         if (requests.Memory > 0 && requests.Memory > node.AllocatableMemory - node.RequestedMemory) insufficient.Add(SchedulingReasons.InsufficientMemory);
-        return insufficient.Count == 0 ? null : new FilterFailure("NodeResourcesFit", insufficient, Unresolvable: false);
+        if (insufficient.Count > 0) return new FilterFailure("NodeResourcesFit", insufficient, Unresolvable: false);
+
+        return volumes?.Failure(node.Node) is { } volumeReason ? new FilterFailure("VolumeBinding", [volumeReason], Unresolvable: true) : null;
     }
 
     /// <summary>
@@ -58,7 +61,7 @@ public static class SchedulingPlanner
     /// Kubernetes' words. Node names must be unique. Nothing is evicted: when evicting lower-priority pods
     /// would make room, the nodes are listed in <see cref="SchedulingResult.PreemptionCandidates"/>.
     /// </summary>
-    public static SchedulingResult Schedule(Pod pod, IReadOnlyList<NodeView> nodes)
+    public static SchedulingResult Schedule(Pod pod, IReadOnlyList<NodeView> nodes, PodVolumes? volumes = null)
     {
         var failures = new SortedDictionary<string, FilterFailure>(StringComparer.Ordinal);
         if (nodes.Count == 0) return new SchedulingResult(null, SchedulingReasons.NoNodes, failures, [], []);
@@ -67,7 +70,14 @@ public static class SchedulingPlanner
         var feasible = new List<NodeView>(nodes.Count);
         string? preFilterMessage = null;
         var pinned = NodeAffinityMatcher.PinnedNodeNames(pod.Spec);
-        if (pinned is { Count: 0 })
+        if (volumes?.PreFilterMessage is { } volumeMessage)
+        {
+            // Kubernetes' VolumeBinding PreFilter rejects the pod outright (UnschedulableAndUnresolvable).
+            preFilterMessage = volumeMessage;
+            foreach (var node in nodes)
+                failures[node.Name] = new FilterFailure("VolumeBinding", [volumeMessage], Unresolvable: true);
+        }
+        else if (pinned is { Count: 0 })
         {
             // Kubernetes' NodeAffinity PreFilter rejects the pod outright and every node carries its status.
             preFilterMessage = SchedulingReasons.NodeAffinityConflict;
@@ -80,7 +90,7 @@ public static class SchedulingPlanner
             {
                 if (pinned is not null && !pinned.Contains(node.Name))
                     failures[node.Name] = new FilterFailure("NodeAffinity", [SchedulingReasons.FilteredByPreFilter], Unresolvable: true);
-                else if (Check(pod, requests, node) is { } failure)
+                else if (Check(pod, requests, node, volumes) is { } failure)
                     failures[node.Name] = failure;
                 else
                     feasible.Add(node);

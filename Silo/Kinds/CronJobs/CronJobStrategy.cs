@@ -56,6 +56,7 @@ public static partial class CronJobStrategy
         Scale = null,
         Owned = [ResourceKinds.Job],
         ControlLoop = typeof(ICronJobController),
+        PodTemplate = c => c.Spec.JobTemplate.Spec.Template.Spec,
     };
 
     /// <summary>

@@ -44,6 +44,7 @@ public static class DaemonSetStrategy
         Scale = null,
         Owned = [ResourceKinds.Pod, ResourceKinds.ControllerRevision],
         ControlLoop = typeof(IDaemonSetController),
+        PodTemplate = d => d.Spec.Template.Spec,
     };
 
     /// <summary>Kubernetes' <c>SetDefaults_DaemonSet</c>: a rolling update of one node at a time without surge, ten revisions kept.</summary>

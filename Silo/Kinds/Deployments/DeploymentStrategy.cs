@@ -39,6 +39,7 @@ public static class DeploymentStrategy
             (d, replicas) => d with { Spec = d.Spec with { Replicas = replicas } }),
         Owned = [ResourceKinds.ReplicaSet],
         ControlLoop = typeof(IDeploymentController),
+        PodTemplate = d => d.Spec.Template.Spec,
     };
 
     private static DeploymentSpec Defaulted(DeploymentSpec spec)

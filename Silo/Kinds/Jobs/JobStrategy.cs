@@ -53,6 +53,7 @@ public static class JobStrategy
         Scale = null,
         Owned = [ResourceKinds.Pod],
         ControlLoop = typeof(Controllers.IJobController),
+        PodTemplate = j => j.Spec.Template.Spec,
     };
 
     /// <summary>Kubernetes' SetDefaults_Job, for the fields we model.</summary>

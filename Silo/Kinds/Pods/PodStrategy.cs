@@ -5,6 +5,7 @@ using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Controllers.Endpoints;
+using OrleansOrchestrator.Silo.Controllers.Volumes;
 using static OrleansOrchestrator.Silo.Api.Tables.TableColumns;
 
 namespace OrleansOrchestrator.Silo.Kinds.Pods;
@@ -48,12 +49,15 @@ public static class PodStrategy
         // A StatefulSet's claims are owned by their pod once a scale-down condemns it (whenScaled: Delete): they go with it.
         Owned = [ResourceKinds.PersistentVolumeClaim],
         ControlLoop = null,
+        PodTemplate = p => p.Spec,
         // A pod waiting for a node wakes its namespace's scheduler; every pod change wakes the namespace's
         // endpoints controller (its readiness, address or labels may change a Service's endpoints).
+        // A pod that stops using claims wakes its tenant's volume controller (a claim being deleted may go).
         Wakes = (tenant, pod, type) =>
-            type != WatchEventType.Deleted && string.IsNullOrEmpty(pod.Spec.NodeName) && pod.Metadata.DeletionTimestamp is null
+            (type != WatchEventType.Deleted && string.IsNullOrEmpty(pod.Spec.NodeName) && pod.Metadata.DeletionTimestamp is null
                 ? [new Wakeup(typeof(IScheduler), StoreKeys.Collection(tenant, ResourceKinds.Pod, pod.Metadata.Namespace ?? "")), .. EndpointsWakes.ForNamespace(tenant, pod.Metadata.Namespace)]
-                : EndpointsWakes.ForNamespace(tenant, pod.Metadata.Namespace),
+                : EndpointsWakes.ForNamespace(tenant, pod.Metadata.Namespace))
+            .Concat(VolumeWakes.ForPod(tenant, pod, type)),
         // A pod running on a node is deleted in two steps, as in Kubernetes: marked (its agent then stops the
         // containers within the grace period) and removed by the agent with a zero grace period.
         GracefulDeletion = (pod, gracePeriodSeconds) =>

@@ -48,5 +48,6 @@ public static class ReplicaSetStrategy
             (r, replicas) => r with { Spec = r.Spec with { Replicas = replicas } }),
         Owned = [ResourceKinds.Pod],
         ControlLoop = typeof(IReplicaSetController),
+        PodTemplate = r => r.Spec.Template?.Spec,
     };
 }

@@ -45,6 +45,7 @@ public static class StatefulSetStrategy
         // Claims are owned only as the retention policy says (whenDeleted: Delete), and then the garbage collector takes them.
         Owned = [ResourceKinds.Pod, ResourceKinds.ControllerRevision, ResourceKinds.PersistentVolumeClaim],
         ControlLoop = typeof(IStatefulSetController),
+        PodTemplate = s => s.Spec.Template.Spec,
     };
 
     private static readonly string[] ManagementPolicies = [StatefulSetPlanner.OrderedReady, StatefulSetPlanner.Parallel];

@@ -14,6 +14,8 @@ public class ResourceKindsTests
     [InlineData("", "secrets", "Secret")]
     [InlineData("", "events", "Event")]
     [InlineData("", "persistentvolumeclaims", "PersistentVolumeClaim")]
+    [InlineData("", "persistentvolumes", "PersistentVolume")]
+    [InlineData("storage.k8s.io", "storageclasses", "StorageClass")]
     [InlineData("apps", "deployments", "Deployment")]
     [InlineData("apps", "replicasets", "ReplicaSet")]
     [InlineData("apps", "statefulsets", "StatefulSet")]
@@ -108,12 +110,14 @@ public class ResourceKindsTests
         Assert.Equal("ConfigMap", shortNames["cm"]);
         Assert.Equal("StatefulSet", shortNames["sts"]);
         Assert.Equal("Event", shortNames["ev"]);
+        Assert.Equal("PersistentVolume", shortNames["pv"]);
+        Assert.Equal("StorageClass", shortNames["sc"]);
     }
 
     [Fact]
-    public void All_ClusterScopedKinds_OnlyNamespacesAndNodes()
+    public void All_ClusterScopedKinds_AsInKubernetes()
     {
-        Assert.Equal(["Namespace", "Node"], ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.Equal(["Namespace", "Node", "PersistentVolume", "StorageClass"], ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind).Order(StringComparer.Ordinal));
     }
 
     [Fact]

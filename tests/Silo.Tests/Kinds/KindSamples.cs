@@ -32,7 +32,27 @@ internal static class KindSamples
         [ResourceKinds.PersistentVolumeClaim] = () => new PersistentVolumeClaim
         {
             Metadata = Meta("data"),
-            Spec = new PersistentVolumeClaimSpec { AccessModes = ["ReadWriteOnce"] },
+            Spec = new PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                Resources = new ResourceRequirements { Requests = new Dictionary<string, string> { ["storage"] = "1Gi" } },
+            },
+        },
+        [ResourceKinds.PersistentVolume] = () => new PersistentVolume
+        {
+            Metadata = Meta("pv0001", ns: null),
+            Spec = new PersistentVolumeSpec
+            {
+                Capacity = new Dictionary<string, string> { ["storage"] = "5Gi" },
+                AccessModes = ["ReadWriteOnce"],
+                HostPath = new HostPathVolumeSource { Path = "/mnt/data" },
+            },
+        },
+        [ResourceKinds.StorageClass] = () => new StorageClass
+        {
+            Metadata = Meta("standard", ns: null),
+            Provisioner = "example.com/nfs",
+            Parameters = new Dictionary<string, string> { ["type"] = "pd-standard" },
         },
         [ResourceKinds.ReplicaSet] = () => new ReplicaSet
         {
