@@ -123,7 +123,7 @@ public class ResourceKindsTests
     [Fact]
     public void All_CategoryAll_TheWorkloadsKubectlGetAllShows()
     {
-        Assert.Equal(["CronJob", "Deployment", "Job", "Pod", "ReplicaSet", "Service", "StatefulSet"],
+        Assert.Equal(["CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "Service", "StatefulSet"],
             ResourceKinds.All.Where(k => k.Categories.Contains("all")).Select(k => k.Kind).Order(StringComparer.Ordinal));
     }
 
