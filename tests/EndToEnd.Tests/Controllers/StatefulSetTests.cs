@@ -110,7 +110,7 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
 
         // A deleted pod comes back with its name and its claim.
         var before = await Uids("pods -l app=db");
-        await Kubectl.Ok("delete pod db-1");
+        await Kubectl.Ok("delete pod db-1 --wait=false");
         await Eventually.True(async () => (await Items("pods -l app=db")).FirstOrDefault(p => Name(p!) == "db-1") is { } p
             && p["metadata"]!["uid"]!.GetValue<string>() != before["db-1"] && Ready(p), "db-1 recreated and ready");
         Assert.Equal(claims, await Uids("pvc"));

@@ -110,10 +110,13 @@ public sealed class StatefulSetDockerTests : IAsyncLifetime
             Assert.Contains(_net.NodeName, volume["spec"]!["nodeAffinity"]!.ToJsonString());
         }
 
-        // Stable network identity: db-1.db resolves from another pod to db-1's address, and answers with its data.
+        // Stable network identity: db-1.db is db-1.db.default.svc.cluster.local through every pod's search path, that
+        // record names db-1's address (records follow readiness by a push, so it is waited for). (busybox's nslookup
+        // applies no search path, and its static wget cannot resolve names at all.)
         var db1Ip = await _net.PodIp(Kubectl, "db-1");
-        var (lookupCode, lookup) = await _net.InPod("db-0", "nslookup db-1.db");
-        Assert.True(lookupCode == 0 && lookup.Contains(db1Ip), $"db-1.db from db-0:\n{lookup}");
+        Assert.Contains("search default.svc.cluster.local svc.cluster.local cluster.local", (await _net.InPod("db-0", "cat /etc/resolv.conf")).Output);
+        await Eventually.True(async () => (await _net.InPod("db-0", "nslookup db-1.db.default.svc.cluster.local")).Output.Contains(db1Ip),
+            "db-1.db.default.svc.cluster.local → db-1's address", TimeSpan.FromSeconds(30));
         Assert.Equal(["db-1"], await Names("db-1"));
 
         // Deleted, db-1 comes back under its name with its claim: the file now has two lines.
