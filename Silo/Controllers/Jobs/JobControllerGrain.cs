@@ -34,11 +34,15 @@ public sealed class JobControllerGrain(TimeProvider clock, ILogger<JobController
         var pods = await Ownership.Claim<Pod>(store, job, job.Spec.Selector);
         var pass = JobPlanner.Plan(job, pods, now);
 
+        // Status writes are conditional on the version this pass read, so a pass never overwrites a status it did not see
+        // (a write that loses the race is retried by the next pass, which reads again).
         var written = job.Status ?? new JobStatus();
+        var current = job;
         if (!Store.ObjectSemantics.SameJson(written, pass.Status))
         {
-            if (await store.UpdateStatus(job with { Status = pass.Status, Metadata = job.Metadata with { ResourceVersion = null } }) is null)
+            if (await store.UpdateStatus(job with { Status = pass.Status }) is not { } updated)
                 return TimeSpan.FromSeconds(1);
+            current = updated;
             written = pass.Status;
         }
 
@@ -68,8 +72,8 @@ public sealed class JobControllerGrain(TimeProvider clock, ILogger<JobController
         // Pods not created or not deleted are not active or gone: the next pass sees how things are.
         var missed = pass.Create.Count - created + failedWrites;
         if (missed > 0) settled = settled with { Active = (settled.Active ?? 0) - (pass.Create.Count - created) };
-        if (!Store.ObjectSemantics.SameJson(written, settled))
-            await store.UpdateStatus(job with { Status = settled, Metadata = job.Metadata with { ResourceVersion = null } });
+        if (!Store.ObjectSemantics.SameJson(written, settled) && await store.UpdateStatus(current with { Status = settled }) is null)
+            return TimeSpan.FromSeconds(1);
 
         foreach (var (type, reason, message) in pass.Events) await events.Record(job, type, reason, message);
         if (finished is not null)
