@@ -109,6 +109,7 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
     services.AddAdmission();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();
+    services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamProxy>();
     services.AddSingleton<IClusterBackend, DashboardBackend>();
     services.AddDashboard(new DashboardOptions(server, options.KubeconfigPath, options.DashboardKeysPath));
 }

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using OrleansOrchestrator.Contracts.Model;
-using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Streaming;
 using OrleansOrchestrator.Silo.Api.Wire;
 
 namespace OrleansOrchestrator.Silo.Api;
@@ -44,16 +43,9 @@ public sealed class PodLogProxy(ResourceService resources, IGrainFactory grains)
     /// </summary>
     public async Task<Stream> Open(Caller caller, string ns, string name, LogRequest request, CancellationToken cancellationToken)
     {
-        var pod = (Pod)await resources.Get(caller, ResourceKinds.Pod, ns, name);
-        var container = request.Container ?? DefaultContainer(pod);
-        if (!pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []).Any(c => c.Name == container))
-            throw ApiException.BadRequest($"container {container} is not valid for pod {name}");
-        if (pod.Spec.NodeName is not { Length: > 0 } node)
-            throw ApiException.BadRequest($"pod {name} does not have a host assigned");
-        var endpoint = await grains.GetGrain<INodeGrain>(node).Endpoint()
-                       ?? throw new ApiException(503, "ServiceUnavailable", $"the agent of node {node} has not registered an endpoint");
-
-        var url = $"{endpoint.BaseUrl}/containerLogs/{Uri.EscapeDataString(node)}/{pod.Metadata.Uid}/{Uri.EscapeDataString(container)}"
+        var target = await PodTarget.Resolve(resources, grains, caller, ns, name, request.Container);
+        var (container, node, endpoint) = (target.Container, target.Node, target.Endpoint);
+        var url = $"{endpoint.BaseUrl}/containerLogs/{Uri.EscapeDataString(node)}/{target.Uid}/{Uri.EscapeDataString(container)}"
                   + $"?follow={Lower(request.Follow)}&previous={Lower(request.Previous)}"
                   + (request.TailLines is { } tail ? $"&tailLines={tail}" : "");
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
@@ -65,7 +57,7 @@ public sealed class PodLogProxy(ResourceService resources, IGrainFactory grains)
         }
         catch (HttpRequestException e)
         {
-            throw new ApiException(503, "ServiceUnavailable", $"cannot reach the agent of node {node}: {e.Message}");
+            throw target.AgentUnreachable(e);
         }
         if (!upstream.IsSuccessStatusCode)
         {
@@ -78,10 +70,6 @@ public sealed class PodLogProxy(ResourceService resources, IGrainFactory grains)
         // Disposing the content stream releases the response and its connection.
         return await upstream.Content.ReadAsStreamAsync(cancellationToken);
     }
-
-    /// <summary>As kubectl picks it: the <c>kubectl.kubernetes.io/default-container</c> annotation, else the first container.</summary>
-    private static string DefaultContainer(Pod pod) =>
-        pod.Metadata.Annotations?.GetValueOrDefault("kubectl.kubernetes.io/default-container") ?? pod.Spec.Containers.FirstOrDefault()?.Name ?? "";
 
     private static bool Flag(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is "true" or "1";
 

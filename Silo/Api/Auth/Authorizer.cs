@@ -24,9 +24,13 @@ public static class Authorizer
         return !caller.IsViewer || ReadVerbs.Contains(verb);
     }
 
-    public static void Authorize(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null)
+    /// <summary>
+    /// Refuses with Kubernetes' 403 unless the caller may; a <paramref name="subresource"/> such as <c>exec</c> is
+    /// authorised as its verb on the kind (a <c>create</c> of <c>pods/exec</c> needs a writer) and named in the refusal.
+    /// </summary>
+    public static void Authorize(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
     {
         if (!May(caller, verb, kind))
-            throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name);
+            throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name, subresource);
     }
 }

@@ -50,9 +50,10 @@ public sealed class ApiException(int code, string reason, string message, Status
 
     public static ApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
-    public static ApiException Forbidden(string user, string verb, string resource, string group, string? ns, string? name = null) =>
+    /// <summary>Kubernetes' refusal; a subresource is named as <c>pods/exec</c> in what the user cannot do.</summary>
+    public static ApiException Forbidden(string user, string verb, string resource, string group, string? ns, string? name = null, string? subresource = null) =>
         new(403, "Forbidden",
-            $"{resource}{(group.Length > 0 ? "." + group : "")}{(name is null ? "" : $" \"{name}\"")} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\""
+            $"{resource}{(group.Length > 0 ? "." + group : "")}{(name is null ? "" : $" \"{name}\"")} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}{(subresource is null ? "" : "/" + subresource)}\" in API group \"{group}\""
             + (string.IsNullOrEmpty(ns) ? " at the cluster scope" : $" in the namespace \"{ns}\""),
             new StatusDetails { Name = name, Group = group, Kind = resource });
 
