@@ -67,6 +67,7 @@ var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<KubeApiHandler>();
+builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamEndpoint>();
 builder.Services.AddServiceNetworking(options.ClusterNetwork, options.NodePortsInUse);
 builder.Services.AddSingleton(new ApiAdvertisement(options.AdvertiseAddress, options.ApiPort));
 builder.Services.AddHostedService<TenantBootstrap>();
@@ -83,7 +84,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 
 var app = builder.Build();
 var api = app.Services.GetRequiredService<KubeApiHandler>();
-app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.Run(api.Handle));
+app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.UseWebSockets().Run(api.Handle));
 app.MapWhen(context => context.Connection.LocalPort == options.DashboardPort, branch => branch.UseDashboard());
 // The kubeconfig carries an administrator's token; a token file without one gets none written.
 var admin = tokens.Callers.FirstOrDefault(c => c.Value.IsAdmin);

@@ -20,6 +20,7 @@ IScenario[] scenarios =
     new ServicesScenario(),
     new ProxyRulesScenario(),
     new WorkloadsScenario(),
+    new StreamingScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

@@ -9,6 +9,7 @@ using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Discovery;
+using OrleansOrchestrator.Silo.Api.Streaming;
 using OrleansOrchestrator.Silo.Api.Wire;
 using OrleansOrchestrator.Silo.Kinds;
 
@@ -19,7 +20,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, PodLogProxy logs, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -86,6 +87,12 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         var query = request.Query;
         var method = request.Method;
         var ct = context.RequestAborted;
+        // exec, attach and port-forward are authorised as a create of the subresource whatever the method (a WebSocket is a GET).
+        if (name is not null && sub is not null && PodStreamEndpoint.Handles(kind, sub))
+        {
+            await streams.Serve(context, caller, ns!, name, sub);
+            return;
+        }
         // A caller who may not write is refused before a byte of its body is read, as Kubernetes authorises before
         // it decodes: a read-only token cannot make the server parse anything.
         if (WriteVerb(method) is { } verb) Authorizer.Authorize(caller, verb, kind, ns, name);

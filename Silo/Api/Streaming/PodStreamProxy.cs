@@ -44,24 +44,47 @@ public sealed class PodStreamProxy(ResourceService resources, IGrainFactory grai
     /// Checks once that the caller may forward the pod's ports; then each forwarded connection opens its own stream
     /// to the agent (a refusal then is a <see cref="PodStreamException"/> for that connection only).
     /// </summary>
-    public async Task<Func<int, CancellationToken, Task<WebSocket>>> OpenPortForward(Caller caller, string ns, string name, CancellationToken cancellationToken)
+    public async Task<PortForwardTarget> OpenPortForward(Caller caller, string ns, string name, CancellationToken cancellationToken)
     {
         Authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, "portforward");
         var target = await PodTarget.Resolve(resources, grains, caller, ns, name, container: null);
         if (target.Pod.Status?.Phase is not "Running")
             throw ApiException.BadRequest($"unable to forward port because pod is not running. Current status={target.Pod.Status?.Phase ?? "Pending"}");
-        return async (port, ct) =>
+        return new PortForwardTarget(
+            async (port, ct) =>
+            {
+                try
+                {
+                    return await Connect(target, AgentStreamPaths.PortForward(target.Node, target.Uid, port), subProtocol: null, ct)
+                           ?? throw new PodStreamException($"error forwarding port {port} to pod {target.Uid}: the agent refused");
+                }
+                catch (ApiException e)
+                {
+                    throw new PodStreamException(e.Message);
+                }
+            },
+            ct => UntilGone(caller, ns, name, target.Uid, ct));
+    }
+
+    /// <summary>
+    /// Returns once the pod is deleted, replaced or no longer running: a forward to it ends then, as the kubelet
+    /// ends its streams, so that kubectl says "lost connection to pod" instead of refusing each new connection.
+    /// </summary>
+    private async Task UntilGone(Caller caller, string ns, string name, string uid, CancellationToken cancellationToken)
+    {
+        using var every = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await every.WaitForNextTickAsync(cancellationToken))
         {
             try
             {
-                return await Connect(target, AgentStreamPaths.PortForward(target.Node, target.Uid, port), subProtocol: null, ct)
-                       ?? throw new PodStreamException($"error forwarding port {port} to pod {target.Uid}: the agent refused");
+                var pod = (Pod)await resources.Get(caller, ResourceKinds.Pod, ns, name);
+                if (pod.Metadata.Uid != uid || pod.Metadata.DeletionTimestamp is not null || pod.Status?.Phase is not "Running") return;
             }
-            catch (ApiException e)
+            catch (ApiException e) when (e.Code == 404)
             {
-                throw new PodStreamException(e.Message);
+                return;
             }
-        };
+        }
     }
 
     /// <summary>The agent's WebSocket; a refusal becomes the API's answer with the agent's own message.</summary>
@@ -120,3 +143,6 @@ public sealed record ExecQuery(IReadOnlyList<string> Command, bool Stdin, bool S
 
     private static bool Flag(IQueryCollection query, string name) => query[name].ToString() is "true" or "1";
 }
+
+/// <summary>A pod whose ports may be forwarded: each connection's stream to the agent, and when the pod is gone.</summary>
+public sealed record PortForwardTarget(Func<int, CancellationToken, Task<WebSocket>> Open, Func<CancellationToken, Task> UntilPodGone);

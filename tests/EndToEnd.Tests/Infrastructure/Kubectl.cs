@@ -64,7 +64,7 @@ public sealed class Kubectl(string version, string kubeconfig, string? token = n
     /// <summary>Starts a long-running kubectl (e.g. <c>get -w</c>) whose output lines the test reads as they come.</summary>
     public StreamingKubectl Start(string arguments)
     {
-        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add($"--kubeconfig={kubeconfig}");
         info.ArgumentList.Add($"--cache-dir={_cacheDir}");
         if (token is not null) info.ArgumentList.Add($"--token={token}");
@@ -108,6 +108,13 @@ public sealed class StreamingKubectl : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>A line on kubectl's stdin (for <c>attach -i</c>).</summary>
+    public async Task WriteLine(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
 
     public void Dispose()
     {

@@ -95,6 +95,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The silo's process (with the main command, its local agent runs inside it).</summary>
+    public int ProcessId => (_process ?? throw new InvalidOperationException("the silo was not started")).Id;
+
     public async Task Start(TimeSpan? timeout = null)
     {
         List<string> args = _dotnetRun

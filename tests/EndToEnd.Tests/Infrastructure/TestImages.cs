@@ -27,7 +27,7 @@ public static class TestImages
             Directory.CreateDirectory(Path.Combine(root, "tmp"));
             Directory.CreateDirectory(Path.Combine(root, "www"));
             File.Copy("/bin/busybox", Path.Combine(root, "bin", "busybox"));
-            foreach (var applet in new[] { "sh", "httpd", "wget", "cat", "echo", "sleep", "ls", "date", "nc", "true", "false", "touch", "rm", "seq", "nslookup", "hostname", "env", "grep", "timeout", "mkdir", "wc", "sort", "uniq" })
+            foreach (var applet in new[] { "sh", "httpd", "wget", "cat", "echo", "sleep", "ls", "date", "nc", "true", "false", "touch", "rm", "seq", "nslookup", "hostname", "env", "grep", "timeout", "mkdir", "wc", "sort", "uniq", "tar", "stty", "md5sum", "dd", "head", "cmp", "tr" })
                 File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "busybox");
             await Shell($"tar -C {root} -c . | docker import -c 'CMD [\"/bin/sh\"]' - {Busybox} && docker tag {Busybox} {BusyboxV2}");
             Directory.Delete(root, recursive: true);

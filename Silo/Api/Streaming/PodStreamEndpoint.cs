@@ -1,0 +1,62 @@
+using System.Net.WebSockets;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Streaming;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Wire;
+
+namespace OrleansOrchestrator.Silo.Api.Streaming;
+
+/// <summary>
+/// <c>…/pods/{name}/exec</c>, <c>/attach</c> and <c>/portforward</c>: negotiates the client's protocol — WebSocket
+/// channels (kubectl 1.30+ for exec, attach and cp), SPDY/3.1 (older kubectl, and port-forward, which newer kubectl
+/// tunnels through a WebSocket) — then streams through <see cref="PodStreamProxy"/> to the pod's agent. Refusals
+/// come before the upgrade, as Status objects.
+/// </summary>
+public sealed class PodStreamEndpoint(PodStreamProxy proxy)
+{
+    /// <summary>The channel protocols spoken with WebSocket clients, best first (v4 lacks only stdin's close).</summary>
+    private static readonly string[] ChannelProtocols = [StreamChannels.V5, StreamChannels.V4];
+
+    /// <summary>How the kubelet's streaming server keeps a quiet stream's connection alive.</summary>
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
+
+    public static bool Handles(ResourceKind kind, string? subresource) =>
+        kind == ResourceKinds.Pod && subresource is "exec" or "attach" or "portforward";
+
+    public async Task Serve(HttpContext context, Caller caller, string ns, string name, string subresource)
+    {
+        if (context.Request.Method is not ("GET" or "POST")) throw ApiException.MethodNotAllowed(context.Request.Method);
+        var ct = context.RequestAborted;
+        var query = context.Request.Query;
+        if (subresource == "portforward")
+        {
+            await ServePortForward(context, caller, ns, name, ct);
+            return;
+        }
+        var container = query["container"].ToString() is { Length: > 0 } asked ? asked : null;
+        var execQuery = ExecQuery.From(query);
+        var attach = subresource == "attach";
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            var protocol = Negotiate(context.WebSockets.WebSocketRequestedProtocols, ChannelProtocols);
+            using var agent = await proxy.OpenExec(caller, ns, name, container, execQuery, attach, ct);
+            using var client = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol, KeepAliveInterval = KeepAlive });
+            await ChannelRelay.Run(client, agent, ct);
+            return;
+        }
+        throw UpgradeRequired();
+    }
+
+    private async Task ServePortForward(HttpContext context, Caller caller, string ns, string name, CancellationToken ct)
+    {
+        throw UpgradeRequired();
+    }
+
+    /// <summary>The first protocol of the client's list that we speak, as Kubernetes' handshake picks it.</summary>
+    private static string Negotiate(IList<string> offered, IReadOnlyList<string> supported) =>
+        offered.FirstOrDefault(supported.Contains)
+        ?? throw new ApiException(403, "Forbidden",
+            $"unable to upgrade: unable to negotiate protocol: client supports [{string.Join(' ', offered)}], server supports [{string.Join(' ', supported)}]");
+
+    private static ApiException UpgradeRequired() => ApiException.BadRequest("Upgrade request required");
+}
