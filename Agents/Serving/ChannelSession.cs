@@ -25,17 +25,22 @@ internal sealed class ChannelSession(
 
     public async Task Run(CancellationToken stopping)
     {
-        using var pumps = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        // Not linked to the agent's stop: cancelling a WebSocket's pending receive aborts it, and a stopping agent still
+        // closes its sessions properly (with a Status saying why).
+        using var pumps = new CancellationTokenSource();
         var output = PumpOutput(pumps.Token);
         var input = PumpInput(pumps.Token);
         var idle = _idle.UntilIdle(pumps.Token);
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStop = stopping.Register(() => stop.TrySetResult());
+        var stopped = stop.Task;
         try
         {
-            var first = await Task.WhenAny(output, input, idle).ConfigureAwait(false);
+            var first = await Task.WhenAny(output, input, idle, stopped).ConfigureAwait(false);
             string? status;
             if (first == output && output.IsCompletedSuccessfully)
             {
-                status = await FinalStatus(stopping).ConfigureAwait(false);
+                status = await FinalStatus().ConfigureAwait(false);
             }
             else
             {
@@ -43,7 +48,7 @@ internal sealed class ChannelSession(
                 // ends the output pump's pending read; then say why, if the client is still there to hear it.
                 await container.DisposeAsync().ConfigureAwait(false);
                 status = first == input ? null
-                    : stopping.IsCancellationRequested ? ExecStatus.Failed("the node agent is stopping")
+                    : first == stopped ? ExecStatus.Failed("the node agent is stopping")
                     : first == idle ? ExecStatus.Failed($"{route.Verb} session closed: nothing was sent or received for {options.IdleTimeout} (the node's streaming connection idle timeout)")
                     : ExecStatus.Failed($"error reading the container's output: {output.Exception?.GetBaseException().Message}");
                 // Only one message may be sent at a time: the output pump must have stopped sending first.
@@ -140,17 +145,16 @@ internal sealed class ChannelSession(
         }
     }
 
-    private async Task<string> FinalStatus(CancellationToken stopping)
+    private async Task<string> FinalStatus()
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        wait.CancelAfter(options.CloseTimeout);
+        using var wait = new CancellationTokenSource(options.CloseTimeout);
         try
         {
             return await container.ExitCode(wait.Token).ConfigureAwait(false) is { } code and not 0
                 ? ExecStatus.Exited(code, route.Request.Command)
                 : ExecStatus.Success();
         }
-        catch (Exception e) when (!stopping.IsCancellationRequested)
+        catch (Exception e)
         {
             return ExecStatus.Failed($"cannot tell how the command ended: {e.Message}");
         }

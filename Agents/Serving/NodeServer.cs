@@ -259,10 +259,11 @@ public sealed partial class NodeServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        // Sessions end at once on the stop, each telling its client why and stopping its command: let them finish (each
+        // within its close timeout) before the listener goes, which would cut their connections.
+        await Task.WhenAny(ChannelSession.Quietly([.. _serving.Keys]), Task.Delay(_options.CloseTimeout * 2, _options.Time));
         _listener.Close();
         if (_loop is not null) await _loop;
-        // Sessions end at once on the stop (each tells its client why); wait for them so that no exec'd command outlives us.
-        await ChannelSession.Quietly([.. _serving.Keys]);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Serving {Path} failed")]

@@ -17,17 +17,21 @@ internal sealed class PortForwardSession(WebSocket socket, Socket pod, NodeServe
 
     public async Task Run(CancellationToken stopping)
     {
-        using var pumps = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        // Not linked to the agent's stop: cancelling a WebSocket's pending receive aborts it instead of closing it.
+        using var pumps = new CancellationTokenSource();
         var toPod = ClientToPod(pumps.Token);
         var toClient = PodToClient(pumps.Token);
         var idle = _idle.UntilIdle(pumps.Token);
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStop = stopping.Register(() => stop.TrySetResult());
+        var stopped = stop.Task;
         try
         {
-            var first = await Task.WhenAny(toPod, toClient, idle).ConfigureAwait(false);
-            if (first != idle && first.IsCompletedSuccessfully)
+            var first = await Task.WhenAny(toPod, toClient, idle, stopped).ConfigureAwait(false);
+            if ((first == toPod || first == toClient) && first.IsCompletedSuccessfully)
             {
                 var other = first == toPod ? toClient : toPod;
-                await Task.WhenAny(other, idle, Task.Delay(options.PortForwardLinger, options.Time, pumps.Token)).ConfigureAwait(false);
+                await Task.WhenAny(other, idle, stopped, Task.Delay(options.PortForwardLinger, options.Time, pumps.Token)).ConfigureAwait(false);
             }
 
             // Closing the pod's socket ends the pod-to-client pump (unless a send to a slow client is under way, which
@@ -36,7 +40,7 @@ internal sealed class PortForwardSession(WebSocket socket, Socket pod, NodeServe
             if (await Finished(toClient).ConfigureAwait(false) && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 using var closing = new CancellationTokenSource(options.CloseTimeout);
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, first == idle ? "idle timeout" : null, closing.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, first == idle ? "idle timeout" : first == stopped ? "the node agent is stopping" : null, closing.Token).ConfigureAwait(false);
                 await Finished(toPod).ConfigureAwait(false);
             }
         }

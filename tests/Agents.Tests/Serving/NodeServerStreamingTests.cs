@@ -183,6 +183,36 @@ public sealed class NodeServerStreamingTests(DockerEngineFixture engine, ITestOu
     }
 
     [Fact]
+    public async Task A_client_that_closes_first_still_gets_the_pods_answer_to_its_end_of_file()
+    {
+        // wc answers only once its input ends: the client's close must reach it as a TCP half-close.
+        var (pod, _) = await RunPod("half-close", "exec nc -l -p 9000 -e wc -c");
+
+        var socket = await Eventually.Value(async () =>
+        {
+            try { return await Connect(AgentStreamPaths.PortForward(_node, pod.Uid, 9000), protocol: null); }
+            catch (WebSocketException) { return null; }
+        }, "nc listens in the pod", ConditionTimeout);
+        using (socket)
+        {
+            await socket.SendAsync("12345"u8.ToArray(), WebSocketMessageType.Binary, true, Ct);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, Ct);
+            var answer = new StringBuilder();
+            var buffer = new byte[1024];
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, Ct);
+                if (received.MessageType == WebSocketMessageType.Close) break;
+                answer.Append(Encoding.UTF8.GetString(buffer, 0, received.Count));
+            }
+
+            Assert.Equal("5", answer.ToString().Trim());
+            Assert.Equal(WebSocketState.Closed, socket.State);
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        }
+    }
+
+    [Fact]
     public async Task Port_forward_to_a_port_nobody_listens_on_is_a_502_before_the_upgrade()
     {
         var (pod, _) = await RunPod("refused", "sleep 600");
@@ -241,6 +271,38 @@ public sealed class NodeServerStreamingTests(DockerEngineFixture engine, ITestOu
         Assert.Contains("idle timeout", status.RootElement.GetProperty("message").GetString());
         Assert.Equal(WebSocketCloseStatus.NormalClosure, session.CloseStatus);
         await Eventually.True(async () => !(await Processes(id)).Any(p => p.Contains("sleep 601")), "the exec'd sleep is gone", ConditionTimeout);
+    }
+
+    [Fact]
+    public async Task A_stopping_agent_tells_its_exec_clients_why_and_stops_their_commands()
+    {
+        var server = NewServer(new NodeServerOptions());
+        var (pod, id) = await RunPod("stopping", "sleep 600");
+        using var socket = await Connect(AgentStreamPaths.Exec(_node, pod.Uid, Exec("app", ["sleep", "601"], stdin: true)), server: server);
+        await Eventually.True(async () => (await Processes(id)).Any(p => p.Contains("sleep 601")), "the exec'd sleep runs", ConditionTimeout);
+
+        var reading = ReadToEnd(socket);
+        await server.DisposeAsync();
+        var session = await reading;
+
+        using var status = JsonDocument.Parse(session.Status!);
+        Assert.Equal("the node agent is stopping", status.RootElement.GetProperty("message").GetString());
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, session.CloseStatus);
+        // Waited for by the server's disposal: gone already.
+        Assert.DoesNotContain(await Processes(id), p => p.Contains("sleep 601"));
+    }
+
+    [Fact]
+    public async Task A_v4_client_is_served_on_v4()
+    {
+        var (pod, _) = await RunPod("v4", "sleep 600");
+
+        using var socket = await Connect(AgentStreamPaths.Exec(_node, pod.Uid, Exec("app", ["echo", "four"], stdin: false)), protocol: StreamChannels.V4);
+        var session = await ReadToEnd(socket);
+
+        Assert.Equal(StreamChannels.V4, socket.SubProtocol);
+        Assert.Equal("four\n", session.Stdout);
+        Assert.Equal(ExecStatus.Success(), session.Status);
     }
 
     [Fact]
