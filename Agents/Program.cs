@@ -21,6 +21,8 @@ var usage = """
       --no-proxy              run no Service proxy (no iptables rules for cluster IPs and node ports)
       --cleanup-proxy         remove this node's Service proxy rules (iptables chains) and exit
       --dns-port N            the cluster DNS port on each tenant network's gateway (default: a free port, chosen once and kept in --data-dir)
+      --streaming-connection-idle-timeout D
+                              close an exec, attach or port-forward idle for D, e.g. 4h, 30m, 1h30m (default 4h)
     """;
 var gateways = new List<IPEndPoint>();
 var options = new AgentOptions { DockerNodeName = Environment.MachineName.ToLowerInvariant() };
@@ -44,6 +46,7 @@ try
             case "--no-proxy": options = options with { ServiceProxy = false }; break;
             case "--cleanup-proxy": cleanupProxy = true; break;
             case "--dns-port": options = options with { DnsPort = DnsPort(Value()) }; break;
+            case "--streaming-connection-idle-timeout": options = options with { StreamingIdleTimeout = Duration(args[i], Value()) }; break;
             default: throw new ArgumentException($"unknown option {args[i]}");
         }
     }
@@ -65,6 +68,15 @@ static int DnsPort(string text) =>
     int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
         ? port
         : throw new ArgumentException($"--dns-port: {text} is not a port (1-65535)");
+
+// A duration as the kubelet's flags take it: whole numbers of h, m and s, e.g. 1h30m.
+static TimeSpan Duration(string option, string text)
+{
+    var match = System.Text.RegularExpressions.Regex.Match(text, @"^(?:(\d{1,5})h)?(?:(\d{1,7})m)?(?:(\d{1,9})s)?$");
+    int Part(int group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    var duration = match.Success ? new TimeSpan(Part(1), Part(2), Part(3)) : TimeSpan.Zero;
+    return duration > TimeSpan.Zero ? duration : throw new ArgumentException($"{option}: {text} is not a duration such as 4h, 30m or 1h30m");
+}
 
 if (gateways.Count == 0) gateways.Add(new IPEndPoint(IPAddress.Loopback, ClusterIdentity.DefaultGatewayPort));
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
-using OrleansOrchestrator.Agents.Logs;
 using OrleansOrchestrator.Agents.Networking;
 using OrleansOrchestrator.Agents.Networking.Proxy;
 using OrleansOrchestrator.Agents.Networking.Dns;
@@ -9,6 +8,7 @@ using OrleansOrchestrator.Agents.Pods;
 using OrleansOrchestrator.Agents.Runtime;
 using OrleansOrchestrator.Agents.Runtime.Docker;
 using OrleansOrchestrator.Agents.Runtime.Simulated;
+using OrleansOrchestrator.Agents.Serving;
 using OrleansOrchestrator.Agents.Volumes;
 using OrleansOrchestrator.Contracts.Nodes;
 
@@ -16,7 +16,7 @@ namespace OrleansOrchestrator.Agents.Hosting;
 
 /// <summary>
 /// Runs the node agents of this process — a Docker node, simulated nodes, or both — over one grain factory
-/// (an Orleans client, or the silo itself when co-hosted) and one log endpoint.
+/// (an Orleans client, or the silo itself when co-hosted) and one node server (logs, exec, attach, port-forward).
 /// </summary>
 public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options, ILoggerFactory loggers) : BackgroundService
 {
@@ -32,8 +32,8 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        await using var logs = new LogServer(options.Address, token, _logger);
-        var endpoint = new AgentEndpoint(logs.BaseUrl, token);
+        await using var server = new NodeServer(options.Address, token, new NodeServerOptions { IdleTimeout = options.StreamingIdleTimeout }, _logger);
+        var endpoint = new AgentEndpoint(server.BaseUrl, token);
         var clock = TimeProvider.System;
         // One view of the cluster's Service routes for every node of this process: pods read it for their
         // Service variables and resolv.conf; the Docker node's DNS server and proxy serve it.
@@ -63,7 +63,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         }
         if (options.SimulatedNodes > 0) LogSimulatedNodes(_logger, options.SimulatedNodes);
 
-        logs.Start();
+        server.Start();
         try
         {
             await Task.WhenAll(_agents.Select(a => a.Run(stoppingToken)).Concat(_background));
@@ -85,7 +85,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             }
             var supervisor = new PodSupervisor(runtime, cluster, volumes, routes, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>());
             _agents.Add(new NodeAgent(grains, node, endpoint, supervisor, loggers.CreateLogger<NodeAgent>()));
-            logs.AddNode(node.Metadata.Name!, runtime);
+            server.AddNode(node.Metadata.Name!, runtime);
         }
     }
 

@@ -44,6 +44,12 @@ public sealed record AgentOptions
     /// <summary>The node's resolver configuration, which pods with <c>dnsPolicy: Default</c> get (the kubelet's <c>--resolv-conf</c>).</summary>
     public string ResolvConf { get; init; } = "/etc/resolv.conf";
 
+    /// <summary>
+    /// An exec, attach or port-forward through which nothing moves for this long is closed (the kubelet's
+    /// <c>--streaming-connection-idle-timeout</c>).
+    /// </summary>
+    public TimeSpan StreamingIdleTimeout { get; init; } = TimeSpan.FromHours(4);
+
     /// <summary>How many hollow nodes to host (simulated runtime).</summary>
     public int SimulatedNodes { get; init; }
 

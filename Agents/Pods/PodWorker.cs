@@ -273,7 +273,9 @@ public sealed partial class PodWorker
             env, mounts,
             limits?.GetValueOrDefault("memory") is { } memory && Quantity.TryParse(memory, out var bytes) ? (long)bytes : null,
             limits?.GetValueOrDefault("cpu") is { } cpu && Quantity.TryParse(cpu, out _) ? Quantity.MilliValue(cpu) : null,
-            container.Tty ?? false);
+            container.Tty ?? false,
+            container.Stdin ?? false,
+            container.StdinOnce ?? false);
         var id = await _runtime.CreateContainer(spec, sandbox.Id, ct);
         _cluster.RecordEvent(Key, Pod, "Normal", "Created", $"Created container {container.Name}");
         await _runtime.StartContainer(id, ct);

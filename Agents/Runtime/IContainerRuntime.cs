@@ -58,4 +58,31 @@ public interface IContainerRuntime
 
     /// <summary>The container's output as plain text (stdout and stderr interleaved), optionally following it.</summary>
     Task<Stream> Logs(string id, bool follow, int? tailLines, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether containers are processes one can run commands in, attach to and forward ports to (<c>kubectl exec</c>,
+    /// <c>attach</c>, <c>port-forward</c>). The simulated runtime's are not.
+    /// </summary>
+    bool SupportsStreaming => true;
+
+    /// <summary>
+    /// Starts <paramref name="exec"/>'s command in a running container, connected to the returned session until the
+    /// command ends. Disposing the session before then stops the command (no process outlives a dropped client).
+    /// </summary>
+    Task<IContainerSession> StartExec(string id, InteractiveExec exec, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("exec is not supported by this container runtime");
+
+    /// <summary>
+    /// Connects to a running container's own stdio (its main process); the session ends when the container does.
+    /// Disposing the session detaches without stopping the container.
+    /// </summary>
+    Task<IContainerSession> Attach(string id, AttachStreams streams, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("attach is not supported by this container runtime");
+
+    /// <summary>
+    /// A TCP connection to <c>localhost:<paramref name="port"/></c> inside the pod's network namespace (a server bound to
+    /// 127.0.0.1 in the pod is reachable), as the kubelet forwards ports. Throws <see cref="PodPortUnreachableException"/>.
+    /// </summary>
+    Task<System.Net.Sockets.Socket> ConnectToPod(string sandboxId, int port, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("port forwarding is not supported by this container runtime");
 }

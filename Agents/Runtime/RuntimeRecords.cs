@@ -17,7 +17,11 @@ public sealed record SandboxStatus(string Id, PodRef Pod, bool Running, string? 
 /// <summary>A bind mount of a host folder or file the agent prepared (emptyDir, configMap, secret volumes).</summary>
 public sealed record Mount(string HostPath, string ContainerPath, bool ReadOnly);
 
-/// <summary>One app container of a pod, at one attempt (restart count), ready to create inside the pod's sandbox.</summary>
+/// <summary>
+/// One app container of a pod, at one attempt (restart count), ready to create inside the pod's sandbox.
+/// <see cref="Stdin"/> keeps a stdin open for <c>kubectl attach</c>; <see cref="StdinOnce"/> closes it when the first
+/// attached client detaches.
+/// </summary>
 public sealed record ContainerSpec(
     PodRef Pod,
     string Name,
@@ -30,7 +34,9 @@ public sealed record ContainerSpec(
     IReadOnlyList<Mount> Mounts,
     long? MemoryLimitBytes,
     long? CpuLimitMillis,
-    bool Tty = false);
+    bool Tty = false,
+    bool Stdin = false,
+    bool StdinOnce = false);
 
 public enum ContainerRunState { Created, Running, Exited }
 

@@ -16,7 +16,7 @@ namespace OrleansOrchestrator.Agents.Runtime.Docker;
 /// clusters and nodes share one engine, and an agent restarted with the same cluster and node adopts what is
 /// already running.
 /// </summary>
-public sealed class DockerRuntime : IContainerRuntime, IDisposable
+public sealed partial class DockerRuntime : IContainerRuntime, IDisposable
 {
     /// <summary>The default sandbox image: busybox sleeping forever, built on the node from <see cref="BusyboxPath"/> when absent.</summary>
     public const string DefaultPauseImage = "orleans-orchestrator/pause:1";
@@ -435,6 +435,9 @@ public sealed class DockerRuntime : IContainerRuntime, IDisposable
             WorkingDir = string.IsNullOrEmpty(spec.WorkingDir) ? null : spec.WorkingDir,
             Env = spec.Env.Select(variable => $"{variable.Key}={variable.Value}").ToList(),
             Tty = spec.Tty,
+            // kubectl attach reaches the main process's stdin only when the engine keeps one open.
+            OpenStdin = spec.Stdin,
+            StdinOnce = spec.Stdin && spec.StdinOnce,
             HostConfig = new HostConfig
             {
                 // Joining the sandbox: same IP, same localhost, same ports; same System V IPC.

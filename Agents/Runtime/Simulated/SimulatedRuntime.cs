@@ -23,6 +23,9 @@ public sealed class SimulatedRuntime : IContainerRuntime
 
     public bool ReadsPodFiles => false;
 
+    /// <summary>Its containers are no processes: nothing to exec in, attach to or forward to.</summary>
+    public bool SupportsStreaming => false;
+
     public Task<string> Version(CancellationToken cancellationToken) => Task.FromResult("simulated://1.0");
 
     public Task<SandboxStatus> RunSandbox(SandboxSpec spec, CancellationToken cancellationToken)
