@@ -247,9 +247,9 @@ public sealed class NodeServerStreamingTests(DockerEngineFixture engine, ITestOu
     {
         var (pod, id) = await RunPod("dropped", "sleep 600");
 
-        var socket = await Connect(AgentStreamPaths.Exec(_node, pod.Uid, Exec("app", ["sleep", "601"], stdin: true)));
-        await Eventually.True(async () => (await Processes(id)).Any(p => p.Contains("sleep 601")), "the exec'd sleep runs", ConditionTimeout);
-
+        // A shell that waits for its child: killing the shell alone would leave the sleep behind.
+        var socket = await Connect(AgentStreamPaths.Exec(_node, pod.Uid, Exec("app", ["sh", "-c", "sleep 601; echo done"], stdin: true)));
+        await Eventually.True(async () => (await Processes(id)).Any(p => p == "sleep 601"), "the exec'd sleep runs", ConditionTimeout);
         socket.Abort(); // the connection is gone without a close, as when kubectl is killed
         socket.Dispose();
 
