@@ -274,6 +274,27 @@ public sealed class NodeServerStreamingTests(DockerEngineFixture engine, ITestOu
     }
 
     [Fact]
+    public async Task An_idle_forwarded_connection_is_closed()
+    {
+        var server = NewServer(new NodeServerOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        var (pod, _) = await RunPod("idle-forward", "exec nc -l -p 9000 -e sleep 600");
+
+        var socket = await Eventually.Value(async () =>
+        {
+            try { return await Connect(AgentStreamPaths.PortForward(_node, pod.Uid, 9000), protocol: null, server: server); }
+            catch (WebSocketException) { return null; }
+        }, "nc listens in the pod", ConditionTimeout);
+        using (socket)
+        {
+            var received = await socket.ReceiveAsync(new byte[16], Ct);
+
+            Assert.Equal(WebSocketMessageType.Close, received.MessageType);
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+            Assert.Equal("idle timeout", socket.CloseStatusDescription);
+        }
+    }
+
+    [Fact]
     public async Task A_stopping_agent_tells_its_exec_clients_why_and_stops_their_commands()
     {
         var server = NewServer(new NodeServerOptions());
