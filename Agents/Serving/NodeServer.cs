@@ -20,6 +20,10 @@ namespace OrleansOrchestrator.Agents.Serving;
 /// </list>
 /// A streaming endpoint checks everything it can before upgrading — the node, the pod, the container, the port — and
 /// refuses with an HTTP status whose message is in the <see cref="AgentStreamPaths.ErrorHeader"/> header and the body.
+/// <para>
+/// <see cref="HttpListener"/>'s managed implementation (Linux) upgrades to WebSockets itself
+/// (<see cref="HttpListenerContext.AcceptWebSocketAsync(string?, int, TimeSpan)"/>), so the agent needs no web framework.
+/// </para>
 /// </summary>
 public sealed partial class NodeServer : IAsyncDisposable
 {
@@ -75,11 +79,7 @@ public sealed partial class NodeServer : IAsyncDisposable
         var upgraded = false;
         try
         {
-            if (context.Request.Headers["Authorization"] != $"Bearer {_token}")
-            {
-                response.StatusCode = 401;
-                return;
-            }
+            if (context.Request.Headers["Authorization"] != $"Bearer {_token}") throw new NodeRouteException(401, "Unauthorized");
 
             var route = NodeRoutes.Parse(context.Request.RawUrl ?? "/");
             IContainerRuntime? runtime;

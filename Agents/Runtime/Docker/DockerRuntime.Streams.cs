@@ -105,7 +105,8 @@ public sealed partial class DockerRuntime
         {
             // The engine has no way to stop an exec, and closing its connection only closes the command's stdin (and
             // hangs up its terminal, which a shell may ignore): a dropped `kubectl exec … sleep 600` would live on.
-            // Kill the command and whatever it started, by the host pid the engine reports.
+            // Kill the command and whatever it started, by the host pid the engine reports (the agent runs in the host's
+            // pid namespace, as a kubelet does).
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -247,9 +247,9 @@ public sealed class NodeServerStreamingTests(DockerEngineFixture engine, ITestOu
     {
         var (pod, id) = await RunPod("dropped", "sleep 600");
 
-        var socket = await Connect(AgentStreamPaths.Exec(_node, pod.Uid, Exec("app", ["sleep", "601"], stdin: true)));
-        await Eventually.True(async () => (await Processes(id)).Any(p => p.Contains("sleep 601")), "the exec'd sleep runs", ConditionTimeout);
-
+        // A shell that waits for its child: killing the shell alone would leave the sleep behind.
+        var socket = await Connect(AgentStreamPaths.Exec(_node, pod.Uid, Exec("app", ["sh", "-c", "sleep 601; echo done"], stdin: true)));
+        await Eventually.True(async () => (await Processes(id)).Any(p => p == "sleep 601"), "the exec'd sleep runs", ConditionTimeout);
         socket.Abort(); // the connection is gone without a close, as when kubectl is killed
         socket.Dispose();
 
@@ -271,6 +271,27 @@ public sealed class NodeServerStreamingTests(DockerEngineFixture engine, ITestOu
         Assert.Contains("idle timeout", status.RootElement.GetProperty("message").GetString());
         Assert.Equal(WebSocketCloseStatus.NormalClosure, session.CloseStatus);
         await Eventually.True(async () => !(await Processes(id)).Any(p => p.Contains("sleep 601")), "the exec'd sleep is gone", ConditionTimeout);
+    }
+
+    [Fact]
+    public async Task An_idle_forwarded_connection_is_closed()
+    {
+        var server = NewServer(new NodeServerOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        var (pod, _) = await RunPod("idle-forward", "exec nc -l -p 9000 -e sleep 600");
+
+        var socket = await Eventually.Value(async () =>
+        {
+            try { return await Connect(AgentStreamPaths.PortForward(_node, pod.Uid, 9000), protocol: null, server: server); }
+            catch (WebSocketException) { return null; }
+        }, "nc listens in the pod", ConditionTimeout);
+        using (socket)
+        {
+            var received = await socket.ReceiveAsync(new byte[16], Ct);
+
+            Assert.Equal(WebSocketMessageType.Close, received.MessageType);
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+            Assert.Equal("idle timeout", socket.CloseStatusDescription);
+        }
     }
 
     [Fact]
