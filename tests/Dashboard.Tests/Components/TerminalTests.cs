@@ -37,6 +37,40 @@ public sealed class TerminalTests
     }
 
     [Fact]
+    public async Task ContainerChosen_NewShellThereAndTheOldSessionClosed()
+    {
+        await using var ctx = Create(_feed, _backend);
+        var (terminal, _) = SetUpTerminalScript(ctx);
+        ctx.RenderProviders();
+        var page = RenderWeb1(ctx);
+        await page.OpenTabAsync("Terminal");
+        var first = await SessionStarted(page);
+        var select = page.FindComponent<MudBlazor.MudSelect<string>>();
+
+        await select.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync("sidecar"));
+
+        page.WaitForAssertion(() => Assert.Equal(2, _backend.Sessions.Count), Patience);
+        Assert.Equal("sidecar", _backend.Sessions[1].Call.Container);
+        Assert.True(first.Disposed);
+        Assert.Single(terminal.Invocations["reset"]);
+        page.WaitForAssertion(() => Assert.Equal("connected to sidecar", page.Find("#terminal-state").TextContent), Patience);
+    }
+
+    [Fact]
+    public async Task OneContainer_NoContainerChoice()
+    {
+        var feed = new FakeClusterFeed().With(ResourceKinds.Pod, Pod("web-1", containers: [Container("app")]));
+        await using var ctx = Create(feed, _backend);
+        SetUpTerminalScript(ctx);
+        var page = RenderWeb1(ctx);
+        await page.OpenTabAsync("Terminal");
+
+        await SessionStarted(page);
+
+        Assert.Empty(page.FindComponents<MudBlazor.MudSelect<string>>());
+    }
+
+    [Fact]
     public async Task Viewer_NoTerminalTab()
     {
         await using var ctx = Create(_feed, _backend, FakeClusterBackend.ReadOnlyGroup);
