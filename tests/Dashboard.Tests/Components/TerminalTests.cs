@@ -180,6 +180,20 @@ public sealed class TerminalTests
     }
 
     [Fact]
+    public async Task UnexpectedFailure_ShownNotStuckConnecting()
+    {
+        _backend.ExecRefusal = new InvalidOperationException("boom");
+        await using var ctx = Create(_feed, _backend);
+        SetUpTerminalScript(ctx);
+        var page = RenderWeb1(ctx);
+
+        await page.OpenTabAsync("Terminal");
+
+        page.WaitForAssertion(() => Assert.Equal("session ended: the terminal failed (boom)", page.Find("#terminal-state").TextContent), Patience);
+        Assert.NotNull(page.Find("#terminal-reconnect"));
+    }
+
+    [Fact]
     public async Task LeavingTheTab_ClosesTheSessionAndFreesTheTerminal()
     {
         await using var ctx = Create(_feed, _backend);

@@ -39,8 +39,8 @@ public sealed class FakeClusterBackend : IClusterBackend
 
     public IReadOnlyList<string> LogLines { get; set; } = [];
 
-    /// <summary>When set, every exec is refused with this (as the API refuses a completed pod or a missing container).</summary>
-    public ActionFailedException? ExecRefusal { get; set; }
+    /// <summary>When set, every exec fails with this: an <see cref="ActionFailedException"/> as the API's refusal (a completed pod, a missing container), anything else as a bug.</summary>
+    public Exception? ExecRefusal { get; set; }
 
     private readonly List<FakeExecSession> _sessions = [];
 
