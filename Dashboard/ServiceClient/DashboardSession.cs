@@ -16,4 +16,7 @@ public sealed class DashboardSession(AuthenticationStateProvider authentication,
 
     /// <summary>Whether to show an action: the API's own authorisation decides, so the buttons never promise what it refuses.</summary>
     public async Task<bool> May(string verb, Contracts.Model.ResourceKind kind) => backend.May(await User(), verb, kind);
+
+    /// <summary>Whether to offer a terminal in pods: the API's decision on <c>pods/exec</c>.</summary>
+    public async Task<bool> MayExec() => backend.MayExec(await User());
 }

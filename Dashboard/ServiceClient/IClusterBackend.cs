@@ -51,4 +51,17 @@ public interface IClusterBackend
 
     /// <summary>A container's log lines, following new ones when <paramref name="follow"/>.</summary>
     IAsyncEnumerable<string> Logs(DashboardUser user, string ns, string pod, string? container, bool follow, int tailLines, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the user may run commands in pods (a <c>create</c> of <c>pods/exec</c>): the same decision the API makes
+    /// before an exec, so the terminal is offered exactly to those whose exec would be accepted.
+    /// </summary>
+    bool MayExec(DashboardUser user);
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in the container as <c>kubectl exec -i</c> (with <c>-t</c> when
+    /// <paramref name="tty"/>): refused with the API's code and message (403, 404, 400 for a container that is not
+    /// there or a completed pod) before anything runs.
+    /// </summary>
+    Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken);
 }

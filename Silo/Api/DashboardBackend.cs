@@ -9,6 +9,7 @@ using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Silo.Api.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Streaming;
 using OrleansOrchestrator.Silo.Api.Wire;
 
 namespace OrleansOrchestrator.Silo.Api;
@@ -18,7 +19,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="Authorizer"/> as the Kubernetes API, so a dashboard user can do exactly what their token can
 /// do with kubectl, and every refusal carries the API's own code and message.
 /// </summary>
-public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs, TokenFile tokens) : IClusterBackend
+public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs, PodStreamProxy streams, TokenFile tokens) : IClusterBackend
 {
     public DashboardUser? SignIn(string token) =>
         tokens.Authenticate(token) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
@@ -100,6 +101,27 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         using var reader = new StreamReader(stream);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
             yield return line;
+    }
+
+    public bool MayExec(DashboardUser user) => Authorizer.May(CallerOf(user), "create", ResourceKinds.Pod, subresource: "exec");
+
+    public async Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty,
+        CancellationToken cancellationToken)
+    {
+        // With a tty the terminal merges stderr into stdout, so (as kubectl -t) stderr is not asked for.
+        var query = new ExecQuery(command, Stdin: true, Stdout: true, Stderr: !tty, Tty: tty);
+        var socket = await Refusals(async () =>
+        {
+            try
+            {
+                return await streams.OpenExec(CallerOf(user), ns, pod, container, query, attach: false, cancellationToken);
+            }
+            catch (PodStreamException e)
+            {
+                throw new ApiException(502, "BadGateway", e.Message);
+            }
+        });
+        return new WebSocketExecSession(socket);
     }
 
     private static Caller CallerOf(DashboardUser user) => new(user.Name, user.Tenant, user.Groups);

@@ -25,12 +25,19 @@ public static class Authorizer
     }
 
     /// <summary>
+    /// Whether the caller may do the verb on a subresource (<c>create</c> of <c>pods/exec</c>): today a subresource is
+    /// authorised as its verb on the kind. <see cref="Authorize"/> decides here too, so the dashboard's terminal is
+    /// offered exactly when the API would accept the exec.
+    /// </summary>
+    public static bool May(Caller caller, string verb, ResourceKind kind, string? subresource) => May(caller, verb, kind);
+
+    /// <summary>
     /// Refuses with Kubernetes' 403 unless the caller may; a <paramref name="subresource"/> such as <c>exec</c> is
     /// authorised as its verb on the kind (a <c>create</c> of <c>pods/exec</c> needs a writer) and named in the refusal.
     /// </summary>
     public static void Authorize(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
     {
-        if (!May(caller, verb, kind))
+        if (!May(caller, verb, kind, subresource))
             throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name, subresource);
     }
 }

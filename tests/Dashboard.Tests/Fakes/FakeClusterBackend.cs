@@ -39,6 +39,17 @@ public sealed class FakeClusterBackend : IClusterBackend
 
     public IReadOnlyList<string> LogLines { get; set; } = [];
 
+    /// <summary>When set, every exec fails with this: an <see cref="ActionFailedException"/> as the API's refusal (a completed pod, a missing container), anything else as a bug.</summary>
+    public Exception? ExecRefusal { get; set; }
+
+    private readonly List<FakeExecSession> _sessions = [];
+
+    /// <summary>The sessions the dashboard opened, oldest first.</summary>
+    public IReadOnlyList<FakeExecSession> Sessions
+    {
+        get { lock (_gate) return _sessions.ToList(); }
+    }
+
     public IReadOnlyList<BackendCall> Calls
     {
         get { lock (_gate) return _calls.ToList(); }
@@ -117,6 +128,17 @@ public sealed class FakeClusterBackend : IClusterBackend
     {
         foreach (var line in LogLines) yield return line;
         await Task.CompletedTask;
+    }
+
+    /// <summary>As the API: a <c>create</c> of <c>pods/exec</c>, authorised as a create of pods.</summary>
+    public bool MayExec(DashboardUser user) => Authorize(user, "create", ResourceKinds.Pod);
+
+    public Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken)
+    {
+        if (ExecRefusal is { } refusal) return Task.FromException<IExecSession>(refusal);
+        var session = new FakeExecSession(new ExecCall(ns, pod, container, command, tty));
+        lock (_gate) _sessions.Add(session);
+        return Task.FromResult<IExecSession>(session);
     }
 
     private Task<T> Record<T>(BackendCall call, Func<Task<T>> result)
