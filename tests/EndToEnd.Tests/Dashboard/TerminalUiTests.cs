@@ -1,42 +1,17 @@
 using Microsoft.Playwright;
 using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+using OrleansOrchestrator.EndToEnd.Tests.Streaming;
 using static Microsoft.Playwright.Assertions;
 
 namespace OrleansOrchestrator.EndToEnd.Tests.Dashboard;
-
-/// <summary>A silo with its local agent on the Docker engine and the users of <see cref="TokenFiles"/> (an administrator and a viewer).</summary>
-public sealed class TerminalNodeFixture : IAsyncLifetime
-{
-    public string NodeName { get; } = $"e2e-term-{Guid.NewGuid().ToString("N")[..8]}";
-
-    public SiloProcess Silo { get; }
-
-    public TerminalNodeFixture() => Silo = new SiloProcess(extraArgs: ["--node-name", NodeName], dockerAgent: true);
-
-    /// <summary>kubectl as the administrator.</summary>
-    public Kubectl Kubectl() => new("1.32", Silo.KubeconfigPath);
-
-    public async Task InitializeAsync()
-    {
-        await TestImages.EnsureBusybox();
-        TokenFiles.WriteUsers(Silo);
-        await Silo.Start();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Silo.DisposeAsync();
-        await TestImages.RemoveNodeLeftovers(NodeName);
-    }
-}
 
 /// <summary>
 /// The pod page's terminal in Chromium over a real container: keystrokes typed into xterm.js run in the pod's shell
 /// (through the Blazor circuit, the silo and the node's agent) and the output shows in the terminal; a read-only user
 /// is offered no terminal, and the API refuses them the exec as well.
 /// </summary>
-public sealed class TerminalUiTests(TerminalNodeFixture node, DashboardBrowser browser)
-    : IClassFixture<TerminalNodeFixture>, IClassFixture<DashboardBrowser>
+[Collection(StreamingFixture.Collection)]
+public sealed class TerminalUiTests(StreamingFixture cluster, DashboardBrowser browser) : IClassFixture<DashboardBrowser>
 {
     private const string PodName = "terminal-demo";
 
@@ -58,7 +33,7 @@ public sealed class TerminalUiTests(TerminalNodeFixture node, DashboardBrowser b
     public async Task PodPage_Terminal_TypedCommandRunsInTheContainer()
     {
         await RunningPod();
-        var page = await browser.SignIn(node.Silo.DashboardPort, TokenFiles.Admin, $"/pods/default/{PodName}");
+        var page = await browser.SignIn(cluster.Node.Silo.DashboardPort, TokenFiles.Admin, $"/pods/default/{PodName}");
         await Expect(page.Locator(".mud-main-content")).ToContainTextAsync(TestImages.Busybox);
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "Terminal" }).ClickAsync();
@@ -85,14 +60,14 @@ public sealed class TerminalUiTests(TerminalNodeFixture node, DashboardBrowser b
     public async Task Viewer_NoTerminal_AndTheApiRefusesTheirExec()
     {
         await RunningPod();
-        var page = await browser.SignIn(node.Silo.DashboardPort, TokenFiles.Viewer, $"/pods/default/{PodName}");
+        var page = await browser.SignIn(cluster.Node.Silo.DashboardPort, TokenFiles.Viewer, $"/pods/default/{PodName}");
 
         // The page's tabs are shown (the logs are readable to a viewer), without a terminal.
         await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Logs" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Terminal" })).ToHaveCountAsync(0);
         await Expect(page.Locator("#pod-terminal")).ToHaveCountAsync(0);
 
-        using var api = new ApiClient(node.Silo, TokenFiles.Viewer);
+        using var api = new ApiClient(cluster.Node.Silo, TokenFiles.Viewer);
         var (code, body) = await api.Send(HttpMethod.Post, $"/api/v1/namespaces/default/pods/{PodName}/exec?command=true&stdout=true");
         Assert.Equal(403, code);
         Assert.Equal("Forbidden", body?["reason"]?.GetValue<string>());
@@ -101,7 +76,7 @@ public sealed class TerminalUiTests(TerminalNodeFixture node, DashboardBrowser b
 
     private async Task RunningPod()
     {
-        await node.Kubectl().Ok("apply -f -", Manifest);
-        await node.Kubectl().Ok($"wait --for=condition=Ready pod/{PodName} --timeout=90s");
+        await cluster.Kubectl("1.32").Ok("apply -f -", Manifest);
+        await cluster.Kubectl("1.32").Ok($"wait --for=condition=Ready pod/{PodName} --timeout=90s");
     }
 }
