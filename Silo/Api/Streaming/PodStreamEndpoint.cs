@@ -26,6 +26,8 @@ public sealed class PodStreamEndpoint(PodStreamProxy proxy)
     public async Task Serve(HttpContext context, Caller caller, string ns, string name, string subresource)
     {
         if (context.Request.Method is not ("GET" or "POST")) throw ApiException.MethodNotAllowed(context.Request.Method);
+        // As Kubernetes: who may comes before what was asked (a read-only user's plain POST is a 403, not "Upgrade request required").
+        Authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, subresource);
         var ct = context.RequestAborted;
         var query = context.Request.Query;
         if (subresource == "portforward")
