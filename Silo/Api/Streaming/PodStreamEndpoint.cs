@@ -46,16 +46,64 @@ public sealed class PodStreamEndpoint(PodStreamProxy proxy)
             await ChannelRelay.Run(client, agent, ct);
             return;
         }
+        if (SpdyUpgrade.IsSpdyUpgrade(context.Request))
+        {
+            // Negotiated before the agent starts the command: a client we cannot speak with must not run anything.
+            Negotiate(SpdyUpgrade.ClientProtocols(context.Request), SpdyExec.Protocols);
+            using var agent = await proxy.OpenExec(caller, ns, name, container, execQuery, attach, ct);
+            var (connection, protocol) = await SpdyUpgrade.Accept(context, SpdyExec.Protocols);
+            await using (connection)
+                await SpdyExec.Serve(connection, protocol, new ExecRequest(container ?? "", execQuery.Command, execQuery.Stdin, execQuery.Stdout, execQuery.Stderr, execQuery.Tty), agent, ct);
+            return;
+        }
         throw UpgradeRequired();
     }
 
+    /// <summary>
+    /// Port-forward over SPDY, or SPDY inside a WebSocket (kubectl 1.31+); the forward ends when its pod goes away, so
+    /// that kubectl reports the lost connection instead of failing each new one.
+    /// </summary>
     private async Task ServePortForward(HttpContext context, Caller caller, string ns, string name, CancellationToken ct)
     {
-        throw UpgradeRequired();
+        var tunnel = SpdyPortForward.IsTunnelRequest(context);
+        if (!tunnel && !SpdyUpgrade.IsSpdyUpgrade(context.Request)) throw UpgradeRequired();
+        if (!tunnel) Negotiate(SpdyUpgrade.ClientProtocols(context.Request), SpdyPortForward.Protocols);
+        var target = await proxy.OpenPortForward(caller, ns, name, ct);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var podGone = EndWhenGone(target, session);
+        try
+        {
+            if (tunnel)
+            {
+                await SpdyPortForward.ServeTunnel(await SpdyPortForward.AcceptTunnel(context), target.Open, session.Token);
+                return;
+            }
+            var (connection, _) = await SpdyUpgrade.Accept(context, SpdyPortForward.Protocols);
+            await using (connection)
+                await SpdyPortForward.Serve(connection, target.Open, session.Token);
+        }
+        finally
+        {
+            await session.CancelAsync();
+            await podGone;
+        }
+    }
+
+    private static async Task EndWhenGone(PortForwardTarget target, CancellationTokenSource session)
+    {
+        try
+        {
+            await target.UntilPodGone(session.Token);
+            await session.CancelAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // The forward ended first.
+        }
     }
 
     /// <summary>The first protocol of the client's list that we speak, as Kubernetes' handshake picks it.</summary>
-    private static string Negotiate(IList<string> offered, IReadOnlyList<string> supported) =>
+    private static string Negotiate(IEnumerable<string> offered, IReadOnlyList<string> supported) =>
         offered.FirstOrDefault(supported.Contains)
         ?? throw new ApiException(403, "Forbidden",
             $"unable to upgrade: unable to negotiate protocol: client supports [{string.Join(' ', offered)}], server supports [{string.Join(' ', supported)}]");
