@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using OrleansOrchestrator.Silo.Api.Streaming.Spdy;
 
 namespace OrleansOrchestrator.Silo.Api.Streaming;
@@ -97,13 +100,35 @@ public static class SpdyPortForward
     public static Task ServeTunnel(WebSocket tunnel, Func<int, CancellationToken, Task<WebSocket>> openAgent, CancellationToken ct) =>
         Serve(WebSocketStream.Create(tunnel, WebSocketMessageType.Binary, ownsWebSocket: true), openAgent, ct);
 
-    /// <summary>A WebSocket request offering the SPDY port-forward tunnel.</summary>
+    /// <summary>A WebSocket upgrade offering the SPDY port-forward tunnel.</summary>
     public static bool IsTunnelRequest(HttpContext context) =>
-        context.WebSockets.IsWebSocketRequest && context.WebSockets.WebSocketRequestedProtocols.Contains(SpdyUpgrade.PortForwardTunnelProtocol);
+        context.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase)
+        && context.Request.Headers.SecWebSocketProtocol.SelectMany(value => (value ?? "").Split(','))
+            .Any(value => value.Trim() == SpdyUpgrade.PortForwardTunnelProtocol)
+        && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true };
 
-    /// <summary>Accepts the tunnel's WebSocket, naming its sub-protocol as kubectl requires.</summary>
-    public static Task<WebSocket> AcceptTunnel(HttpContext context) =>
-        context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = SpdyUpgrade.PortForwardTunnelProtocol });
+    /// <summary>
+    /// Accepts the tunnel's WebSocket, naming its sub-protocol as kubectl requires. The handshake is ours: .NET's
+    /// WebSocket accept refuses this sub-protocol name ('/' is not a token character in RFC 6455), kubectl insists on it.
+    /// A request that is not a version-13 WebSocket handshake gets 400 and <see cref="PodStreamException"/>.
+    /// </summary>
+    public static async Task<WebSocket> AcceptTunnel(HttpContext context)
+    {
+        var key = context.Request.Headers.SecWebSocketKey.ToString();
+        if (context.Request.Headers.SecWebSocketVersion.ToString() != "13" || key.Length is 0 or > 64)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("a WebSocket upgrade needs Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key", context.RequestAborted);
+            throw new PodStreamException("not a WebSocket handshake");
+        }
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() ?? throw new InvalidOperationException("the request cannot be upgraded");
+        var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = accept;
+        context.Response.Headers.SecWebSocketProtocol = SpdyUpgrade.PortForwardTunnelProtocol;
+        var stream = await upgrade.UpgradeAsync();
+        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.FromSeconds(30) });
+    }
 
     private static async Task ForwardAsync(SpdyStream error, SpdyStream data, Func<int, CancellationToken, Task<WebSocket>> openAgent, CancellationToken ct)
     {
@@ -184,12 +209,12 @@ public static class SpdyPortForward
     {
         try
         {
-            await error.WriteAsync(System.Text.Encoding.UTF8.GetBytes(message), CancellationToken.None);
+            await error.WriteAsync(Encoding.UTF8.GetBytes(message), CancellationToken.None);
             await error.CloseWriteAsync(CancellationToken.None);
             if (data is not null)
                 await data.CloseWriteAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException) { }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or WebSocketException) { }
     }
 
     /// <summary>The two streams of one forwarded connection, as they arrive.</summary>

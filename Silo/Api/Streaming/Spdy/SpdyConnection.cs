@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Threading.Channels;
 
 namespace OrleansOrchestrator.Silo.Api.Streaming.Spdy;
@@ -107,6 +108,7 @@ public sealed class SpdyConnection : IAsyncDisposable
         catch (OperationCanceledException) { }
         catch (IOException) { }
         catch (ObjectDisposedException) { }
+        catch (WebSocketException) { } // the transport of kubectl 1.31+'s port-forward tunnel
         finally
         {
             await CloseAsync(goAwayStatus);
@@ -214,7 +216,7 @@ public sealed class SpdyConnection : IAsyncDisposable
     private async Task SendQuietlyAsync(byte[] frame)
     {
         try { await SendAsync(frame, _closed.Token); }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or WebSocketException) { }
     }
 
     /// <summary>Writes one frame whole; frames of concurrent writers never interleave.</summary>
@@ -270,12 +272,12 @@ public sealed class SpdyConnection : IAsyncDisposable
                 _writeLock.Release();
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException) { }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException or WebSocketException) { }
         try { _closed.Cancel(); } catch (ObjectDisposedException) { }
         foreach (var stream in _streams.Values)
             stream.ConnectionClosed();
         _streams.Clear();
-        try { await _transport.DisposeAsync(); } catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+        try { await _transport.DisposeAsync(); } catch (Exception e) when (e is IOException or ObjectDisposedException or WebSocketException or OperationCanceledException) { }
     }
 
     public async ValueTask DisposeAsync()
@@ -404,7 +406,7 @@ public sealed class SpdyStream
         {
             await _connection.SendAsync(_connection.Writer.RstStream(Id, status), CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or WebSocketException) { }
     }
 
     internal void PeerReset()

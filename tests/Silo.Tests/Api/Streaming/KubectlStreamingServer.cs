@@ -133,7 +133,9 @@ public sealed class KubectlStreamingServer : IAsyncDisposable
         if (SpdyPortForward.IsTunnelRequest(context))
         {
             Interlocked.Increment(ref _tunnels);
-            var tunnel = await SpdyPortForward.AcceptTunnel(context);
+            WebSocket tunnel;
+            try { tunnel = await SpdyPortForward.AcceptTunnel(context); }
+            catch (PodStreamException) { return; }
             await SpdyPortForward.ServeTunnel(tunnel, OpenAgentAsync, context.RequestAborted);
             return;
         }

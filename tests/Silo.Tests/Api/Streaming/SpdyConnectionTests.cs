@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using OrleansOrchestrator.Contracts.Streaming;
+using OrleansOrchestrator.Silo.Api.Streaming;
+using OrleansOrchestrator.Silo.Api.Streaming.Spdy;
+
+namespace OrleansOrchestrator.Silo.Tests.Api.Streaming;
+
+/// <summary>The multiplexer and the exec bridge against a raw SPDY peer on loopback TCP (the frames a client would send).</summary>
+public sealed class SpdyConnectionTests
+{
+    private static SpdyHeaders Headers(params (string Name, string Value)[] pairs) =>
+        new(pairs.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)).ToList());
+
+    private static async Task<(NetworkStream Client, NetworkStream Server)> SocketPair()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var client = new TcpClient();
+        var accepting = listener.AcceptTcpClientAsync();
+        await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        var server = await accepting;
+        return (client.GetStream(), server.GetStream());
+    }
+
+    /// <summary>Frames from the server until <paramref name="until"/> matches one (or the connection ends).</summary>
+    private static async Task<List<SpdyFrame>> ReadUntil(SpdyFrameReader reader, Func<SpdyFrame, bool> until)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var frames = new List<SpdyFrame>();
+        while (await reader.ReadAsync(timeout.Token) is { } frame)
+        {
+            frames.Add(frame);
+            if (until(frame))
+                break;
+        }
+        return frames;
+    }
+
+    [Fact]
+    public async Task A_stream_whose_consumer_stalls_is_reset_while_the_others_go_on()
+    {
+        var (client, server) = await SocketPair();
+        var options = SpdyOptions.Default with { StreamBufferBytes = 64 * 1024 };
+        await using var connection = new SpdyConnection(server, options);
+        var streams = new System.Collections.Concurrent.ConcurrentDictionary<int, SpdyStream>();
+        _ = connection.Start(stream => streams[stream.Id] = stream, CancellationToken.None);
+
+        var writer = new SpdyFrameWriter();
+        using var reader = new SpdyFrameReader(client);
+        await client.WriteAsync(writer.SynStream(1, 0, 0, 0, Headers(("streamtype", "data"))));
+        await client.WriteAsync(writer.SynStream(3, 0, 0, 0, Headers(("streamtype", "data"))));
+        for (var i = 0; i < 10; i++) // 320 KiB to a stream nobody reads
+            await client.WriteAsync(writer.Data(1, new byte[32 * 1024], fin: false));
+        await client.WriteAsync(writer.Data(3, "still flowing"u8, fin: true));
+
+        var reset = await ReadUntil(reader, frame => frame is SpdyRstStreamFrame);
+        Assert.Equal(new SpdyRstStreamFrame(1, SpdyWire.FlowControlError), reset[^1]);
+        Assert.Contains(reset, frame => frame is SpdySynReplyFrame { StreamId: 3 });
+        var other = streams[3];
+        var buffer = new byte[100];
+        var read = await other.ReadAsync(buffer, CancellationToken.None);
+        Assert.Equal("still flowing", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        Assert.Equal(0, await other.ReadAsync(buffer, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Pings_are_echoed_and_a_protocol_error_ends_the_connection_with_goaway()
+    {
+        var (client, server) = await SocketPair();
+        await using var connection = new SpdyConnection(server);
+        _ = connection.Start(_ => { }, CancellationToken.None);
+        using var reader = new SpdyFrameReader(client);
+        var writer = new SpdyFrameWriter();
+
+        await client.WriteAsync(writer.Ping(41));
+        Assert.Contains(new SpdyPingFrame(41), await ReadUntil(reader, frame => frame is SpdyPingFrame));
+
+        await client.WriteAsync(writer.SynStream(2, 0, 0, 0, SpdyHeaders.Empty)); // even ids are the server's
+        var end = await ReadUntil(reader, frame => frame is SpdyGoAwayFrame);
+        Assert.Equal(SpdyWire.GoAwayProtocolError, Assert.IsType<SpdyGoAwayFrame>(end[^1]).Status);
+        Assert.Null(await reader.ReadAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_exec_client_that_never_opens_its_streams_is_dropped_and_the_agent_closed()
+    {
+        var (client, server) = await SocketPair();
+        var (agentOurs, agentTheirs) = await SocketPair();
+        using var agent = WebSocket.CreateFromStream(agentOurs, new WebSocketCreationOptions { IsServer = false });
+        using var fakeAgent = WebSocket.CreateFromStream(agentTheirs, new WebSocketCreationOptions { IsServer = true });
+        var options = SpdyOptions.Default with { StreamCreationTimeout = TimeSpan.FromMilliseconds(300), ResetStreamOnOverflow = false };
+        var request = new ExecRequest("c", ["sh"], Stdin: true, Stdout: true, Stderr: true, Tty: false);
+
+        var serving = SpdyExec.Serve(server, SpdyExec.V4, request, agent, options, CancellationToken.None);
+        using var reader = new SpdyFrameReader(client);
+        await client.WriteAsync(new SpdyFrameWriter().SynStream(1, 0, 0, 0, Headers(("streamtype", "error")))); // and nothing more
+
+        var frames = await ReadUntil(reader, frame => frame is SpdyGoAwayFrame);
+        Assert.IsType<SpdyGoAwayFrame>(frames[^1]);
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+        var received = await fakeAgent.ReceiveAsync(new byte[16], CancellationToken.None);
+        Assert.Equal(WebSocketMessageType.Close, received.MessageType);
+    }
+
+    [Fact]
+    public void Negotiation_picks_the_clients_first_supported_protocol()
+    {
+        Assert.Equal(SpdyExec.V4, SpdyUpgrade.Negotiate(["v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io"], SpdyExec.Protocols));
+        Assert.Equal(SpdyExec.V3, SpdyUpgrade.Negotiate(["v3.channel.k8s.io", "v4.channel.k8s.io"], SpdyExec.Protocols));
+        Assert.Null(SpdyUpgrade.Negotiate(["v5.channel.k8s.io", "channel.k8s.io"], SpdyExec.Protocols));
+        Assert.Equal("", SpdyUpgrade.Negotiate([], SpdyPortForward.Protocols));
+    }
+}
