@@ -26,8 +26,18 @@ public sealed class TmuxSession : IAsyncDisposable
     public Task Resize(int columns, int rows) => Tmux("resize-window", "-t", "main", "-x", $"{columns}", "-y", $"{rows}");
 
     /// <summary>Waits until the screen has a line that is exactly <paramref name="line"/> (output, not the echo of a command).</summary>
-    public Task WaitForLine(string line, TimeSpan? timeout = null) =>
-        Eventually.True(async () => (await Screen()).Split('\n').Any(l => l.TrimEnd() == line), $"the line \"{line}\" on the terminal", timeout ?? TimeSpan.FromSeconds(30));
+    public async Task WaitForLine(string line, TimeSpan? timeout = null)
+    {
+        var screen = "";
+        try
+        {
+            await Eventually.True(async () => (screen = await Screen()).Split('\n').Any(l => l.TrimEnd() == line), $"the line \"{line}\" on the terminal", timeout ?? TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; the terminal shows:\n{screen}", e);
+        }
+    }
 
     private async Task<string> Tmux(params string[] arguments)
     {
