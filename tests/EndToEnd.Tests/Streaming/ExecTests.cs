@@ -39,6 +39,9 @@ public sealed class ExecTests(StreamingFixture cluster)
         await using var terminal = await TmuxSession.Start(
             $"{kubectl.Binary} --kubeconfig={cluster.Node.Silo.KubeconfigPath} exec -it shell -c side -- sh", columns: 100, rows: 30);
 
+        // Typed only once the shell prompts: keys sent earlier are echoed by the terminal driver and answered by the
+        // shell's cursor query, which lands in the middle of the output.
+        await terminal.WaitForLine("/ #");
         await terminal.TypeLine("hostname");
         await terminal.WaitForLine("shell");
         await terminal.TypeLine("stty size");
