@@ -4,6 +4,7 @@ using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api;
+using OrleansOrchestrator.Silo.Api.Streaming;
 using OrleansOrchestrator.Silo.Api.Auth;
 
 namespace OrleansOrchestrator.Silo.Tests.Api;
@@ -25,7 +26,7 @@ public sealed class DashboardBackendTests : IDisposable
         File.WriteAllText(_tokenPath, $"{ViewerToken},vera,team-a,{Caller.ViewerGroup}\n{MemberToken},alice,team-a,developers\n");
         var grains = DispatchProxy.Create<IGrainFactory, UnreachableStore>();
         var resources = new ResourceService(grains, new AdmissionChain([], []), TimeProvider.System);
-        _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), TokenFile.Load(_tokenPath));
+        _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), new PodStreamProxy(resources, grains), TokenFile.Load(_tokenPath));
     }
 
     [Fact]
