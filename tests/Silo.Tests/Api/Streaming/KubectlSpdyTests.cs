@@ -89,6 +89,24 @@ public sealed class KubectlSpdyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upgrade_without_a_common_protocol_is_refused_as_kubernetes_refuses_it()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{_server.ApiPort}/api/v1/namespaces/default/pods/p/exec?command=cmd&stdout=true");
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("SPDY", "3.1"));
+        request.Headers.Add("X-Stream-Protocol-Version", ["v9.channel.k8s.io", "channel.k8s.io"]);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(
+            "unable to upgrade: unable to negotiate protocol: client supports [v9.channel.k8s.io channel.k8s.io], server supports [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io]",
+            await response.Content.ReadAsStringAsync());
+        Assert.Contains("v4.channel.k8s.io", response.Headers.GetValues("X-Accepted-Stream-Protocol-Versions"));
+    }
+
+    [Fact]
     public async Task Agent_connections_are_closed_when_kubectl_goes_away()
     {
         var localPort = KubectlStreamingServer.FreePort();
