@@ -23,7 +23,6 @@ public sealed class SpdyHeaderInflater : IDisposable
     private readonly FeedStream _input = new();
     private DeflateStream? _inflater;
     private bool _zlibHeaderSeen;
-    private int _zlibHeaderBytesLeft; // a zlib header (2 bytes, or 6 with DICTID) may straddle frames in theory
 
     public SpdyHeaderInflater(SpdyHeaderLimits? limits = null) => _limits = limits ?? SpdyHeaderLimits.Default;
 
@@ -37,7 +36,8 @@ public sealed class SpdyHeaderInflater : IDisposable
             var flg = block[1];
             if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0)
                 throw new SpdyProtocolException("header block does not start with a zlib header");
-            _zlibHeaderBytesLeft = (flg & 0x20) != 0 ? 6 : 2;
+            // The zlib header (2 bytes, 6 with the dictionary's id) comes whole in the first block, as every SPDY writer sends it.
+            var zlibHeaderLength = (flg & 0x20) != 0 ? 6 : 2;
             if ((flg & 0x20) != 0)
             {
                 if (block.Length < 6)
@@ -45,7 +45,7 @@ public sealed class SpdyHeaderInflater : IDisposable
                 if (BinaryPrimitives.ReadUInt32BigEndian(block[2..6]) != SpdyHeaderDictionary.Adler32)
                     throw new SpdyProtocolException("header block asks for a dictionary other than SPDY/3's");
             }
-            block = block[_zlibHeaderBytesLeft..];
+            block = block[zlibHeaderLength..];
             _zlibHeaderSeen = true;
 
             var dictionary = SpdyHeaderDictionary.Bytes;

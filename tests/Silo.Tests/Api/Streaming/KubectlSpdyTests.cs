@@ -27,16 +27,18 @@ public sealed class KubectlSpdyTests : IAsyncLifetime
         Assert.Equal(3, exitCode);
     }
 
-    [Fact]
-    public async Task Exec_with_kubectl_1_29_carries_piped_stdin_and_ends_when_it_ends()
+    [Theory]
+    [InlineData(2_000)]
+    [InlineData(400_000)] // ~5 MB, several times a stream's buffer (the exec reader waits for a slow stdin consumer rather than drop data)
+    public async Task Exec_with_kubectl_1_29_carries_piped_stdin_and_ends_when_it_ends(int lines)
     {
         using var kubectl = _server.Start("1.29", "exec -i p -- cat", redirectStdin: true);
-        var text = string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i}\n"));
+        var text = string.Concat(Enumerable.Range(0, lines).Select(i => $"line {i}\n"));
         await kubectl.Process.StandardInput.WriteAsync(text);
         kubectl.Process.StandardInput.Close();
         var exitCode = await kubectl.ExitAsync(KubectlTimeout);
 
-        Assert.Equal(text, kubectl.Stdout);
+        Assert.True(text == kubectl.Stdout, $"stdout of {kubectl.Stdout.Length} chars, {text.Length} sent; stderr: {kubectl.Stderr}");
         Assert.Equal(0, exitCode);
     }
 
@@ -86,6 +88,24 @@ public sealed class KubectlSpdyTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => http.GetStringAsync($"http://127.0.0.1:{localPort}/"));
 
         await Eventually.True(() => kubectl.Stderr.Contains(KubectlStreamingServer.FailingPortMessage), $"kubectl {version} to print the error; stderr: {kubectl.Stderr}");
+    }
+
+    [Fact]
+    public async Task An_upgrade_without_a_common_protocol_is_refused_as_kubernetes_refuses_it()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{_server.ApiPort}/api/v1/namespaces/default/pods/p/exec?command=cmd&stdout=true");
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("SPDY", "3.1"));
+        request.Headers.Add("X-Stream-Protocol-Version", ["v9.channel.k8s.io", "channel.k8s.io"]);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(
+            "unable to upgrade: unable to negotiate protocol: client supports [v9.channel.k8s.io channel.k8s.io], server supports [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io]",
+            await response.Content.ReadAsStringAsync());
+        Assert.Contains("v4.channel.k8s.io", response.Headers.GetValues("X-Accepted-Stream-Protocol-Versions"));
     }
 
     [Fact]

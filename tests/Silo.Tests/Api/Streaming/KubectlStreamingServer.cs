@@ -267,7 +267,10 @@ public sealed class KubectlStreamingServer : IAsyncDisposable
         catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
     }
 
-    /// <summary>Starts kubectl against this server (no kubeconfig of the machine's, a private discovery cache).</summary>
+    /// <summary>
+    /// Starts kubectl against this server (no kubeconfig of the machine's, a private discovery cache). For debugging,
+    /// SPDY_TESTS_KUBECTL_ARGS adds arguments (e.g. -v=8 shows the upgrade's headers in the failure message).
+    /// </summary>
     public Kubectl Start(string version, string arguments, bool redirectStdin = false)
     {
         var info = new ProcessStartInfo($"/usr/lib/google-cloud-sdk/bin/kubectl.{version}")

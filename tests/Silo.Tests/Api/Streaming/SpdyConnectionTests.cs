@@ -104,6 +104,48 @@ public sealed class SpdyConnectionTests
         Assert.Equal(WebSocketMessageType.Close, received.MessageType);
     }
 
+    /// <summary>The exec bridge's mapping, frame by frame: what a v4 client sends reaches the agent as v5 messages and back.</summary>
+    [Fact]
+    public async Task Exec_maps_client_streams_to_the_agents_v5_channels_and_back()
+    {
+        var (client, server) = await SocketPair();
+        var (agentOurs, agentTheirs) = await SocketPair();
+        using var agent = WebSocket.CreateFromStream(agentOurs, new WebSocketCreationOptions { IsServer = false });
+        using var fakeAgent = WebSocket.CreateFromStream(agentTheirs, new WebSocketCreationOptions { IsServer = true });
+        var request = new ExecRequest("c", ["sh"], Stdin: true, Stdout: true, Stderr: false, Tty: true);
+        var serving = SpdyExec.Serve(server, SpdyExec.V4, request, agent, CancellationToken.None);
+        var writer = new SpdyFrameWriter();
+        using var reader = new SpdyFrameReader(client);
+        var streamIds = new Dictionary<string, int> { ["error"] = 1, ["stdin"] = 3, ["stdout"] = 5, ["resize"] = 7 };
+        foreach (var (type, id) in streamIds)
+            await client.WriteAsync(writer.SynStream(id, 0, 0, 0, Headers(("streamtype", type))));
+
+        await client.WriteAsync(writer.Data(7, "{\"Width\":100,\"Height\":40}\n"u8, fin: false));
+        await client.WriteAsync(writer.Data(3, "ls\n"u8, fin: true));
+        var buffer = new byte[1024];
+        async Task<string> Receive()
+        {
+            var result = await fakeAgent.ReceiveAsync(buffer, CancellationToken.None);
+            return $"{buffer[0]}:{System.Text.Encoding.UTF8.GetString(buffer, 1, result.Count - 1)}";
+        }
+        var received = new[] { await Receive(), await Receive(), await Receive() };
+        Assert.Contains($"{StreamChannels.Resize}:{{\"Width\":100,\"Height\":40}}", received);
+        Assert.Equal($"{StreamChannels.Stdin}:ls\n", received.First(m => m.StartsWith($"{StreamChannels.Stdin}:")));
+        Assert.Equal($"{StreamChannels.Close}:\0", received.Last(m => !m.StartsWith($"{StreamChannels.Resize}:")));
+
+        await fakeAgent.SendAsync(new byte[] { StreamChannels.Stdout, (byte)'h', (byte)'i' }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var status = ExecStatus.Exited(2, ["sh"]);
+        await fakeAgent.SendAsync((byte[])[StreamChannels.Error, .. System.Text.Encoding.UTF8.GetBytes(status)], WebSocketMessageType.Binary, true, CancellationToken.None);
+        await fakeAgent.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+        var frames = await ReadUntil(reader, frame => frame is SpdyGoAwayFrame);
+        var data = frames.OfType<SpdyDataFrame>().ToList();
+        Assert.Equal("hi", string.Concat(data.Where(f => f.StreamId == 5).Select(f => System.Text.Encoding.UTF8.GetString(f.Data.Span))));
+        Assert.Equal(status, string.Concat(data.Where(f => f.StreamId == 1).Select(f => System.Text.Encoding.UTF8.GetString(f.Data.Span))));
+        Assert.All(streamIds.Values, id => Assert.Contains(data, f => f.StreamId == id && f.Fin));
+        await serving.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     [Fact]
     public void Negotiation_picks_the_clients_first_supported_protocol()
     {
