@@ -19,51 +19,6 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
 
     private Kubectl Kubectl => new("1.32", _silo.KubeconfigPath);
 
-    /// <summary>A headless Service and a StatefulSet <paramref name="name"/> of one container, each pod with a claim from template <c>data</c>.</summary>
-    private static string Manifest(string name, int replicas, string image, string extraSpec = "") => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: {{name}}
-        spec:
-          clusterIP: None
-          selector:
-            app: {{name}}
-          ports:
-          - port: 80
-        ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: {{name}}
-        spec:
-          serviceName: {{name}}
-          replicas: {{replicas}}
-          selector:
-            matchLabels:
-              app: {{name}}
-        {{extraSpec}}
-          template:
-            metadata:
-              labels:
-                app: {{name}}
-            spec:
-              containers:
-              - name: main
-                image: "{{image}}"
-                volumeMounts:
-                - name: data
-                  mountPath: /data
-          volumeClaimTemplates:
-          - metadata:
-              name: data
-            spec:
-              accessModes: ["ReadWriteOnce"]
-              resources:
-                requests:
-                  storage: 1Gi
-        """;
-
     private async Task<JsonArray> Items(string what) => JsonNode.Parse(await Kubectl.Ok($"get {what} -o json"))!["items"]!.AsArray();
 
     private async Task<Dictionary<string, string>> Uids(string what) =>
@@ -82,7 +37,7 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
     public async Task Pods_StartInOrder_WithStableNamesClaimsAndDnsNames_AndKeepThemAcrossDeletionAndScaling()
     {
         using var watch = await PodWatch.Start(_silo, "app=db");
-        await Kubectl.Ok("apply -f -", Manifest("db", 3, "example/db:1"));
+        await Kubectl.Ok("apply -f -", Manifests.StatefulSet("db", 3, "example/db:1"));
         await RolledOut("db");
 
         // Created in order 0, 1, 2, each only once the one before was Running and Ready.
@@ -131,7 +86,7 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
     [Fact]
     public async Task RollingUpdate_ReplacesFromTheHighestOrdinal_AndAPartitionHoldsTheLowerOnes()
     {
-        await Kubectl.Ok("apply -f -", Manifest("web", 3, "example/web:1"));
+        await Kubectl.Ok("apply -f -", Manifests.StatefulSet("web", 3, "example/web:1"));
         await RolledOut("web");
         var first = await Kubectl.Ok("get statefulset web -o jsonpath={.status.currentRevision}");
 
@@ -156,7 +111,7 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
     [Fact]
     public async Task RolloutHistoryUndoAndRestart_WorkOverControllerRevisions()
     {
-        await Kubectl.Ok("apply -f -", Manifest("app", 2, "example/app:1"));
+        await Kubectl.Ok("apply -f -", Manifests.StatefulSet("app", 2, "example/app:1"));
         await RolledOut("app");
         await Kubectl.Ok("set image statefulset/app main=example/app:2");
         await RolledOut("app");
@@ -184,8 +139,8 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
     [Fact]
     public async Task Deletion_RemovesPodsAndRevisions_KeepingClaimsUnlessWhenDeletedIsDelete()
     {
-        await Kubectl.Ok("apply -f -", Manifest("kept", 2, "example/app:1", "  podManagementPolicy: Parallel"));
-        await Kubectl.Ok("apply -f -", Manifest("gone", 2, "example/app:1", """
+        await Kubectl.Ok("apply -f -", Manifests.StatefulSet("kept", 2, "example/app:1", "  podManagementPolicy: Parallel"));
+        await Kubectl.Ok("apply -f -", Manifests.StatefulSet("gone", 2, "example/app:1", """
               persistentVolumeClaimRetentionPolicy:
                 whenDeleted: Delete
             """));
@@ -201,7 +156,7 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
     [Fact]
     public async Task InvalidPolicies_AreRefusedWithKubernetesMessages()
     {
-        var result = await Kubectl.Run("apply -f -", Manifest("bad", 1, "example/app:1", """
+        var result = await Kubectl.Run("apply -f -", Manifests.StatefulSet("bad", 1, "example/app:1", """
               podManagementPolicy: Sometimes
               persistentVolumeClaimRetentionPolicy:
                 whenScaled: Keep
@@ -210,7 +165,7 @@ public sealed partial class StatefulSetTests : IAsyncLifetime
         Assert.Contains("spec.podManagementPolicy: Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel'", result.Stderr);
         Assert.Contains("spec.persistentVolumeClaimRetentionPolicy.whenScaled: Unsupported value: \"Keep\"", result.Stderr);
 
-        await Kubectl.Ok("apply -f -", Manifest("fixed", 1, "example/app:1"));
+        await Kubectl.Ok("apply -f -", Manifests.StatefulSet("fixed", 1, "example/app:1"));
         var change = await Kubectl.Run("""patch statefulset fixed -p {"spec":{"serviceName":"other"}}""");
         Assert.Contains("updates to statefulset spec for fields other than", change.Stderr);
     }

@@ -25,50 +25,6 @@ public sealed class WorkloadPagesUiTests(DashboardBrowser browser) : IClassFixtu
 
     private Kubectl Kubectl => new("1.32", _silo.KubeconfigPath);
 
-    /// <summary>A headless Service and a StatefulSet <paramref name="name"/>, each pod with a claim from template <c>data</c>.</summary>
-    private static string StatefulSet(string name, int replicas) => $$"""
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: {{name}}
-        spec:
-          clusterIP: None
-          selector:
-            app: {{name}}
-          ports:
-          - port: 80
-        ---
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: {{name}}
-        spec:
-          serviceName: {{name}}
-          replicas: {{replicas}}
-          selector:
-            matchLabels:
-              app: {{name}}
-          template:
-            metadata:
-              labels:
-                app: {{name}}
-            spec:
-              containers:
-              - name: main
-                image: example/{{name}}:1
-                volumeMounts:
-                - name: data
-                  mountPath: /data
-          volumeClaimTemplates:
-          - metadata:
-              name: data
-            spec:
-              accessModes: ["ReadWriteOnce"]
-              resources:
-                requests:
-                  storage: 1Gi
-        """;
-
     /// <summary>A CronJob that runs daily at 03:00 UTC: no scheduled run comes during the test, only the one started by hand.</summary>
     private static string CronJob(string name) => $$"""
         apiVersion: batch/v1
@@ -97,7 +53,7 @@ public sealed class WorkloadPagesUiTests(DashboardBrowser browser) : IClassFixtu
     [Fact]
     public async Task StatefulSetPage_ScaleUp_NewOrdinalAndItsClaimAppearLive()
     {
-        await Kubectl.Ok("apply -f -", StatefulSet("web", 2));
+        await Kubectl.Ok("apply -f -", Manifests.StatefulSet("web", 2, "example/web:1"));
         var page = await browser.SignIn(_silo.DashboardPort, TokenFiles.Admin, "/statefulsets");
 
         // Listed with its readiness; its name leads to its page.

@@ -15,6 +15,51 @@ public static class Manifests
     public static string ReplicaSet(string name, int replicas, string cpu, string image = "example/c:1", string container = "c") =>
         Workload("ReplicaSet", name, replicas, image, container, strategy: "", cpu, memory: null);
 
+    /// <summary>A headless Service and a StatefulSet <paramref name="name"/> of one container, each pod with a claim from template <c>data</c>.</summary>
+    public static string StatefulSet(string name, int replicas, string image, string extraSpec = "") => $$"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {{name}}
+        spec:
+          clusterIP: None
+          selector:
+            app: {{name}}
+          ports:
+          - port: 80
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: {{name}}
+        spec:
+          serviceName: {{name}}
+          replicas: {{replicas}}
+          selector:
+            matchLabels:
+              app: {{name}}
+        {{extraSpec}}
+          template:
+            metadata:
+              labels:
+                app: {{name}}
+            spec:
+              containers:
+              - name: main
+                image: "{{image}}"
+                volumeMounts:
+                - name: data
+                  mountPath: /data
+          volumeClaimTemplates:
+          - metadata:
+              name: data
+            spec:
+              accessModes: ["ReadWriteOnce"]
+              resources:
+                requests:
+                  storage: 1Gi
+        """;
+
     private static string Workload(string kind, string name, int replicas, string image, string container, string strategy, string? cpu, string? memory)
     {
         var requests = cpu is null && memory is null ? "" : "\n        resources:\n          requests:"
