@@ -131,11 +131,9 @@ public sealed class SpdyConnection : IAsyncDisposable
                             await target.ResetAsync(SpdyWire.FlowControlError);
                             return true;
                         }
-                        while (target.Buffered + data.Data.Length > _options.StreamBufferBytes && !target.IsReset)
-                            await WaitForSpaceAsync(ct);
+                        await WaitForSpaceAsync(() => target.Buffered + data.Data.Length > _options.StreamBufferBytes && !target.IsReset, ct);
                     }
-                    while (Interlocked.Read(ref _bufferedBytes) + data.Data.Length > _options.ConnectionBufferBytes)
-                        await WaitForSpaceAsync(ct);
+                    await WaitForSpaceAsync(() => Interlocked.Read(ref _bufferedBytes) + data.Data.Length > _options.ConnectionBufferBytes, ct);
                     if (target.Enqueue(data.Data))
                         Interlocked.Add(ref _bufferedBytes, data.Data.Length);
                 }
@@ -183,10 +181,18 @@ public sealed class SpdyConnection : IAsyncDisposable
         }
     }
 
-    private async Task WaitForSpaceAsync(CancellationToken ct)
+    /// <summary>Waits while <paramref name="full"/> holds, woken each time a reader frees space.</summary>
+    private async Task WaitForSpaceAsync(Func<bool> full, CancellationToken ct)
     {
-        var signal = Volatile.Read(ref _spaceFreed);
-        await signal.Task.WaitAsync(ct);
+        while (true)
+        {
+            // The signal is taken before the condition is checked: space freed in between completes this very signal.
+            // Taken after, a reader that drained everything meanwhile would have completed an earlier one, and this
+            // wait (on a signal no one completes any more) would stall the connection for good.
+            var signal = Volatile.Read(ref _spaceFreed);
+            if (!full()) return;
+            await signal.Task.WaitAsync(ct);
+        }
     }
 
     internal void Consumed(SpdyStream stream, int bytes)
