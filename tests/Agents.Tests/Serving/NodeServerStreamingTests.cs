@@ -335,13 +335,12 @@ public sealed class NodeServerStreamingTests(DockerEngineFixture engine, ITestOu
         var baselineWorkingSet = Process.GetCurrentProcess().WorkingSet64;
         var peakHeap = baselineHeap;
         using var sampling = new CancellationTokenSource();
+        // A measurement every 10 ms until the copy is done, not a wait.
         var sampler = Task.Run(async () =>
         {
-            while (!sampling.IsCancellationRequested)
-            {
-                peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
-                await Task.Delay(10);
-            }
+            using var every = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            do peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
+            while (!sampling.IsCancellationRequested && await every.WaitForNextTickAsync());
         });
 
         // In: 100 MB into `cat > /tmp/f`, a fixed 32 KB buffer at a time.

@@ -109,12 +109,16 @@ public sealed class PortForwardTests(StreamingFixture cluster)
     /// <summary>The highest resident size seen until cancelled, sampled every 50 ms (a measurement, not a wait).</summary>
     private async Task<long> SamplePeak(CancellationToken cancellationToken)
     {
-        var peak = 0L;
-        while (!cancellationToken.IsCancellationRequested)
+        var peak = cluster.SiloResidentBytes();
+        using var every = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
         {
-            peak = Math.Max(peak, cluster.SiloResidentBytes());
-            try { await Task.Delay(50, cancellationToken); }
-            catch (OperationCanceledException) { break; }
+            while (await every.WaitForNextTickAsync(cancellationToken))
+                peak = Math.Max(peak, cluster.SiloResidentBytes());
+        }
+        catch (OperationCanceledException)
+        {
+            // The copy is done.
         }
         return Math.Max(peak, cluster.SiloResidentBytes());
     }
