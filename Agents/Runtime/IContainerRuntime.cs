@@ -45,6 +45,13 @@ public interface IContainerRuntime
     /// <summary>Every app container of this node, including exited ones.</summary>
     Task<IReadOnlyList<ContainerInfo>> ListContainers(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The app containers of one pod, including exited ones: what a log or exec request looks up, without a look at
+    /// every container of the node (an engine answers this from its label index).
+    /// </summary>
+    async Task<IReadOnlyList<ContainerInfo>> ListPodContainers(string podUid, CancellationToken cancellationToken) =>
+        (await ListContainers(cancellationToken)).Where(c => c.Pod.Uid == podUid).ToList();
+
     Task<ContainerInfo?> InspectContainer(string id, CancellationToken cancellationToken);
 
     /// <summary>Runs a command in a running container (exec probes), giving up after <paramref name="timeout"/>.</summary>

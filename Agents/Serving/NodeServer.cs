@@ -125,8 +125,8 @@ public sealed partial class NodeServer : IAsyncDisposable
 
     private async Task ServeLogs(HttpListenerResponse response, IContainerRuntime runtime, ContainerLogsRoute route)
     {
-        var attempts = (await runtime.ListContainers(_stop.Token))
-            .Where(c => c.Pod.Uid == route.PodUid && c.Name == route.Container).OrderByDescending(c => c.Attempt).ToList();
+        var attempts = (await runtime.ListPodContainers(route.PodUid, _stop.Token))
+            .Where(c => c.Name == route.Container).OrderByDescending(c => c.Attempt).ToList();
         var container = route.Previous ? attempts.Skip(1).FirstOrDefault() : attempts.FirstOrDefault();
         if (container is null)
         {
@@ -153,8 +153,8 @@ public sealed partial class NodeServer : IAsyncDisposable
     {
         if (!runtime.SupportsStreaming) throw new NodeRouteException(400, $"{route.Verb} is not supported by simulated nodes");
         var protocol = ChannelProtocol(context.Request);
-        var container = (await runtime.ListContainers(_stop.Token))
-            .Where(c => c.Pod.Uid == route.PodUid && c.Name == route.Request.Container)
+        var container = (await runtime.ListPodContainers(route.PodUid, _stop.Token))
+            .Where(c => c.Name == route.Request.Container)
             .MaxBy(c => c.Attempt);
         if (container is not { State: ContainerRunState.Running })
             throw new NodeRouteException(404, $"container not found (\"{route.Request.Container}\")");

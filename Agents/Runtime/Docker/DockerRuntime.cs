@@ -528,6 +528,12 @@ public sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         return inspected.Select(ToContainerInfo).ToList();
     }
 
+    public async Task<IReadOnlyList<ContainerInfo>> ListPodContainers(string podUid, CancellationToken cancellationToken)
+    {
+        var inspected = await InspectAllOfType(PodContainerNaming.ContainerType, cancellationToken, podUid).ConfigureAwait(false);
+        return inspected.Select(ToContainerInfo).ToList();
+    }
+
     public async Task<IReadOnlyCollection<string>> BindMountSources(CancellationToken cancellationToken)
     {
         var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken).ConfigureAwait(false);
@@ -660,11 +666,12 @@ public sealed partial class DockerRuntime : IContainerRuntime, IDisposable
 
     // ---------------------------------------------------------------- helpers
 
-    private async Task<IReadOnlyList<ContainerInspectResponse>> InspectAllOfType(string type, CancellationToken cancellationToken)
+    /// <param name="podUid">Only this pod's (null: every pod's on this node).</param>
+    private async Task<IReadOnlyList<ContainerInspectResponse>> InspectAllOfType(string type, CancellationToken cancellationToken, string? podUid = null)
     {
         // The list endpoint has no exit code, times or OOM flag: inspect each one.
         var listed = (await docker.Containers.ListContainersAsync(
-                new ContainersListParameters { All = true, Filters = PodContainerNaming.NodeFilter(NodeName, type) },
+                new ContainersListParameters { All = true, Filters = PodContainerNaming.NodeFilter(NodeName, type, podUid) },
                 cancellationToken).ConfigureAwait(false))
             .Where(c => PodContainerNaming.BelongsTo(c.Labels, ClusterId, NodeName, type))
             .ToList();

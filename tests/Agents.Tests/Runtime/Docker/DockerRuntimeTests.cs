@@ -387,6 +387,28 @@ public sealed class DockerRuntimeTests(DockerEngineFixture engine) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_pods_listing_holds_its_containers_in_every_state_and_no_other_pods()
+    {
+        var runtime = NewRuntime();
+        var first = NewPod("first");
+        var second = NewPod("second");
+        var firstSandbox = await runtime.RunSandbox(new SandboxSpec(first, [], "first"), Ct);
+        var secondSandbox = await runtime.RunSandbox(new SandboxSpec(second, [], "second"), Ct);
+        var running = await Run(runtime, Shell(first, "app", "sleep 3600"), firstSandbox.Id);
+        var finished = await Run(runtime, Shell(first, "init", "exit 3"), firstSandbox.Id);
+        var other = await Run(runtime, Shell(second, "app", "sleep 3600"), secondSandbox.Id);
+        await WaitForExit(runtime, finished);
+
+        var firsts = (await runtime.ListPodContainers(first.Uid, Ct)).ToDictionary(c => c.Name);
+
+        Assert.Equal(new[] { "app", "init" }, firsts.Keys.Order());
+        Assert.Equal((running, ContainerRunState.Running), (firsts["app"].Id, firsts["app"].State));
+        Assert.Equal((finished, ContainerRunState.Exited, 3), (firsts["init"].Id, firsts["init"].State, firsts["init"].ExitCode));
+        Assert.Equal(other, Assert.Single(await runtime.ListPodContainers(second.Uid, Ct)).Id);
+        Assert.Empty(await runtime.ListPodContainers("no-such-pod", Ct));
+    }
+
+    [Fact]
     public async Task Exec_returns_combined_output_and_exit_code_and_gives_up_after_its_timeout()
     {
         var runtime = NewRuntime();
