@@ -11,7 +11,7 @@ namespace OrleansOrchestrator.Agents.Serving;
 /// </summary>
 internal sealed class PortForwardSession(WebSocket socket, Socket pod, NodeServerOptions options)
 {
-    private const int BufferSize = 32 * 1024;
+    private const int BufferSize = 64 * 1024;
 
     private readonly IdleWatch _idle = new(options.IdleTimeout, options.Time);
 

@@ -178,7 +178,7 @@ public static class SpdyPortForward
 
     private static async Task ClientToAgentAsync(SpdyStream data, WebSocket agent, CancellationToken ct)
     {
-        var buffer = new byte[32 * 1024];
+        var buffer = new byte[64 * 1024];
         while (true)
         {
             var read = await data.ReadAsync(buffer, ct);
@@ -194,7 +194,7 @@ public static class SpdyPortForward
 
     private static async Task AgentToClientAsync(WebSocket agent, SpdyStream data, CancellationToken ct)
     {
-        var buffer = new byte[32 * 1024];
+        var buffer = new byte[64 * 1024];
         while (true)
         {
             var result = await agent.ReceiveAsync(buffer, ct);

@@ -134,13 +134,21 @@ public sealed class SpdyFrameWriter
 
     public byte[] Data(int streamId, ReadOnlySpan<byte> data, bool fin)
     {
+        var frame = new byte[DataFrameLength(data.Length)];
+        WriteData(frame, streamId, data, fin);
+        return frame;
+    }
+
+    public static int DataFrameLength(int dataLength) => 8 + dataLength;
+
+    /// <summary>Writes a DATA frame into <paramref name="frame"/> (<see cref="DataFrameLength"/> bytes): the hot path fills a pooled buffer.</summary>
+    public static void WriteData(Span<byte> frame, int streamId, ReadOnlySpan<byte> data, bool fin)
+    {
         if (data.Length > SpdyWire.MaxWireLength)
             throw new ArgumentOutOfRangeException(nameof(data), "a DATA frame holds at most 16 MiB");
-        var frame = new byte[8 + data.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)streamId & 0x7FFFFFFF);
         WriteFlagsAndLength(frame, fin ? SpdyWire.FlagFin : (byte)0, data.Length);
-        data.CopyTo(frame.AsSpan(8));
-        return frame;
+        data.CopyTo(frame[8..]);
     }
 
     public byte[] SynStream(int streamId, int associatedStreamId, byte priority, byte flags, SpdyHeaders headers)
@@ -211,7 +219,7 @@ public sealed class SpdyFrameWriter
         return frame;
     }
 
-    private static void WriteFlagsAndLength(byte[] frame, byte flags, int length)
+    private static void WriteFlagsAndLength(Span<byte> frame, byte flags, int length)
     {
         frame[4] = flags;
         frame[5] = (byte)(length >> 16);
