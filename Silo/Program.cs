@@ -78,6 +78,8 @@ var agentLine = await LocalAgent.Configure(builder.Services, options);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Limits.MaxRequestBodySize = null; // the API enforces Kubernetes' own limit, with a Status answer
+    // kubectl puts an exec's command in the query (`sh -c SCRIPT`); Kubernetes takes up to 1 MiB of request line and headers.
+    kestrel.Limits.MaxRequestLineSize = 256 * 1024;
     kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.UseHttps(certificate));
     kestrel.Listen(IPAddress.Loopback, options.DashboardPort);
 });

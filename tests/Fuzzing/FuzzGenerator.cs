@@ -7,7 +7,7 @@ namespace OrleansOrchestrator.Fuzzing;
 /// <summary>
 /// Generates the fuzz requests: a kind of the registry, a request shape (create, replace, each patch type,
 /// status, scale, delete with a body, get/list/watch with query parameters, raw paths with dot segments and odd
-/// encodings), an encoding (JSON, YAML, protobuf, an odd media type) and one mutation of a realistic manifest.
+/// encodings, a pod's exec/attach/portforward with hostile queries), an encoding (JSON, YAML, protobuf, an odd media type) and one mutation of a realistic manifest.
 /// Request <c>n</c> of seed <c>s</c> depends on nothing but <c>(s, n)</c>, so any request can be made again
 /// from the two numbers a failure prints.
 /// </summary>
@@ -20,8 +20,10 @@ public sealed class FuzzGenerator(FuzzScope scope)
         var random = new Random(Mix(seed, index));
         var caller = random.Chance(0.2) ? FuzzCaller.Viewer : FuzzCaller.Admin;
         var kind = random.PickFrom(scope.Kinds);
-        var request = random.Weighted<Func<Random, ResourceKind, FuzzRequest>>(
-            (22, Create), (12, Replace), (22, Patch), (6, Status), (5, Scale), (8, Delete), (15, Read), (10, RawPath))(random, kind);
+        var request = kind == ResourceKinds.Pod && random.Chance(0.3)
+            ? Stream(random, random.PickFrom(scope.Names))
+            : random.Weighted<Func<Random, ResourceKind, FuzzRequest>>(
+                (22, Create), (12, Replace), (22, Patch), (6, Status), (5, Scale), (8, Delete), (15, Read), (10, RawPath))(random, kind);
         return request with { Seed = seed, Index = index, Caller = caller };
     }
 
@@ -199,6 +201,28 @@ public sealed class FuzzGenerator(FuzzScope scope)
                 return New("GET", path + ListQuery(random, watch: true), null, null, "watch", "query parameters") with { Accept = accept };
             }
         }
+    }
+
+    /// <summary>
+    /// The streaming subresources (<c>exec</c>, <c>attach</c>, <c>portforward</c>) with hostile query strings: commands
+    /// of many or huge parts, odd flags, containers and ports. Sent as plain requests (no upgrade), they must be
+    /// refused as Statuses — forbidden, not found, or "Upgrade request required" — never run anything or fail.
+    /// </summary>
+    private FuzzRequest Stream(Random random, string name)
+    {
+        var subresource = random.Pick("exec", "attach", "portforward");
+        var parts = new List<string>();
+        // Past the parts limit (1,024), and a long script: kubectl sends `sh -c SCRIPT` in the request line, which
+        // Kubernetes accepts up to its 1 MiB of headers; ours allows 256 KiB.
+        var commands = random.Weighted((40, 1), (30, 3), (10, 0), (20, 1_025));
+        for (var i = 0; i < commands; i++)
+            parts.Add("command=" + random.Weighted((70, "sh"), (10, "%00"), (10, "%ff%fe"), (commands <= 3 ? 10 : 0, new string('c', 60_000))));
+        var query = Query(random, (0.5, "container", ["web", "nope", "", "%2F..", new string('k', 300)]),
+            (0.6, "stdin", ["true", "false", "1", "x"]), (0.6, "stdout", ["true", "1", "0"]), (0.5, "stderr", ["true", "bogus"]),
+            (0.3, "tty", ["true", "yes"]), (0.4, "ports", ["8080", "0", "-1", "65536", "x", "80,81"]));
+        var separator = query.Length > 0 ? "&" : "?";
+        var path = scope.ObjectPath(ResourceKinds.Pod, name) + "/" + subresource + query + (parts.Count > 0 ? separator + string.Join('&', parts) : "");
+        return New(random.Pick("GET", "POST"), path, null, null, $"{subresource} without upgrade", "query parameters");
     }
 
     /// <summary>

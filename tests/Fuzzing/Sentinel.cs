@@ -69,7 +69,9 @@ public sealed class Sentinel(FuzzScope scope, HttpClient admin)
     {
         using var content = new StringContent(FuzzJson.Write(manifest), Encoding.UTF8, "application/json");
         using var response = await admin.PostAsync(path, content, cancellationToken);
-        if (required && (int)response.StatusCode != 201)
+        // 409: a control loop made it first (the endpoints controller writes a Service's Endpoints of the same name);
+        // either way the sentinel has the object.
+        if (required && (int)response.StatusCode is not (201 or 409))
             throw new InvalidOperationException($"creating {path} {manifest["metadata"]?["name"]} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }
 }

@@ -35,7 +35,8 @@ public sealed class FuzzGeneratorTests
         foreach (var kind in ResourceKinds.All)
             Assert.Contains(requests, r => r.PathAndQuery.Contains($"/{kind.Plural}", StringComparison.Ordinal) && r.Method == "POST");
         foreach (var shape in new[] { "POST create json", "POST create yaml", "POST create protobuf", "PUT replace json", "PATCH json-patch", "PATCH merge",
-                     "PATCH strategic", "PATCH apply", "PUT status json", "PATCH merge/status", "GET scale", "DELETE", "DELETE with body json", "list", "watch", "GET raw path" })
+                     "PATCH strategic", "PATCH apply", "PUT status json", "PATCH merge/status", "GET scale", "DELETE", "DELETE with body json", "list", "watch", "GET raw path",
+                     "exec without upgrade", "attach without upgrade", "portforward without upgrade" })
             Assert.Contains(requests, r => r.Shape.StartsWith(shape, StringComparison.Ordinal));
         foreach (var mutation in new[] { "valid", "wrong type", "null", "deep nesting", "invalid utf-8", "lone surrogate", "duplicate key", "truncated", "yaml alias cycle", "yaml billion laughs" })
             Assert.Contains(requests, r => r.MutationClass == mutation);

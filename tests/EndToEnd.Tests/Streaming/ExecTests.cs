@@ -24,6 +24,17 @@ public sealed class ExecTests(StreamingFixture cluster)
     }
 
     [Theory, MemberData(nameof(Versions))]
+    public async Task Exec_OfALongScript_RunsIt(string version)
+    {
+        // kubectl sends the command in the request line: a 20 KB script is past a web server's default 8 KB line.
+        var word = new string('x', 20_000);
+        var result = await cluster.Kubectl(version).Run($"exec shell -c side -- sh -c 'echo {word} | wc -c'");
+
+        Assert.True(result.ExitCode == 0, result.All.Length > 2_000 ? result.All[..2_000] : result.All);
+        Assert.Equal("20001", result.Stdout.Trim());
+    }
+
+    [Theory, MemberData(nameof(Versions))]
     public async Task ExecWithStdin_EchoesIt_AndEndsWhenStdinCloses(string version)
     {
         var result = await cluster.Kubectl(version).Run("exec -i shell -c side -- cat", stdin: "first line\nsecond line\n");
