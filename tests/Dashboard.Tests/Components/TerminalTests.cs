@@ -26,12 +26,9 @@ public sealed class TerminalTests
     public async Task Writer_OpensTheTab_ShellStartsInTheFirstContainerWithATerminal()
     {
         await using var ctx = Create(_feed, _backend);
-        var (_, write) = SetUpTerminalScript(ctx);
-        var page = RenderWeb1(ctx);
 
-        await page.OpenTabAsync("Terminal");
+        var (page, session, _, _) = await OpenTerminal(ctx);
 
-        var session = await SessionStarted(page);
         Assert.Equal(new ExecCall("default", "web-1", "app", Terminal.ShellCommand, Tty: true), session.Call);
         page.WaitForAssertion(() => Assert.Equal("connected to app", page.Find("#terminal-state").TextContent), Patience);
     }
@@ -40,11 +37,8 @@ public sealed class TerminalTests
     public async Task ContainerChosen_NewShellThereAndTheOldSessionClosed()
     {
         await using var ctx = Create(_feed, _backend);
-        var (terminal, _) = SetUpTerminalScript(ctx);
         ctx.RenderProviders();
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
-        var first = await SessionStarted(page);
+        var (page, first, terminal, _) = await OpenTerminal(ctx);
         var select = page.FindComponent<MudBlazor.MudSelect<string>>();
 
         await select.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync("sidecar"));
@@ -61,11 +55,8 @@ public sealed class TerminalTests
     {
         var feed = new FakeClusterFeed().With(ResourceKinds.Pod, Pod("web-1", containers: [Container("app")]));
         await using var ctx = Create(feed, _backend);
-        SetUpTerminalScript(ctx);
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
 
-        await SessionStarted(page);
+        var (page, _, _, _) = await OpenTerminal(ctx);
 
         Assert.Empty(page.FindComponents<MudBlazor.MudSelect<string>>());
     }
@@ -87,10 +78,7 @@ public sealed class TerminalTests
     public async Task Keystrokes_AndResizes_ReachTheSession()
     {
         await using var ctx = Create(_feed, _backend);
-        SetUpTerminalScript(ctx);
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
-        var session = await SessionStarted(page);
+        var (page, session, _, _) = await OpenTerminal(ctx);
         var terminal = page.FindComponent<Terminal>();
 
         await terminal.InvokeAsync(() => terminal.Instance.Input("hostname\r"));
@@ -105,10 +93,7 @@ public sealed class TerminalTests
     public async Task Input_NotFromTheScript_Dropped()
     {
         await using var ctx = Create(_feed, _backend);
-        SetUpTerminalScript(ctx);
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
-        var session = await SessionStarted(page);
+        var (page, session, _, _) = await OpenTerminal(ctx);
         var terminal = page.FindComponent<Terminal>();
 
         await terminal.InvokeAsync(() => terminal.Instance.Input(new string('x', Terminal.MaxInputChars + 1)));
@@ -123,10 +108,7 @@ public sealed class TerminalTests
     public async Task Output_WrittenToTheTerminal_TheNextOnlyAfterTheBrowserTookThePrevious()
     {
         await using var ctx = Create(_feed, _backend);
-        var (_, write) = SetUpTerminalScript(ctx);
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
-        var session = await SessionStarted(page);
+        var (page, session, _, write) = await OpenTerminal(ctx);
 
         session.Write("/ # "u8.ToArray());
         session.Write("web-1\r\n"u8.ToArray());
@@ -145,11 +127,7 @@ public sealed class TerminalTests
     public async Task SessionEnds_TheStatusMessageInTheTerminal_AndReconnectStartsANewOne()
     {
         await using var ctx = Create(_feed, _backend);
-        var (_, write) = SetUpTerminalScript(ctx);
-        write.SetVoidResult();
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
-        var session = await SessionStarted(page);
+        var (page, session, _, write) = await OpenTerminal(ctx, writesComplete: true);
 
         session.End(new ExecOutcome(false, "command terminated with exit code 137", 137));
 
@@ -197,10 +175,7 @@ public sealed class TerminalTests
     public async Task LeavingTheTab_ClosesTheSessionAndFreesTheTerminal()
     {
         await using var ctx = Create(_feed, _backend);
-        var (terminal, _) = SetUpTerminalScript(ctx);
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
-        var session = await SessionStarted(page);
+        var (page, session, terminal, _) = await OpenTerminal(ctx);
 
         await page.OpenTabAsync("Events");
 
@@ -212,15 +187,24 @@ public sealed class TerminalTests
     public async Task ClosingTheCircuit_ClosesTheSession()
     {
         var ctx = Create(_feed, _backend);
-        SetUpTerminalScript(ctx);
-        var page = RenderWeb1(ctx);
-        await page.OpenTabAsync("Terminal");
-        var session = await SessionStarted(page);
+        var (_, session, _, _) = await OpenTerminal(ctx);
 
         await ctx.DisposeAsync();
 
         Assert.True(session.Disposed);
     }
+
+    /// <summary>The pod page with its Terminal tab open and the first session started.</summary>
+    private static async Task<OpenedTerminal> OpenTerminal(BunitContext ctx, bool writesComplete = false)
+    {
+        var (script, write) = SetUpTerminalScript(ctx);
+        if (writesComplete) write.SetVoidResult();
+        var page = RenderWeb1(ctx);
+        await page.OpenTabAsync("Terminal");
+        return new OpenedTerminal(page, await SessionStarted(page), script, write);
+    }
+
+    private sealed record OpenedTerminal(IRenderedComponent<PodDetail> Page, FakeExecSession Session, BunitJSInterop Script, JSRuntimeInvocationHandler Write);
 
     /// <summary>The script module and the terminal object it returns; writes stay pending until the test completes them.</summary>
     private static (BunitJSInterop Terminal, JSRuntimeInvocationHandler Write) SetUpTerminalScript(BunitContext ctx)
