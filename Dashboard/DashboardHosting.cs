@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,7 +14,11 @@ using OrleansOrchestrator.Dashboard.ServiceClient;
 namespace OrleansOrchestrator.Dashboard;
 
 /// <summary>Where a newcomer finds the cluster (shown on the sign-in page), and where the dashboard keeps its cookie keys.</summary>
-public sealed record DashboardOptions(string ApiUrl, string KubeconfigPath, string KeysDirectory);
+public sealed record DashboardOptions(string ApiUrl, string KubeconfigPath, string KeysDirectory)
+{
+    /// <summary>How often an open page checks that its token is still valid (a revoked token's page ends within it).</summary>
+    public TimeSpan SessionRecheck { get; init; } = TimeSpan.FromSeconds(30);
+}
 
 /// <summary>
 /// Adds the dashboard to a web host that provides an <see cref="IClusterBackend"/>: the silo co-hosts it, or
@@ -32,6 +37,7 @@ public static class DashboardHosting
         services.AddScoped<DashboardSession>();
         services.AddScoped<NamespaceSelection>();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SignedInSession.Revalidation>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>
             {
@@ -41,6 +47,14 @@ public static class DashboardHosting
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
                 cookie.SlidingExpiration = true;
+                // Every request re-checks the session's token: a revoked one is signed out at once.
+                cookie.Events.OnValidatePrincipal = async context =>
+                {
+                    var backend = context.HttpContext.RequestServices.GetRequiredService<IClusterBackend>();
+                    if (context.Principal is { } principal && SignedInSession.StillValid(backend, principal)) return;
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                };
             });
         services.AddAuthorization();
         // Keys on disk, so that a restart does not sign everyone out (and not in /root/.aspnet, which the data folder's owner may not have).
@@ -73,9 +87,10 @@ public static class DashboardHosting
         {
             if (!await antiforgery.IsRequestValidAsync(context)) return Results.Redirect($"{LoginPath}?error=expired");
             var form = await context.Request.ReadFormAsync();
-            var user = backend.SignIn(form["token"].ToString().Trim());
+            var token = form["token"].ToString().Trim();
+            var user = backend.SignIn(token);
             if (user is null) return Results.Redirect($"{LoginPath}?error=invalid");
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, DashboardClaims.ToPrincipal(user));
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, DashboardClaims.ToPrincipal(user, TokenFingerprint.Of(token)));
             var returnUrl = form["returnUrl"].ToString();
             return Results.LocalRedirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
         }).AllowAnonymous();

@@ -109,10 +109,11 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
 {
     services.AddSingleton(TimeProvider.System);
     services.AddSingleton(tokenFile);
+    tokenFile.ReloadFailed += problem => Console.Error.WriteLine($"warning: {problem}");
     services.AddAdmission();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();
     services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamProxy>();
     services.AddSingleton<IClusterBackend, DashboardBackend>();
-    services.AddDashboard(new DashboardOptions(server, options.KubeconfigPath, options.DashboardKeysPath));
+    services.AddDashboard(new DashboardOptions(server, options.KubeconfigPath, options.DashboardKeysPath) { SessionRecheck = options.SessionRecheck });
 }

@@ -19,6 +19,12 @@ public interface IClusterBackend
     /// <summary>The user a bearer token stands for, or null when the token is unknown.</summary>
     DashboardUser? SignIn(string token);
 
+    /// <summary>
+    /// The user the token with this <see cref="TokenFingerprint"/> stands for now, or null once it is revoked: a signed-in
+    /// session asks on every request and every half minute of an open page (<see cref="SignedInSession"/>).
+    /// </summary>
+    DashboardUser? Revalidate(string tokenFingerprint);
+
     /// <summary>Whether the user may do <paramref name="verb"/> (get, list, create, update, patch, delete) on the kind.</summary>
     bool May(DashboardUser user, string verb, ResourceKind kind);
 

@@ -24,6 +24,9 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     public DashboardUser? SignIn(string token) =>
         tokens.Authenticate(token) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
 
+    public DashboardUser? Revalidate(string tokenFingerprint) =>
+        tokens.ByFingerprint(tokenFingerprint) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
+
     public bool May(DashboardUser user, string verb, ResourceKind kind) => Authorizer.May(CallerOf(user), verb, kind);
 
     public string ScopeOf(DashboardUser user, ResourceKind kind) => Authorizer.TenantFor(CallerOf(user), kind);

@@ -64,6 +64,9 @@ public sealed record SiloOptions
     public IReadOnlyList<int> NodePortsInUse =>
         [.. new[] { ApiPort, DashboardPort, SiloPort, GatewayPort }.Where(p => p >= NodePortMin && p <= NodePortMax).Distinct().Order()];
 
+    /// <summary>How often an open dashboard page checks that its user's token is still in the token file (<c>--session-recheck</c>).</summary>
+    public TimeSpan SessionRecheck { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Print the silo's own gauges (activations, timers) this often (<see cref="MetricsLog"/>); null: never.</summary>
     public TimeSpan? MetricsInterval { get; init; }
 
@@ -100,6 +103,8 @@ public sealed record SiloOptions
                                   its first address is the kubernetes Service's, its tenth the cluster DNS
           --service-node-port-range MIN-MAX  ports NodePort Services may use (default 30000-32767)
           --advertise-address IP  the API's address in the kubernetes Service's endpoints (default 127.0.0.1)
+          --session-recheck S     seconds between an open dashboard page's checks that its token was not
+                                  revoked (default 30; every request checks too)
           --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
           --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
                                   (repeat for several; --data-dir must hold the silos' tokens.csv)
@@ -161,6 +166,7 @@ public sealed record SiloOptions
                 "--service-node-port-range" => PortRange() switch { var (min, max) => options with { NodePortMin = min, NodePortMax = max } },
                 "--advertise-address" => options with { AdvertiseAddress = Address().ToString() },
                 "--metrics-interval" => options with { MetricsInterval = Seconds() },
+                "--session-recheck" => options with { SessionRecheck = Seconds() },
                 "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),

@@ -8,7 +8,8 @@ namespace OrleansOrchestrator.Silo.Hosting;
 /// Gives every tenant named in the token file its <c>default</c> namespace, as a new Kubernetes cluster has one, and
 /// in it the <c>kubernetes</c> Service that in-cluster clients find the API by (<see cref="KubernetesService"/>), and its
 /// default StorageClass <c>local-path</c> (<see cref="LocalPathStorageClass"/>); Services
-/// stored before allocation existed get their cluster IP and node ports.
+/// stored before allocation existed get their cluster IP and node ports. At start, and again whenever the token file
+/// changes, so that a tenant added to it while the silo runs gets the same.
 /// </summary>
 public sealed partial class TenantBootstrap(
     TokenFile tokens,
@@ -19,6 +20,19 @@ public sealed partial class TenantBootstrap(
     ILogger<TenantBootstrap> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await EnsureTenants();
+        tokens.Reloaded += OnTokensReloaded;
+    }
+
+    // Off the request that noticed the change; each step is idempotent, so a second reload meanwhile does no harm.
+    private void OnTokensReloaded() => _ = Task.Run(async () =>
+    {
+        try { await EnsureTenants(); }
+        catch (Exception e) { LogReloadFailed(logger, e); }
+    });
+
+    private async Task EnsureTenants()
     {
         foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct())
         {
@@ -37,13 +51,20 @@ public sealed partial class TenantBootstrap(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        tokens.Reloaded -= OnTokensReloaded;
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gave {Count} Services of tenant {Tenant} stored without them a cluster IP or node ports")]
     private static partial void LogAllocated(ILogger logger, int count, string tenant);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the kubernetes Service of tenant {Tenant}, nor allocate for older Services")]
     private static partial void LogFailed(ILogger logger, Exception exception, string tenant);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give the tenants of the changed token file their default namespace")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep {Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);

@@ -79,6 +79,11 @@ public sealed class FakeClusterBackend : IClusterBackend
 
     public DashboardUser? SignIn(string token) => null;
 
+    /// <summary>The users of the tokens still valid, by fingerprint (a test revokes one by removing it).</summary>
+    public Dictionary<string, DashboardUser> Tokens { get; } = [];
+
+    public DashboardUser? Revalidate(string tokenFingerprint) => Tokens.GetValueOrDefault(tokenFingerprint);
+
     public bool May(DashboardUser user, string verb, ResourceKind kind) => Authorize(user, verb, kind);
 
     public string ScopeOf(DashboardUser user, ResourceKind kind) => kind == ResourceKinds.Node ? "" : user.Tenant;

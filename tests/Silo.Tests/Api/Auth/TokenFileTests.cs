@@ -1,0 +1,88 @@
+using OrleansOrchestrator.Dashboard.ServiceClient;
+using OrleansOrchestrator.Silo.Api.Auth;
+
+namespace OrleansOrchestrator.Silo.Tests.Api.Auth;
+
+/// <summary>The token file is read again when it changes: a removed line is revoked at the next request, without a restart.</summary>
+public sealed class TokenFileTests : IDisposable
+{
+    private const string Alice = "alice-token-0123456789";
+    private const string Bob = "bob-token-0123456789ab";
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"tokens-{Guid.NewGuid():N}.csv");
+
+    public void Dispose() => File.Delete(_path);
+
+    [Fact]
+    public void LineRemoved_TokenRevokedAtTheNextLookUp()
+    {
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n{Bob},bob,team-a,view\n");
+        var tokens = TokenFile.Load(_path);
+        Assert.Equal("bob", tokens.Authenticate(Bob)?.User);
+
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n");
+
+        Assert.Null(tokens.Authenticate(Bob));
+        Assert.Null(tokens.ByFingerprint(TokenFingerprint.Of(Bob)));
+        Assert.Equal("alice", tokens.Authenticate(Alice)?.User);
+    }
+
+    [Fact]
+    public void LineAdded_TokenWorksAtOnce_AndReloadedIsRaised()
+    {
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n");
+        var tokens = TokenFile.Load(_path);
+        var reloads = 0;
+        tokens.Reloaded += () => reloads++;
+
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n{Bob},bob,team-b,view\n");
+
+        var bob = tokens.Authenticate(Bob);
+        Assert.Equal(("bob", "team-b"), (bob?.User, bob?.Tenant));
+        Assert.Equal(["view"], bob!.Groups);
+        Assert.Equal("bob", tokens.ByFingerprint(TokenFingerprint.Of(Bob))?.User);
+        Assert.Equal(1, reloads);
+        Assert.Equal(2, tokens.Callers.Count);
+        Assert.Equal(1, reloads); // looking again at an unchanged file reads nothing new
+    }
+
+    [Fact]
+    public void SameSizeRewrite_WithinTheClockTick_IsStillSeen()
+    {
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n");
+        var tokens = TokenFile.Load(_path);
+        var written = File.GetLastWriteTimeUtc(_path);
+
+        // Same length, same write time: only the contents differ.
+        File.WriteAllText(_path, $"{Bob[..Alice.Length]},alice,team-a\n");
+        File.SetLastWriteTimeUtc(_path, written);
+
+        Assert.Null(tokens.Authenticate(Alice));
+    }
+
+    [Fact]
+    public void BrokenOrMissingFile_KeepsTheLastGoodTokens_AndSaysWhy()
+    {
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n");
+        var tokens = TokenFile.Load(_path);
+        var problems = new List<string>();
+        tokens.ReloadFailed += problems.Add;
+
+        File.WriteAllText(_path, $"{Alice},alice\n");
+        Assert.Equal("alice", tokens.Authenticate(Alice)?.User);
+        Assert.Contains(problems, p => p.Contains("previous tokens stay valid", StringComparison.Ordinal));
+
+        File.Delete(_path);
+        Assert.Equal("alice", tokens.Authenticate(Alice)?.User);
+    }
+
+    [Fact]
+    public void Fingerprint_IsNotTheToken()
+    {
+        var fingerprint = TokenFingerprint.Of(Alice);
+
+        Assert.Equal(64, fingerprint.Length);
+        Assert.DoesNotContain(Alice, fingerprint, StringComparison.Ordinal);
+        Assert.Equal(fingerprint, TokenFingerprint.Of(Alice));
+        Assert.NotEqual(fingerprint, TokenFingerprint.Of(Bob));
+    }
+}
