@@ -45,7 +45,18 @@ public sealed class AdoNetStoredObjectReader(
             // Collations other than "C" may widen the range: the prefix test is what decides.
             if (!reader.GetString(0).StartsWith(prefix, StringComparison.Ordinal)) continue;
             var payload = (byte[])reader.GetValue(1);
-            if (serializer.Deserialize<StoredObject>(new BinaryData(payload))?.Object is { } obj) objects.Add(obj);
+            StoredObject? stored;
+            try
+            {
+                stored = serializer.Deserialize<StoredObject>(new BinaryData(payload));
+            }
+            catch (Encryption.SecretDecryptionException e)
+            {
+                // The whole list fails, as Kubernetes' does, naming the Secret that could not be read.
+                var (_, _, ns, name) = StoreKeys.ParseObject(reader.GetString(0));
+                throw e.For($"{ns}/{name}");
+            }
+            if (stored?.Object is { } obj) objects.Add(obj);
         }
         return objects;
     }
