@@ -23,7 +23,7 @@ public static class EncryptionKeys
         {
             return (null, $"The encryption key file cannot be used: {e.Message}");
         }
-        var stored = StoredSecrets.CountByKey(await StoredSecrets.Read(backend.DataSource, cancellationToken));
+        var stored = StoredSecrets.CountByKey(await StoredSecrets.Read(backend.DataSource, cancellationToken, headOnly: true));
         var decision = EncryptionKeyFile.Decide(path, options.EncryptionKeyFile is not null, fileKeys, stored);
         switch (decision.Action)
         {

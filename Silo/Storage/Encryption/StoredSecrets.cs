@@ -17,17 +17,23 @@ public static class StoredSecrets
 
     public sealed record RewriteResult(int Total, int Rewritten, int AlreadyCurrent, IReadOnlyList<string> Failures);
 
+    /// <summary>The envelope's prefix with the longest key name.</summary>
+    private const int HeadBytes = 128;
+
     private const string SecretRows = """
         FROM OrleansStorage
         WHERE ServiceId = @ServiceId AND GrainTypeString = @StateName AND GrainIdN0 = 0 AND GrainIdN1 = 0
           AND GrainIdExtensionString LIKE @Pattern AND PayloadBinary IS NOT NULL
         """;
 
-    public static async Task<IReadOnlyList<Row>> Read(DbDataSource dataSource, CancellationToken cancellationToken)
+    /// <param name="headOnly">Only the payloads' first bytes, enough for the prefix naming their key (the start-up check).</param>
+    public static async Task<IReadOnlyList<Row>> Read(DbDataSource dataSource, CancellationToken cancellationToken, bool headOnly = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT GrainIdExtensionString, Version, PayloadBinary {SecretRows}";
+        // substr of a BLOB (SQLite) or a bytea (PostgreSQL) is bytes.
+        var payload = headOnly ? $"substr(PayloadBinary, 1, {HeadBytes})" : "PayloadBinary";
+        command.CommandText = $"SELECT GrainIdExtensionString, Version, {payload} {SecretRows}";
         AddRowFilter(command);
         var rows = new List<Row>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
