@@ -70,11 +70,13 @@ public static class StoredSecrets
                 byte[] resealed;
                 try
                 {
-                    resealed = envelope.Seal(envelope.Open(row.Payload));
+                    var (sealedFor, payload) = SealedSecretRow.Open(envelope, row.Payload);
+                    if (sealedFor is not null && sealedFor != row.Key) throw SealedSecretRow.Misplaced(row.Key, sealedFor, Describe(row.Key));
+                    resealed = SealedSecretRow.Seal(envelope, row.Key, payload.Span);
                 }
                 catch (SecretDecryptionException e)
                 {
-                    failures.Add(e.For(Describe(row.Key)).Message);
+                    failures.Add(e.Message.StartsWith("unable", StringComparison.Ordinal) ? e.Message : e.For(Describe(row.Key)).Message);
                     break;
                 }
                 if (await Replace(dataSource, row, resealed, cancellationToken))

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Silo.Storage;
 using OrleansOrchestrator.Silo.Store;
 using OrleansOrchestrator.Silo.Storage.Encryption;
 
@@ -20,8 +21,11 @@ public sealed class SecretSealingSerializerTests : IDisposable
 
     private IGrainStorageSerializer Sealing => new SecretSealingSerializer(_plain, _envelope);
 
+    private const string Row = "t1/secrets/default/db";
+
     private static StoredObject Secret(string value) => new()
     {
+        RowKey = Row,
         Object = new Secret
         {
             Metadata = new ObjectMeta { Name = "db", Namespace = "default", Annotations = new Dictionary<string, string> { ["note"] = "annotation-" + value } },
@@ -41,6 +45,39 @@ public sealed class SecretSealingSerializerTests : IDisposable
         var read = (Secret)Sealing.Deserialize<StoredObject>(new BinaryData(payload))!.Object!;
         Assert.Equal("hunter2-value", Encoding.UTF8.GetString(read.Data!["password"]));
         Assert.Equal("db", read.Metadata.Name);
+    }
+
+    [Fact]
+    public void ASealedSecret_SaysWhichRowItWasSealedFor()
+    {
+        var read = Sealing.Deserialize<StoredObject>(Sealing.Serialize(Secret("v")))!;
+        Assert.Equal(Row, read.RowKey);
+        Assert.Null(Sealing.Deserialize<StoredObject>(_plain.Serialize(Secret("v")))!.RowKey);
+    }
+
+    [Fact]
+    public void ASecretWrittenWithoutItsRow_IsRefused() =>
+        Assert.Throws<InvalidOperationException>(() => Sealing.Serialize(new StoredObject { Object = Secret("v").Object }));
+
+    [Fact]
+    public async Task ReadingARow_RefusesASecretSealedForAnotherRow_AnotherTenantsIncluded()
+    {
+        var storage = new OneRowStorage(Sealing.Deserialize<StoredObject>(Sealing.Serialize(Secret("tenant-one-value")))!);
+        var e = await Assert.ThrowsAsync<SecretDecryptionException>(() => ((IObjectStorage)storage).Read(default, "t2/secrets/default/db"));
+        Assert.Equal("unable to decrypt Secret \"default/db\": it was sealed for another row (t1/secrets/default/db), not t2/secrets/default/db: the store was altered", e.Message);
+        Assert.Same(storage.State, (await ((IObjectStorage)storage).Read(default, Row)).State);
+    }
+
+    private sealed class OneRowStorage(StoredObject state) : IObjectStorage
+    {
+        public StoredObject State => state;
+
+        public Task<(T State, string? ETag)> ReadState<T>(string stateName, GrainId grain, string key) where T : class, new() =>
+            Task.FromResult(((T)(object)state, (string?)"1"));
+
+        public Task<string> WriteState<T>(string stateName, GrainId grain, string key, T value, string? etag) where T : class, new() => throw new NotSupportedException();
+
+        public Task<string?> ClearState<T>(string stateName, GrainId grain, string key, string? etag) where T : class, new() => throw new NotSupportedException();
     }
 
     [Fact]

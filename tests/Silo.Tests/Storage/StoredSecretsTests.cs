@@ -35,7 +35,7 @@ public sealed class StoredSecretsTests : IAsyncLifetime
     {
         using var before = new SecretEnvelope([("key1", Key1)]);
         await Insert("t1/secrets/default/legacy", Encoding.UTF8.GetBytes("legacy-plaintext-value"), version: 4);
-        await Insert("t1/secrets/prod/old", before.Seal(Encoding.UTF8.GetBytes("sealed-under-key1")), version: 9);
+        await Insert("t1/secrets/prod/old", SealedSecretRow.Seal(before, "t1/secrets/prod/old", Encoding.UTF8.GetBytes("sealed-under-key1")), version: 9);
         await Insert("t1/configmaps/default/settings", Encoding.UTF8.GetBytes("configmap-visible"), version: 2);
         Assert.Equal(new Dictionary<string, int> { ["key1"] = 1 }, StoredSecrets.CountByKey(await StoredSecrets.Read(_backend.DataSource, default, headOnly: true)));
 
@@ -49,8 +49,8 @@ public sealed class StoredSecretsTests : IAsyncLifetime
 
         // The old key can go: everything opens under the new one alone.
         using var after = new SecretEnvelope([("key2", Key2)]);
-        Assert.Equal("legacy-plaintext-value", Encoding.UTF8.GetString(after.Open(rows["t1/secrets/default/legacy"].Payload)));
-        Assert.Equal("sealed-under-key1", Encoding.UTF8.GetString(after.Open(rows["t1/secrets/prod/old"].Payload)));
+        Assert.Equal(("t1/secrets/default/legacy", "legacy-plaintext-value"), Opened(after, rows["t1/secrets/default/legacy"].Payload));
+        Assert.Equal(("t1/secrets/prod/old", "sealed-under-key1"), Opened(after, rows["t1/secrets/prod/old"].Payload));
 
         // Nothing of the plaintext value is left in the file or its WAL (the rewrite compacts the file).
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -67,7 +67,7 @@ public sealed class StoredSecretsTests : IAsyncLifetime
     public async Task Rewrite_ReportsASecretItCannotOpen_AndLeavesItAsItIs()
     {
         using var lost = new SecretEnvelope([("lost", Key1)]);
-        var payload = lost.Seal(Encoding.UTF8.GetBytes("unreachable"));
+        var payload = SealedSecretRow.Seal(lost, "t1/secrets/default/orphan", Encoding.UTF8.GetBytes("unreachable"));
         await Insert("t1/secrets/default/orphan", payload, version: 1);
 
         using var current = new SecretEnvelope([("key2", Key2)]);
@@ -77,6 +77,26 @@ public sealed class StoredSecretsTests : IAsyncLifetime
             ["unable to decrypt Secret \"default/orphan\" of tenant \"t1\": it was encrypted with key \"lost\", which the encryption key file does not hold"],
             result.Failures);
         Assert.Equal(payload, (await StoredSecrets.Read(_backend.DataSource, default)).Single().Payload);
+    }
+
+    [Fact]
+    public async Task Rewrite_RefusesACiphertextCopiedFromAnotherRow()
+    {
+        using var envelope = new SecretEnvelope([("key1", Key1)]);
+        var payload = SealedSecretRow.Seal(envelope, "t1/secrets/default/theirs", Encoding.UTF8.GetBytes("theirs"));
+        await Insert("t2/secrets/default/theirs", payload, version: 1);
+
+        using var rotated = new SecretEnvelope([("key2", Key2), ("key1", Key1)]);
+        var result = await StoredSecrets.Rewrite(_backend.DataSource, rotated, default);
+
+        Assert.Equal(0, result.Rewritten);
+        Assert.Contains("was sealed for another row (t1/secrets/default/theirs), not t2/secrets/default/theirs", Assert.Single(result.Failures));
+    }
+
+    private static (string?, string) Opened(SecretEnvelope envelope, byte[] payload)
+    {
+        var (sealedFor, plaintext) = SealedSecretRow.Open(envelope, payload);
+        return (sealedFor, Encoding.UTF8.GetString(plaintext.Span));
     }
 
     private async Task Insert(string key, byte[] payload, int version)
