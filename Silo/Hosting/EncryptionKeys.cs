@@ -30,8 +30,10 @@ public static class EncryptionKeys
             case KeyFileAction.Refuse:
                 return (null, decision.Refusal);
             case KeyFileAction.Create:
-                fileKeys = [EncryptionKeyFile.NewKey("key1")];
+                fileKeys = [EncryptionKeyFile.NewKey(EncryptionKeyFile.NewKeyName())];
                 OwnerOnlyFile.Write(path, EncryptionKeyFile.Format(fileKeys));
+                if (options.PostgreSql is not null)
+                    Console.Error.WriteLine($"Made the Secret encryption key file {path}: give every silo of this database a copy of it (--encryption-key-file).");
                 break;
         }
         return (new SecretEnvelope(fileKeys!), null);

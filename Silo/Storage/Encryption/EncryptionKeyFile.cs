@@ -60,6 +60,12 @@ public static class EncryptionKeyFile
     public static string Format(IEnumerable<(string Name, byte[] Secret)> keys) =>
         Header + "\n" + string.Concat(keys.Select(k => $"{k.Name}:{Convert.ToBase64String(k.Secret)}\n"));
 
+    /// <summary>
+    /// A name no other made key has (<c>key-</c> and 8 random hex digits): two silos that each made a key file for one
+    /// database then meet a key name they lack, which the start-up check and the error name, not a silent mismatch.
+    /// </summary>
+    public static string NewKeyName() => $"key-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+
     /// <summary>A new random AES-256 key.</summary>
     public static (string Name, byte[] Secret) NewKey(string name) => (name, RandomNumberGenerator.GetBytes(32));
 

@@ -32,21 +32,22 @@ public sealed class SecretsAtRestTests(PostgresServer postgres) : IClassFixture<
         await kubectl.Ok("apply -f -", Manifest(applied));
         await kubectl.Ok($"create configmap settings --from-literal=mode={visible}");
 
+        var keyFile = Path.Combine(silo.DataDir, "encryption-keys");
+        var firstKeyLine = File.ReadAllLines(keyFile).Single(l => l.Length > 0 && !l.StartsWith('#'));
+        var firstKey = firstKeyLine[..firstKeyLine.IndexOf(':')];
         var files = Directory.EnumerateFiles(silo.DataDir, "store.db*").ToList();
         Assert.Contains(files, f => f.EndsWith("-wal", StringComparison.Ordinal));
         // The search finds what is stored in the clear (a ConfigMap's value), and no Secret value, in the file or its WAL.
         Assert.True(Contains(files, visible), "the raw search should find a ConfigMap's value");
         Assert.False(Contains(files, created), "a created Secret's value is readable in the store's files");
         Assert.False(Contains(files, applied), "an applied Secret's value is readable in the store's files");
-        Assert.True(Contains(files, "k8s:enc:aesgcm:v1:key1:"));
+        Assert.True(Contains(files, $"k8s:enc:aesgcm:v1:{firstKey}:"));
 
         var yaml = await kubectl.Ok("get secret db -o yaml");
         Assert.Contains($"password: {Base64(created)}", yaml);
         Assert.Equal(applied, Decode(await kubectl.Ok("get secret applied -o jsonpath='{.data.token}'")));
 
         // Rotation: a new key first, the silo restarted on it, every Secret rewritten, the old key removed, restarted.
-        var keyFile = Path.Combine(silo.DataDir, "encryption-keys");
-        var firstKeyLine = File.ReadAllLines(keyFile).Single(l => l.StartsWith("key1:", StringComparison.Ordinal));
         await silo.Stop();
         File.WriteAllText(keyFile, $"key2:{Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}\n{firstKeyLine}\n");
         await silo.Start();
@@ -55,7 +56,7 @@ public sealed class SecretsAtRestTests(PostgresServer postgres) : IClassFixture<
         Assert.True(rewrite.ExitCode == 0, rewrite.Output);
         Assert.Contains("Rewrote 2 of 2 Secret(s) under key \"key2\"", rewrite.Output);
         await silo.Stop();
-        File.WriteAllLines(keyFile, File.ReadAllLines(keyFile).Where(l => !l.StartsWith("key1:", StringComparison.Ordinal)));
+        File.WriteAllLines(keyFile, File.ReadAllLines(keyFile).Where(l => l != firstKeyLine));
         await silo.Start();
         Assert.Equal(created, Decode(await kubectl.Ok("get secret db -o jsonpath='{.data.password}'")));
         Assert.Equal(applied, Decode(await kubectl.Ok("get secret applied -o jsonpath='{.data.token}'")));

@@ -30,6 +30,15 @@ public sealed class EncryptionKeyFileTests
         Assert.All(read, k => Assert.Equal(32, k.Secret.Length));
     }
 
+    [Fact]
+    public void MadeKeys_HaveNamesOfTheirOwn()
+    {
+        var names = Enumerable.Range(0, 20).Select(_ => EncryptionKeyFile.NewKeyName()).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(names, n => Assert.Matches("^key-[0-9a-f]{8}$", n));
+        Assert.All(names, n => Assert.Null(SecretEnvelope.KeyNameProblem(n)));
+    }
+
     [Theory]
     [InlineData("key1", "line 1: expected NAME:BASE64")]
     [InlineData("key1:not base64!", "line 1: key \"key1\" is not valid base64")]
