@@ -61,6 +61,16 @@ if (options.DashboardGateways is { } gateways)
 var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(OwnerOnlyFile.Touch(options.SqlitePath));
 await SchemaInstaller.Apply(backend);
 
+// Secrets are sealed at rest with the key file's first key; a store whose Secrets the keys cannot open does not start.
+var (envelope, keyRefusal) = await EncryptionKeys.Load(options, backend, CancellationToken.None);
+if (envelope is null)
+{
+    Console.Error.WriteLine(keyRefusal);
+    return 2;
+}
+if (options.RewriteSecrets) return await EncryptionKeys.Rewrite(backend, envelope, CancellationToken.None);
+builder.Services.AddSingleton(envelope);
+
 var certificate = ApiCertificate.LoadOrCreate(options);
 var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
 

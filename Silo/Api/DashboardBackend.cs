@@ -141,6 +141,11 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
             throw new ActionFailedException(e.Code, e.Message,
                 e.Details?.Causes?.Select(c => new FieldProblem(c.Field, c.Message ?? c.Reason ?? "")).ToList());
         }
+        catch (Exception e) when (Storage.Encryption.SecretDecryptionException.Within(e) is { } unreadable)
+        {
+            // The API's answer to a Secret the keys cannot open (see KubeApiHandler), in the dashboard's words.
+            throw new ActionFailedException(500, $"Internal error occurred: {unreadable.Message}");
+        }
     }
 
     private static async Task Refusals(Func<Task> call) => await Refusals(async () => { await call(); return true; });

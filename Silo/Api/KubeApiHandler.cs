@@ -62,6 +62,12 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         {
             // The client went away (e.g. a watch was stopped): nothing to answer.
         }
+        catch (Exception e) when (Storage.Encryption.SecretDecryptionException.Within(e) is { } unreadable)
+        {
+            // A Secret the silo's keys cannot open: Kubernetes' answer to a storage transformer's failure, with the reason.
+            LogUndecryptable(logger, context.Request.Method, context.Request.Path, unreadable.Message);
+            await WriteStatus(context, new ApiStatus { Code = 500, Reason = "InternalError", Message = $"Internal error occurred: {unreadable.Message}" });
+        }
         catch (Exception e)
         {
             LogUnexpected(logger, e, context.Request.Method, context.Request.Path);
@@ -409,4 +415,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error serving {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string? path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: {Reason}")]
+    private static partial void LogUndecryptable(ILogger logger, string method, string? path, string reason);
 }

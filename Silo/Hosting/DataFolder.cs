@@ -1,7 +1,7 @@
 namespace OrleansOrchestrator.Silo.Hosting;
 
 /// <summary>
-/// The data folder holds the store (with Secrets, in plain text until they are encrypted at rest), the tokens,
+/// The data folder holds the store (Secrets in it encrypted with the key file beside it), the tokens,
 /// the kubeconfig and the keys: it is its owner's only (0700, the silo's files in it 0600), and what an
 /// earlier version left open is closed at start. The local agent's pod volumes (<see cref="SiloOptions.AgentDataDir"/>)
 /// are left as they are: containers running as other users read their files.
@@ -21,7 +21,8 @@ public static class DataFolder
             foreach (var file in Directory.EnumerateFiles(folder)) OwnerOnlyFile.Tighten(file);
         }
         // Only the silo's own files: the folder may be one the user also keeps other things in.
-        string[] files = [options.SqlitePath, $"{options.SqlitePath}-wal", $"{options.SqlitePath}-shm", options.TokenFilePath, options.KubeconfigPath];
+        string[] files = [options.SqlitePath, $"{options.SqlitePath}-wal", $"{options.SqlitePath}-shm", options.TokenFilePath, options.KubeconfigPath,
+            Path.Combine(options.DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName)];
         foreach (var file in files.Where(File.Exists)) OwnerOnlyFile.Tighten(file);
     }
 

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansOrchestrator.Contracts;
 using OrleansOrchestrator.Silo.Storage;
+using OrleansOrchestrator.Silo.Storage.Encryption;
 
 namespace OrleansOrchestrator.Silo.Hosting;
 
@@ -46,8 +47,11 @@ public static class OrleansSetup
         });
         // Orleans' own binary serializer for grain state: our records already carry its generated
         // codecs (fast, and tolerant of added fields), where the default JSON one would re-describe them.
+        // Secrets' rows are sealed on their way to either back-end (see SecretSealingSerializer).
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
-            .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
+            .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = new SecretSealingSerializer(
+                ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services),
+                services.GetRequiredService<SecretEnvelope>()));
         silo.Services.AddSingleton(backend);
         silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
     }

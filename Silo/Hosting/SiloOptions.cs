@@ -66,6 +66,11 @@ public sealed record SiloOptions
 
     /// <summary>How often an open dashboard page checks that its user's token is still in the token file (<c>--session-recheck</c>).</summary>
     public TimeSpan SessionRecheck { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The key file Secrets are encrypted with (<c>--encryption-key-file</c>); null: <see cref="EncryptionKeyFilePath"/>'s default, made on first start.</summary>
+    public string? EncryptionKeyFile { get; init; }
+
+    /// <summary>Seal every stored Secret under the first key of the key file, then exit (<c>--rewrite-secrets</c>).</summary>
+    public bool RewriteSecrets { get; init; }
 
     /// <summary>Print the silo's own gauges (activations, timers) this often (<see cref="MetricsLog"/>); null: never.</summary>
     public TimeSpan? MetricsInterval { get; init; }
@@ -73,6 +78,7 @@ public sealed record SiloOptions
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
+    public string EncryptionKeyFilePath => EncryptionKeyFile ?? Path.Combine(DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName);
     public string DashboardKeysPath => Path.Combine(DataDir, "dashboard-keys");
     /// <summary>The API's generated certificate and key (without <see cref="TlsCertificate"/>).</summary>
     public string TlsDir => Path.Combine(DataDir, "tls");
@@ -105,6 +111,11 @@ public sealed record SiloOptions
           --advertise-address IP  the API's address in the kubernetes Service's endpoints (default 127.0.0.1)
           --session-recheck S     seconds between an open dashboard page's checks that its token was not
                                   revoked (default 30; every request checks too)
+          --encryption-key-file FILE  the keys Secrets are encrypted with, NAME:BASE64 a line, the first
+                                  encrypts (default DATA-DIR/encryption-keys, made on first start); silos
+                                  sharing a PostgreSQL database must share this file
+          --rewrite-secrets       encrypt every stored Secret with the key file's first key, then exit
+                                  (after adding a new first key; then the old key can be removed)
           --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
           --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
                                   (repeat for several; --data-dir must hold the silos' tokens.csv)
@@ -167,6 +178,8 @@ public sealed record SiloOptions
                 "--advertise-address" => options with { AdvertiseAddress = Address().ToString() },
                 "--metrics-interval" => options with { MetricsInterval = Seconds() },
                 "--session-recheck" => options with { SessionRecheck = Seconds() },
+                "--encryption-key-file" => options with { EncryptionKeyFile = Path.GetFullPath(Value()) },
+                "--rewrite-secrets" => options with { RewriteSecrets = true },
                 "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),

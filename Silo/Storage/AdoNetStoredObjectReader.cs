@@ -45,9 +45,28 @@ public sealed class AdoNetStoredObjectReader(
             // Collations other than "C" may widen the range: the prefix test is what decides.
             if (!reader.GetString(0).StartsWith(prefix, StringComparison.Ordinal)) continue;
             var payload = (byte[])reader.GetValue(1);
-            if (serializer.Deserialize<StoredObject>(new BinaryData(payload))?.Object is { } obj) objects.Add(obj);
+            var rowKey = reader.GetString(0);
+            StoredObject? stored;
+            try
+            {
+                stored = serializer.Deserialize<StoredObject>(new BinaryData(payload));
+            }
+            catch (Encryption.SecretDecryptionException e)
+            {
+                // The whole list fails, as Kubernetes' does, naming the Secret that could not be read.
+                throw e.For(SecretName(rowKey));
+            }
+            if (stored?.RowKey is { } sealedFor && sealedFor != rowKey)
+                throw Encryption.SealedSecretRow.Misplaced(rowKey, sealedFor, SecretName(rowKey));
+            if (stored?.Object is { } obj) objects.Add(obj);
         }
         return objects;
+    }
+
+    private static string SecretName(string rowKey)
+    {
+        var (_, _, ns, name) = StoreKeys.ParseObject(rowKey);
+        return $"{ns}/{name}";
     }
 
     private static void AddParameter(System.Data.Common.DbCommand command, string name, string value)

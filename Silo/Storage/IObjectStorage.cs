@@ -1,3 +1,4 @@
+using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Store;
 
 namespace OrleansOrchestrator.Silo.Storage;
@@ -23,9 +24,24 @@ public interface IObjectStorage
     Task<string?> ClearState<T>(string stateName, GrainId grain, string key, string? etag) where T : class, new();
 
     /// <summary>An object grain's row (state <see cref="StorageNames.ObjectState"/>).</summary>
-    Task<(StoredObject State, string? ETag)> Read(GrainId grain, string key) => ReadState<StoredObject>(StorageNames.ObjectState, grain, key);
+    /// <exception cref="Encryption.SecretDecryptionException">A sealed Secret that does not open, or was sealed for another row.</exception>
+    async Task<(StoredObject State, string? ETag)> Read(GrainId grain, string key)
+    {
+        var (state, etag) = await ReadState<StoredObject>(StorageNames.ObjectState, grain, key);
+        if (state.RowKey is { } sealedFor && sealedFor != key)
+        {
+            var (_, _, ns, name) = StoreKeys.ParseObject(key);
+            throw Encryption.SealedSecretRow.Misplaced(key, sealedFor, $"{ns}/{name}");
+        }
+        return (state, etag);
+    }
 
-    Task<string> Write(GrainId grain, string key, StoredObject state, string? etag) => WriteState(StorageNames.ObjectState, grain, key, state, etag);
+    /// <summary>Writes an object grain's row; a Secret is sealed for this row (<see cref="StoredObject.RowKey"/>).</summary>
+    Task<string> Write(GrainId grain, string key, StoredObject state, string? etag)
+    {
+        state.RowKey = key;
+        return WriteState(StorageNames.ObjectState, grain, key, state, etag);
+    }
 
     Task<string?> Clear(GrainId grain, string key, string? etag) => ClearState<StoredObject>(StorageNames.ObjectState, grain, key, etag);
 }

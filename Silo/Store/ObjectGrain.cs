@@ -6,6 +6,7 @@ using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Kinds;
 using OrleansOrchestrator.Silo.Storage;
+using OrleansOrchestrator.Silo.Storage.Encryption;
 
 namespace OrleansOrchestrator.Silo.Store;
 
@@ -51,15 +52,36 @@ public sealed partial class ObjectGrain(
     {
         (_tenant, _kind, _namespace, _name) = StoreKeys.ParseObject(Key);
         _collection = GrainFactory.GetGrain<ICollectionGrain>(StoreKeys.Collection(_tenant, _kind, _namespace));
-        var (stored, etag) = await _storage.Read(this.GetGrainId(), Key);
-        _current = stored.Object;
-        _etag = etag;
+        try
+        {
+            var (stored, etag) = await _storage.Read(this.GetGrainId(), Key);
+            _current = stored.Object;
+            _etag = etag;
+        }
+        catch (SecretDecryptionException e)
+        {
+            // Kept, not thrown: every call then fails with the reason (a Status), and the row is left as it is.
+            _unreadable = e.For($"{_namespace}/{_name}");
+        }
     }
 
-    public Task<KubeObject?> Get() => Task.FromResult(_current);
+    /// <summary>Why the stored Secret cannot be read with the silo's keys; null when it can.</summary>
+    private SecretDecryptionException? _unreadable;
+
+    private void EnsureReadable()
+    {
+        if (_unreadable is { } e) throw new SecretDecryptionException(e.Why, e.KeyName, $"{_namespace}/{_name}");
+    }
+
+    public Task<KubeObject?> Get()
+    {
+        EnsureReadable();
+        return Task.FromResult(_current);
+    }
 
     public async Task<WriteResult> Create(KubeObject obj, Actor actor)
     {
+        EnsureReadable();
         if (_current is not null)
             return WriteResult.Fail(StoreError.AlreadyExists(_kind.Resource, _name));
         var prepared = ObjectSemantics.PrepareCreate(obj, _kind, _name, _namespace, clock.GetUtcNow(), Guid.NewGuid().ToString());
@@ -70,6 +92,7 @@ public sealed partial class ObjectGrain(
 
     public async Task<WriteResult> Update(KubeObject obj, Subresource subresource, Actor actor)
     {
+        EnsureReadable();
         var stored = _current;
         if (stored is null) return WriteResult.Fail(StoreError.NotFound(_kind.Resource, _name));
         if (obj.GetType() != stored.GetType())
@@ -102,6 +125,7 @@ public sealed partial class ObjectGrain(
 
     public async Task<WriteResult> Delete(DeleteOptions options, Actor actor)
     {
+        EnsureReadable();
         var stored = _current;
         if (stored is null) return WriteResult.Fail(StoreError.NotFound(_kind.Resource, _name));
         if (Precondition(stored, options.PreconditionUid, options.PreconditionResourceVersion) is { } refused) return WriteResult.Fail(refused);

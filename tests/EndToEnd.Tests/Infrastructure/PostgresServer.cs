@@ -36,6 +36,10 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task CreateDatabase(string name) =>
         await RunAsPostgres(Bin("createdb"), "-h", "127.0.0.1", "-p", $"{Port}", "-U", "postgres", name);
 
+    /// <summary>The database as <c>pg_dump</c> writes it (plain SQL; <c>bytea</c> columns in hex).</summary>
+    public Task<string> Dump(string database) =>
+        Run("runuser", "-u", "postgres", "--", Bin("pg_dump"), "-h", "127.0.0.1", "-p", $"{Port}", "-U", "postgres", database);
+
     public async Task DisposeAsync()
     {
         try { await RunAsPostgres(Bin("pg_ctl"), "-D", $"{_dir}/data", "-m", "immediate", "stop"); }
@@ -44,7 +48,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private static Task RunAsPostgres(params string[] command) => Run("runuser", ["-u", "postgres", "--", .. command]);
 
-    private static async Task Run(string file, params string[] args)
+    private static async Task<string> Run(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
@@ -54,5 +58,6 @@ public sealed class PostgresServer : IAsyncLifetime
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await output}{await error}");
+        return await output;
     }
 }

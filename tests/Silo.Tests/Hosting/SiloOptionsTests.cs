@@ -30,6 +30,21 @@ public sealed class SiloOptionsTests
         Assert.Equal("192.0.2.2", options.AdvertiseAddress);
     }
 
+    [Fact]
+    public void EncryptionKeyFile_DefaultsToTheDataFolder_OrIsTheGivenPath_AndRewriteSecretsIsAFlag()
+    {
+        var defaults = SiloOptions.Parse(["--data-dir", "/srv/oo"]);
+        Assert.Equal("/srv/oo/encryption-keys", defaults.EncryptionKeyFilePath);
+        Assert.Null(defaults.EncryptionKeyFile);
+        Assert.False(defaults.RewriteSecrets);
+
+        var given = SiloOptions.Parse(["--encryption-key-file", "/etc/oo/keys", "--rewrite-secrets"]);
+        Assert.Equal("/etc/oo/keys", given.EncryptionKeyFilePath);
+        Assert.True(given.RewriteSecrets);
+        Assert.Contains("--encryption-key-file FILE", SiloOptions.Usage);
+        Assert.Contains("--rewrite-secrets", SiloOptions.Usage);
+    }
+
     [Theory]
     [InlineData("--service-cidr", "10.96.0.1/12", "--service-cidr: 10.96.0.1/12 is not a network address: did you mean 10.96.0.0/12?")]
     [InlineData("--service-cidr", "10.96.0.0/29", "--service-cidr: 10.96.0.0/29 has a /29 prefix: a service range needs a prefix between /1 and /28")]
