@@ -8,7 +8,7 @@ namespace OrleansOrchestrator.Silo.Admission;
 /// Allocating, as Kubernetes' ResourceQuota admission: a create in a namespace with quotas takes its share from the
 /// namespace's quota grain (<see cref="IResourceQuotaController"/>), which refuses (403, <c>exceeded quota: …</c>)
 /// when a quota has no room, and otherwise holds the share until the write is reported durable or abandoned — the
-/// shape of the Service allocator (decision 28). A dry run is checked and takes nothing. Every durable write that
+/// shape of the Service allocator (decision 28). An update that adds to what an object counts (a Service turned NodePort) reserves what it adds. A dry run is checked and takes nothing. Every durable write that
 /// changes what an object counts (a create, a delete, a pod that ended) is reported so that <c>status.used</c> follows.
 /// </summary>
 public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger<ResourceQuotaAdmission> logger) : IAllocatingAdmission
@@ -18,7 +18,10 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
         if (!Applies(request)) return WriteResult.Ok(request.Object);
         var quotas = Quotas(request.Tenant, request.Object);
         var key = Key(request.Tenant, request.Kind, request.Object);
-        if (await quotas.Reserve(key, request.Object) is { } refusal)
+        var refusal = request.Old is { } old
+            ? await quotas.ReserveChange(key, old, request.Object)
+            : await quotas.Reserve(key, request.Object);
+        if (refusal is not null)
             return WriteResult.Fail(new StoreError(403, "Forbidden", $"{request.Kind.Resource} \"{request.Object.Metadata.Name}\" is forbidden: {refusal}"));
         if (request.DryRun) await quotas.Abandon(key, request.Object.Metadata.Uid);
         return WriteResult.Ok(request.Object);
@@ -37,8 +40,14 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
         await Report(tenant, obj, q => q.Commit(Key(tenant, kind, obj), after));
     }
 
+    /// <summary>
+    /// Creates, and updates of the main part that may count for more (a Service's type and ports, a claim's size; a
+    /// pod's resources cannot change). A status write never counts for more: a pod that ends counts for less.
+    /// </summary>
     private static bool Applies(AdmissionRequest request) =>
-        request.Operation == AdmissionOperation.Create && QuotaUsage.Counts(request.Kind);
+        QuotaUsage.Counts(request.Kind)
+        && (request.Operation == AdmissionOperation.Create
+            || request.Operation == AdmissionOperation.Update && request.WritesMain && request.Object is Service or PersistentVolumeClaim);
 
     private IResourceQuotaController Quotas(string tenant, KubeObject obj) =>
         grains.GetGrain<IResourceQuotaController>(QuotaKeys.Of(tenant, obj.Metadata.Namespace ?? ""));

@@ -15,7 +15,11 @@ public interface IResourceQuotaController : IReconciler
     [Alias("Reserve")]
     Task<string?> Reserve(string key, KubeObject obj);
 
-    /// <summary>The create of <paramref name="key"/> (the object with uid <paramref name="uid"/>) will not be stored.</summary>
+    /// <summary>Null when every quota has room for what the update of <paramref name="old"/> to <paramref name="next"/> adds (now reserved), else Kubernetes' refusal message.</summary>
+    [Alias("ReserveChange")]
+    Task<string?> ReserveChange(string key, KubeObject old, KubeObject next);
+
+    /// <summary>The write (create or update) of <paramref name="key"/> (the object with uid <paramref name="uid"/>) will not be stored.</summary>
     [Alias("Abandon")]
     Task Abandon(string key, string? uid);
 

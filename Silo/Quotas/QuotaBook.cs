@@ -11,7 +11,8 @@ namespace OrleansOrchestrator.Silo.Quotas;
 /// </summary>
 public sealed class QuotaBook
 {
-    private sealed record Holding(string? Uid, IReadOnlyDictionary<string, decimal> Usage, ScopeFacts Facts, DateTimeOffset Since);
+    /// <summary>What one object holds; <paramref name="Change"/>: a reservation for an update, holding only what the update adds.</summary>
+    private sealed record Holding(string? Uid, IReadOnlyDictionary<string, decimal> Usage, ScopeFacts Facts, DateTimeOffset Since, bool Change = false);
 
     private readonly Dictionary<string, Holding> _stored = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Holding> _reserved = new(StringComparer.Ordinal);
@@ -42,15 +43,29 @@ public sealed class QuotaBook
     /// Admits and reserves a create, or says why not with Kubernetes' message (<c>exceeded quota: …</c>,
     /// <c>failed quota: …</c>). An object no quota counts is admitted without a reservation.
     /// </summary>
-    public string? Reserve(string key, KubeObject obj, DateTimeOffset now)
+    public string? Reserve(string key, KubeObject obj, DateTimeOffset now) => Reserve(key, obj, Hold(obj, now));
+
+    /// <summary>
+    /// Admits and reserves an update by what it adds (a Service turned NodePort, a claim that grows), or says why not.
+    /// An update that adds nothing any quota counts is admitted without a reservation.
+    /// </summary>
+    public string? ReserveChange(string key, KubeObject old, KubeObject next, DateTimeOffset now)
+    {
+        var before = QuotaUsage.Of(old);
+        var added = QuotaUsage.Of(next).Where(u => u.Value > before.GetValueOrDefault(u.Key))
+            .ToDictionary(u => u.Key, u => u.Value - before.GetValueOrDefault(u.Key), StringComparer.Ordinal);
+        if (added.Count == 0) return null;
+        return Reserve(key, next, new Holding(old.Metadata.Uid, added, QuotaUsage.FactsOf(next), now, Change: true));
+    }
+
+    private string? Reserve(string key, KubeObject obj, Holding holding)
     {
         if (!CountedKinds.Contains(ResourceKinds.Of(obj))) return null;
-        var holding = Hold(obj, now);
         foreach (var quota in Quotas)
         {
             if (!QuotaUsage.InScopes(quota.Spec.Scopes, holding.Facts)) continue;
             var hard = Limits(quota);
-            if (obj is Pod pod && QuotaUsage.MissingComputeResources(pod, hard.Keys) is { } missing)
+            if (obj is Pod pod && !holding.Change && QuotaUsage.MissingComputeResources(pod, hard.Keys) is { } missing)
                 return $"failed quota: {quota.Metadata.Name}: {missing}";
             var used = Used(quota);
             var exceeded = hard.Keys
@@ -66,7 +81,7 @@ public sealed class QuotaBook
         return null;
     }
 
-    /// <summary>The create of <paramref name="key"/> did not happen.</summary>
+    /// <summary>The write of <paramref name="key"/> (the object with uid <paramref name="uid"/>) did not happen.</summary>
     public void Abandon(string key, string? uid)
     {
         if (_reserved.TryGetValue(key, out var held) && held.Uid == uid) _reserved.Remove(key);
@@ -91,7 +106,8 @@ public sealed class QuotaBook
     public IReadOnlyDictionary<string, decimal> Used(ResourceQuota quota)
     {
         var used = Limits(quota).Keys.ToDictionary(name => name, _ => 0m, StringComparer.Ordinal);
-        var holdings = _stored.Values.Concat(_reserved.Where(r => !_stored.TryGetValue(r.Key, out var s) || s.Uid != r.Value.Uid).Select(r => r.Value));
+        // A create's reservation the store's listing already found stored is counted once; an update's adds to what is stored.
+        var holdings = _stored.Values.Concat(_reserved.Where(r => r.Value.Change || !_stored.TryGetValue(r.Key, out var s) || s.Uid != r.Value.Uid).Select(r => r.Value));
         foreach (var holding in holdings)
         {
             if (!QuotaUsage.InScopes(quota.Spec.Scopes, holding.Facts)) continue;

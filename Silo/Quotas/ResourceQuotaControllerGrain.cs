@@ -35,6 +35,12 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
         return _book.Reserve(key, obj, clock.GetUtcNow());
     }
 
+    public async Task<string?> ReserveChange(string key, KubeObject old, KubeObject next)
+    {
+        if (!_loaded) await Load();
+        return _book.ReserveChange(key, old, next, clock.GetUtcNow());
+    }
+
     public Task Abandon(string key, string? uid)
     {
         _book.Abandon(key, uid);

@@ -170,6 +170,28 @@ public sealed class QuotaBookTests
         Assert.DoesNotContain(ResourceKinds.ConfigMap, book.CountedKinds);
     }
 
+    [Fact]
+    public void AServiceTurnedNodePort_ReservesOnlyWhatTheChangeAdds_AndIsRefusedWithoutRoom()
+    {
+        var quota = Quota("ports", ("services", "2"), ("services.nodeports", "1"));
+        var plain = Samples.Service("web", new ServicePort { Port = 80 });
+        plain = plain with { Metadata = plain.Metadata with { Uid = "web" } };
+        var book = Book([quota], plain);
+        var nodePort = plain with { Spec = plain.Spec with { Type = "NodePort" } };
+
+        Assert.Null(book.ReserveChange(Key(plain), plain, nodePort, Now));
+        Assert.Equal(1, book.Used(quota)["services"]);
+        Assert.Equal(1, book.Used(quota)["services.nodeports"]);
+        book.Commit(Key(plain), nodePort, Now);
+        Assert.Equal(1, book.Used(quota)["services.nodeports"]);
+
+        var other = Samples.Service("api", new ServicePort { Port = 80 });
+        other = other with { Metadata = other.Metadata with { Uid = "api" } };
+        book.Commit(Key(other), other, Now);
+        Assert.Equal("exceeded quota: ports, requested: services.nodeports=1, used: services.nodeports=1, limited: services.nodeports=1",
+            book.ReserveChange(Key(other), other, other with { Spec = other.Spec with { Type = "NodePort" } }, Now));
+    }
+
     [Theory]
     [InlineData(0.75, false, "750m")]
     [InlineData(2, false, "2")]
