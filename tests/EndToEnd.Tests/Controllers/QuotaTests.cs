@@ -68,6 +68,58 @@ public sealed class QuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreatesRacingForTheLastSlots_OnlyAsManyAsTheQuotaAllowsPass()
+    {
+        await Kubectl.Ok("create namespace quota-race");
+        await Kubectl.Ok("apply -f -", PodQuota("quota-race", 3));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Kubectl.Run("create -f -", Pod($"racer-{i}", "quota-race"))));
+
+        Assert.Equal(3, results.Count(r => r.ExitCode == 0));
+        Assert.All(results.Where(r => r.ExitCode != 0), r => Assert.Contains("exceeded quota: pod-quota, requested: pods=1, used: pods=3, limited: pods=3", r.Stderr));
+        Assert.Equal(3, JsonNode.Parse(await Kubectl.Ok("get pods -n quota-race -o json"))!["items"]!.AsArray().Count);
+        await Eventually.True(async () => Regex.IsMatch(await Kubectl.Ok("describe quota pod-quota -n quota-race"), @"(?m)^pods\s+3\s+3\s*$"),
+            "kubectl describe quota to show 3 of 3 pods used");
+    }
+
+    [Fact]
+    public async Task ComputeQuota_RefusesAPodWithoutRequests_AndAServiceTurnedNodePortOverItsQuota()
+    {
+        await Kubectl.Ok("create namespace quota-c");
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: compute
+              namespace: quota-c
+            spec:
+              hard:
+                requests.cpu: "1"
+                services.nodeports: "0"
+            """);
+
+        var bare = await Kubectl.Run("apply -f -", Pod("bare", "quota-c"));
+        Assert.Contains("pods \"bare\" is forbidden: failed quota: compute: must specify requests.cpu for: web", bare.Stderr);
+        await Kubectl.Ok("apply -f -", Pod("sized", "quota-c", """
+                resources:
+                  requests:
+                    cpu: 600m
+            """));
+        var second = await Kubectl.Run("apply -f -", Pod("sized-2", "quota-c", """
+                resources:
+                  requests:
+                    cpu: 600m
+            """));
+        Assert.Contains("exceeded quota: compute, requested: requests.cpu=600m, used: requests.cpu=600m, limited: requests.cpu=1", second.Stderr);
+
+        await Kubectl.Ok("create service clusterip web --tcp=80:80 -n quota-c");
+        var patched = await Kubectl.Run("patch service web -n quota-c -p {\"spec\":{\"type\":\"NodePort\"}}");
+        Assert.NotEqual(0, patched.ExitCode);
+        Assert.Contains("exceeded quota: compute, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0", patched.Stderr);
+        Assert.Equal("ClusterIP", (await Kubectl.Ok("get service web -n quota-c -o jsonpath={.spec.type}")).Trim());
+    }
+
+    [Fact]
     public async Task DeploymentOfThree_UnderAQuotaOfTwoPods_RunsTwo_AndItsReplicaSetReportsFailedCreate()
     {
         await Kubectl.Ok("create namespace quota-b");
