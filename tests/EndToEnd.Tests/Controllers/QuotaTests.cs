@@ -68,6 +68,33 @@ public sealed class QuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APodThatSucceeded_StopsCounting_AndItsSlotGoesToTheNext()
+    {
+        await Kubectl.Ok("create namespace quota-done");
+        await Kubectl.Ok("apply -f -", PodQuota("quota-done", 1));
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: once
+              namespace: quota-done
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: job
+                image: "example/job:1"
+                command: ["sh", "-c", "exit 0"]
+            """);
+        Assert.Contains("exceeded quota: pod-quota", (await Kubectl.Run("apply -f -", Pod("next", "quota-done"))).Stderr);
+
+        await Eventually.True(async () => (await Kubectl.Ok("get pod once -n quota-done -o jsonpath={.status.phase}")).Trim() == "Succeeded",
+            "the pod to succeed", TimeSpan.FromSeconds(60));
+        await Eventually.True(async () => Regex.IsMatch(await Kubectl.Ok("describe quota pod-quota -n quota-done"), @"(?m)^pods\s+0\s+1\s*$"),
+            "kubectl describe quota to show the ended pod no longer counted");
+        await Kubectl.Ok("apply -f -", Pod("next", "quota-done"));
+    }
+
+    [Fact]
     public async Task CreatesRacingForTheLastSlots_OnlyAsManyAsTheQuotaAllowsPass()
     {
         await Kubectl.Ok("create namespace quota-race");
