@@ -83,8 +83,9 @@ public sealed class QuotaTests : IAsyncLifetime
               containers:
               - name: job
                 image: "example/job:1"
-                command: ["sh", "-c", "exit 0"]
+                command: ["sh", "-c", "sleep 5; exit 0"]
             """);
+        // While it runs (five seconds) it holds the only slot.
         Assert.Contains("exceeded quota: pod-quota", (await Kubectl.Run("apply -f -", Pod("next", "quota-done"))).Stderr);
 
         await Eventually.True(async () => (await Kubectl.Ok("get pod once -n quota-done -o jsonpath={.status.phase}")).Trim() == "Succeeded",
