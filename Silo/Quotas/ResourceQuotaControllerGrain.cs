@@ -49,7 +49,9 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
 
     public Task Commit(string key, KubeObject? after)
     {
-        if (!_loaded || _book.Quotas.Count == 0) return Task.CompletedTask;
+        // Not loaded yet (a fresh activation): the pass loads from the store, which already holds this write.
+        if (!_loaded) return Wake();
+        if (_book.Quotas.Count == 0) return Task.CompletedTask;
         _book.Commit(key, after, clock.GetUtcNow());
         return Wake();
     }
