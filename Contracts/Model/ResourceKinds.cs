@@ -26,10 +26,12 @@ public static class ResourceKinds
     public static readonly ResourceKind ControllerRevision = new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, typeof(ControllerRevision), [], []);
     public static readonly ResourceKind PersistentVolume = new("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false, typeof(PersistentVolume), ["pv"], []);
     public static readonly ResourceKind StorageClass = new("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", false, typeof(StorageClass), ["sc"], []);
+    public static readonly ResourceKind ResourceQuota = new("", "v1", "ResourceQuota", "resourcequotas", "resourcequota", true, typeof(ResourceQuota), ["quota"], []);
+    public static readonly ResourceKind LimitRange = new("", "v1", "LimitRange", "limitranges", "limitrange", true, typeof(LimitRange), ["limits"], []);
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(EndpointSlice), [], []);
 
     public static readonly IReadOnlyList<ResourceKind> All =
-        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass];
+        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass, ResourceQuota, LimitRange];
 
     private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
         All.ToFrozenDictionary(k => (k.Group, k.Plural));

@@ -15,6 +15,7 @@ public static class SystemActors
     public static readonly Actor NodeLifecycle = Actor.Controller("nodelifecycle");
     public static readonly Actor Endpoints = Actor.Controller("endpoint-controller");
     public static readonly Actor EndpointSlices = Actor.Controller("endpointslice-controller");
+    public static readonly Actor ResourceQuotas = Actor.Controller("resourcequota-controller");
 
     /// <summary>Binds claims to volumes, provisions local-path volumes and reclaims released ones (Kubernetes' PV controller).</summary>
     public static readonly Actor VolumeBinder = Actor.Controller("persistent-volume-binder");

@@ -50,6 +50,8 @@ public static class KindRegistry
         DaemonSetStrategy.Strategy,
         PersistentVolumeStrategy.Strategy,
         StorageClassStrategy.Strategy,
+        ResourceQuotas.ResourceQuotaStrategy.Strategy,
+        LimitRanges.LimitRangeStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

@@ -15,6 +15,12 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
     /// <summary>Pods created or deleted per pass at most (Kubernetes' burst), so a pass stays short.</summary>
     private const int Burst = 500;
 
+    /// <summary>The longest wait before trying again to create pods that were refused (a quota, a LimitRange).</summary>
+    private static readonly TimeSpan MaxCreateBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Passes in a row whose creates were refused: each waits twice as long as the last before trying again.</summary>
+    private int _refusedPasses;
+
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns, name) = StoreKeys.ParseObject(this.GetPrimaryKeyString());
@@ -27,13 +33,24 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
         var active = owned.Where(PodConditions.IsActive).ToList();
         var want = rs.Spec.Replicas ?? 1;
         var diff = active.Count - want;
+        var refused = false;
         if (diff < 0)
         {
             // Concurrently, in slow-start batches as Kubernetes does: one pod after another made a ReplicaSet of a
             // hundred take a hundred round trips to the store.
             await SlowStart.Run(Math.Min(-diff, Burst), async _ =>
             {
-                if (await store.Create(PodFromTemplate(rs)) is not { } created) return false;
+                var result = await store.TryCreate(PodFromTemplate(rs));
+                if (result.Object is not { } created)
+                {
+                    // As Kubernetes' controller does: the refusal (a quota's "exceeded quota: …") is an Event on the ReplicaSet.
+                    if (result.Error is { Code: not 409 } error)
+                    {
+                        refused = true;
+                        await events.Warning(rs, "FailedCreate", $"Error creating: {error.Message}");
+                    }
+                    return false;
+                }
                 await events.Normal(rs, "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
                 return true;
             });
@@ -60,6 +77,9 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
         if (!Store.ObjectSemantics.SameContent(rs, rs with { Status = status }))
             await store.UpdateStatus(rs with { Status = status, Metadata = rs.Metadata with { ResourceVersion = null } });
 
+        _refusedPasses = refused ? _refusedPasses + 1 : 0;
+        if (refused)
+            return TimeSpan.FromSeconds(Math.Min(MaxCreateBackoff.TotalSeconds, Math.Pow(2, Math.Min(_refusedPasses - 1, 10))));
         // Pods ready but not yet available: look again when the first of them will be.
         return status.ReadyReplicas > status.AvailableReplicas ? TimeSpan.FromSeconds(Math.Min(minReady, 5)) : diff != 0 ? TimeSpan.FromSeconds(1) : null;
     }

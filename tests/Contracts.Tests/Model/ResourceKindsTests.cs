@@ -112,6 +112,8 @@ public class ResourceKindsTests
         Assert.Equal("Event", shortNames["ev"]);
         Assert.Equal("PersistentVolume", shortNames["pv"]);
         Assert.Equal("StorageClass", shortNames["sc"]);
+        Assert.Equal("ResourceQuota", shortNames["quota"]);
+        Assert.Equal("LimitRange", shortNames["limits"]);
     }
 
     [Fact]

@@ -262,7 +262,7 @@ public class KindRegistryTests
         if (!TryChangeOneScalar(record)) throw new InvalidOperationException($"{record.GetType().Name} has no field to change");
     }
 
-    /// <summary>Changes the first string, number or string list of the record, looking into nested records if need be.</summary>
+    /// <summary>Changes the first string, number, string list or string map of the record, looking into nested records if need be.</summary>
     private static bool TryChangeOneScalar(object record)
     {
         var properties = record.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
@@ -274,6 +274,8 @@ public class KindRegistryTests
                 : type == typeof(int) ? ((int?)current ?? 0) + 1
                 : type == typeof(long) ? ((long?)current ?? 0) + 1
                 : type == typeof(IReadOnlyList<string>) ? ((IReadOnlyList<string>?)current ?? []).Append("changed").ToList()
+                : type == typeof(IReadOnlyDictionary<string, string>)
+                    ? new Dictionary<string, string>((IReadOnlyDictionary<string, string>?)current ?? new Dictionary<string, string>()) { ["changed"] = "1" }
                 : null;
             if (changed is null) continue;
             property.SetValue(record, changed);

@@ -48,6 +48,33 @@ internal static class KindSamples
                 HostPath = new HostPathVolumeSource { Path = "/mnt/data" },
             },
         },
+        [ResourceKinds.ResourceQuota] = () => new ResourceQuota
+        {
+            Metadata = Meta("compute"),
+            Spec = new ResourceQuotaSpec { Hard = new Dictionary<string, string> { ["pods"] = "2", ["requests.cpu"] = "1", ["limits.memory"] = "1Gi" } },
+            Status = new ResourceQuotaStatus
+            {
+                Hard = new Dictionary<string, string> { ["pods"] = "2", ["requests.cpu"] = "1", ["limits.memory"] = "1Gi" },
+                Used = new Dictionary<string, string> { ["pods"] = "1", ["requests.cpu"] = "500m", ["limits.memory"] = "256Mi" },
+            },
+        },
+        [ResourceKinds.LimitRange] = () => new LimitRange
+        {
+            Metadata = Meta("bounds"),
+            Spec = new LimitRangeSpec
+            {
+                Limits =
+                [
+                    new LimitRangeItem
+                    {
+                        Type = "Container",
+                        Max = new Dictionary<string, string> { ["cpu"] = "1" },
+                        Default = new Dictionary<string, string> { ["cpu"] = "500m" },
+                        DefaultRequest = new Dictionary<string, string> { ["cpu"] = "250m" },
+                    },
+                ],
+            },
+        },
         [ResourceKinds.StorageClass] = () => new StorageClass
         {
             Metadata = Meta("standard", ns: null),

@@ -1,0 +1,139 @@
+using OrleansOrchestrator.Contracts.Model;
+
+namespace OrleansOrchestrator.Silo.Quotas;
+
+/// <summary>
+/// The quotas of one namespace and what holds them: the stored objects' usage (from the store, kept current by the
+/// writes reported as committed) and the reservations of creates admitted but not yet durable. A create is admitted
+/// only if every quota has room for it beside both, and then holds its reservation until its writer says the write
+/// happened (<see cref="Commit"/>) or not (<see cref="Abandon"/>). Used by one grain per namespace, which makes the
+/// check-and-reserve one step, so two creates racing for the last slot cannot both pass. Pure: no store, no clock.
+/// </summary>
+public sealed class QuotaBook
+{
+    /// <summary>What one object holds; <paramref name="Change"/>: a reservation for an update, holding only what the update adds.</summary>
+    private sealed record Holding(string? Uid, IReadOnlyDictionary<string, decimal> Usage, ScopeFacts Facts, DateTimeOffset Since, bool Change = false);
+
+    private readonly Dictionary<string, Holding> _stored = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Holding> _reserved = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ResourceQuota> Quotas { get; private set; } = [];
+
+    /// <summary>The kinds whose objects some quota counts; the others need neither a check nor a listing.</summary>
+    public IReadOnlySet<ResourceKind> CountedKinds { get; private set; } = new HashSet<ResourceKind>();
+
+    /// <summary>Starts over from the store: the namespace's quotas and its stored objects of the counted kinds (keyed as the store keys them).</summary>
+    public void Reset(IReadOnlyList<ResourceQuota> quotas, IEnumerable<(string Key, KubeObject Object)> stored, DateTimeOffset now)
+    {
+        SetQuotas(quotas);
+        _stored.Clear();
+        foreach (var (key, obj) in stored)
+            if (CountedKinds.Contains(ResourceKinds.Of(obj))) _stored[key] = Hold(obj, now);
+    }
+
+    /// <summary>The quotas changed: the kinds to list for <see cref="Reset"/>.</summary>
+    public void SetQuotas(IReadOnlyList<ResourceQuota> quotas)
+    {
+        Quotas = [.. quotas.OrderBy(q => q.Metadata.Name, StringComparer.Ordinal)];
+        CountedKinds = Quotas.SelectMany(q => q.Spec.Hard?.Keys ?? [])
+            .Select(QuotaUsage.KindCounted).OfType<ResourceKind>().ToHashSet();
+    }
+
+    /// <summary>
+    /// Admits and reserves a create, or says why not with Kubernetes' message (<c>exceeded quota: …</c>,
+    /// <c>failed quota: …</c>). An object no quota counts is admitted without a reservation.
+    /// </summary>
+    public string? Reserve(string key, KubeObject obj, DateTimeOffset now) => Reserve(key, obj, Hold(obj, now));
+
+    /// <summary>
+    /// Admits and reserves an update by what it adds (a Service turned NodePort, a claim that grows), or says why not.
+    /// An update that adds nothing any quota counts is admitted without a reservation.
+    /// </summary>
+    public string? ReserveChange(string key, KubeObject old, KubeObject next, DateTimeOffset now)
+    {
+        var before = QuotaUsage.Of(old);
+        var added = QuotaUsage.Of(next).Where(u => u.Value > before.GetValueOrDefault(u.Key))
+            .ToDictionary(u => u.Key, u => u.Value - before.GetValueOrDefault(u.Key), StringComparer.Ordinal);
+        if (added.Count == 0) return null;
+        return Reserve(key, next, new Holding(old.Metadata.Uid, added, QuotaUsage.FactsOf(next), now, Change: true));
+    }
+
+    private string? Reserve(string key, KubeObject obj, Holding holding)
+    {
+        if (!CountedKinds.Contains(ResourceKinds.Of(obj))) return null;
+        foreach (var quota in Quotas)
+        {
+            if (!QuotaUsage.InScopes(quota.Spec.Scopes, holding.Facts)) continue;
+            var hard = Limits(quota);
+            if (obj is Pod pod && !holding.Change && QuotaUsage.MissingComputeResources(pod, hard.Keys) is { } missing)
+                return $"failed quota: {quota.Metadata.Name}: {missing}";
+            var used = Used(quota);
+            var exceeded = hard.Keys
+                .Where(name => holding.Usage.TryGetValue(name, out var delta) && delta > 0 && used.GetValueOrDefault(name) + delta > hard[name])
+                .Order(StringComparer.Ordinal).ToList();
+            if (exceeded.Count == 0) continue;
+            var texts = quota.Spec.Hard!;
+            string Print(Func<string, decimal> of) =>
+                string.Join(",", exceeded.Select(name => $"{name}={QuotaQuantities.Format(of(name), QuotaQuantities.IsBinary(texts[name]))}"));
+            return $"exceeded quota: {quota.Metadata.Name}, requested: {Print(n => holding.Usage[n])}, used: {Print(n => used.GetValueOrDefault(n))}, limited: {Print(n => hard[n])}";
+        }
+        _reserved[key] = holding;
+        return null;
+    }
+
+    /// <summary>The write of <paramref name="key"/> (the object with uid <paramref name="uid"/>) did not happen.</summary>
+    public void Abandon(string key, string? uid)
+    {
+        if (_reserved.TryGetValue(key, out var held) && held.Uid == uid) _reserved.Remove(key);
+    }
+
+    /// <summary>A write of <paramref name="key"/> is durable: it now holds what <paramref name="after"/> counts (null: it is gone).</summary>
+    public void Commit(string key, KubeObject? after, DateTimeOffset now)
+    {
+        if (after is null) _stored.Remove(key);
+        else if (CountedKinds.Contains(ResourceKinds.Of(after))) _stored[key] = Hold(after, now);
+        if (_reserved.TryGetValue(key, out var held) && (after is null || held.Uid == after.Metadata.Uid)) _reserved.Remove(key);
+    }
+
+    /// <summary>Drops reservations older than <paramref name="olderThan"/>: their writer is gone without saying how the write ended (the store's listing has the truth).</summary>
+    public void Expire(DateTimeOffset olderThan)
+    {
+        foreach (var (key, held) in _reserved.ToList())
+            if (held.Since < olderThan) _reserved.Remove(key);
+    }
+
+    /// <summary>What the namespace uses of each resource <paramref name="quota"/> limits: stored objects and reservations not yet stored.</summary>
+    public IReadOnlyDictionary<string, decimal> Used(ResourceQuota quota)
+    {
+        var used = Limits(quota).Keys.ToDictionary(name => name, _ => 0m, StringComparer.Ordinal);
+        // A create's reservation the store's listing already found stored is counted once; an update's adds to what is stored.
+        var holdings = _stored.Values.Concat(_reserved.Where(r => r.Value.Change || !_stored.TryGetValue(r.Key, out var s) || s.Uid != r.Value.Uid).Select(r => r.Value));
+        foreach (var holding in holdings)
+        {
+            if (!QuotaUsage.InScopes(quota.Spec.Scopes, holding.Facts)) continue;
+            foreach (var name in used.Keys.ToList())
+                used[name] += holding.Usage.GetValueOrDefault(name);
+        }
+        return used;
+    }
+
+    /// <summary>The status a quota should show: its limits as written and the usage, printed in the limits' style.</summary>
+    public ResourceQuotaStatus StatusOf(ResourceQuota quota)
+    {
+        var texts = quota.Spec.Hard ?? new Dictionary<string, string>();
+        var used = Used(quota);
+        return new ResourceQuotaStatus
+        {
+            Hard = new Dictionary<string, string>(texts, StringComparer.Ordinal),
+            Used = used.ToDictionary(u => u.Key, u => QuotaQuantities.Format(u.Value, QuotaQuantities.IsBinary(texts.GetValueOrDefault(u.Key))), StringComparer.Ordinal),
+        };
+    }
+
+    private static Dictionary<string, decimal> Limits(ResourceQuota quota) =>
+        (quota.Spec.Hard ?? new Dictionary<string, string>())
+        .Where(h => quota.Spec.Scopes is not { Count: > 0 } || QuotaUsage.ScopeAllows(h.Key))
+        .ToDictionary(h => h.Key, h => QuotaQuantities.Parse(h.Value), StringComparer.Ordinal);
+
+    private static Holding Hold(KubeObject obj, DateTimeOffset now) =>
+        new(obj.Metadata.Uid, QuotaUsage.Of(obj), QuotaUsage.FactsOf(obj), now);
+}

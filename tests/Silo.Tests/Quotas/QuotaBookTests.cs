@@ -1,0 +1,204 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Quotas;
+
+namespace OrleansOrchestrator.Silo.Tests.Quotas;
+
+public sealed class QuotaBookTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+
+    private static ResourceQuota Quota(string name, params (string Name, string Hard)[] hard) => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+        Spec = new ResourceQuotaSpec { Hard = hard.ToDictionary(h => h.Name, h => h.Hard) },
+    };
+
+    private static Pod Pod(string name, string? cpu = null, string? memory = null, string? cpuLimit = null, string? phase = null)
+    {
+        var requests = new Dictionary<string, string>();
+        if (cpu is not null) requests["cpu"] = cpu;
+        if (memory is not null) requests["memory"] = memory;
+        var limits = cpuLimit is null ? null : new Dictionary<string, string> { ["cpu"] = cpuLimit };
+        var pod = Samples.Pod(name, Samples.PodSpec(Samples.Container("web") with { Resources = new ResourceRequirements { Requests = requests, Limits = limits } }));
+        return pod with { Metadata = pod.Metadata with { Uid = "uid-" + name }, Status = phase is null ? null : new PodStatus { Phase = phase } };
+    }
+
+    private static string Key(KubeObject obj) => StoreKeys.Object("t1", ResourceKinds.Of(obj), "default", obj.Metadata.Name!);
+
+    private static QuotaBook Book(IReadOnlyList<ResourceQuota> quotas, params KubeObject[] stored)
+    {
+        var book = new QuotaBook();
+        book.SetQuotas(quotas);
+        book.Reset(quotas, stored.Select(o => (Key(o), o)), Now);
+        return book;
+    }
+
+    [Fact]
+    public void ThirdPod_UnderAQuotaOfTwo_IsRefusedWithKubernetesMessage()
+    {
+        var book = Book([Quota("pod-quota", ("pods", "2"))], Pod("a"), Pod("b"));
+
+        Assert.Equal("exceeded quota: pod-quota, requested: pods=1, used: pods=2, limited: pods=2", book.Reserve(Key(Pod("c")), Pod("c"), Now));
+    }
+
+    [Fact]
+    public void TwoCreatesRacingForTheLastSlot_OnlyTheFirstReserves_UntilTheFirstIsAbandoned()
+    {
+        var book = Book([Quota("pod-quota", ("pods", "2"))], Pod("a"));
+
+        Assert.Null(book.Reserve(Key(Pod("b")), Pod("b"), Now));
+        Assert.StartsWith("exceeded quota: pod-quota", book.Reserve(Key(Pod("c")), Pod("c"), Now));
+
+        book.Abandon(Key(Pod("b")), "uid-b");
+        Assert.Null(book.Reserve(Key(Pod("c")), Pod("c"), Now));
+    }
+
+    [Fact]
+    public void ACommittedCreate_IsCountedOnce_AndADeleteFreesItsSlot()
+    {
+        var quota = Quota("pod-quota", ("pods", "2"));
+        var book = Book([quota], Pod("a"));
+        Assert.Null(book.Reserve(Key(Pod("b")), Pod("b"), Now));
+        book.Commit(Key(Pod("b")), Pod("b"), Now);
+        Assert.Equal(2, book.Used(quota)["pods"]);
+
+        book.Commit(Key(Pod("a")), null, Now);
+        Assert.Equal(1, book.Used(quota)["pods"]);
+        Assert.Null(book.Reserve(Key(Pod("c")), Pod("c"), Now));
+    }
+
+    [Fact]
+    public void AReservationTheRecountAlreadyFoundStored_IsNotCountedTwice()
+    {
+        var quota = Quota("pod-quota", ("pods", "2"));
+        var book = Book([quota]);
+        Assert.Null(book.Reserve(Key(Pod("a")), Pod("a"), Now));
+        // The recount from the store saw the pod before its writer reported the commit.
+        book.Reset([quota], [(Key(Pod("a")), Pod("a"))], Now);
+
+        Assert.Equal(1, book.Used(quota)["pods"]);
+    }
+
+    [Fact]
+    public void EndedPods_StopCountingPodsAndCompute_ButStillCountAsObjects()
+    {
+        var quota = Quota("q", ("pods", "1"), ("requests.cpu", "1"), ("count/pods", "5"));
+        var book = Book([quota], Pod("done", cpu: "1", phase: "Succeeded"), Pod("failed", cpu: "1", phase: "Failed"));
+
+        var used = book.Used(quota);
+        Assert.Equal(0, used["pods"]);
+        Assert.Equal(0, used["requests.cpu"]);
+        Assert.Equal(2, used["count/pods"]);
+        Assert.Null(book.Reserve(Key(Pod("new")), Pod("new", cpu: "1"), Now));
+    }
+
+    [Fact]
+    public void ComputeQuantities_AddUpInTheirUnits_AndPrintAsKubernetes()
+    {
+        var quota = Quota("compute", ("requests.cpu", "1"), ("requests.memory", "1Gi"), ("limits.cpu", "2"));
+        var book = Book([quota], Pod("a", cpu: "250m", memory: "256Mi", cpuLimit: "500m"), Pod("b", cpu: "0.5", memory: "512Mi", cpuLimit: "1"));
+
+        var status = book.StatusOf(quota);
+        Assert.Equal("750m", status.Used!["requests.cpu"]);
+        Assert.Equal("768Mi", status.Used["requests.memory"]);
+        Assert.Equal("1500m", status.Used["limits.cpu"]);
+
+        Assert.Equal("exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=750m, limited: requests.cpu=1",
+            book.Reserve(Key(Pod("c")), Pod("c", cpu: "500m", memory: "1Mi", cpuLimit: "500m"), Now));
+    }
+
+    [Fact]
+    public void APodWithoutRequests_UnderAComputeQuota_IsToldWhatToSpecify()
+    {
+        var book = Book([Quota("compute", ("requests.cpu", "1"), ("limits.memory", "1Gi"))]);
+
+        Assert.Equal("failed quota: compute: must specify limits.memory for: web; requests.cpu for: web",
+            book.Reserve(Key(Pod("bare")), Pod("bare"), Now));
+    }
+
+    [Fact]
+    public void ALimitWithoutARequest_RequestsTheLimit()
+    {
+        var quota = Quota("compute", ("requests.cpu", "1"));
+        var book = Book([quota], Pod("a", cpuLimit: "300m"));
+
+        Assert.Equal(0.3m, book.Used(quota)["requests.cpu"]);
+    }
+
+    [Fact]
+    public void ObjectCounts_OfServicesConfigMapsAndDeployments()
+    {
+        var quota = Quota("objects", ("services", "1"), ("services.nodeports", "2"), ("services.loadbalancers", "0"), ("configmaps", "1"), ("count/deployments.apps", "1"));
+        var nodePort = Samples.Service("np", new ServicePort { Port = 80 }, new ServicePort { Port = 443 });
+        nodePort = nodePort with { Spec = nodePort.Spec with { Type = "NodePort" }, Metadata = nodePort.Metadata with { Uid = "np" } };
+        var book = Book([quota], nodePort, Samples.Deployment("web"));
+
+        var used = book.Used(quota);
+        Assert.Equal(1, used["services"]);
+        Assert.Equal(2, used["services.nodeports"]);
+        Assert.Equal(1, used["count/deployments.apps"]);
+
+        var balancer = Samples.Service("lb", new ServicePort { Port = 80 });
+        balancer = balancer with { Spec = balancer.Spec with { Type = "LoadBalancer" } };
+        Assert.Equal("exceeded quota: objects, requested: services=1,services.loadbalancers=1,services.nodeports=1, used: services=1,services.loadbalancers=0,services.nodeports=2, limited: services=1,services.loadbalancers=0,services.nodeports=2",
+            book.Reserve(Key(balancer), balancer, Now));
+        Assert.Equal("exceeded quota: objects, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1",
+            book.Reserve(Key(Samples.Deployment("api")), Samples.Deployment("api"), Now));
+        var config = new ConfigMap { Metadata = new ObjectMeta { Name = "settings", Namespace = "default" } };
+        Assert.Null(book.Reserve(Key(config), config, Now));
+    }
+
+    [Fact]
+    public void ScopedQuotas_CountOnlyThePodsInScope()
+    {
+        var bestEffort = Quota("best-effort", ("pods", "1")) with { Spec = new ResourceQuotaSpec { Hard = new Dictionary<string, string> { ["pods"] = "1" }, Scopes = ["BestEffort"] } };
+        var book = Book([bestEffort], Pod("bare"));
+
+        Assert.StartsWith("exceeded quota: best-effort", book.Reserve(Key(Pod("bare2")), Pod("bare2"), Now));
+        Assert.Null(book.Reserve(Key(Pod("sized")), Pod("sized", cpu: "100m"), Now));
+    }
+
+    [Fact]
+    public void KindsNoQuotaCounts_AreAdmittedWithoutAReservation()
+    {
+        var quota = Quota("pod-quota", ("pods", "1"));
+        var book = Book([quota]);
+        var config = new ConfigMap { Metadata = new ObjectMeta { Name = "settings", Namespace = "default", Uid = "c" } };
+
+        Assert.Null(book.Reserve(Key(config), config, Now));
+        Assert.DoesNotContain(ResourceKinds.ConfigMap, book.CountedKinds);
+    }
+
+    [Fact]
+    public void AServiceTurnedNodePort_ReservesOnlyWhatTheChangeAdds_AndIsRefusedWithoutRoom()
+    {
+        var quota = Quota("ports", ("services", "2"), ("services.nodeports", "1"));
+        var plain = Samples.Service("web", new ServicePort { Port = 80 });
+        plain = plain with { Metadata = plain.Metadata with { Uid = "web" } };
+        var book = Book([quota], plain);
+        var nodePort = plain with { Spec = plain.Spec with { Type = "NodePort" } };
+
+        Assert.Null(book.ReserveChange(Key(plain), plain, nodePort, Now));
+        Assert.Equal(1, book.Used(quota)["services"]);
+        Assert.Equal(1, book.Used(quota)["services.nodeports"]);
+        book.Commit(Key(plain), nodePort, Now);
+        Assert.Equal(1, book.Used(quota)["services.nodeports"]);
+
+        var other = Samples.Service("api", new ServicePort { Port = 80 });
+        other = other with { Metadata = other.Metadata with { Uid = "api" } };
+        book.Commit(Key(other), other, Now);
+        Assert.Equal("exceeded quota: ports, requested: services.nodeports=1, used: services.nodeports=1, limited: services.nodeports=1",
+            book.ReserveChange(Key(other), other, other with { Spec = other.Spec with { Type = "NodePort" } }, Now));
+    }
+
+    [Theory]
+    [InlineData(0.75, false, "750m")]
+    [InlineData(2, false, "2")]
+    [InlineData(2000, false, "2k")]
+    [InlineData(268435456, true, "256Mi")]
+    [InlineData(1000000, true, "1M")]
+    [InlineData(0, true, "0")]
+    public void Quantities_PrintAsKubernetesPrintsThem(double value, bool binary, string expected) =>
+        Assert.Equal(expected, QuotaQuantities.Format((decimal)value, binary));
+}
