@@ -35,6 +35,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         await _alice.Ok("apply -f -", string.Format(manifest, "one"));
         await _alice.Ok("apply -f -", string.Format(manifest, "two"));
         await _alice.Ok("delete configmap audit-cm");
+        Assert.Contains("NotFound", (await _alice.Run("get configmap no-such-cm")).Stderr);
+        Assert.Contains("Invalid", (await _alice.Run("create configmap Not_A_Name --from-literal=k=v")).Stderr);
         var refused = await _victor.Run("create configmap not-allowed --from-literal=k=v");
         Assert.Contains("forbidden", refused.Stderr);
 
@@ -52,6 +54,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Contains(("alice", "patch", "applied-cm", 200), mine); // the second one patches
         Assert.Contains(("alice", "delete", "audit-cm", 200), mine);
         Assert.Contains(("victor", "create", null, 403), mine);
+        Assert.Contains(("alice", "get", "no-such-cm", 404), mine);
+        Assert.Contains(("alice", "create", null, 422), mine);
 
         var create = events.First(e => Summary(e) == ("alice", "create", "audit-cm", 201));
         Assert.Equal("audit.k8s.io/v1", (string?)create["apiVersion"]);
