@@ -33,7 +33,8 @@ public static class ApiCertificate
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         names.AddDnsName("localhost");
-        if (!System.Net.IPAddress.IsLoopback(options.ClientAddress)) names.AddIpAddress(options.ClientAddress);
+        // The address the kubeconfig names (::1 too, for a bind to every IPv6 address).
+        if (!options.ClientAddress.Equals(System.Net.IPAddress.Loopback)) names.AddIpAddress(options.ClientAddress);
         request.CertificateExtensions.Add(names.Build());
         // Its own CA: kubectl verifies the server against this very certificate.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
