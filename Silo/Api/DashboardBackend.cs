@@ -149,9 +149,10 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
 
     private static Caller CallerOf(DashboardUser user) => new(user.Name, user.Tenant, user.Groups);
 
+    /// <summary>The tenant's newest events from the log's in-memory ring; a request without an object (discovery) by its path.</summary>
     public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit) =>
         [.. audit.Recent(user.Tenant, limit).Select(e => new AuditEntry(
-            e.StageTime, e.User, e.Verb, e.ObjectRef?.Resource ?? e.RequestUri, e.ObjectRef?.Namespace, e.ObjectRef?.Name, e.ObjectRef?.Subresource,
+            e.StageTime, e.User, e.Verb, e.ObjectRef?.Resource ?? e.RequestUri.Split('?', 2)[0], e.ObjectRef?.Namespace, e.ObjectRef?.Name, e.ObjectRef?.Subresource,
             e.Code, e.UserAgent, e.Latency, e.Stage == AuditEvent.ResponseStarted))];
 
     /// <summary>A verb called for the dashboard, audited as the API request it stands for, refusals as the dashboard shows them.</summary>
