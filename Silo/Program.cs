@@ -4,6 +4,7 @@ using OrleansOrchestrator.Dashboard;
 using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api;
+using OrleansOrchestrator.Silo.Api.Audit;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Hosting;
@@ -29,8 +30,10 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = []
 builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 // The dashboard's styles and scripts come from its own and MudBlazor's packages, in every environment.
 builder.WebHost.UseStaticWebAssets();
-var server = $"https://127.0.0.1:{options.ApiPort}";
-var dashboardUrl = $"http://127.0.0.1:{options.DashboardPort}";
+var server = $"https://{options.ClientHost}:{options.ApiPort}";
+var dashboardUrl = $"http://{options.ClientHost}:{options.DashboardPort}";
+if (!IPAddress.IsLoopback(options.BindAddress))
+    Console.Error.WriteLine($"The dashboard is served over plain HTTP on {options.BindAddress}: sign-in tokens cross the network unencrypted; put it behind a TLS proxy or keep it on loopback.");
 
 if (options.DashboardGateways is { } gateways)
 {
@@ -46,15 +49,18 @@ if (options.DashboardGateways is { } gateways)
         client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, OrleansOrchestrator.Contracts.ClusterIdentity.ServiceId));
     });
     AddApiServices(builder.Services, TokenFile.Load(options.TokenFilePath));
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.DashboardPort));
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(options.BindAddress, options.DashboardPort));
     var dashboardApp = builder.Build();
     dashboardApp.UseDashboard();
     await dashboardApp.StartAsync();
     Console.WriteLine($"""
         OrleansOrchestrator dashboard is running (Orleans client of {string.Join(", ", gateways)})
           Dashboard:      {dashboardUrl}
+          Audit log:      {options.AuditLogPath}
         """);
     await dashboardApp.WaitForShutdownAsync();
+    // After the server has stopped: every request it answered is in the log.
+    await dashboardApp.Services.GetRequiredService<AuditLog>().DisposeAsync();
     return 0;
 }
 
@@ -90,8 +96,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = null; // the API enforces Kubernetes' own limit, with a Status answer
     // kubectl puts an exec's command in the query (`sh -c SCRIPT`); Kubernetes takes up to 1 MiB of request line and headers.
     kestrel.Limits.MaxRequestLineSize = 256 * 1024;
-    kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.UseHttps(certificate));
-    kestrel.Listen(IPAddress.Loopback, options.DashboardPort);
+    kestrel.Listen(options.BindAddress, options.ApiPort, listen => listen.UseHttps(ApiTls.Options(certificate)));
+    kestrel.Listen(options.BindAddress, options.DashboardPort);
 });
 
 var app = builder.Build();
@@ -110,8 +116,11 @@ Console.WriteLine($"""
       Dashboard:      {dashboardUrl}   (sign in with the token in {options.KubeconfigPath})
       kubeconfig:     {options.KubeconfigPath}   (export KUBECONFIG={options.KubeconfigPath})
       Agent:          {agentLine}
+      Audit log:      {options.AuditLogPath}
     """);
 await app.WaitForShutdownAsync();
+// After the server has stopped: every request it answered is in the log.
+await app.Services.GetRequiredService<AuditLog>().DisposeAsync();
 return 0;
 
 // The verbs over the store, and the dashboard on top of them: the same in a silo and in a dashboard-only client.
@@ -120,6 +129,8 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
     services.AddSingleton(TimeProvider.System);
     services.AddSingleton(tokenFile);
     tokenFile.ReloadFailed += problem => Console.Error.WriteLine($"warning: {problem}");
+    services.AddSingleton(options.AuditLog);
+    services.AddSingleton<AuditLog>();
     services.AddAdmission();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();

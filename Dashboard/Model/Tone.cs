@@ -44,4 +44,12 @@ public static class StatusTone
     };
 
     public static Tone OfEventType(string? type) => type == "Warning" ? Tone.Warning : Tone.Neutral;
+
+    /// <summary>An API answer's HTTP code: done, refused for what was asked (4xx), or the server's failure (5xx).</summary>
+    public static Tone OfResponseCode(int code) => code switch
+    {
+        < 400 => Tone.Good,
+        < 500 => Tone.Warning,
+        _ => Tone.Bad,
+    };
 }

@@ -70,4 +70,10 @@ public interface IClusterBackend
     /// there or a completed pod) before anything runs.
     /// </summary>
     Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest requests of the user's own tenant (never another tenant's), newest first, at most
+    /// <paramref name="limit"/>: the audit log as this host keeps it in memory.
+    /// </summary>
+    IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit);
 }

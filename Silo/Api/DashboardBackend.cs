@@ -8,6 +8,7 @@ using OrleansOrchestrator.Contracts.Serialization;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Api.Audit;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Streaming;
 using OrleansOrchestrator.Silo.Api.Wire;
@@ -17,9 +18,10 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <summary>
 /// The dashboard's view of the cluster: the same <see cref="ResourceService"/> verbs, tokens and
 /// <see cref="Authorizer"/> as the Kubernetes API, so a dashboard user can do exactly what their token can
-/// do with kubectl, and every refusal carries the API's own code and message.
+/// do with kubectl, and every refusal carries the API's own code and message. Every call that is a request of the
+/// API (not the local questions May, ScopeOf, ToYaml) is audited as one, with user agent <c>dashboard</c>.
 /// </summary>
-public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs, PodStreamProxy streams, TokenFile tokens) : IClusterBackend
+public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs, PodStreamProxy streams, TokenFile tokens, AuditLog audit, TimeProvider clock) : IClusterBackend
 {
     public DashboardUser? SignIn(string token) =>
         tokens.Authenticate(token) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
@@ -32,10 +34,10 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     public string ScopeOf(DashboardUser user, ResourceKind kind) => Authorizer.TenantFor(CallerOf(user), kind);
 
     public Task<KubeObject> Get(DashboardUser user, ResourceKind kind, string ns, string name) =>
-        Refusals(() => resources.Get(CallerOf(user), kind, kind.Namespaced ? ns : null, name));
+        Audited(user, "get", kind, ns, name, () => resources.Get(CallerOf(user), kind, kind.Namespaced ? ns : null, name));
 
     public Task<ResourceListing> List(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken) =>
-        Refusals(async () =>
+        Audited(user, "list", kind, null, null, async () =>
         {
             var page = await resources.List(CallerOf(user), kind, null, ObjectFilter.Everything);
             return new ResourceListing(page.Items, page.ResourceVersion);
@@ -43,19 +45,36 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
 
     public async IAsyncEnumerable<ResourceChange> Watch(DashboardUser user, ResourceKind kind, string version, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var e in resources.Watch(CallerOf(user), kind, null, ObjectFilter.Everything, version, bookmarks: false, cancellationToken))
+        // Long-running: in the log when it opens and when it ends, as the API's watches. A refusal is the 403 the
+        // verb itself would throw, decided first so that it is audited with its code.
+        var caller = CallerOf(user);
+        var request = new DashboardRequest(audit, clock, user, "watch", kind, null, null);
+        if (!Authorizer.May(caller, "watch", kind))
         {
-            switch (e.Type)
+            request.Record(AuditEvent.ResponseComplete, 403, "Forbidden");
+            Authorizer.Authorize(caller, "watch", kind, null);
+        }
+        request.Record(AuditEvent.ResponseStarted, 200, null);
+        try
+        {
+            await foreach (var e in resources.Watch(caller, kind, null, ObjectFilter.Everything, version, bookmarks: false, cancellationToken))
             {
-                case ApiWatchEvent.ErrorType: throw new FeedExpiredException(e.Error?.Message ?? "watch expired");
-                case ApiWatchEvent.Deleted: yield return new ResourceChange(ChangeType.Delete, e.Object!); break;
-                case ApiWatchEvent.Added or ApiWatchEvent.Modified: yield return new ResourceChange(ChangeType.Upsert, e.Object!); break;
+                switch (e.Type)
+                {
+                    case ApiWatchEvent.ErrorType: throw new FeedExpiredException(e.Error?.Message ?? "watch expired");
+                    case ApiWatchEvent.Deleted: yield return new ResourceChange(ChangeType.Delete, e.Object!); break;
+                    case ApiWatchEvent.Added or ApiWatchEvent.Modified: yield return new ResourceChange(ChangeType.Upsert, e.Object!); break;
+                }
             }
+        }
+        finally
+        {
+            request.Record(AuditEvent.ResponseComplete, 200, null);
         }
     }
 
     public Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch) =>
-        Refusals(async () =>
+        Audited(user, "patch", kind, ns, name, async () =>
         {
             var type = patchKind switch
             {
@@ -68,11 +87,11 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         });
 
     public Task<KubeObject> Create(DashboardUser user, ResourceKind kind, string ns, KubeObject obj) =>
-        Refusals(async () => (await resources.Create(CallerOf(user), kind, kind.Namespaced ? ns : null,
-            JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!, FieldValidation.Strict)).Object);
+        Audited(user, "create", kind, ns, obj.Metadata.Name, async () => (await resources.Create(CallerOf(user), kind, kind.Namespaced ? ns : null,
+            JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!, FieldValidation.Strict)).Object, successCode: 201);
 
     public Task Delete(DashboardUser user, ResourceKind kind, string ns, string name) =>
-        Refusals(() => resources.Delete(CallerOf(user), kind, kind.Namespaced ? ns : null, name, DeleteOptions.Default));
+        Audited(user, "delete", kind, ns, name, () => resources.Delete(CallerOf(user), kind, kind.Namespaced ? ns : null, name, DeleteOptions.Default));
 
     public Task<KubeObject> Save(DashboardUser user, string yaml, string defaultNamespace, bool replace) =>
         Refusals(async () =>
@@ -86,9 +105,11 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
                        ?? throw ApiException.BadRequest($"no matches for kind \"{kindName}\" in version \"{apiVersion}\"");
             var ns = kind.Namespaced ? Text(metadata, "namespace") ?? defaultNamespace : null;
             var caller = CallerOf(user);
-            if (!replace) return (await resources.Create(caller, kind, ns, body, FieldValidation.Strict)).Object;
+            // A manifest that is not one reaches no verb (kubectl refuses it before sending); the write itself is audited.
+            if (!replace)
+                return await AuditedCall(user, "create", kind, ns, Text(metadata, "name"), async () => (await resources.Create(caller, kind, ns, body, FieldValidation.Strict)).Object, 201);
             var name = Text(metadata, "name") ?? throw ApiException.BadRequest("metadata.name not set");
-            return (await resources.Replace(caller, kind, ns, name, body, Subresource.Main, FieldValidation.Strict)).Object;
+            return await AuditedCall(user, "update", kind, ns, name, async () => (await resources.Replace(caller, kind, ns, name, body, Subresource.Main, FieldValidation.Strict)).Object, 200);
         });
 
     /// <summary>A string field of the user's manifest, or null when absent or not a string (admission then names the fault).</summary>
@@ -100,7 +121,8 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     public async IAsyncEnumerable<string> Logs(DashboardUser user, string ns, string pod, string? container, bool follow, int tailLines,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var stream = await Refusals(() => logs.Open(CallerOf(user), ns, pod, new PodLogProxy.LogRequest(container, follow, false, tailLines), cancellationToken));
+        var stream = await Audited(user, "get", ResourceKinds.Pod, ns, pod,
+            () => logs.Open(CallerOf(user), ns, pod, new PodLogProxy.LogRequest(container, follow, false, tailLines), cancellationToken), subresource: "log");
         using var reader = new StreamReader(stream);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
             yield return line;
@@ -113,7 +135,8 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     {
         // With a tty the terminal merges stderr into stdout, so (as kubectl -t) stderr is not asked for.
         var query = new ExecQuery(command, Stdin: true, Stdout: true, Stderr: !tty, Tty: tty);
-        var socket = await Refusals(async () =>
+        // Recorded when the session opens (101, as the API's upgrade): what is typed in it is never logged.
+        var socket = await Audited(user, "create", ResourceKinds.Pod, ns, pod, async () =>
         {
             try
             {
@@ -123,11 +146,70 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
             {
                 throw new ApiException(502, "BadGateway", e.Message);
             }
-        });
+        }, subresource: "exec", successCode: 101, stage: AuditEvent.ResponseStarted);
         return new WebSocketExecSession(socket);
     }
 
     private static Caller CallerOf(DashboardUser user) => new(user.Name, user.Tenant, user.Groups);
+
+    /// <summary>The tenant's newest events from the log's in-memory ring; a request without an object (discovery) by its path.</summary>
+    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit) =>
+        [.. audit.Recent(user.Tenant, limit).Select(e => new AuditEntry(
+            e.StageTime, e.User, e.Verb, e.ObjectRef?.Resource ?? e.RequestUri.Split('?', 2)[0], e.ObjectRef?.Namespace, e.ObjectRef?.Name, e.ObjectRef?.Subresource,
+            e.Code, e.UserAgent, e.Latency, e.Stage == AuditEvent.ResponseStarted))];
+
+    /// <summary>A verb called for the dashboard, audited as the API request it stands for, refusals as the dashboard shows them.</summary>
+    private Task<T> Audited<T>(DashboardUser user, string verb, ResourceKind kind, string? ns, string? name, Func<Task<T>> call,
+        string? subresource = null, int successCode = 200, string stage = AuditEvent.ResponseComplete) =>
+        Refusals(() => AuditedCall(user, verb, kind, ns, name, call, successCode, subresource, stage));
+
+    private Task Audited(DashboardUser user, string verb, ResourceKind kind, string? ns, string? name, Func<Task> call) =>
+        Audited(user, verb, kind, ns, name, async () => { await call(); return true; });
+
+    private async Task<T> AuditedCall<T>(DashboardUser user, string verb, ResourceKind kind, string? ns, string? name, Func<Task<T>> call,
+        int successCode, string? subresource = null, string stage = AuditEvent.ResponseComplete)
+    {
+        var request = new DashboardRequest(audit, clock, user, verb, kind, ns, name, subresource);
+        T result;
+        try
+        {
+            result = await call();
+        }
+        catch (ApiException e)
+        {
+            request.Record(AuditEvent.ResponseComplete, e.Code, e.Reason);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            request.Record(AuditEvent.ResponseComplete, 500, "InternalError");
+            throw;
+        }
+        request.Record(stage, successCode, null, (result as KubeObject)?.Metadata.Name);
+        return result;
+    }
+
+    /// <summary>One dashboard call as an API request: the URL kubectl would have used, the user agent <c>dashboard</c>.</summary>
+    private sealed class DashboardRequest(AuditLog log, TimeProvider clock, DashboardUser user, string verb, ResourceKind kind, string? ns, string? name, string? subresource = null)
+    {
+        private readonly string _id = Guid.NewGuid().ToString();
+        private readonly DateTimeOffset _received = clock.GetUtcNow();
+
+        public void Record(string stage, int code, string? reason, string? createdName = null)
+        {
+            var objectName = name ?? createdName;
+            var objectRef = ApiRequestAudit.RefOf(kind, ns, objectName, subresource);
+            var uri = kind.GroupVersionPath
+                      + (kind.Namespaced && ns is not null ? $"/namespaces/{ns}" : "")
+                      + $"/{kind.Plural}"
+                      + (objectName is null ? "" : $"/{objectName}")
+                      + (subresource is null ? "" : $"/{subresource}")
+                      + (verb == "watch" ? "?watch=true" : "");
+            log.Record(new AuditEvent(
+                _id, stage, uri, verb, user.Name, [.. user.Groups.Append(ApiRequestAudit.AuthenticatedGroup).Distinct(StringComparer.Ordinal)],
+                user.Tenant, [], AuditEvent.DashboardUserAgent, objectRef, code, reason, _received, clock.GetUtcNow()));
+        }
+    }
 
     /// <summary>The API's refusals as the dashboard shows them: code, message and the fields at fault.</summary>
     private static async Task<T> Refusals<T>(Func<Task<T>> call)

@@ -7,6 +7,7 @@ using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Serialization;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Admission;
+using OrleansOrchestrator.Silo.Api.Audit;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Discovery;
 using OrleansOrchestrator.Silo.Api.Streaming;
@@ -20,21 +21,39 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
     public async Task Handle(HttpContext context)
     {
+        var path = context.Request.Path.Value ?? "/";
+        if (path is "/healthz" or "/livez" or "/readyz")
+        {
+            // Probes are not audited (as the usual Kubernetes audit policies leave them out): they carry no identity
+            // and would drown the log.
+            await WriteText(context, 200, "ok");
+            return;
+        }
+        var audit = ApiRequestAudit.Begin(context, auditLog, clock);
+        string? failure = null;
         try
         {
-            var path = context.Request.Path.Value ?? "/";
-            if (path is "/healthz" or "/livez" or "/readyz")
-            {
-                await WriteText(context, 200, "ok");
-                return;
-            }
+            failure = await Serve(context, audit, path);
+        }
+        finally
+        {
+            audit.Complete(context.Response.StatusCode, failure);
+        }
+    }
+
+    /// <summary>Serves one request; the reason of the refusal it was answered with, or null.</summary>
+    private async Task<string?> Serve(HttpContext context, ApiRequestAudit audit, string path)
+    {
+        try
+        {
             var caller = Authenticate(context.Request);
+            audit.Authenticated(caller);
             // Kestrel removes "." and ".." segments before routing, so ".../configmaps/.." would reach the namespace
             // itself: such a target is refused as it was sent, as Kubernetes refuses the names "." and "..".
             if (ResourcePath.DotSegment(context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? path) is { } dots)
@@ -42,25 +61,30 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
             if (DiscoveryDocuments.TryServe(context, path) is { } discovery)
             {
                 await discovery;
-                return;
+                return null;
             }
             var resource = ResourcePath.Parse(path) ?? throw ApiException.NotFoundPath();
             foreach (var segment in new[] { resource.Namespace, resource.Name })
                 if (segment is not null && ResourcePath.SegmentNameProblem(segment) is { } problem)
                     throw InvalidName(segment, problem);
             await Dispatch(context, caller, resource);
+            return null;
         }
         catch (ApiException e)
         {
             await WriteStatus(context, e.ToStatus());
+            return e.Reason;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await WriteStatus(context, ApiException.TooLarge(BodyDecoder.MaxBodyBytes).ToStatus());
+            var status = ApiException.TooLarge(BodyDecoder.MaxBodyBytes).ToStatus();
+            await WriteStatus(context, status);
+            return status.Reason;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away (e.g. a watch was stopped): nothing to answer.
+            return null;
         }
         catch (Exception e) when (Storage.Encryption.SecretDecryptionException.Within(e) is { } unreadable)
         {
@@ -72,6 +96,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         {
             LogUnexpected(logger, e, context.Request.Method, context.Request.Path);
             await WriteStatus(context, new ApiStatus { Code = 500, Reason = "InternalError", Message = $"Internal error occurred: {e.Message}" });
+            return "InternalError";
         }
     }
 
@@ -116,6 +141,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
                 case "POST":
                     var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, ct), request.ContentType);
                     var (created, warnings) = await resources.Create(caller, kind, ns, body, Validation(query), IsDryRun(query));
+                    ApiRequestAudit.Of(context)?.Created(created.Metadata.Name);
                     await WriteObject(context, created, 201, warnings);
                     return;
                 default:

@@ -6,7 +6,8 @@ namespace OrleansOrchestrator.Silo.Hosting;
 /// <summary>
 /// The API's TLS certificate: the configured one, or a self-signed one made on first start and kept in the
 /// data folder. kubectl sends bearer tokens only over TLS, and trusts this certificate through the
-/// kubeconfig's <c>certificate-authority-data</c>.
+/// kubeconfig's <c>certificate-authority-data</c>. The generated one names loopback, localhost and the
+/// <c>--bind-address</c> (when it is one address), and is made anew when the bind address changes to one it does not name.
 /// </summary>
 public static class ApiCertificate
 {
@@ -18,7 +19,13 @@ public static class ApiCertificate
         var dir = options.TlsDir;
         var cert = Path.Combine(dir, "apiserver.crt");
         var key = Path.Combine(dir, "apiserver.key");
-        if (File.Exists(cert) && File.Exists(key)) return Reload(X509Certificate2.CreateFromPemFile(cert, key));
+        if (File.Exists(cert) && File.Exists(key))
+        {
+            var existing = Reload(X509Certificate2.CreateFromPemFile(cert, key));
+            // Made for another --bind-address: kubectl would refuse it for the address the kubeconfig now names.
+            if (existing.MatchesHostname(options.ClientAddress.ToString())) return existing;
+            existing.Dispose();
+        }
 
         DataFolder.CreateFolder(dir);
         using var rsa = RSA.Create(2048);
@@ -26,6 +33,8 @@ public static class ApiCertificate
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         names.AddDnsName("localhost");
+        // The address the kubeconfig names (::1 too, for a bind to every IPv6 address).
+        if (!options.ClientAddress.Equals(System.Net.IPAddress.Loopback)) names.AddIpAddress(options.ClientAddress);
         request.CertificateExtensions.Add(names.Build());
         // Its own CA: kubectl verifies the server against this very certificate.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));

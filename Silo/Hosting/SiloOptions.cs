@@ -75,6 +75,38 @@ public sealed record SiloOptions
     /// <summary>Print the silo's own gauges (activations, timers) this often (<see cref="MetricsLog"/>); null: never.</summary>
     public TimeSpan? MetricsInterval { get; init; }
 
+    /// <summary>
+    /// The address the API and the dashboard listen on (<c>--bind-address</c>); loopback by default, so that nothing is
+    /// reachable from elsewhere until the operator says so.
+    /// </summary>
+    public System.Net.IPAddress BindAddress { get; init; } = System.Net.IPAddress.Loopback;
+
+    /// <summary>
+    /// The address clients on this host use to reach what listens on <see cref="BindAddress"/>: that address, or loopback
+    /// when it is every address (0.0.0.0, ::). In the kubeconfig and the printed URLs.
+    /// </summary>
+    public System.Net.IPAddress ClientAddress =>
+        BindAddress.Equals(System.Net.IPAddress.Any) ? System.Net.IPAddress.Loopback
+        : BindAddress.Equals(System.Net.IPAddress.IPv6Any) ? System.Net.IPAddress.IPv6Loopback
+        : BindAddress;
+
+    /// <summary><see cref="ClientAddress"/> as the host part of a URL (an IPv6 address in brackets).</summary>
+    public string ClientHost => ClientAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ClientAddress}]" : ClientAddress.ToString();
+
+    /// <summary>The audit log (<c>--audit-log-path</c>, <c>-</c> for standard output); null: <see cref="AuditLogPath"/>'s default.</summary>
+    public string? AuditLogPathSetting { get; init; }
+
+    /// <summary>
+    /// Where the audit log is written: <c>audit.log</c> in the data folder by default; a dashboard-only process, which
+    /// shares the silos' data folder, writes its own <c>dashboard-audit.log</c> so that two processes never append to one file.
+    /// </summary>
+    public string AuditLogPath => AuditLogPathSetting ?? Path.Combine(DataDir, DashboardGateways is null ? "audit.log" : "dashboard-audit.log");
+
+    public int AuditLogMaxSizeMegabytes { get; init; } = Api.Audit.AuditLogOptions.DefaultMaxSizeMegabytes;
+    public int AuditLogMaxBackups { get; init; } = Api.Audit.AuditLogOptions.DefaultMaxBackups;
+
+    public Api.Audit.AuditLogOptions AuditLog => new(AuditLogPath, AuditLogMaxSizeMegabytes, AuditLogMaxBackups);
+
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
     public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
@@ -88,8 +120,14 @@ public sealed record SiloOptions
     public const string Usage = """
         Usage: OrleansOrchestrator.Silo [options]
           --data-dir DIR          data folder: SQLite store, TLS certificate, tokens, kubeconfig (default ./data)
-          --api-port N            Kubernetes API (HTTPS) port on 127.0.0.1 (default 6443)
-          --dashboard-port N      dashboard (HTTP) port on 127.0.0.1 (default 8080)
+          --api-port N            Kubernetes API (HTTPS, TLS 1.2 or 1.3) port (default 6443)
+          --dashboard-port N      dashboard (HTTP) port (default 8080)
+          --bind-address IP       address the API and the dashboard listen on (default 127.0.0.1;
+                                  0.0.0.0 for every IPv4 address)
+          --audit-log-path FILE   audit log, JSON lines of audit.k8s.io/v1 Events (default DATA-DIR/audit.log;
+                                  - for standard output)
+          --audit-log-maxsize MB  size at which the audit log is rotated (default 100; 0: never)
+          --audit-log-maxbackup N rotated audit logs kept (default 10; 0: all)
           --silo-port N           Orleans silo-to-silo port (default 11111)
           --gateway-port N        Orleans client gateway port (default 30000)
           --postgres CONN         use PostgreSQL (clustering, state, reminders) instead of embedded SQLite
@@ -130,6 +168,9 @@ public sealed record SiloOptions
             int Port() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
                 ? p
                 : throw new ArgumentException($"{args[i - 1]} needs a port number between 1 and 65535\n{Usage}");
+            int Count() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 1_000_000
+                ? n
+                : throw new ArgumentException($"{args[i - 1]} needs a whole number\n{Usage}");
             TimeSpan Seconds() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0
                 ? TimeSpan.FromSeconds(s)
                 : throw new ArgumentException($"{args[i - 1]} needs a whole number of seconds\n{Usage}");
@@ -180,6 +221,10 @@ public sealed record SiloOptions
                 "--session-recheck" => options with { SessionRecheck = Seconds() },
                 "--encryption-key-file" => options with { EncryptionKeyFile = Path.GetFullPath(Value()) },
                 "--rewrite-secrets" => options with { RewriteSecrets = true },
+                "--bind-address" => options with { BindAddress = Address() },
+                "--audit-log-path" => Value() switch { var path => options with { AuditLogPathSetting = path == "-" ? path : Path.GetFullPath(path) } },
+                "--audit-log-maxsize" => options with { AuditLogMaxSizeMegabytes = Count() },
+                "--audit-log-maxbackup" => options with { AuditLogMaxBackups = Count() },
                 "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),

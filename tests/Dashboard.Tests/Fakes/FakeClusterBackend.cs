@@ -146,6 +146,31 @@ public sealed class FakeClusterBackend : IClusterBackend
         return Task.FromResult<IExecSession>(session);
     }
 
+    private readonly Dictionary<string, List<AuditEntry>> _audit = [];
+
+    /// <summary>Adds a request to a tenant's audit trail (the newest last, as the server records them).</summary>
+    public void Audit(string tenant, AuditEntry entry)
+    {
+        lock (_gate)
+        {
+            if (!_audit.TryGetValue(tenant, out var trail)) _audit[tenant] = trail = [];
+            trail.Add(entry);
+        }
+    }
+
+    /// <summary>The limits the dashboard asked the audit trail with.</summary>
+    public List<int> AuditLimits { get; } = [];
+
+    /// <summary>As the silo: only the user's own tenant, newest first, at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit)
+    {
+        lock (_gate)
+        {
+            AuditLimits.Add(limit);
+            return _audit.TryGetValue(user.Tenant, out var trail) ? [.. Enumerable.Reverse(trail).Take(limit)] : [];
+        }
+    }
+
     private Task<T> Record<T>(BackendCall call, Func<Task<T>> result)
     {
         lock (_gate) _calls.Add(call);

@@ -4,6 +4,7 @@ using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api;
+using OrleansOrchestrator.Silo.Api.Audit;
 using OrleansOrchestrator.Silo.Api.Streaming;
 using OrleansOrchestrator.Silo.Api.Auth;
 
@@ -13,20 +14,23 @@ namespace OrleansOrchestrator.Silo.Tests.Api;
 /// What the dashboard may offer a signed-in user, decided by the real backend from the token file's groups, as the
 /// API decides it. The store is out of reach: a refusal must come before anything is read or written.
 /// </summary>
-public sealed class DashboardBackendTests : IDisposable
+public sealed class DashboardBackendTests : IAsyncDisposable
 {
     private const string ViewerToken = "viewer-token-0123456789";
     private const string MemberToken = "member-token-0123456789";
 
     private readonly string _tokenPath = Path.GetTempFileName();
     private readonly DashboardBackend _backend;
+    private readonly string _auditPath = Path.Combine(Directory.CreateTempSubdirectory("oo-audit-").FullName, "audit.log");
+    private readonly AuditLog _audit;
 
     public DashboardBackendTests()
     {
         File.WriteAllText(_tokenPath, $"{ViewerToken},vera,team-a,{Caller.ViewerGroup}\n{MemberToken},alice,team-a,developers\n");
         var grains = DispatchProxy.Create<IGrainFactory, UnreachableStore>();
         var resources = new ResourceService(grains, new AdmissionChain([], []), TimeProvider.System);
-        _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), new PodStreamProxy(resources, grains), TokenFile.Load(_tokenPath));
+        _audit = new AuditLog(new AuditLogOptions(_auditPath), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLog>.Instance);
+        _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), new PodStreamProxy(resources, grains), TokenFile.Load(_tokenPath), _audit, TimeProvider.System);
     }
 
     [Fact]
@@ -79,7 +83,31 @@ public sealed class DashboardBackendTests : IDisposable
         Assert.Equal(400, error.Code);
     }
 
-    public void Dispose() => File.Delete(_tokenPath);
+    [Fact]
+    public async Task RefusedDashboardAction_IsAuditedAsTheUser_WithAgentDashboardAndTheCode_InTheTenantsTrailOnly()
+    {
+        var vera = _backend.SignIn(ViewerToken)!;
+        await Assert.ThrowsAsync<ActionFailedException>(() =>
+            _backend.Patch(vera, ResourceKinds.Deployment, "default", "web", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":3}}""")!));
+
+        var entry = await Eventually.Value(() => Task.FromResult(_backend.AuditTrail(vera, 10).SingleOrDefault()), "the refused patch in the trail");
+        Assert.Equal(("vera", "patch", "deployments", "default", "web", 403, "dashboard"),
+            (entry.User, entry.Verb, entry.Resource, entry.Namespace, entry.Name, entry.Code, entry.UserAgent));
+        Assert.Empty(_backend.AuditTrail(new DashboardUser("vera", "team-b", []), 10));
+
+        await _audit.DisposeAsync();
+        var line = JsonNode.Parse(Assert.Single(File.ReadAllLines(_auditPath)))!;
+        Assert.Equal("/apis/apps/v1/namespaces/default/deployments/web", (string?)line["requestURI"]);
+        Assert.Equal("team-a", (string?)line["user"]!["extra"]![AuditEvent.TenantExtra]![0]);
+        Assert.Equal("forbid", (string?)line["annotations"]!["authorization.k8s.io/decision"]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _audit.DisposeAsync();
+        File.Delete(_tokenPath);
+        Directory.Delete(Path.GetDirectoryName(_auditPath)!, true);
+    }
 
     /// <summary>A grain factory that fails any use: these decisions must not need the store.</summary>
     public class UnreachableStore : DispatchProxy

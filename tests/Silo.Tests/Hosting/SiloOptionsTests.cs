@@ -45,6 +45,33 @@ public sealed class SiloOptionsTests
         Assert.Contains("--rewrite-secrets", SiloOptions.Usage);
     }
 
+    [Fact]
+    public void BindAddressAndAudit_DefaultToLoopbackAndTheDataFolder()
+    {
+        var options = SiloOptions.Parse(["--data-dir", "/tmp/oo-data"]);
+        Assert.Equal(System.Net.IPAddress.Loopback, options.BindAddress);
+        Assert.Equal("127.0.0.1", options.ClientHost);
+        Assert.Equal(new OrleansOrchestrator.Silo.Api.Audit.AuditLogOptions("/tmp/oo-data/audit.log", 100, 10), options.AuditLog);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", "127.0.0.1")]
+    [InlineData("::", "[::1]")]
+    [InlineData("192.0.2.7", "192.0.2.7")]
+    [InlineData("fd00::7", "[fd00::7]")]
+    public void BindAddress_ClientsUseItOrLoopbackForEveryAddress(string bind, string clientHost) =>
+        Assert.Equal(clientHost, SiloOptions.Parse(["--bind-address", bind]).ClientHost);
+
+    [Fact]
+    public void AuditFlags_AsKubeApiserversAreTaken()
+    {
+        var options = SiloOptions.Parse(["--audit-log-path", "-", "--audit-log-maxsize", "5", "--audit-log-maxbackup", "0"]);
+        Assert.Equal(new OrleansOrchestrator.Silo.Api.Audit.AuditLogOptions("-", 5, 0), options.AuditLog);
+        Assert.Equal(Path.GetFullPath("x/a.log"), SiloOptions.Parse(["--audit-log-path", "x/a.log"]).AuditLogPath);
+        // A dashboard-only process shares the silos' data folder but never their log file.
+        Assert.EndsWith("dashboard-audit.log", SiloOptions.Parse(["--dashboard-only", "127.0.0.1:30000"]).AuditLogPath);
+    }
+
     [Theory]
     [InlineData("--service-cidr", "10.96.0.1/12", "--service-cidr: 10.96.0.1/12 is not a network address: did you mean 10.96.0.0/12?")]
     [InlineData("--service-cidr", "10.96.0.0/29", "--service-cidr: 10.96.0.0/29 has a /29 prefix: a service range needs a prefix between /1 and /28")]
@@ -53,6 +80,8 @@ public sealed class SiloOptionsTests
     [InlineData("--service-node-port-range", "30000", "--service-node-port-range needs MIN-MAX")]
     [InlineData("--service-node-port-range", "0-100", "--service-node-port-range needs MIN-MAX")]
     [InlineData("--advertise-address", "localhost", "--advertise-address needs an IP address")]
+    [InlineData("--bind-address", "example.com", "--bind-address needs an IP address")]
+    [InlineData("--audit-log-maxsize", "-1", "--audit-log-maxsize needs a whole number")]
     public void BadNetworkOptions_StopTheSiloWithAClearMessage(string option, string value, string message)
     {
         var error = Assert.Throws<ArgumentException>(() => SiloOptions.Parse([option, value]));
