@@ -91,6 +91,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
             // A Secret the silo's keys cannot open: Kubernetes' answer to a storage transformer's failure, with the reason.
             LogUndecryptable(logger, context.Request.Method, context.Request.Path, unreadable.Message);
             await WriteStatus(context, new ApiStatus { Code = 500, Reason = "InternalError", Message = $"Internal error occurred: {unreadable.Message}" });
+            return "InternalError";
         }
         catch (Exception e)
         {
