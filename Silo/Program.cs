@@ -108,6 +108,8 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
     services.AddSingleton(TimeProvider.System);
     services.AddSingleton(tokenFile);
     services.AddAdmission();
+    services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.IRbacPolicies, OrleansOrchestrator.Silo.Api.Auth.Rbac.RbacPolicyCache>();
+    services.AddSingleton<Authorizer>();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();
     services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamProxy>();

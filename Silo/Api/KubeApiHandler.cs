@@ -20,7 +20,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -95,7 +95,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         }
         // A caller who may not write is refused before a byte of its body is read, as Kubernetes authorises before
         // it decodes: a read-only token cannot make the server parse anything.
-        if (WriteVerb(method) is { } verb) Authorizer.Authorize(caller, verb, kind, ns, name);
+        if (WriteVerb(method) is { } verb) await authorizer.Authorize(caller, verb, kind, ns, name, sub);
 
         if (name is null)
         {

@@ -23,6 +23,7 @@ public sealed record PolicyRule
 [GenerateSerializer, Immutable, Alias("oo.Role")]
 public sealed record Role : KubeObject
 {
+    /// <summary>The permissions the role grants; there are no deny rules, so what no rule allows is refused.</summary>
     [Id(0)] public IReadOnlyList<PolicyRule>? Rules { get; init; }
 }
 
@@ -40,6 +41,7 @@ public sealed record AggregationRule
 [GenerateSerializer, Immutable, Alias("oo.ClusterRole")]
 public sealed record ClusterRole : KubeObject
 {
+    /// <summary>The permissions the role grants (of an aggregated role: gathered from the roles it selects); there are no deny rules, so what no rule allows is refused.</summary>
     [Id(0)] public IReadOnlyList<PolicyRule>? Rules { get; init; }
     /// <summary>When set, the role also holds the rules of every cluster role its selectors select.</summary>
     [Id(1)] public AggregationRule? AggregationRule { get; init; }
@@ -71,7 +73,9 @@ public sealed record RoleRef
 [GenerateSerializer, Immutable, Alias("oo.RoleBinding")]
 public sealed record RoleBinding : KubeObject
 {
+    /// <summary>The users, groups and service accounts that hold the role.</summary>
     [Id(0)] public IReadOnlyList<Subject>? Subjects { get; init; }
+    /// <summary>The role granted; fixed once the binding exists.</summary>
     [Id(1)] public RoleRef RoleRef { get; init; } = new();
 }
 
@@ -79,6 +83,8 @@ public sealed record RoleBinding : KubeObject
 [GenerateSerializer, Immutable, Alias("oo.ClusterRoleBinding")]
 public sealed record ClusterRoleBinding : KubeObject
 {
+    /// <summary>The users, groups and service accounts that hold the role.</summary>
     [Id(0)] public IReadOnlyList<Subject>? Subjects { get; init; }
+    /// <summary>The role granted; fixed once the binding exists.</summary>
     [Id(1)] public RoleRef RoleRef { get; init; } = new();
 }
