@@ -66,6 +66,7 @@ var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
+builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamEndpoint>();
 builder.Services.AddServiceNetworking(options.ClusterNetwork, options.NodePortsInUse);

@@ -20,7 +20,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, Auth.Rbac.AccessReviews reviews, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -42,6 +42,13 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
             if (DiscoveryDocuments.TryServe(context, path) is { } discovery)
             {
                 await discovery;
+                return;
+            }
+            if (Auth.Rbac.AccessReviews.Match(path) is var (review, reviewNamespace))
+            {
+                if (!HttpMethods.IsPost(context.Request.Method)) throw ApiException.MethodNotAllowed(context.Request.Method);
+                var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(context.Request, context.RequestAborted), context.Request.ContentType);
+                await WriteJson(context, 201, await reviews.Answer(caller, review, reviewNamespace, body));
                 return;
             }
             var resource = ResourcePath.Parse(path) ?? throw ApiException.NotFoundPath();
