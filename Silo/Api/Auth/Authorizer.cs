@@ -53,8 +53,19 @@ public sealed class Authorizer(IRbacPolicies policies)
     /// </summary>
     public bool MayAnywhere(Caller caller, string verb, ResourceKind kind, string? subresource = null)
     {
-        var decision = May(caller, verb, kind, null, null, subresource);
-        return decision.IsCompleted ? decision.Result : decision.AsTask().GetAwaiter().GetResult();
+        // The first load waits on the store. Its continuations must not need the caller's thread — a Blazor circuit's
+        // synchronization context is the very thread blocked here — so it is asked without that context.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            var decision = May(caller, verb, kind, null, null, subresource);
+            return decision.IsCompleted ? decision.Result : decision.AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
     }
 
     /// <summary>

@@ -10,16 +10,24 @@ namespace OrleansOrchestrator.Silo.Api.Auth.Rbac;
 /// <see cref="MarkStale"/> (this silo just wrote to it: read your own writes) makes the next read list again.
 /// Events at or below the listed version are skipped, so a watch batch that overlaps a fresh list changes nothing.
 /// </summary>
-public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan poll, CancellationToken stopping)
+/// <param name="idleAfter">Unread this long, it stops following and calls <paramref name="onIdle"/> (whoever keeps it forgets it):
+/// a client naming ever new namespaces must not leave a watch open for each.</param>
+public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan poll, TimeSpan idleAfter, Action onIdle, CancellationToken stopping)
 {
+    private long _lastRead = Environment.TickCount64;
     private readonly SemaphoreSlim _loading = new(1, 1);
     private Dictionary<string, KubeObject> _items = new(StringComparer.Ordinal);
     private long _version = -1;
     private volatile bool _stale = true;
     private Task? _follower;
 
-    /// <summary>Goes up with every change seen: a policy built from an older stamp is out of date.</summary>
-    private long Stamp;
+    /// <summary>
+    /// Changes with every change seen, unique across all followed collections (a collection forgotten and followed
+    /// again never repeats a stamp): a policy built from another stamp is out of date.
+    /// </summary>
+    private long _stamp;
+
+    private static long s_stamps;
 
     private IReadOnlyCollection<KubeObject> _snapshot = [];
     private long _snapshotStamp = -1;
@@ -27,6 +35,7 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
     /// <summary>The objects now, and the stamp they are of (read together, so a policy is never filed under a newer stamp than its objects).</summary>
     public async ValueTask<(IReadOnlyCollection<KubeObject> Items, long Stamp)> Current()
     {
+        _lastRead = Environment.TickCount64;
         if (!_stale) return Snapshot();
         await _loading.WaitAsync(stopping);
         try
@@ -38,7 +47,7 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
                 {
                     _items = list.Items.ToDictionary(o => o.Metadata.Name!, StringComparer.Ordinal);
                     _version = list.Version;
-                    Stamp++;
+                    _stamp = Interlocked.Increment(ref s_stamps);
                     _stale = false;
                 }
                 if (_follower is null || _follower.IsCompleted) _follower = Follow();
@@ -57,8 +66,8 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
     {
         lock (this)
         {
-            if (_snapshotStamp != Stamp) (_snapshot, _snapshotStamp) = (_items.Values.ToList(), Stamp);
-            return (_snapshot, Stamp);
+            if (_snapshotStamp != _stamp) (_snapshot, _snapshotStamp) = (_items.Values.ToList(), _stamp);
+            return (_snapshot, _stamp);
         }
     }
 
@@ -82,9 +91,15 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
                     {
                         if (change.Type == WatchEventType.Deleted) _items.Remove(change.Object.Metadata.Name!);
                         else _items[change.Object.Metadata.Name!] = change.Object;
-                        Stamp++;
+                        _stamp = Interlocked.Increment(ref s_stamps);
                     }
                     _version = Math.Max(_version, batch.Version);
+                }
+                if (Environment.TickCount64 - _lastRead > idleAfter.TotalMilliseconds)
+                {
+                    _stale = true;
+                    onIdle();
+                    return;
                 }
             }
         }

@@ -15,6 +15,9 @@ public sealed class RbacPolicyCache(IGrainFactory grains) : IRbacPolicies, IDisp
     /// <summary>How long one watch call of a followed collection waits before it asks again.</summary>
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long a collection no request asked about is still followed.</summary>
+    private static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// Bindings every tenant has without storing them: members of the <see cref="Caller.ViewerGroup"/> hold the
     /// <c>view</c> ClusterRole in every namespace of their tenant (the read-only group of before RBAC, kept).
@@ -69,7 +72,16 @@ public sealed class RbacPolicyCache(IGrainFactory grains) : IRbacPolicies, IDisp
 
     private FollowedCollection Followed(string tenant, ResourceKind kind, string ns) =>
         _collections.GetOrAdd(StoreKeys.Collection(tenant, kind, ns),
-            key => new FollowedCollection(grains.GetGrain<ICollectionGrain>(key), Poll, _stopping.Token));
+            key => new FollowedCollection(grains.GetGrain<ICollectionGrain>(key), Poll, IdleAfter, () => Forget(key), _stopping.Token));
+
+    private void Forget(string key)
+    {
+        _collections.TryRemove(key, out _);
+        var (tenant, kind, ns) = StoreKeys.ParseCollection(key);
+        // Memory only: stamps never repeat, so a policy left here could not be mistaken for a newer one.
+        if (kind == ResourceKinds.Role || kind == ResourceKinds.RoleBinding) _namespaces.TryRemove((tenant, ns), out _);
+        else _cluster.TryRemove(tenant, out _);
+    }
 
     public void Dispose()
     {

@@ -140,4 +140,42 @@ public class AuthorizerTests
         await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.ConfirmNoEscalation(Editor, aggregated));
         await Authorizer.ConfirmNoEscalation(Member, aggregated);
     }
+
+    /// <summary>A policy source whose first answer arrives later, as the store's does.</summary>
+    private sealed class SlowPolicies(IRbacPolicies inner) : IRbacPolicies
+    {
+        public async ValueTask<ClusterPolicy> Cluster(string tenant)
+        {
+            await Task.Delay(1);
+            return await inner.Cluster(tenant);
+        }
+
+        public ValueTask<NamespacePolicy> Namespace(string tenant, string ns) => inner.Namespace(tenant, ns);
+
+        public void Changed(string tenant, ResourceKind kind, string? ns) => inner.Changed(tenant, kind, ns);
+    }
+
+    /// <summary>A context that never runs what is posted to it: a circuit thread blocked in a synchronous call.</summary>
+    private sealed class BlockedContext : SynchronizationContext
+    {
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task MayAnywhere_FromABlockedSynchronizationContext_DoesNotDeadlock()
+    {
+        var authorizer = new Authorizer(new SlowPolicies(new FixedRbacPolicies([.. DefaultClusterRoles.All, RbacBootstrap.TenantAdmins(["alice"])])));
+        var decided = new TaskCompletionSource<bool>();
+        var thread = new Thread(() =>
+        {
+            SynchronizationContext.SetSynchronizationContext(new BlockedContext());
+            decided.SetResult(authorizer.MayAnywhere(Member, "patch", ResourceKinds.Deployment));
+        });
+        thread.IsBackground = true;
+        thread.Start();
+
+        Assert.True(await decided.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
