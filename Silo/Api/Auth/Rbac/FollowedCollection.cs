@@ -95,7 +95,7 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
                     }
                     _version = Math.Max(_version, batch.Version);
                 }
-                if (Environment.TickCount64 - _lastRead > idleAfter.TotalMilliseconds)
+                if (Environment.TickCount64 - _lastRead >= idleAfter.TotalMilliseconds)
                 {
                     _stale = true;
                     onIdle();
