@@ -131,8 +131,30 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
         Assert.Matches(@"Username\s+eddie", whoami);
         Assert.Matches(@"Groups\s+\[developers system:authenticated\]", whoami);
 
+        var resources = await As(Rita).Ok("api-resources --api-group=authorization.k8s.io");
+        Assert.Matches(@"selfsubjectaccessreviews\s+authorization.k8s.io/v1\s+false\s+SelfSubjectAccessReview", resources);
+        Assert.Matches(@"localsubjectaccessreviews\s+authorization.k8s.io/v1\s+true\s+LocalSubjectAccessReview", resources);
+
         var list = await As(Rita).Ok("auth can-i --list -n dev");
         Assert.Matches(@"configmaps\s+\[\]\s+\[web-config\]\s+\[get update\]", list);
+    }
+
+    [Fact]
+    public async Task SubjectAccessReview_AnswersForAnotherUser_ForWhoeverMayAsk()
+    {
+        // The reviews have no OpenAPI schema here, so kubectl's client-side validation is turned off (a known limit).
+        const string review = """
+            apiVersion: authorization.k8s.io/v1
+            kind: SubjectAccessReview
+            spec:
+              user: val
+              resourceAttributes: {namespace: dev, verb: list, resource: pods}
+            """;
+
+        Assert.Equal("true", await As(Operator).Ok("create --validate=false -o jsonpath={.status.allowed} -f -", review));
+        Assert.Equal("true", await As(Paul).Ok("create --validate=false -o jsonpath={.status.allowed} -f -", review));
+        var refused = await As(Val).Run("create --validate=false -o jsonpath={.status.allowed} -f -", review);
+        Assert.Contains("User \"val\" cannot create resource \"subjectaccessreviews\" in API group \"authorization.k8s.io\" at the cluster scope", refused.Stderr);
     }
 
     [Fact]
