@@ -82,6 +82,7 @@ var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
+builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamEndpoint>();
 builder.Services.AddServiceNetworking(options.ClusterNetwork, options.NodePortsInUse);
@@ -132,6 +133,8 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
     services.AddSingleton(options.AuditLog);
     services.AddSingleton<AuditLog>();
     services.AddAdmission();
+    services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.IRbacPolicies, OrleansOrchestrator.Silo.Api.Auth.Rbac.RbacPolicyCache>();
+    services.AddSingleton<Authorizer>();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();
     services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamProxy>();

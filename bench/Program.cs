@@ -21,6 +21,7 @@ IScenario[] scenarios =
     new ProxyRulesScenario(),
     new WorkloadsScenario(),
     new StreamingScenario(),
+    new RbacLatencyScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

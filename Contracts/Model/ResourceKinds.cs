@@ -8,6 +8,9 @@ public static class ResourceKinds
     /// <summary>The category of the workloads <c>kubectl get all</c> shows, as in Kubernetes.</summary>
     private static readonly string[] InAll = ["all"];
 
+    /// <summary>The API group of roles and bindings.</summary>
+    public const string RbacGroup = "rbac.authorization.k8s.io";
+
     public static readonly ResourceKind Namespace = new("", "v1", "Namespace", "namespaces", "namespace", false, typeof(Namespace), ["ns"], []);
     public static readonly ResourceKind Node = new("", "v1", "Node", "nodes", "node", false, typeof(Node), ["no"], []);
     public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", "pod", true, typeof(Pod), ["po"], InAll);
@@ -30,8 +33,14 @@ public static class ResourceKinds
     public static readonly ResourceKind LimitRange = new("", "v1", "LimitRange", "limitranges", "limitrange", true, typeof(LimitRange), ["limits"], []);
     public static readonly ResourceKind EndpointSlice = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, typeof(EndpointSlice), [], []);
 
+    public static readonly ResourceKind Role = new(RbacGroup, "v1", "Role", "roles", "role", true, typeof(Role), [], []);
+    public static readonly ResourceKind RoleBinding = new(RbacGroup, "v1", "RoleBinding", "rolebindings", "rolebinding", true, typeof(RoleBinding), [], []);
+    public static readonly ResourceKind ClusterRole = new(RbacGroup, "v1", "ClusterRole", "clusterroles", "clusterrole", false, typeof(ClusterRole), [], []);
+    public static readonly ResourceKind ClusterRoleBinding = new(RbacGroup, "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false, typeof(ClusterRoleBinding), [], []);
+
     public static readonly IReadOnlyList<ResourceKind> All =
-        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass, ResourceQuota, LimitRange];
+        [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass, ResourceQuota, LimitRange,
+         Role, RoleBinding, ClusterRole, ClusterRoleBinding];
 
     private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
         All.ToFrozenDictionary(k => (k.Group, k.Plural));

@@ -29,7 +29,7 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     public DashboardUser? Revalidate(string tokenFingerprint) =>
         tokens.ByFingerprint(tokenFingerprint) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
 
-    public bool May(DashboardUser user, string verb, ResourceKind kind) => Authorizer.May(CallerOf(user), verb, kind);
+    public bool May(DashboardUser user, string verb, ResourceKind kind) => resources.Authorizer.MayAnywhere(CallerOf(user), verb, kind);
 
     public string ScopeOf(DashboardUser user, ResourceKind kind) => Authorizer.TenantFor(CallerOf(user), kind);
 
@@ -128,7 +128,7 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
             yield return line;
     }
 
-    public bool MayExec(DashboardUser user) => Authorizer.May(CallerOf(user), "create", ResourceKinds.Pod, subresource: "exec");
+    public bool MayExec(DashboardUser user) => resources.Authorizer.MayAnywhere(CallerOf(user), "create", ResourceKinds.Pod, "exec");
 
     public async Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty,
         CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, Auth.Rbac.AccessReviews reviews, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -61,6 +61,13 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
             if (DiscoveryDocuments.TryServe(context, path) is { } discovery)
             {
                 await discovery;
+                return null;
+            }
+            if (Auth.Rbac.AccessReviews.Match(path) is var (review, reviewNamespace))
+            {
+                if (!HttpMethods.IsPost(context.Request.Method)) throw ApiException.MethodNotAllowed(context.Request.Method);
+                var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(context.Request, context.RequestAborted), context.Request.ContentType);
+                await WriteJson(context, 201, await reviews.Answer(caller, review, reviewNamespace, body));
                 return null;
             }
             var resource = ResourcePath.Parse(path) ?? throw ApiException.NotFoundPath();
@@ -127,7 +134,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, PodLogProx
         }
         // A caller who may not write is refused before a byte of its body is read, as Kubernetes authorises before
         // it decodes: a read-only token cannot make the server parse anything.
-        if (WriteVerb(method) is { } verb) Authorizer.Authorize(caller, verb, kind, ns, name);
+        if (WriteVerb(method) is { } verb) await authorizer.Authorize(caller, verb, kind, ns, name, sub);
 
         if (name is null)
         {

@@ -38,11 +38,12 @@ public sealed class PodLogProxy(ResourceService resources, IGrainFactory grains)
     }
 
     /// <summary>
-    /// The container's log as its agent streams it (authorised as a <c>get</c> of the pod); the API and the
+    /// The container's log as its agent streams it (authorised as a <c>get</c> of <c>pods/log</c>, as Kubernetes does); the API and the
     /// dashboard both read logs through here.
     /// </summary>
     public async Task<Stream> Open(Caller caller, string ns, string name, LogRequest request, CancellationToken cancellationToken)
     {
+        await resources.Authorizer.Authorize(caller, "get", Contracts.Model.ResourceKinds.Pod, ns, name, "log");
         var target = await PodTarget.Resolve(resources, grains, caller, ns, name, request.Container);
         var (container, node, endpoint) = (target.Container, target.Node, target.Endpoint);
         var url = $"{endpoint.BaseUrl}/containerLogs/{Uri.EscapeDataString(node)}/{target.Uid}/{Uri.EscapeDataString(container)}"

@@ -20,7 +20,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// across collections, for the REST API and the dashboard. Writes go to the object grains as the caller,
 /// where the admission chain every writer passes (defaults, validation, namespace lifecycle) runs.
 /// </summary>
-public sealed class ResourceService(IGrainFactory grains, AdmissionChain admission, TimeProvider clock)
+public sealed class ResourceService(IGrainFactory grains, AdmissionChain admission, TimeProvider clock, Authorizer authorizer)
 {
     /// <summary>How long one store watch call waits for changes before the loop asks again.</summary>
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(20);
@@ -28,9 +28,12 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// <summary>Retries of a patch that lost an optimistic-concurrency race to another writer.</summary>
     private const int PatchAttempts = 5;
 
+    /// <summary>The one authoriser of the API, for the verbs that are not over the store (logs, exec, port-forward).</summary>
+    public Authorizer Authorizer => authorizer;
+
     public async Task<KubeObject> Get(Caller caller, ResourceKind kind, string? ns, string name)
     {
-        Authorizer.Authorize(caller, "get", kind, ns, name);
+        await authorizer.Authorize(caller, "get", kind, ns, name);
         return await ObjectGrain(caller, kind, ns, name).Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
     }
 
@@ -39,7 +42,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// <summary>Lists one namespace (or a cluster-scoped kind), or every namespace of the tenant when <paramref name="ns"/> is null.</summary>
     public async Task<ListPage> List(Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, int limit = 0, string? continueToken = null)
     {
-        Authorizer.Authorize(caller, "list", kind, ns);
+        await authorizer.Authorize(caller, "list", kind, ns);
         if (!kind.Namespaced || ns is not null)
         {
             var at = continueToken is null ? null : ListContinue.Decode(continueToken);
@@ -84,7 +87,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, string? resourceVersion, bool bookmarks,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Authorizer.Authorize(caller, "watch", kind, ns);
+        await authorizer.Authorize(caller, "watch", kind, ns);
         var fromScratch = string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0";
         Dictionary<string, long> positions;
         if (fromScratch)
@@ -132,7 +135,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     public async Task<(KubeObject Object, IReadOnlyList<string> Warnings)> Create(
         Caller caller, ResourceKind kind, string? ns, JsonNode body, FieldValidation validation, bool dryRun = false)
     {
-        Authorizer.Authorize(caller, "create", kind, ns);
+        await authorizer.Authorize(caller, "create", kind, ns);
         var (obj, warnings) = Admission.Admission.Admit(body, kind, validation);
         if (kind.Namespaced)
         {
@@ -148,7 +151,9 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         if (name is { Length: > 0 } && ResourcePath.SegmentNameProblem(name) is not null)
             throw ApiException.Invalid(kind.Kind, kind.Group, name, [Validation.NameCause(kind, name)!]);
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
+        await authorizer.ConfirmNoEscalation(caller, obj);
         var result = dryRun ? await DryRunCreate(caller, kind, obj) : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
+        authorizer.Changed(caller, kind, ns);
         return (Unwrap(result, kind, name!), warnings);
     }
 
@@ -163,13 +168,18 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     public async Task<(KubeObject Object, IReadOnlyList<string> Warnings)> Replace(
         Caller caller, ResourceKind kind, string? ns, string name, JsonNode body, Subresource subresource, FieldValidation validation)
     {
-        Authorizer.Authorize(caller, "update", kind, ns, name);
+        await authorizer.Authorize(caller, "update", kind, ns, name, SubresourceName(subresource));
         var (obj, warnings) = Admission.Admission.Admit(body, kind, validation, name);
         CheckIdentity(obj, kind, ns, name);
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
+        await authorizer.ConfirmNoEscalation(caller, obj);
         var result = await ObjectGrain(caller, kind, ns, name).Update(obj, subresource, caller.Actor);
+        authorizer.Changed(caller, kind, ns);
         return (Unwrap(result, kind, name), warnings);
     }
+
+    /// <summary>The subresource a write names in RBAC (<c>pods/status</c>); none for the main part.</summary>
+    private static string? SubresourceName(Subresource subresource) => subresource == Subresource.Status ? "status" : null;
 
     /// <summary>The patch types of <c>Content-Type</c>, as Kubernetes names them.</summary>
     public enum PatchType { Json, Merge, StrategicMerge, Apply }
@@ -177,7 +187,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     public async Task<(KubeObject Object, IReadOnlyList<string> Warnings, bool Created)> Patch(
         Caller caller, ResourceKind kind, string? ns, string name, PatchType type, JsonNode patch, Subresource subresource, FieldValidation validation)
     {
-        Authorizer.Authorize(caller, "patch", kind, ns, name);
+        await authorizer.Authorize(caller, "patch", kind, ns, name, SubresourceName(subresource));
         RequireObjectPatch(type, patch);
         var grain = ObjectGrain(caller, kind, ns, name);
         var pinnedVersion = type != PatchType.Json ? PinnedVersion(patch) : null;
@@ -195,8 +205,10 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
             var (obj, warnings) = Admission.Admission.Admit(patched, kind, validation, name);
             CheckIdentity(obj, kind, ns, name);
             if (pinnedVersion is null) obj = obj with { Metadata = obj.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } };
+            await authorizer.ConfirmNoEscalation(caller, obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } });
 
             var result = await grain.Update(obj, subresource, caller.Actor);
+            authorizer.Changed(caller, kind, ns);
             if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
             return (Unwrap(result, kind, name), warnings, false);
         }
@@ -238,9 +250,10 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
 
     public async Task<(KubeObject Object, bool Gone)> Delete(Caller caller, ResourceKind kind, string? ns, string name, DeleteOptions options)
     {
-        Authorizer.Authorize(caller, "delete", kind, ns, name);
+        await authorizer.Authorize(caller, "delete", kind, ns, name);
         if (kind == ResourceKinds.Namespace) await DeleteNamespaceContents(caller, name);
         var result = await ObjectGrain(caller, kind, ns, name).Delete(options, caller.Actor);
+        authorizer.Changed(caller, kind, ns);
         var obj = Unwrap(result, kind, name);
         return (obj, obj.Metadata.DeletionTimestamp is null || !Store.ObjectSemantics.HasFinalizers(obj));
     }
@@ -275,7 +288,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// </summary>
     public async Task<JsonObject> UpdateScale(Caller caller, ResourceKind kind, string ns, string name, string? pinnedVersion, Func<JsonObject, JsonNode> change)
     {
-        Authorizer.Authorize(caller, "update", kind, ns, name);
+        await authorizer.Authorize(caller, "update", kind, ns, name, "scale");
         var grain = ObjectGrain(caller, kind, ns, name);
         for (var attempt = 1; ; attempt++)
         {

@@ -7,7 +7,7 @@ namespace OrleansOrchestrator.Silo.Hosting;
 /// <summary>
 /// Gives every tenant named in the token file its <c>default</c> namespace, as a new Kubernetes cluster has one, and
 /// in it the <c>kubernetes</c> Service that in-cluster clients find the API by (<see cref="KubernetesService"/>), and its
-/// default StorageClass <c>local-path</c> (<see cref="LocalPathStorageClass"/>); Services
+/// default StorageClass <c>local-path</c> (<see cref="LocalPathStorageClass"/>), and Kubernetes' default roles (<see cref="RbacBootstrap"/>); Services
 /// stored before allocation existed get their cluster IP and node ports. At start, and again whenever the token file
 /// changes, so that a tenant added to it while the silo runs gets the same.
 /// </summary>
@@ -37,6 +37,8 @@ public sealed partial class TenantBootstrap(
         foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct())
         {
             await resources.EnsureNamespace(tenant, KubernetesService.Namespace);
+            // First: without its roles and bindings the tenant's users may do nothing.
+            foreach (var problem in await RbacBootstrap.Ensure(grains, tenant, tokens.Callers.Values)) LogProblem(logger, problem);
             try
             {
                 foreach (var problem in await KubernetesService.Ensure(grains, tenant, network, api)) LogProblem(logger, problem);

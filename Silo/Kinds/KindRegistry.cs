@@ -14,6 +14,7 @@ using OrleansOrchestrator.Silo.Kinds.Nodes;
 using OrleansOrchestrator.Silo.Kinds.PersistentVolumeClaims;
 using OrleansOrchestrator.Silo.Kinds.PersistentVolumes;
 using OrleansOrchestrator.Silo.Kinds.Pods;
+using OrleansOrchestrator.Silo.Kinds.Rbac;
 using OrleansOrchestrator.Silo.Kinds.ReplicaSets;
 using OrleansOrchestrator.Silo.Kinds.Secrets;
 using OrleansOrchestrator.Silo.Kinds.Services;
@@ -52,6 +53,10 @@ public static class KindRegistry
         StorageClassStrategy.Strategy,
         ResourceQuotas.ResourceQuotaStrategy.Strategy,
         LimitRanges.LimitRangeStrategy.Strategy,
+        RoleStrategy.Strategy,
+        RoleBindingStrategy.Strategy,
+        ClusterRoleStrategy.Strategy,
+        ClusterRoleBindingStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

@@ -11,4 +11,7 @@ public enum NameRule
 
     /// <summary>An RFC 1035 label (services, whose names become DNS names): starts with a letter.</summary>
     Dns1035Label,
+
+    /// <summary>Any name that can be a URL path segment (roles and bindings: <c>system:aggregate-to-edit</c>).</summary>
+    PathSegment,
 }

@@ -139,11 +139,12 @@ public sealed class BenchSilo : IAsyncDisposable
     public string AdminToken() =>
         File.ReadLines(Path.Combine(DataDir, "tokens.csv")).First(l => l.Contains("system:masters", StringComparison.Ordinal)).Split(',')[0];
 
-    public BenchClient Client()
+    /// <param name="token">Whose token the client sends (null: the administrator's).</param>
+    public BenchClient Client(string? token = null)
     {
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDir, "tls", "apiserver.crt")));
         var thumbprint = certificate.Thumbprint;
-        var token = AdminToken();
+        token ??= AdminToken();
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = 256,

@@ -52,6 +52,7 @@ public static partial class Validation
     {
         var rule = KindRegistry.For(kind).NameRule;
         if (rule == NameRule.Label) return Label(name);
+        if (rule == NameRule.PathSegment) return null;
         if (rule == NameRule.Dns1035Label) return name.Length > 63 ? "must be no more than 63 characters" : Dns1035Label().IsMatch(name) ? null : Dns1035Message;
         if (name.Length > 253) return "must be no more than 253 characters";
         return Dns1123Subdomain().IsMatch(name) ? null : SubdomainMessage;

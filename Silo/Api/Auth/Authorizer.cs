@@ -1,43 +1,127 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Api.Auth.Rbac;
 using OrleansOrchestrator.Silo.Api.Wire;
 
 namespace OrleansOrchestrator.Silo.Api.Auth;
 
 /// <summary>
-/// Decides whether a caller may do a verb on a kind, and in which tenant the objects live. Tenancy is
-/// structural (every key carries the caller's tenant, so other tenants' objects are simply not there);
-/// what needs a decision is the infrastructure every tenant shares (nodes belong to the system tenant and
-/// only administrators may touch them) and read-only users (the <see cref="Caller.ViewerGroup"/>). The API
-/// and the dashboard both ask here, so a button is shown exactly when the API would accept its call.
+/// Decides whether a caller may do a verb on a kind, and in which tenant the objects live. Tenancy is structural (every
+/// key carries the caller's tenant, so other tenants' objects are simply not there, and a tenant's ClusterRoleBinding
+/// reaches only its own namespaces). Within a tenant, Kubernetes' RBAC decides (<see cref="RbacEvaluator"/> over the
+/// tenant's roles and bindings, cached by <see cref="RbacPolicyCache"/>). Two things stay outside RBAC: the operator
+/// (<see cref="Caller.AdminGroup"/>, Kubernetes' <c>system:masters</c>) may do anything, and nodes, which belong to the
+/// system tenant every tenant shares, are the operator's only. The API, the exec and port-forward streams and the
+/// dashboard's buttons all ask here, so a button is shown exactly when the API would accept its call.
 /// </summary>
-public static class Authorizer
+public sealed class Authorizer(IRbacPolicies policies)
 {
-    private static readonly HashSet<string> ReadVerbs = new(StringComparer.Ordinal) { "get", "list", "watch" };
-
     public static string TenantFor(Caller caller, ResourceKind kind) =>
         kind == ResourceKinds.Node ? StoreKeys.SystemTenant : caller.Tenant;
 
-    public static bool May(Caller caller, string verb, ResourceKind kind)
+    /// <summary>The groups RBAC sees: the token's, and <c>system:authenticated</c> as for every user Kubernetes authenticates.</summary>
+    public static IReadOnlyList<string> GroupsOf(Caller caller) =>
+        caller.Groups.Contains(RbacEvaluator.AuthenticatedGroup) ? caller.Groups : [.. caller.Groups, RbacEvaluator.AuthenticatedGroup];
+
+    /// <summary>Whether the caller may do <paramref name="verb"/> on the kind (or its <paramref name="subresource"/>, <c>create</c> of <c>pods/exec</c>) in <paramref name="ns"/> (null: cluster scope or every namespace).</summary>
+    public async ValueTask<bool> May(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
     {
-        if (kind == ResourceKinds.Node && !caller.IsAdmin) return false;
-        return !caller.IsViewer || ReadVerbs.Contains(verb);
+        if (caller.IsAdmin) return true;
+        if (kind == ResourceKinds.Node) return false;
+        return await Allows(caller.Tenant, new RequestAttributes(caller.User, GroupsOf(caller), verb, kind.Group, kind.Plural, subresource ?? "",
+            kind.Namespaced ? ns ?? "" : "", name ?? ""));
+    }
+
+    /// <summary>The RBAC decision for any request attributes within a tenant (the operator's group is not consulted here).</summary>
+    public async ValueTask<bool> Allows(string tenant, RequestAttributes request)
+    {
+        var cluster = await policies.Cluster(tenant);
+        var ns = request.Namespace.Length == 0 ? null : await policies.Namespace(tenant, request.Namespace);
+        return RbacEvaluator.Allows(cluster, ns, request);
+    }
+
+    /// <summary>Every rule the user holds in the namespace (cluster-wide ones only for "").</summary>
+    public async ValueTask<IReadOnlyList<PolicyRule>> RulesFor(string tenant, string user, IReadOnlyList<string> groups, string ns)
+    {
+        var cluster = await policies.Cluster(tenant);
+        return RbacEvaluator.RulesFor(cluster, ns.Length == 0 ? null : await policies.Namespace(tenant, ns), user, groups);
     }
 
     /// <summary>
-    /// Whether the caller may do the verb on a subresource (<c>create</c> of <c>pods/exec</c>): today a subresource is
-    /// authorised as its verb on the kind. <see cref="Authorize"/> decides here too, so the dashboard's terminal is
-    /// offered exactly when the API would accept the exec.
+    /// The dashboard's question, which names no namespace: may the caller do this across their tenant. Synchronous for the
+    /// dashboard's interface; after the tenant's first request the policy is in memory and this does not wait.
     /// </summary>
-    public static bool May(Caller caller, string verb, ResourceKind kind, string? subresource) => May(caller, verb, kind);
+    public bool MayAnywhere(Caller caller, string verb, ResourceKind kind, string? subresource = null)
+    {
+        // The first load waits on the store. Its continuations must not need the caller's thread — a Blazor circuit's
+        // synchronization context is the very thread blocked here — so it is asked without that context.
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            var decision = May(caller, verb, kind, null, null, subresource);
+            return decision.IsCompleted ? decision.Result : decision.AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
 
     /// <summary>
     /// Refuses with Kubernetes' 403 unless the caller may; a <paramref name="subresource"/> such as <c>exec</c> is
-    /// authorised as its verb on the kind (a <c>create</c> of <c>pods/exec</c> needs a writer) and named in the refusal.
+    /// authorised as its own resource (<c>pods/exec</c>), as Kubernetes does, and named in the refusal.
     /// </summary>
-    public static void Authorize(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
+    public async ValueTask Authorize(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
     {
-        if (!May(caller, verb, kind, subresource))
+        if (!await May(caller, verb, kind, ns, name, subresource))
             throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name, subresource);
+    }
+
+    /// <summary>
+    /// Kubernetes' escalation prevention, for a write of a role or a binding: a role may hold only permissions its writer
+    /// holds (or the writer has <c>escalate</c> on it); a binding may grant only a role whose permissions its writer holds
+    /// (or the writer has <c>bind</c> on that role). The operator is not checked, as <c>system:masters</c> in Kubernetes.
+    /// Other kinds pass.
+    /// </summary>
+    public async ValueTask ConfirmNoEscalation(Caller caller, KubeObject obj)
+    {
+        if (caller.IsAdmin || !RbacPolicyCache.IsRbacKind(ResourceKinds.Of(obj))) return;
+        var kind = ResourceKinds.Of(obj);
+        var ns = kind.Namespaced ? obj.Metadata.Namespace ?? "" : "";
+        var name = obj.Metadata.Name ?? "";
+        var groups = GroupsOf(caller);
+
+        IReadOnlyList<PolicyRule> wanted;
+        switch (obj)
+        {
+            case Role or ClusterRole:
+                if (await Allows(caller.Tenant, new RequestAttributes(caller.User, groups, "escalate", kind.Group, kind.Plural, "", ns, name))) return;
+                // An aggregated role may come to hold anything: only whoever holds everything may make one.
+                wanted = obj is ClusterRole { AggregationRule: not null } ? DefaultClusterRoles.All[0].Rules! : (obj as Role)?.Rules ?? ((ClusterRole)obj).Rules ?? [];
+                break;
+            case RoleBinding or ClusterRoleBinding:
+                var roleRef = (obj as RoleBinding)?.RoleRef ?? ((ClusterRoleBinding)obj).RoleRef;
+                var roleKind = roleRef.Kind == "Role" ? ResourceKinds.Role : ResourceKinds.ClusterRole;
+                if (await Allows(caller.Tenant, new RequestAttributes(caller.User, groups, "bind", ResourceKinds.RbacGroup, roleKind.Plural, "", ns, roleRef.Name))) return;
+                var cluster = await policies.Cluster(caller.Tenant);
+                wanted = RbacEvaluator.RulesOf(cluster, ns.Length == 0 ? null : await policies.Namespace(caller.Tenant, ns), roleRef)
+                         ?? throw ApiException.NotFound(roleKind.Plural, roleKind.Group, roleRef.Name);
+                break;
+            default:
+                return;
+        }
+
+        var missing = PolicyRules.Uncovered(await RulesFor(caller.Tenant, caller.User, groups, ns), wanted);
+        if (missing.Count == 0) return;
+        throw new ApiException(403, "Forbidden",
+            $"{kind.Resource} \"{name}\" is forbidden: user {Admission.Validation.Quote(caller.User)} (groups={PolicyRules.GoList(groups)}) is attempting to grant RBAC permissions not currently held:\n{PolicyRules.Compact(missing)}",
+            new StatusDetails { Name = name, Group = kind.Group, Kind = kind.Plural });
+    }
+
+    /// <summary>After this process wrote a role or binding: the next decision sees it.</summary>
+    public void Changed(Caller caller, ResourceKind kind, string? ns)
+    {
+        if (RbacPolicyCache.IsRbacKind(kind)) policies.Changed(caller.Tenant, kind, ns);
     }
 }

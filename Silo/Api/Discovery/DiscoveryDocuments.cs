@@ -64,6 +64,7 @@ public static class DiscoveryDocuments
                     ? () => WriteDocument(context, document)
                     : null,
             var p when ByGroupVersion.Contains(p) => () => KubeApiHandler.WriteJson(context, 200, ResourceList(p)),
+            var p when Reviews.Any(r => r.GroupVersionPath == p) => () => KubeApiHandler.WriteJson(context, 200, ReviewList(p)),
             var p when p.StartsWith("/apis/", StringComparison.Ordinal) && p.Count(c => c == '/') == 2 && GroupNames().Contains(p[6..]) =>
                 () => KubeApiHandler.WriteJson(context, 200, Group(p[6..])),
             _ => null,
@@ -86,7 +87,43 @@ public static class DiscoveryDocuments
     /// <summary>The kinds the silo serves: every kind of the registry.</summary>
     private static IEnumerable<ResourceKind> Served() => KindRegistry.All.Select(s => s.Kind);
 
-    private static IEnumerable<string> GroupNames() => Served().Select(k => k.Group).Where(g => g.Length > 0).Distinct();
+    private static IEnumerable<string> GroupNames() => Served().Select(k => k.Group).Where(g => g.Length > 0).Concat(Reviews.Select(r => r.Group)).Distinct();
+
+    /// <summary>The review resources, answered and not stored (<see cref="Auth.Rbac.AccessReviews"/>): create only, as Kubernetes lists them.</summary>
+    private static IReadOnlyList<Auth.Rbac.AccessReviews.Resource> Reviews => Auth.Rbac.AccessReviews.Resources;
+
+    private static JsonObject ReviewList(string groupVersionPath)
+    {
+        var reviews = Reviews.Where(r => r.GroupVersionPath == groupVersionPath).ToList();
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = $"{reviews[0].Group}/v1",
+            ["resources"] = new JsonArray(reviews.Select(r => (JsonNode)new JsonObject
+            {
+                ["name"] = r.Plural, ["singularName"] = r.Singular, ["namespaced"] = r.Namespaced, ["kind"] = r.Kind, ["verbs"] = new JsonArray("create"),
+            }).ToArray()),
+        };
+    }
+
+    private static JsonNode AggregatedReviewGroup(IGrouping<string, Auth.Rbac.AccessReviews.Resource> group) => new JsonObject
+    {
+        ["metadata"] = new JsonObject { ["name"] = group.Key },
+        ["versions"] = new JsonArray(new JsonObject
+        {
+            ["version"] = "v1",
+            ["resources"] = new JsonArray(group.Select(r => (JsonNode)new JsonObject
+            {
+                ["resource"] = r.Plural,
+                ["responseKind"] = new JsonObject { ["group"] = r.Group, ["version"] = "v1", ["kind"] = r.Kind },
+                ["scope"] = r.Namespaced ? "Namespaced" : "Cluster",
+                ["singularResource"] = r.Singular,
+                ["verbs"] = new JsonArray("create"),
+            }).ToArray()),
+            ["freshness"] = "Current",
+        }),
+    };
 
     private static string AggregatedType(string version) => $"application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList";
 
@@ -107,7 +144,7 @@ public static class DiscoveryDocuments
                     ["resources"] = new JsonArray(group.Select(AggregatedResource).ToArray()),
                     ["freshness"] = "Current",
                 }),
-            }).ToArray()),
+            }).Concat(core ? [] : Reviews.GroupBy(r => r.Group).Select(AggregatedReviewGroup)).ToArray()),
         };
     }
 
@@ -163,7 +200,7 @@ public static class DiscoveryDocuments
 
     private static JsonObject Group(string name)
     {
-        var version = Served().First(k => k.Group == name).Version;
+        var version = Served().FirstOrDefault(k => k.Group == name)?.Version ?? "v1";
         JsonObject GroupVersion() => new() { ["groupVersion"] = $"{name}/{version}", ["version"] = version };
         return new JsonObject
         {

@@ -12,7 +12,7 @@ namespace OrleansOrchestrator.Silo.Api.Streaming;
 /// tunnels through a WebSocket) — then streams through <see cref="PodStreamProxy"/> to the pod's agent. Refusals
 /// come before the upgrade, as Status objects.
 /// </summary>
-public sealed class PodStreamEndpoint(PodStreamProxy proxy)
+public sealed class PodStreamEndpoint(PodStreamProxy proxy, Authorizer authorizer)
 {
     /// <summary>The channel protocols spoken with WebSocket clients, best first (v4 lacks only stdin's close).</summary>
     private static readonly string[] ChannelProtocols = [StreamChannels.V5, StreamChannels.V4];
@@ -27,7 +27,7 @@ public sealed class PodStreamEndpoint(PodStreamProxy proxy)
     {
         if (context.Request.Method is not ("GET" or "POST")) throw ApiException.MethodNotAllowed(context.Request.Method);
         // As Kubernetes: who may comes before what was asked (a read-only user's plain POST is a 403, not "Upgrade request required").
-        Authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, subresource);
+        await authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, subresource);
         var ct = context.RequestAborted;
         var query = context.Request.Query;
         if (subresource == "portforward")

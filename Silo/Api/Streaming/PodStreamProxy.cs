@@ -28,7 +28,7 @@ public sealed class PodStreamProxy(ResourceService resources, IGrainFactory grai
     public async Task<WebSocket> OpenExec(Caller caller, string ns, string name, string? container, ExecQuery query, bool attach, CancellationToken cancellationToken)
     {
         var subresource = attach ? "attach" : "exec";
-        Authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, subresource);
+        await resources.Authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, subresource);
         if (!attach && query.Command.Count == 0) throw ApiException.BadRequest("you must specify at least 1 command");
         if (!query.Stdin && !query.Stdout && !query.Stderr) throw ApiException.BadRequest("you must specify at least 1 of stdin, stdout, stderr");
         var target = await PodTarget.Resolve(resources, grains, caller, ns, name, container);
@@ -46,7 +46,7 @@ public sealed class PodStreamProxy(ResourceService resources, IGrainFactory grai
     /// </summary>
     public async Task<PortForwardTarget> OpenPortForward(Caller caller, string ns, string name, CancellationToken cancellationToken)
     {
-        Authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, "portforward");
+        await resources.Authorizer.Authorize(caller, "create", ResourceKinds.Pod, ns, name, "portforward");
         var target = await PodTarget.Resolve(resources, grains, caller, ns, name, container: null);
         if (target.Pod.Status?.Phase is not "Running")
             throw ApiException.BadRequest($"unable to forward port because pod is not running. Current status={target.Pod.Status?.Phase ?? "Pending"}");

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace OrleansOrchestrator.Silo.Api.Wire;
 
 /// <summary>
-/// Decodes the protobuf bodies kubectl 1.32+ sends for <c>create namespace|configmap|secret|deployment|service|job|cronjob</c>
+/// Decodes the protobuf bodies kubectl 1.32+ sends for <c>create namespace|configmap|secret|deployment|service|job|cronjob|role|rolebinding|clusterrole|clusterrolebinding</c> and <c>auth</c>
 /// into the JSON the rest of the API works on. The body is the <c>k8s\0</c> magic and a <c>runtime.Unknown</c>
 /// envelope (field 1 TypeMeta {1 apiVersion, 2 kind}, field 2 the object's own message); the object is decoded
 /// by the schema tables below, whose field numbers are those of Kubernetes' <c>generated.proto</c> files
@@ -252,6 +252,36 @@ public static class ProtobufBody
         [6] = OptInt32("successfulJobsHistoryLimit"), [7] = OptInt32("failedJobsHistoryLimit"),
     };
 
+    // k8s.io/api/rbac/v1
+    private static readonly Schema PolicyRule = new()
+    {
+        [1] = Strs("verbs"), [2] = Strs("apiGroups"), [3] = Strs("resources"), [4] = Strs("resourceNames"), [5] = Strs("nonResourceURLs"),
+    };
+
+    private static readonly Schema Subject = new() { [1] = Str("kind"), [2] = Str("apiGroup"), [3] = Str("name"), [4] = Str("namespace") };
+
+    private static readonly Schema RoleRef = new() { [1] = Str("apiGroup"), [2] = Str("kind"), [3] = Str("name") };
+
+    private static readonly Schema Binding = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msgs("subjects", Subject), [3] = Msg("roleRef", RoleRef) };
+
+    // k8s.io/api/authorization/v1 and authentication/v1: the reviews kubectl auth posts
+    private static readonly Schema ResourceAttributes = new()
+    {
+        [1] = Str("namespace"), [2] = Str("verb"), [3] = Str("group"), [4] = Str("version"), [5] = Str("resource"), [6] = Str("subresource"), [7] = Str("name"),
+    };
+
+    private static readonly Schema NonResourceAttributes = new() { [1] = Str("path"), [2] = Str("verb") };
+
+    private static readonly Schema SubjectAccessReview = new()
+    {
+        [1] = Msg("metadata", ObjectMeta),
+        [2] = Msg("spec", new()
+        {
+            [1] = Msg("resourceAttributes", ResourceAttributes), [2] = Msg("nonResourceAttributes", NonResourceAttributes),
+            [3] = Str("user"), [4] = Strs("groups"), [6] = Str("uid"),
+        }),
+    };
+
     /// <summary>The objects we decode, by apiVersion and kind. Status is never read: a create ignores it.</summary>
     private static readonly Dictionary<(string ApiVersion, string Kind), Schema> Kinds = new()
     {
@@ -270,6 +300,22 @@ public static class ProtobufBody
         [("apps/v1", "Deployment")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", DeploymentSpec) },
         [("batch/v1", "Job")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", JobSpec) },
         [("batch/v1", "CronJob")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", CronJobSpec) },
+        [("rbac.authorization.k8s.io/v1", "Role")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msgs("rules", PolicyRule) },
+        [("rbac.authorization.k8s.io/v1", "ClusterRole")] = new()
+        {
+            [1] = Msg("metadata", ObjectMeta), [2] = Msgs("rules", PolicyRule), [3] = Msg("aggregationRule", new() { [1] = Msgs("clusterRoleSelectors", LabelSelector) }),
+        },
+        [("rbac.authorization.k8s.io/v1", "RoleBinding")] = Binding,
+        [("rbac.authorization.k8s.io/v1", "ClusterRoleBinding")] = Binding,
+        [("authorization.k8s.io/v1", "SelfSubjectAccessReview")] = new()
+        {
+            [1] = Msg("metadata", ObjectMeta),
+            [2] = Msg("spec", new() { [1] = Msg("resourceAttributes", ResourceAttributes), [2] = Msg("nonResourceAttributes", NonResourceAttributes) }),
+        },
+        [("authorization.k8s.io/v1", "SelfSubjectRulesReview")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", new() { [1] = Str("namespace") }) },
+        [("authorization.k8s.io/v1", "SubjectAccessReview")] = SubjectAccessReview,
+        [("authorization.k8s.io/v1", "LocalSubjectAccessReview")] = SubjectAccessReview,
+        [("authentication.k8s.io/v1", "SelfSubjectReview")] = new() { [1] = Msg("metadata", ObjectMeta) },
     };
 
     // ---- decoding ----

@@ -7,6 +7,8 @@ using OrleansOrchestrator.Silo.Api;
 using OrleansOrchestrator.Silo.Api.Audit;
 using OrleansOrchestrator.Silo.Api.Streaming;
 using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Auth.Rbac;
+using OrleansOrchestrator.Silo.Hosting;
 
 namespace OrleansOrchestrator.Silo.Tests.Api;
 
@@ -28,7 +30,9 @@ public sealed class DashboardBackendTests : IAsyncDisposable
     {
         File.WriteAllText(_tokenPath, $"{ViewerToken},vera,team-a,{Caller.ViewerGroup}\n{MemberToken},alice,team-a,developers\n");
         var grains = DispatchProxy.Create<IGrainFactory, UnreachableStore>();
-        var resources = new ResourceService(grains, new AdmissionChain([], []), TimeProvider.System);
+        // The tenant's roles as its bootstrap leaves them: alice was a token user of the tenant's first start.
+        var policies = new FixedRbacPolicies([.. DefaultClusterRoles.All, RbacBootstrap.TenantAdmins(["alice"])]);
+        var resources = new ResourceService(grains, new AdmissionChain([], []), TimeProvider.System, new Authorizer(policies));
         _audit = new AuditLog(new AuditLogOptions(_auditPath), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLog>.Instance);
         _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), new PodStreamProxy(resources, grains), TokenFile.Load(_tokenPath), _audit, TimeProvider.System);
     }

@@ -81,6 +81,28 @@ internal static class KindSamples
             Provisioner = "example.com/nfs",
             Parameters = new Dictionary<string, string> { ["type"] = "pd-standard" },
         },
+        [ResourceKinds.Role] = () => new Role
+        {
+            Metadata = Meta("pod-reader"),
+            Rules = [new PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "watch", "list"] }],
+        },
+        [ResourceKinds.ClusterRole] = () => new ClusterRole
+        {
+            Metadata = Meta("secret-reader", ns: null),
+            Rules = [new PolicyRule { ApiGroups = [""], Resources = ["secrets"], Verbs = ["get", "watch", "list"] }],
+        },
+        [ResourceKinds.RoleBinding] = () => new RoleBinding
+        {
+            Metadata = Meta("read-pods"),
+            Subjects = [new Subject { Kind = "User", Name = "jane", ApiGroup = "rbac.authorization.k8s.io" }],
+            RoleRef = new RoleRef { Kind = "Role", Name = "pod-reader", ApiGroup = "rbac.authorization.k8s.io" },
+        },
+        [ResourceKinds.ClusterRoleBinding] = () => new ClusterRoleBinding
+        {
+            Metadata = Meta("read-secrets-global", ns: null),
+            Subjects = [new Subject { Kind = "Group", Name = "manager", ApiGroup = "rbac.authorization.k8s.io" }],
+            RoleRef = new RoleRef { Kind = "ClusterRole", Name = "secret-reader", ApiGroup = "rbac.authorization.k8s.io" },
+        },
         [ResourceKinds.ReplicaSet] = () => new ReplicaSet
         {
             Metadata = Meta("web-abc"),

@@ -1,44 +1,181 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Auth.Rbac;
 using OrleansOrchestrator.Silo.Api.Wire;
+using OrleansOrchestrator.Silo.Hosting;
 
 namespace OrleansOrchestrator.Silo.Tests.Api.Auth;
 
+/// <summary>The authoriser over a tenant as its bootstrap leaves it, plus bindings a tenant admin made.</summary>
 public class AuthorizerTests
 {
+    private const string Group = "rbac.authorization.k8s.io";
+
     private static readonly Caller Admin = new("admin", "ops", [Caller.AdminGroup]);
     private static readonly Caller Member = new("alice", "team-a", []);
     private static readonly Caller Viewer = new("vera", "team-a", [Caller.ViewerGroup]);
     private static readonly Caller AdminAlsoViewer = new("root", "ops", [Caller.AdminGroup, Caller.ViewerGroup]);
+    private static readonly Caller Editor = new("eddie", "team-a", ["developers"]);
+    private static readonly Caller NewUser = new("nina", "team-a", []);
 
-    public static TheoryData<string, string, bool, bool, bool> Decisions => new()
+    private static RoleBinding Binding(string name, string kind, string role, string user) => new()
     {
-        // caller, verb, on pods, on nodes → may?
-        { "member", "create", true, true, false },
-        { "member", "list", true, true, false },
-        { "viewer", "get", true, true, false },
-        { "viewer", "watch", true, true, false },
-        { "viewer", "create", false, false, false },
-        { "viewer", "patch", false, false, false },
-        { "viewer", "delete", false, false, false },
-        { "admin", "delete", true, true, true },
-        { "adminviewer", "update", true, true, true },
+        Metadata = new ObjectMeta { Name = name, Namespace = "dev" },
+        Subjects = [new Subject { Kind = "User", ApiGroup = Group, Name = user }],
+        RoleRef = new RoleRef { ApiGroup = Group, Kind = kind, Name = role },
+    };
+
+    private static readonly Role Deployer = new()
+    {
+        Metadata = new ObjectMeta { Name = "deployer", Namespace = "dev" },
+        Rules = [new PolicyRule { ApiGroups = ["apps"], Resources = ["deployments"], Verbs = ["get", "update"] }],
+    };
+
+    private static readonly Authorizer Authorizer = new(new FixedRbacPolicies(
+    [
+        .. DefaultClusterRoles.All,
+        RbacBootstrap.TenantAdmins(["alice"]),
+        Binding("eddie-edit", "ClusterRole", "edit", "eddie"),
+        Deployer,
+    ]));
+
+    public static TheoryData<string, string, bool, bool> Decisions => new()
+    {
+        // caller, verb → may on pods in "dev", on nodes?
+        { "member", "create", true, false },
+        { "member", "list", true, false },
+        { "viewer", "get", true, false },
+        { "viewer", "watch", true, false },
+        { "viewer", "create", false, false },
+        { "viewer", "patch", false, false },
+        { "viewer", "delete", false, false },
+        { "editor", "delete", true, false },
+        { "newuser", "get", false, false },
+        { "admin", "delete", true, true },
+        { "adminviewer", "update", true, true },
     };
 
     [Theory]
     [MemberData(nameof(Decisions))]
-    public void May_ByGroupVerbAndKind(string who, string verb, bool onPods, bool _, bool onNodes)
+    public async Task May_ByBindingVerbAndKind(string who, string verb, bool onPods, bool onNodes)
     {
-        var caller = who switch { "member" => Member, "viewer" => Viewer, "admin" => Admin, _ => AdminAlsoViewer };
-        Assert.Equal(onPods, Authorizer.May(caller, verb, ResourceKinds.Pod));
-        Assert.Equal(onNodes, Authorizer.May(caller, verb, ResourceKinds.Node));
+        var caller = who switch { "member" => Member, "viewer" => Viewer, "editor" => Editor, "newuser" => NewUser, "admin" => Admin, _ => AdminAlsoViewer };
+        Assert.Equal(onPods, await Authorizer.May(caller, verb, ResourceKinds.Pod, "dev"));
+        Assert.Equal(onNodes, await Authorizer.May(caller, verb, ResourceKinds.Node, null));
     }
 
     [Fact]
-    public void Authorize_ViewerWrite_IsForbiddenWithKubernetesMessage()
+    public async Task NamespaceBinding_DoesNotReachOtherNamespacesNorTheWholeTenant()
     {
-        var e = Assert.Throws<ApiException>(() => Authorizer.Authorize(Viewer, "delete", ResourceKinds.Deployment, "default", "web"));
+        Assert.False(await Authorizer.May(Editor, "list", ResourceKinds.Pod, "prod"));
+        Assert.False(await Authorizer.May(Editor, "list", ResourceKinds.Pod, null));
+        Assert.True(await Authorizer.May(Member, "list", ResourceKinds.Pod, null));
+    }
+
+    [Fact]
+    public async Task Subresources_AreAuthorisedAsTheirOwnResource()
+    {
+        Assert.True(await Authorizer.May(Editor, "create", ResourceKinds.Pod, "dev", "web", "exec"));
+        Assert.False(await Authorizer.May(Viewer, "create", ResourceKinds.Pod, "dev", "web", "exec"));
+        Assert.True(await Authorizer.May(Viewer, "get", ResourceKinds.Pod, "dev", "web", "log"));
+        Assert.False(await Authorizer.May(Editor, "update", ResourceKinds.Pod, "dev", "web", "status"));
+    }
+
+    [Fact]
+    public async Task Authorize_ViewerWrite_IsForbiddenWithKubernetesMessage()
+    {
+        var e = await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.Authorize(Viewer, "delete", ResourceKinds.Deployment, "default", "web"));
         Assert.Equal(403, e.Code);
         Assert.Equal("deployments.apps \"web\" is forbidden: User \"vera\" cannot delete resource \"deployments\" in API group \"apps\" in the namespace \"default\"", e.Message);
+    }
+
+    [Fact]
+    public async Task Editor_CannotBindAdmin_WithKubernetesMessage()
+    {
+        var binding = Binding("nina-admin", "ClusterRole", "admin", "nina");
+
+        var e = await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.ConfirmNoEscalation(Editor, binding));
+
+        Assert.Equal(403, e.Code);
+        Assert.StartsWith(
+            "rolebindings.rbac.authorization.k8s.io \"nina-admin\" is forbidden: user \"eddie\" (groups=[\"developers\" \"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:\n"
+            + "{APIGroups:[\"authorization.k8s.io\"], Resources:[\"localsubjectaccessreviews\"], Verbs:[\"create\"]}", e.Message);
+    }
+
+    [Fact]
+    public async Task Editor_MayBindWhatTheyHold_AdminMayBindAnything()
+    {
+        await Authorizer.ConfirmNoEscalation(Editor, Binding("nina-view", "ClusterRole", "view", "nina"));
+        await Authorizer.ConfirmNoEscalation(Editor, Binding("nina-deployer", "Role", "deployer", "nina"));
+        await Authorizer.ConfirmNoEscalation(Member, Binding("nina-admin", "ClusterRole", "admin", "nina"));
+        await Authorizer.ConfirmNoEscalation(Admin, Binding("nina-admin", "ClusterRole", "no-such-role", "nina"));
+    }
+
+    [Fact]
+    public async Task Binding_ToAMissingRole_IsNotFound_ForWhoeverIsChecked()
+    {
+        var e = await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.ConfirmNoEscalation(Editor, Binding("x", "Role", "missing", "nina")));
+
+        Assert.Equal((404, "roles.rbac.authorization.k8s.io \"missing\" not found"), (e.Code, e.Message));
+    }
+
+    [Fact]
+    public async Task Role_GrantingMoreThanItsWriterHolds_IsRefused_UnlessTheyMayEscalate()
+    {
+        var secrets = new Role
+        {
+            Metadata = new ObjectMeta { Name = "secrets", Namespace = "dev" },
+            Rules = [new PolicyRule { ApiGroups = [""], Resources = ["secrets"], Verbs = ["get"] }],
+        };
+        var nodes = secrets with { Rules = [new PolicyRule { ApiGroups = [""], Resources = ["nodes"], Verbs = ["get"] }] };
+        var aggregated = new ClusterRole
+        {
+            Metadata = new ObjectMeta { Name = "everything" },
+            AggregationRule = new AggregationRule { ClusterRoleSelectors = [new LabelSelector { MatchLabels = new Dictionary<string, string> { ["x"] = "y" } }] },
+        };
+
+        await Authorizer.ConfirmNoEscalation(Editor, secrets);
+        var e = await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.ConfirmNoEscalation(Editor, nodes));
+        Assert.EndsWith("is attempting to grant RBAC permissions not currently held:\n{APIGroups:[\"\"], Resources:[\"nodes\"], Verbs:[\"get\"]}", e.Message);
+        await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.ConfirmNoEscalation(Editor, aggregated));
+        await Authorizer.ConfirmNoEscalation(Member, aggregated);
+    }
+
+    /// <summary>A policy source whose first answer arrives later, as the store's does.</summary>
+    private sealed class SlowPolicies(IRbacPolicies inner) : IRbacPolicies
+    {
+        public async ValueTask<ClusterPolicy> Cluster(string tenant)
+        {
+            await Task.Delay(1);
+            return await inner.Cluster(tenant);
+        }
+
+        public ValueTask<NamespacePolicy> Namespace(string tenant, string ns) => inner.Namespace(tenant, ns);
+
+        public void Changed(string tenant, ResourceKind kind, string? ns) => inner.Changed(tenant, kind, ns);
+    }
+
+    /// <summary>A context that never runs what is posted to it: a circuit thread blocked in a synchronous call.</summary>
+    private sealed class BlockedContext : SynchronizationContext
+    {
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task MayAnywhere_FromABlockedSynchronizationContext_DoesNotDeadlock()
+    {
+        var authorizer = new Authorizer(new SlowPolicies(new FixedRbacPolicies([.. DefaultClusterRoles.All, RbacBootstrap.TenantAdmins(["alice"])])));
+        var decided = new TaskCompletionSource<bool>();
+        var thread = new Thread(() =>
+        {
+            SynchronizationContext.SetSynchronizationContext(new BlockedContext());
+            decided.SetResult(authorizer.MayAnywhere(Member, "patch", ResourceKinds.Deployment));
+        });
+        thread.IsBackground = true;
+        thread.Start();
+
+        Assert.True(await decided.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }
