@@ -49,10 +49,10 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         // verb itself would throw, decided first so that it is audited with its code.
         var caller = CallerOf(user);
         var request = new DashboardRequest(audit, clock, user, "watch", kind, null, null);
-        if (!Authorizer.May(caller, "watch", kind))
+        if (!await resources.Authorizer.May(caller, "watch", kind, null))
         {
             request.Record(AuditEvent.ResponseComplete, 403, "Forbidden");
-            Authorizer.Authorize(caller, "watch", kind, null);
+            await resources.Authorizer.Authorize(caller, "watch", kind, null);
         }
         request.Record(AuditEvent.ResponseStarted, 200, null);
         try
