@@ -119,7 +119,7 @@ public class ResourceKindsTests
     [Fact]
     public void All_ClusterScopedKinds_AsInKubernetes()
     {
-        Assert.Equal(["Namespace", "Node", "PersistentVolume", "StorageClass"], ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Namespace", "Node", "PersistentVolume", "StorageClass"], ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind).Order(StringComparer.Ordinal));
     }
 
     [Fact]
