@@ -23,14 +23,18 @@ public sealed class TokenFile
     private static readonly TimeSpan CoarseClock = TimeSpan.FromSeconds(1);
 
     private readonly string _path;
+    private readonly TimeProvider _clock;
     private readonly Lock _reloading = new();
     private volatile Snapshot _current;
     private (DateTime WrittenUtc, long Length) _stamp;
+    private DateTime _readUtc;
 
-    private TokenFile(string path)
+    private TokenFile(string path, TimeProvider clock)
     {
         _path = path;
+        _clock = clock;
         _stamp = Stamp(path) ?? default;
+        _readUtc = clock.GetUtcNow().UtcDateTime;
         _current = Parse(path, File.ReadAllText(path));
     }
 
@@ -48,7 +52,7 @@ public sealed class TokenFile
     /// <summary>The user of the token whose <see cref="TokenFingerprint"/> this is, if the token is still in the file.</summary>
     public Caller? ByFingerprint(string fingerprint) => Current().ByFingerprint.GetValueOrDefault(fingerprint);
 
-    public static TokenFile Load(string path) => new(path);
+    public static TokenFile Load(string path, TimeProvider? clock = null) => new(path, clock ?? TimeProvider.System);
 
     /// <summary>Creates the file with a fresh admin token of tenant <paramref name="tenant"/> when it does not exist.</summary>
     public static TokenFile LoadOrCreate(string path, string tenant)
@@ -63,15 +67,19 @@ public sealed class TokenFile
 
     private Snapshot Current()
     {
-        if (Stamp(_path) is not { } stamp || (stamp == _stamp && DateTime.UtcNow - stamp.WrittenUtc > CoarseClock)) return _current;
+        // Unchanged when size and write time are those of our last reading and that reading came well after the write
+        // (a write within the same clock tick as an earlier one keeps the write time; only a later reading sees it).
+        if (Stamp(_path) is not { } stamp || (stamp == _stamp && _readUtc - stamp.WrittenUtc > CoarseClock)) return _current;
         string? problem = null;
         var reloaded = false;
         lock (_reloading)
         {
-            _stamp = stamp;
             try
             {
+                var readUtc = _clock.GetUtcNow().UtcDateTime;
                 var text = File.ReadAllText(_path);
+                // A file that cannot be read now is tried again at the next request; one that does not parse waits for its next change.
+                (_stamp, _readUtc) = (stamp, readUtc);
                 if (text != _current.Text)
                 {
                     _current = Parse(_path, text);

@@ -60,6 +60,22 @@ public sealed class TokenFileTests : IDisposable
     }
 
     [Fact]
+    public void SecondWriteInTheSameClockTick_AfterAReading_IsSeenLater()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n");
+        File.SetLastWriteTimeUtc(_path, clock.Now.UtcDateTime);
+        var tokens = TokenFile.Load(_path, clock);
+
+        // Written right after the reading, within the file system's tick: the same size and write time.
+        File.WriteAllText(_path, $"{Bob[..Alice.Length]},alice,team-a\n");
+        File.SetLastWriteTimeUtc(_path, clock.Now.UtcDateTime);
+        clock.Now += TimeSpan.FromSeconds(5);
+
+        Assert.Null(tokens.Authenticate(Alice));
+    }
+
+    [Fact]
     public void BrokenOrMissingFile_KeepsTheLastGoodTokens_AndSaysWhy()
     {
         File.WriteAllText(_path, $"{Alice},alice,team-a\n");
@@ -84,5 +100,12 @@ public sealed class TokenFileTests : IDisposable
         Assert.DoesNotContain(Alice, fingerprint, StringComparison.Ordinal);
         Assert.Equal(fingerprint, TokenFingerprint.Of(Alice));
         Assert.NotEqual(fingerprint, TokenFingerprint.Of(Bob));
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }
