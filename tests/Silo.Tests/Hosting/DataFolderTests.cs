@@ -75,6 +75,20 @@ public sealed class DataFolderTests : IDisposable
         Assert.Equal("apiVersion: v1", File.ReadAllText(path));
     }
 
+    [Fact]
+    public void OwnerOnlyFile_Write_ReplacesTheFileWhole_LeavingNothingBeside()
+    {
+        var path = Path.Combine(_root, "encryption-keys");
+        OwnerOnlyFile.Write(path, "old:" + new string('a', 10_000));
+
+        OwnerOnlyFile.Write(path, "new:AAAA");
+
+        // A reader sees the old contents or the new ones, never a mix: the new file took the old one's place.
+        Assert.Equal("new:AAAA", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(_root));
+        Assert.Equal(OwnerOnlyFile.Mode, File.GetUnixFileMode(path));
+    }
+
     private static void MakeOpen(string file)
     {
         for (var folder = Path.GetDirectoryName(file)!; !Directory.Exists(folder) || File.GetUnixFileMode(folder) != OpenFolder; folder = Path.GetDirectoryName(folder)!)
