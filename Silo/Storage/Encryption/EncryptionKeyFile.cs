@@ -20,9 +20,9 @@ public static class EncryptionKeyFile
 
     public const string Header = """
         # Keys that encrypt Secrets at rest (AES-GCM). One key a line, NAME:BASE64 (16, 24 or 32 bytes).
-        # The first key encrypts new writes; every key here decrypts. To rotate: add a new key as the first line,
-        # restart, run the silo with --rewrite-secrets, then remove the old line. Keep this file secret and backed up:
-        # without it the stored Secrets cannot be read.
+        # The first key encrypts new writes; every key here decrypts. To rotate: add a new key as the second line on
+        # every silo and restart them all, then move it first and restart again, run --rewrite-secrets, then remove the
+        # old line. Keep this file secret and backed up: without it the stored Secrets cannot be read.
         """;
 
     public static IReadOnlyList<(string Name, byte[] Secret)> Parse(string text, string source)
