@@ -179,7 +179,8 @@ public sealed class TerminalTests
 
         await page.OpenTabAsync("Events");
 
-        page.WaitForAssertion(() => Assert.True(session.Disposed), Patience);
+        // Closing is not a render: bUnit's render-driven wait would look only once; this one polls.
+        await Eventually.True(() => session.Disposed, "the terminal's session to close", Patience);
         Assert.Single(terminal.Invocations["dispose"]);
     }
 
