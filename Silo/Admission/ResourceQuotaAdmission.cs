@@ -35,6 +35,13 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
 
     public async ValueTask Committed(ResourceKind kind, string tenant, KubeObject? before, KubeObject? after)
     {
+        if (kind == ResourceKinds.ResourceQuota)
+        {
+            // Only the spec's writers (users): the quota grain writes status alone, and must not be called back by its own write.
+            if ((after ?? before) is ResourceQuota quota && QuotaSpecWritten(before as ResourceQuota, after as ResourceQuota))
+                await Report(tenant, quota, q => q.QuotaWritten(quota.Metadata.Name ?? "", after is ResourceQuota { Metadata.DeletionTimestamp: null } kept ? kept : null));
+            return;
+        }
         if (!QuotaUsage.Counts(kind) || (after ?? before) is not { } obj) return;
         if (SameUsage(QuotaUsage.Of(before), QuotaUsage.Of(after))) return;
         await Report(tenant, obj, q => q.Commit(Key(tenant, kind, obj), after));
@@ -48,6 +55,10 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
         QuotaUsage.Counts(request.Kind)
         && (request.Operation == AdmissionOperation.Create
             || request.Operation == AdmissionOperation.Update && request.WritesMain && request.Object is Service or PersistentVolumeClaim);
+
+    private static bool QuotaSpecWritten(ResourceQuota? before, ResourceQuota? after) =>
+        before is null || after is null || before.Metadata.DeletionTimestamp != after.Metadata.DeletionTimestamp
+        || !Store.ObjectSemantics.SameJson(before.Spec, after.Spec);
 
     private IResourceQuotaController Quotas(string tenant, KubeObject obj) =>
         grains.GetGrain<IResourceQuotaController>(QuotaKeys.Of(tenant, obj.Metadata.Namespace ?? ""));

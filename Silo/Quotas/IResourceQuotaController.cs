@@ -23,6 +23,14 @@ public interface IResourceQuotaController : IReconciler
     [Alias("Abandon")]
     Task Abandon(string key, string? uid);
 
+    /// <summary>
+    /// A quota's spec was written, or it was deleted (<paramref name="quota"/> null), and is durable: taken before the
+    /// write is acknowledged, so a create made right after it already counts against it, though the store's list may
+    /// not show the quota yet.
+    /// </summary>
+    [Alias("QuotaWritten")]
+    Task QuotaWritten(string name, ResourceQuota? quota);
+
     /// <summary>A write of <paramref name="key"/> is durable; <paramref name="after"/> is what is stored now (null: it is gone).</summary>
     [Alias("Commit")]
     Task Commit(string key, KubeObject? after);

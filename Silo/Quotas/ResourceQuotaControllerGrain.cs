@@ -19,6 +19,9 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
     private static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(1);
 
     private readonly QuotaBook _book = new();
+
+    /// <summary>Quotas written since a list may have been read without them, by name (null: deleted), until a list shows them.</summary>
+    private readonly Dictionary<string, ResourceQuota?> _written = new(StringComparer.Ordinal);
     private bool _loaded;
     private string _tenant = "";
     private string _namespace = "";
@@ -47,6 +50,13 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
         return Task.CompletedTask;
     }
 
+    public async Task QuotaWritten(string name, ResourceQuota? quota)
+    {
+        _written[name] = quota;
+        await Load();
+        await Wake();
+    }
+
     public Task Commit(string key, KubeObject? after)
     {
         // Not loaded yet (a fresh activation): the pass loads from the store, which already holds this write.
@@ -69,11 +79,34 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
         return null;
     }
 
+    /// <summary>
+    /// The listed quotas and those written since that the list does not show yet (a collection's list can lag a
+    /// commit a moment; admission must not: a create right after a quota's must meet it).
+    /// </summary>
+    private List<ResourceQuota> WithWritten(IReadOnlyList<ResourceQuota> listed)
+    {
+        var byName = listed.ToDictionary(q => q.Metadata.Name ?? "", StringComparer.Ordinal);
+        foreach (var (name, written) in _written.ToList())
+        {
+            var shown = byName.GetValueOrDefault(name);
+            if (written is null)
+            {
+                if (shown is null) _written.Remove(name);
+                else byName.Remove(name);
+            }
+            else if (shown is not null && Version(shown) >= Version(written)) _written.Remove(name);
+            else byName[name] = written;
+        }
+        return [.. byName.Values];
+    }
+
+    private static long Version(KubeObject obj) => long.TryParse(obj.Metadata.ResourceVersion, out var version) ? version : 0;
+
     /// <summary>Re-reads the quotas and the objects they count.</summary>
     private async Task<StoreClient> Load()
     {
         var store = new StoreClient(GrainFactory, _tenant, SystemActors.ResourceQuotas);
-        _book.SetQuotas(await store.List<ResourceQuota>(_namespace));
+        _book.SetQuotas(WithWritten(await store.List<ResourceQuota>(_namespace)));
         var stored = new List<(string, KubeObject)>();
         foreach (var kind in _book.CountedKinds)
             foreach (var obj in await store.List(kind, _namespace))
