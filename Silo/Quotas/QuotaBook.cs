@@ -17,6 +17,15 @@ public sealed class QuotaBook
     private readonly Dictionary<string, Holding> _stored = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Holding> _reserved = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How long a committed write may be missing from a listing: a collection's list can lag a commit for a moment, and
+    /// a recount from such a list must not forget a pod committed just before it (the next create would pass the quota).
+    /// </summary>
+    public static readonly TimeSpan ListLag = TimeSpan.FromSeconds(30);
+
+    /// <summary>The newest commit of each key within <see cref="ListLag"/> (null: deleted), re-applied over every listing.</summary>
+    private readonly Dictionary<string, (KubeObject? After, DateTimeOffset At)> _recent = new(StringComparer.Ordinal);
+
     public IReadOnlyList<ResourceQuota> Quotas { get; private set; } = [];
 
     /// <summary>The kinds whose objects some quota counts; the others need neither a check nor a listing.</summary>
@@ -29,6 +38,13 @@ public sealed class QuotaBook
         _stored.Clear();
         foreach (var (key, obj) in stored)
             if (CountedKinds.Contains(ResourceKinds.Of(obj))) _stored[key] = Hold(obj, now);
+        // Commits come through here in order, so each key's newest is at least as new as any listing's.
+        foreach (var (key, (after, at)) in _recent.ToList())
+        {
+            if (now - at > ListLag) _recent.Remove(key);
+            else if (after is null) _stored.Remove(key);
+            else if (CountedKinds.Contains(ResourceKinds.Of(after))) _stored[key] = Hold(after, now);
+        }
     }
 
     /// <summary>The quotas changed: the kinds to list for <see cref="Reset"/>.</summary>
@@ -90,6 +106,7 @@ public sealed class QuotaBook
     /// <summary>A write of <paramref name="key"/> is durable: it now holds what <paramref name="after"/> counts (null: it is gone).</summary>
     public void Commit(string key, KubeObject? after, DateTimeOffset now)
     {
+        _recent[key] = (after, now);
         if (after is null) _stored.Remove(key);
         else if (CountedKinds.Contains(ResourceKinds.Of(after))) _stored[key] = Hold(after, now);
         if (_reserved.TryGetValue(key, out var held) && (after is null || held.Uid == after.Metadata.Uid)) _reserved.Remove(key);

@@ -55,6 +55,28 @@ public sealed class QuotaBookTests
     }
 
     [Fact]
+    public void RecountFromAListingThatLagsTheCommits_ForgetsNothingCommitted()
+    {
+        var quota = Quota("pod-quota", ("pods", "2"));
+        var book = Book([quota]);
+        Assert.Null(book.Reserve(Key(Pod("a")), Pod("a"), Now));
+        book.Commit(Key(Pod("a")), Pod("a"), Now);
+
+        // The recount's listing does not show a yet: a still counts, so only one more pod fits.
+        book.Reset([quota], [], Now + TimeSpan.FromSeconds(1));
+        Assert.Equal(1m, book.Used(quota)["pods"]);
+
+        // a is deleted, and the next listing still shows it: it no longer counts.
+        book.Commit(Key(Pod("a")), null, Now + TimeSpan.FromSeconds(2));
+        book.Reset([quota], [(Key(Pod("a")), Pod("a"))], Now + TimeSpan.FromSeconds(3));
+        Assert.Equal(0m, book.Used(quota)["pods"]);
+
+        // Long after, the listing is the truth again.
+        book.Reset([quota], [(Key(Pod("x")), Pod("x"))], Now + QuotaBook.ListLag + TimeSpan.FromSeconds(3));
+        Assert.Equal(1m, book.Used(quota)["pods"]);
+    }
+
+    [Fact]
     public void ACommittedCreate_IsCountedOnce_AndADeleteFreesItsSlot()
     {
         var quota = Quota("pod-quota", ("pods", "2"));
