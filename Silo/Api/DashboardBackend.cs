@@ -52,13 +52,34 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         if (!await resources.Authorizer.May(caller, "watch", kind, null))
         {
             request.Record(AuditEvent.ResponseComplete, 403, "Forbidden");
-            await resources.Authorizer.Authorize(caller, "watch", kind, null);
+            throw Refusal(ApiException.Forbidden(caller.User, "watch", kind.Plural, kind.Group, null, null, null));
         }
         request.Record(AuditEvent.ResponseStarted, 200, null);
+        // The end is recorded with what actually ended the watch: a refusal or fault of the verb (a 403 of the list a
+        // watch from scratch begins with) as its code, mapped as every other call's refusal; the user leaving as 200.
+        var code = 200;
+        string? reason = null;
+        var changes = resources.Watch(caller, kind, null, ObjectFilter.Everything, version, bookmarks: false, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            await foreach (var e in resources.Watch(caller, kind, null, ObjectFilter.Everything, version, bookmarks: false, cancellationToken))
+            while (true)
             {
+                ApiWatchEvent e;
+                try
+                {
+                    if (!await changes.MoveNextAsync()) break;
+                    e = changes.Current;
+                }
+                catch (ApiException failure)
+                {
+                    (code, reason) = (failure.Code, failure.Reason);
+                    throw Refusal(failure);
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    (code, reason) = (500, "InternalError");
+                    throw;
+                }
                 switch (e.Type)
                 {
                     case ApiWatchEvent.ErrorType: throw new FeedExpiredException(e.Error?.Message ?? "watch expired");
@@ -69,7 +90,8 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         }
         finally
         {
-            request.Record(AuditEvent.ResponseComplete, 200, null);
+            await changes.DisposeAsync();
+            request.Record(AuditEvent.ResponseComplete, code, reason);
         }
     }
 
@@ -220,8 +242,7 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         }
         catch (ApiException e)
         {
-            throw new ActionFailedException(e.Code, e.Message,
-                e.Details?.Causes?.Select(c => new FieldProblem(c.Field, c.Message ?? c.Reason ?? "")).ToList());
+            throw Refusal(e);
         }
         catch (Exception e) when (Storage.Encryption.SecretDecryptionException.Within(e) is { } unreadable)
         {
@@ -229,6 +250,10 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
             throw new ActionFailedException(500, $"Internal error occurred: {unreadable.Message}");
         }
     }
+
+    /// <summary>One API refusal in the dashboard's words: code, message and the fields at fault.</summary>
+    private static ActionFailedException Refusal(ApiException e) =>
+        new(e.Code, e.Message, e.Details?.Causes?.Select(c => new FieldProblem(c.Field, c.Message ?? c.Reason ?? "")).ToList());
 
     private static async Task Refusals(Func<Task> call) => await Refusals(async () => { await call(); return true; });
 }
