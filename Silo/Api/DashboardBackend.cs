@@ -174,11 +174,24 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
 
     private static Caller CallerOf(DashboardUser user) => new(user.Name, user.Tenant, user.Groups);
 
+    /// <summary>
+    /// The non-resource URL whose <c>get</c> lets a user read the audit trail. The trail shows every user's requests
+    /// and object names in every namespace of the tenant, so only a cluster-wide rule can grant it (cluster-admin's
+    /// <c>nonResourceURLs: ["*"]</c> does; a role bound in one namespace cannot hold such a rule).
+    /// </summary>
+    public const string AuditTrailPath = "/audit";
+
+    public bool MayReadAuditTrail(DashboardUser user) => resources.Authorizer.MayPathNow(CallerOf(user), "get", AuditTrailPath);
+
     /// <summary>The tenant's newest events from the log's in-memory ring; a request without an object (discovery) by its path.</summary>
-    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit) =>
-        [.. audit.Recent(user.Tenant, limit).Select(e => new AuditEntry(
+    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit)
+    {
+        if (!MayReadAuditTrail(user))
+            throw new ActionFailedException(403, $"forbidden: User {Admission.Validation.Quote(user.Name)} cannot get path {Admission.Validation.Quote(AuditTrailPath)}");
+        return [.. audit.Recent(user.Tenant, limit).Select(e => new AuditEntry(
             e.StageTime, e.User, e.Verb, e.ObjectRef?.Resource ?? e.RequestUri.Split('?', 2)[0], e.ObjectRef?.Namespace, e.ObjectRef?.Name, e.ObjectRef?.Subresource,
             e.Code, e.UserAgent, e.Latency, e.Stage == AuditEvent.ResponseStarted))];
+    }
 
     /// <summary>A verb called for the dashboard, audited as the API request it stands for, refusals as the dashboard shows them.</summary>
     private Task<T> Audited<T>(DashboardUser user, string verb, ResourceKind kind, string? ns, string? name, Func<Task<T>> call,

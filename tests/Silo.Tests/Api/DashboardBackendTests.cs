@@ -114,16 +114,38 @@ public sealed class DashboardBackendTests : IAsyncDisposable
         await Assert.ThrowsAsync<ActionFailedException>(() =>
             _backend.Patch(vera, ResourceKinds.Deployment, "default", "web", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":3}}""")!));
 
-        var entry = await Eventually.Value(() => Task.FromResult(_backend.AuditTrail(vera, 10).SingleOrDefault()), "the refused patch in the trail");
+        // Read by the tenant's administrator: the trail is not vera's to read (see below).
+        var alice = _backend.SignIn(MemberToken)!;
+        var entry = await Eventually.Value(() => Task.FromResult(_backend.AuditTrail(alice, 10).SingleOrDefault()), "the refused patch in the trail");
         Assert.Equal(("vera", "patch", "deployments", "default", "web", 403, "dashboard"),
             (entry.User, entry.Verb, entry.Resource, entry.Namespace, entry.Name, entry.Code, entry.UserAgent));
-        Assert.Empty(_backend.AuditTrail(new DashboardUser("vera", "team-b", []), 10));
+        Assert.Empty(_backend.AuditTrail(new DashboardUser("alice", "team-b", []), 10));
 
         await _audit.DisposeAsync();
         var line = JsonNode.Parse(Assert.Single(File.ReadAllLines(_auditPath)))!;
         Assert.Equal("/apis/apps/v1/namespaces/default/deployments/web", (string?)line["requestURI"]);
         Assert.Equal("team-a", (string?)line["user"]!["extra"]![AuditEvent.TenantExtra]![0]);
         Assert.Equal("forbid", (string?)line["annotations"]!["authorization.k8s.io/decision"]);
+    }
+
+    [Fact]
+    public async Task AuditTrail_OnlyForAClusterWidePermission_NotForANamespaceAdminOrAViewer()
+    {
+        var alice = _backend.SignIn(MemberToken)!;
+        var nadia = _backend.SignIn(NamespaceAdminToken)!;
+        var vera = _backend.SignIn(ViewerToken)!;
+        await Assert.ThrowsAsync<ActionFailedException>(() => _backend.Delete(vera, ResourceKinds.Secret, "prod", "db-password"));
+        await Eventually.True(() => _backend.AuditTrail(alice, 10).Count == 1, "vera's refused delete in the trail");
+
+        Assert.True(_backend.MayReadAuditTrail(alice));
+        Assert.True(_backend.MayReadAuditTrail(new DashboardUser("root", "team-a", [Caller.AdminGroup])));
+        foreach (var user in new[] { nadia, vera })
+        {
+            Assert.False(_backend.MayReadAuditTrail(user));
+            var refused = Assert.Throws<ActionFailedException>(() => _backend.AuditTrail(user, 10));
+            Assert.Equal(403, refused.Code);
+            Assert.Contains($"User \"{user.Name}\" cannot get path \"/audit\"", refused.Message);
+        }
     }
 
     [Fact]
