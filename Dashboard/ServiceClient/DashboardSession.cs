@@ -19,4 +19,7 @@ public sealed class DashboardSession(AuthenticationStateProvider authentication,
 
     /// <summary>Whether to offer a terminal in pods: the API's decision on <c>pods/exec</c>.</summary>
     public async Task<bool> MayExec() => backend.MayExec(await User());
+
+    /// <summary>Whether to offer the audit trail: only to those whom the backend would show it.</summary>
+    public async Task<bool> MayReadAuditTrail() => backend.MayReadAuditTrail(await User());
 }

@@ -72,8 +72,15 @@ public interface IClusterBackend
     Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether the user may read the audit trail: a cluster-wide permission (<c>get</c> on the non-resource URL
+    /// <c>/audit</c>), since the trail names every user's requests in every namespace of the tenant.
+    /// </summary>
+    bool MayReadAuditTrail(DashboardUser user);
+
+    /// <summary>
     /// The newest requests of the user's own tenant (never another tenant's), newest first, at most
-    /// <paramref name="limit"/>: the audit log as this host keeps it in memory.
+    /// <paramref name="limit"/>: the audit log as this host keeps it in memory. Refused with 403 unless
+    /// <see cref="MayReadAuditTrail"/>.
     /// </summary>
     IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit);
 }

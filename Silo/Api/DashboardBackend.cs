@@ -52,13 +52,34 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         if (!await resources.Authorizer.May(caller, "watch", kind, null))
         {
             request.Record(AuditEvent.ResponseComplete, 403, "Forbidden");
-            await resources.Authorizer.Authorize(caller, "watch", kind, null);
+            throw Refusal(ApiException.Forbidden(caller.User, "watch", kind.Plural, kind.Group, null, null, null));
         }
         request.Record(AuditEvent.ResponseStarted, 200, null);
+        // The end is recorded with what actually ended the watch: a refusal or fault of the verb (a 403 of the list a
+        // watch from scratch begins with) as its code, mapped as every other call's refusal; the user leaving as 200.
+        var code = 200;
+        string? reason = null;
+        var changes = resources.Watch(caller, kind, null, ObjectFilter.Everything, version, bookmarks: false, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            await foreach (var e in resources.Watch(caller, kind, null, ObjectFilter.Everything, version, bookmarks: false, cancellationToken))
+            while (true)
             {
+                ApiWatchEvent e;
+                try
+                {
+                    if (!await changes.MoveNextAsync()) break;
+                    e = changes.Current;
+                }
+                catch (ApiException failure)
+                {
+                    (code, reason) = (failure.Code, failure.Reason);
+                    throw Refusal(failure);
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    (code, reason) = (500, "InternalError");
+                    throw;
+                }
                 switch (e.Type)
                 {
                     case ApiWatchEvent.ErrorType: throw new FeedExpiredException(e.Error?.Message ?? "watch expired");
@@ -69,7 +90,8 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         }
         finally
         {
-            request.Record(AuditEvent.ResponseComplete, 200, null);
+            await changes.DisposeAsync();
+            request.Record(AuditEvent.ResponseComplete, code, reason);
         }
     }
 
@@ -152,11 +174,24 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
 
     private static Caller CallerOf(DashboardUser user) => new(user.Name, user.Tenant, user.Groups);
 
+    /// <summary>
+    /// The non-resource URL whose <c>get</c> lets a user read the audit trail. The trail shows every user's requests
+    /// and object names in every namespace of the tenant, so only a cluster-wide rule can grant it (cluster-admin's
+    /// <c>nonResourceURLs: ["*"]</c> does; a role bound in one namespace cannot hold such a rule).
+    /// </summary>
+    public const string AuditTrailPath = "/audit";
+
+    public bool MayReadAuditTrail(DashboardUser user) => resources.Authorizer.MayPathNow(CallerOf(user), "get", AuditTrailPath);
+
     /// <summary>The tenant's newest events from the log's in-memory ring; a request without an object (discovery) by its path.</summary>
-    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit) =>
-        [.. audit.Recent(user.Tenant, limit).Select(e => new AuditEntry(
+    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit)
+    {
+        if (!MayReadAuditTrail(user))
+            throw new ActionFailedException(403, $"forbidden: User {Admission.Validation.Quote(user.Name)} cannot get path {Admission.Validation.Quote(AuditTrailPath)}");
+        return [.. audit.Recent(user.Tenant, limit).Select(e => new AuditEntry(
             e.StageTime, e.User, e.Verb, e.ObjectRef?.Resource ?? e.RequestUri.Split('?', 2)[0], e.ObjectRef?.Namespace, e.ObjectRef?.Name, e.ObjectRef?.Subresource,
             e.Code, e.UserAgent, e.Latency, e.Stage == AuditEvent.ResponseStarted))];
+    }
 
     /// <summary>A verb called for the dashboard, audited as the API request it stands for, refusals as the dashboard shows them.</summary>
     private Task<T> Audited<T>(DashboardUser user, string verb, ResourceKind kind, string? ns, string? name, Func<Task<T>> call,
@@ -220,8 +255,7 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
         }
         catch (ApiException e)
         {
-            throw new ActionFailedException(e.Code, e.Message,
-                e.Details?.Causes?.Select(c => new FieldProblem(c.Field, c.Message ?? c.Reason ?? "")).ToList());
+            throw Refusal(e);
         }
         catch (Exception e) when (Storage.Encryption.SecretDecryptionException.Within(e) is { } unreadable)
         {
@@ -229,6 +263,10 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
             throw new ActionFailedException(500, $"Internal error occurred: {unreadable.Message}");
         }
     }
+
+    /// <summary>One API refusal in the dashboard's words: code, message and the fields at fault.</summary>
+    private static ActionFailedException Refusal(ApiException e) =>
+        new(e.Code, e.Message, e.Details?.Causes?.Select(c => new FieldProblem(c.Field, c.Message ?? c.Reason ?? "")).ToList());
 
     private static async Task Refusals(Func<Task> call) => await Refusals(async () => { await call(); return true; });
 }

@@ -280,6 +280,9 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
         }
         var table = WantsTable(context.Request);
 
+        // Decided before the 200 and its headers go out: a refused watch is a 403 Status (and audited as one), not an
+        // empty stream (the verb's own check runs only at its first event, when the answer has already started).
+        await authorizer.Authorize(caller, "watch", kind, ns);
         var events = resources.Watch(caller, kind, ns, filter, NullIfEmpty(query["resourceVersion"]), IsTrue(query["allowWatchBookmarks"]), deadline.Token);
         var response = context.Response;
         response.StatusCode = 200;

@@ -44,8 +44,56 @@ public sealed record AuditEvent(
     /// <summary>What a client may put in a request line or header is held to these lengths in the log.</summary>
     public const int MaxUriLength = 4096;
     public const int MaxUserAgentLength = 512;
+    /// <summary>A namespace, name or other field of the object a client names: far above any valid name (253), far below a megabyte.</summary>
+    public const int MaxFieldLength = 512;
 
     public TimeSpan Latency => StageTime - RequestReceived;
+
+    /// <summary>
+    /// The event with what a client chose (the URL, its user agent, the object it names) held to bounded lengths and
+    /// made valid Unicode (a lone surrogate becomes U+FFFD): what the log writes and keeps in memory.
+    /// </summary>
+    public AuditEvent Bounded() => this with
+    {
+        RequestUri = Clean(RequestUri, MaxUriLength),
+        Verb = Clean(Verb, MaxFieldLength),
+        User = Clean(User, MaxFieldLength),
+        Groups = [.. Groups.Select(g => Clean(g, MaxFieldLength))],
+        Tenant = CleanOrNull(Tenant, MaxFieldLength),
+        SourceIps = [.. SourceIps.Select(ip => Clean(ip, MaxFieldLength))],
+        UserAgent = CleanOrNull(UserAgent, MaxUserAgentLength),
+        Reason = CleanOrNull(Reason, MaxFieldLength),
+        ObjectRef = ObjectRef is { } o
+            ? new AuditObjectRef(Clean(o.Resource, MaxFieldLength), CleanOrNull(o.Namespace, MaxFieldLength), CleanOrNull(o.Name, MaxFieldLength),
+                Clean(o.ApiGroup, MaxFieldLength), Clean(o.ApiVersion, MaxFieldLength), CleanOrNull(o.Subresource, MaxFieldLength))
+            : null,
+    };
+
+    /// <summary>At most <paramref name="max"/> characters, every surrogate in a pair (one cut in two by the bound included).</summary>
+    public static string Clean(string text, int max)
+    {
+        var cut = text.Length <= max ? text : text[..max];
+        var firstLone = -1;
+        for (var i = 0; i < cut.Length && firstLone < 0; i++)
+        {
+            if (char.IsHighSurrogate(cut[i]) && i + 1 < cut.Length && char.IsLowSurrogate(cut[i + 1])) i++;
+            else if (char.IsSurrogate(cut[i])) firstLone = i;
+        }
+        if (firstLone < 0) return cut;
+        var clean = new StringBuilder(cut.Length);
+        clean.Append(cut, 0, firstLone);
+        for (var i = firstLone; i < cut.Length; i++)
+        {
+            if (char.IsHighSurrogate(cut[i]) && i + 1 < cut.Length && char.IsLowSurrogate(cut[i + 1]))
+            {
+                clean.Append(cut[i]).Append(cut[++i]);
+            }
+            else clean.Append(char.IsSurrogate(cut[i]) ? '\uFFFD' : cut[i]);
+        }
+        return clean.ToString();
+    }
+
+    private static string? CleanOrNull(string? text, int max) => text is null ? null : Clean(text, max);
 
     /// <summary>The event as one line of the log (no trailing newline).</summary>
     public string ToJsonLine()

@@ -27,6 +27,7 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     private static readonly Meter Meter = new("OrleansOrchestrator.Audit");
     private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("orleans_orchestrator_audit_events_dropped", description: "Audit events dropped because the writer's queue was full");
+    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("orleans_orchestrator_audit_events_failed", description: "Audit events the writer could not encode or keep");
 
     private readonly Channel<AuditEvent> _queue = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(QueueCapacity)
     {
@@ -38,6 +39,7 @@ public sealed partial class AuditLog : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _writer;
     private long _dropped;
+    private long _failed;
     private volatile bool _closed;
 
     public AuditLog(AuditLogOptions options, TimeProvider clock, ILogger<AuditLog> logger)
@@ -57,6 +59,9 @@ public sealed partial class AuditLog : IAsyncDisposable
     /// <summary>How many events the full queue refused since start.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
+    /// <summary>How many events could not be written for a fault of their own (not of the disk) since start.</summary>
+    public long FailedCount => Interlocked.Read(ref _failed);
+
     /// <summary>Queues an event; never waits.</summary>
     public void Record(AuditEvent e)
     {
@@ -75,17 +80,25 @@ public sealed partial class AuditLog : IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync())
         {
-            while (reader.TryRead(out var e))
+            while (reader.TryRead(out var queued))
             {
-                if (e.Tenant is not null) _recent.GetOrAdd(e.Tenant, _ => new RecentEvents(RecentPerTenant)).Add(e);
+                // One writer serves every request: whatever one event does wrong (an IO error, a string the encoder
+                // refuses) costs that event only, never the log of every later request.
                 try
                 {
+                    var e = queued.Bounded();
+                    if (e.Tenant is not null) _recent.GetOrAdd(e.Tenant, _ => new RecentEvents(RecentPerTenant)).Add(e);
                     if (_file is null) Console.Out.WriteLine(e.ToJsonLine());
                     else _file.WriteLine(e.ToJsonLine());
                 }
                 catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
                 {
                     LogWriteFailed(_logger, failure, _file?.Path ?? "stdout");
+                }
+                catch (Exception failure)
+                {
+                    Failed.Add(1);
+                    if (Interlocked.Increment(ref _failed) % 1000 == 1) LogEventFailed(_logger, failure, queued.AuditId, FailedCount);
                 }
             }
             // Flushed whenever the queue runs dry: a burst is written in one go, a quiet silo's log is current.
@@ -139,6 +152,9 @@ public sealed partial class AuditLog : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit log queue full ({Capacity} events): {Count} event(s) dropped so far")]
     private static partial void LogDropped(ILogger logger, long count, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write audit event {AuditId} ({Count} event(s) failed so far); the log goes on with the next")]
+    private static partial void LogEventFailed(ILogger logger, Exception exception, string auditId, long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the audit log {Path}")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string path);

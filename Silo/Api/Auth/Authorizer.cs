@@ -51,7 +51,21 @@ public sealed class Authorizer(IRbacPolicies policies)
     /// The dashboard's question, which names no namespace: may the caller do this across their tenant. Synchronous for the
     /// dashboard's interface; after the tenant's first request the policy is in memory and this does not wait.
     /// </summary>
-    public bool MayAnywhere(Caller caller, string verb, ResourceKind kind, string? subresource = null)
+    public bool MayAnywhere(Caller caller, string verb, ResourceKind kind, string? subresource = null) =>
+        Now(() => May(caller, verb, kind, null, null, subresource));
+
+    /// <summary>
+    /// Whether the caller may do <paramref name="verb"/> on a URL path that is not a resource (a rule's
+    /// <c>nonResourceURLs</c>): only cluster-wide roles hold such rules, so this is a question about the whole tenant.
+    /// </summary>
+    public async ValueTask<bool> MayPath(Caller caller, string verb, string path) =>
+        caller.IsAdmin || await Allows(caller.Tenant, new RequestAttributes(caller.User, GroupsOf(caller), verb, Path: path));
+
+    /// <summary><see cref="MayPath"/> for the dashboard's synchronous interface.</summary>
+    public bool MayPathNow(Caller caller, string verb, string path) => Now(() => MayPath(caller, verb, path));
+
+    /// <summary>A decision awaited synchronously for the dashboard; after the tenant's first request the policy is in memory and this does not wait.</summary>
+    private static bool Now(Func<ValueTask<bool>> ask)
     {
         // The first load waits on the store. Its continuations must not need the caller's thread — a Blazor circuit's
         // synchronization context is the very thread blocked here — so it is asked without that context.
@@ -59,7 +73,7 @@ public sealed class Authorizer(IRbacPolicies policies)
         SynchronizationContext.SetSynchronizationContext(null);
         try
         {
-            var decision = May(caller, verb, kind, null, null, subresource);
+            var decision = ask();
             return decision.IsCompleted ? decision.Result : decision.AsTask().GetAwaiter().GetResult();
         }
         finally

@@ -1,4 +1,5 @@
 using Bunit;
+using OrleansOrchestrator.Dashboard.Components.Layout;
 using OrleansOrchestrator.Dashboard.Components.Pages;
 using OrleansOrchestrator.Dashboard.ServiceClient;
 using OrleansOrchestrator.Dashboard.Tests.Fakes;
@@ -64,6 +65,35 @@ public sealed class AuditPageTests
 
         page.WaitForAssertion(() => Assert.Equal("deployments default/web", Rows(page)[0][3]), Patience);
         Assert.All(backend.AuditLimits, limit => Assert.Equal(Audit.Shown, limit));
+    }
+
+    [Fact]
+    public async Task Render_UserWithoutTheClusterWidePermission_SeesNotAllowed_NoRequestsAndNoTrailAsked()
+    {
+        var backend = new FakeClusterBackend { MayAudit = _ => false };
+        backend.Audit(Tenant, Entry("alice", "delete", "secrets", "prod", "db-password", 200));
+        await using var ctx = Create(new FakeClusterFeed(), backend);
+
+        var page = ctx.Render<Audit>();
+
+        page.WaitForAssertion(() => Assert.Contains("You are not allowed to read the audit trail", page.Find("#audit-not-allowed").TextContent), Patience);
+        Assert.Empty(page.FindAll(".audit-table"));
+        Assert.Empty(page.FindAll("#audit-refresh"));
+        Assert.DoesNotContain("db-password", page.Markup);
+        Assert.Empty(backend.AuditLimits);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task NavMenu_OffersTheAuditTrail_OnlyToWhoMayReadIt(bool allowed)
+    {
+        await using var ctx = Create(new FakeClusterFeed(), new FakeClusterBackend { MayAudit = _ => allowed });
+
+        var menu = ctx.Render<NavMenu>();
+
+        menu.WaitForAssertion(() => Assert.Contains("href=\"/pods\"", menu.Markup), Patience);
+        menu.WaitForAssertion(() => Assert.Equal(allowed, menu.FindAll("a[href='/audit']").Count == 1), Patience);
     }
 
     private static string ToneOf(string? classes) =>

@@ -161,9 +161,15 @@ public sealed class FakeClusterBackend : IClusterBackend
     /// <summary>The limits the dashboard asked the audit trail with.</summary>
     public List<int> AuditLimits { get; } = [];
 
-    /// <summary>As the silo: only the user's own tenant, newest first, at most <paramref name="limit"/>.</summary>
+    /// <summary>Who may read the audit trail; by default everyone (the silo asks RBAC for <c>get</c> on <c>/audit</c>).</summary>
+    public Func<DashboardUser, bool> MayAudit { get; set; } = _ => true;
+
+    public bool MayReadAuditTrail(DashboardUser user) => MayAudit(user);
+
+    /// <summary>As the silo: refused unless allowed; only the user's own tenant, newest first, at most <paramref name="limit"/>.</summary>
     public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit)
     {
+        if (!MayAudit(user)) throw new ActionFailedException(403, $"forbidden: User \"{user.Name}\" cannot get path \"/audit\"");
         lock (_gate)
         {
             AuditLimits.Add(limit);

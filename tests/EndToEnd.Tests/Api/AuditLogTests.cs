@@ -97,6 +97,26 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(value)), everything);
     }
 
+    [Fact]
+    public async Task WatchWithoutTheWatchVerb_Is403Status_BeforeAnyStream_AndAuditedAsForbidden()
+    {
+        // The view role does not read secrets: victor may not watch them.
+        using var victor = new ApiClient(_silo, TokenFiles.Viewer);
+
+        var (code, body) = await victor.Get("/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=5");
+
+        Assert.Equal(403, code);
+        Assert.Equal(("Status", "Forbidden", 403), ((string?)body?["kind"], (string?)body?["reason"], (int?)body?["code"]));
+        Assert.Contains("cannot watch resource \"secrets\"", (string?)body!["message"]);
+        var watch = await Eventually.Value(async () =>
+        {
+            var mine = (await ReadEvents()).Where(e => (string?)e["verb"] == "watch" && (string?)e["user"]?["username"] == "victor").ToList();
+            return mine.Any(e => (string?)e["stage"] == "ResponseComplete") ? mine : null;
+        }, "victor's watch in the audit log");
+        // Both stages of the long-running request (started and complete) carry the refusal.
+        Assert.All(watch, e => Assert.Equal((403, "forbid"), ((int)e["responseStatus"]!["code"]!, (string?)e["annotations"]!["authorization.k8s.io/decision"])));
+    }
+
     private static (string? User, string? Verb, string? Name, int Code) Summary(JsonNode e) =>
         ((string?)e["user"]?["username"], (string?)e["verb"], (string?)e["objectRef"]?["name"], (int)e["responseStatus"]!["code"]!);
 

@@ -20,6 +20,8 @@ public sealed class DashboardBackendTests : IAsyncDisposable
 {
     private const string ViewerToken = "viewer-token-0123456789";
     private const string MemberToken = "member-token-0123456789";
+    private const string NamespaceAdminToken = "nadia-token-0123456789";
+    private const string WatcherToken = "wanda-token-0123456789";
 
     private readonly string _tokenPath = Path.GetTempFileName();
     private readonly DashboardBackend _backend;
@@ -28,10 +30,28 @@ public sealed class DashboardBackendTests : IAsyncDisposable
 
     public DashboardBackendTests()
     {
-        File.WriteAllText(_tokenPath, $"{ViewerToken},vera,team-a,{Caller.ViewerGroup}\n{MemberToken},alice,team-a,developers\n");
+        File.WriteAllText(_tokenPath, $"{ViewerToken},vera,team-a,{Caller.ViewerGroup}\n{MemberToken},alice,team-a,developers\n{NamespaceAdminToken},nadia,team-a,\n{WatcherToken},wanda,team-a,\n");
         var grains = DispatchProxy.Create<IGrainFactory, UnreachableStore>();
         // The tenant's roles as its bootstrap leaves them: alice was a token user of the tenant's first start.
-        var policies = new FixedRbacPolicies([.. DefaultClusterRoles.All, RbacBootstrap.TenantAdmins(["alice"])]);
+        // nadia administers the namespace "dev" only; wanda may watch config maps but not list them.
+        var policies = new FixedRbacPolicies([.. DefaultClusterRoles.All, RbacBootstrap.TenantAdmins(["alice"]),
+            new RoleBinding
+            {
+                ApiVersion = ResourceKinds.RoleBinding.ApiVersion, Kind = ResourceKinds.RoleBinding.Kind, Metadata = new ObjectMeta { Name = "nadia-admin", Namespace = "dev" },
+                Subjects = [new Subject { Kind = "User", ApiGroup = ResourceKinds.RbacGroup, Name = "nadia" }],
+                RoleRef = new RoleRef { ApiGroup = ResourceKinds.RbacGroup, Kind = "ClusterRole", Name = "admin" },
+            },
+            new ClusterRole
+            {
+                ApiVersion = ResourceKinds.ClusterRole.ApiVersion, Kind = ResourceKinds.ClusterRole.Kind, Metadata = new ObjectMeta { Name = "configmap-watcher" },
+                Rules = [new PolicyRule { ApiGroups = [""], Resources = ["configmaps"], Verbs = ["watch"] }],
+            },
+            new ClusterRoleBinding
+            {
+                ApiVersion = ResourceKinds.ClusterRoleBinding.ApiVersion, Kind = ResourceKinds.ClusterRoleBinding.Kind, Metadata = new ObjectMeta { Name = "wanda-watch" },
+                Subjects = [new Subject { Kind = "User", ApiGroup = ResourceKinds.RbacGroup, Name = "wanda" }],
+                RoleRef = new RoleRef { ApiGroup = ResourceKinds.RbacGroup, Kind = "ClusterRole", Name = "configmap-watcher" },
+            }]);
         var resources = new ResourceService(grains, new AdmissionChain([], []), TimeProvider.System, new Authorizer(policies));
         _audit = new AuditLog(new AuditLogOptions(_auditPath), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLog>.Instance);
         _backend = new DashboardBackend(resources, new PodLogProxy(resources, grains), new PodStreamProxy(resources, grains), TokenFile.Load(_tokenPath), _audit, TimeProvider.System);
@@ -94,16 +114,68 @@ public sealed class DashboardBackendTests : IAsyncDisposable
         await Assert.ThrowsAsync<ActionFailedException>(() =>
             _backend.Patch(vera, ResourceKinds.Deployment, "default", "web", PatchKind.Merge, JsonNode.Parse("""{"spec":{"replicas":3}}""")!));
 
-        var entry = await Eventually.Value(() => Task.FromResult(_backend.AuditTrail(vera, 10).SingleOrDefault()), "the refused patch in the trail");
+        // Read by the tenant's administrator: the trail is not vera's to read (see below).
+        var alice = _backend.SignIn(MemberToken)!;
+        var entry = await Eventually.Value(() => Task.FromResult(_backend.AuditTrail(alice, 10).SingleOrDefault()), "the refused patch in the trail");
         Assert.Equal(("vera", "patch", "deployments", "default", "web", 403, "dashboard"),
             (entry.User, entry.Verb, entry.Resource, entry.Namespace, entry.Name, entry.Code, entry.UserAgent));
-        Assert.Empty(_backend.AuditTrail(new DashboardUser("vera", "team-b", []), 10));
+        Assert.Empty(_backend.AuditTrail(new DashboardUser("alice", "team-b", []), 10));
 
         await _audit.DisposeAsync();
         var line = JsonNode.Parse(Assert.Single(File.ReadAllLines(_auditPath)))!;
         Assert.Equal("/apis/apps/v1/namespaces/default/deployments/web", (string?)line["requestURI"]);
         Assert.Equal("team-a", (string?)line["user"]!["extra"]![AuditEvent.TenantExtra]![0]);
         Assert.Equal("forbid", (string?)line["annotations"]!["authorization.k8s.io/decision"]);
+    }
+
+    [Fact]
+    public async Task AuditTrail_OnlyForAClusterWidePermission_NotForANamespaceAdminOrAViewer()
+    {
+        var alice = _backend.SignIn(MemberToken)!;
+        var nadia = _backend.SignIn(NamespaceAdminToken)!;
+        var vera = _backend.SignIn(ViewerToken)!;
+        await Assert.ThrowsAsync<ActionFailedException>(() => _backend.Delete(vera, ResourceKinds.Secret, "prod", "db-password"));
+        await Eventually.True(() => _backend.AuditTrail(alice, 10).Count == 1, "vera's refused delete in the trail");
+
+        Assert.True(_backend.MayReadAuditTrail(alice));
+        Assert.True(_backend.MayReadAuditTrail(new DashboardUser("root", "team-a", [Caller.AdminGroup])));
+        foreach (var user in new[] { nadia, vera })
+        {
+            Assert.False(_backend.MayReadAuditTrail(user));
+            var refused = Assert.Throws<ActionFailedException>(() => _backend.AuditTrail(user, 10));
+            Assert.Equal(403, refused.Code);
+            Assert.Contains($"User \"{user.Name}\" cannot get path \"/audit\"", refused.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Watch_RefusedByTheListItBeginsWith_IsA403ActionFailed_AuditedAs403()
+    {
+        var wanda = _backend.SignIn(WatcherToken)!;
+
+        var refused = await Assert.ThrowsAsync<ActionFailedException>(async () =>
+        {
+            await foreach (var _ in _backend.Watch(wanda, ResourceKinds.ConfigMap, "", CancellationToken.None)) { }
+        });
+
+        Assert.Equal(403, refused.Code);
+        Assert.Contains("User \"wanda\" cannot list resource \"configmaps\"", refused.Message);
+        var alice = _backend.SignIn(MemberToken)!;
+        var trail = await Eventually.Value(() => Task.FromResult(_backend.AuditTrail(alice, 10) is { Count: 2 } both ? both : null), "the watch's two stages in the trail");
+        Assert.Equal([("watch", 403, false), ("watch", 200, true)], trail.Select(e => (e.Verb, e.Code, e.Started)));
+    }
+
+    [Fact]
+    public async Task Watch_RefusedOutright_IsA403ActionFailed()
+    {
+        var vera = _backend.SignIn(ViewerToken)!;
+
+        var refused = await Assert.ThrowsAsync<ActionFailedException>(async () =>
+        {
+            await foreach (var _ in _backend.Watch(vera, ResourceKinds.Secret, "", CancellationToken.None)) { }
+        });
+
+        Assert.Equal(403, refused.Code);
     }
 
     public async ValueTask DisposeAsync()

@@ -50,5 +50,38 @@ public sealed class AuditLogTests : IDisposable
         Assert.Empty(log.Recent("initech", 10));
     }
 
+    [Fact]
+    public async Task EventWithALoneSurrogateOrAHugeName_IsWrittenBounded_AndLaterEventsStillAre()
+    {
+        var path = Path.Combine(_dir, "audit.log");
+        var log = new AuditLog(new AuditLogOptions(path), TimeProvider.System, NullLogger<AuditLog>.Instance);
+        var loneSurrogate = Event("acme", 0) with { ObjectRef = new AuditObjectRef("configmaps", "default\ud800", "bad\udc00name", "", "v1", null), UserAgent = "agent\ud83d" };
+        var huge = Event("acme", 1) with { ObjectRef = new AuditObjectRef("configmaps", "default", new string('n', 1024 * 1024), "", "v1", null), RequestUri = "/" + new string('u', 1024 * 1024) };
+        log.Record(loneSurrogate);
+        log.Record(huge);
+        for (var i = 2; i < 5; i++) log.Record(Event("acme", i));
+
+        await log.DisposeAsync();
+
+        var lines = File.ReadAllLines(path).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(["id-0", "id-1", "id-2", "id-3", "id-4"], lines.Select(l => (string?)l["auditID"]));
+        Assert.Equal("bad\ufffdname", (string?)lines[0]["objectRef"]!["name"]);
+        Assert.Equal("default\ufffd", (string?)lines[0]["objectRef"]!["namespace"]);
+        Assert.Equal("agent\ufffd", (string?)lines[0]["userAgent"]);
+        Assert.Equal(AuditEvent.MaxFieldLength, ((string?)lines[1]["objectRef"]!["name"])!.Length);
+        Assert.Equal(AuditEvent.MaxUriLength, ((string?)lines[1]["requestURI"])!.Length);
+        // What the dashboard's page keeps in memory is bounded as well.
+        Assert.All(log.Recent("acme", 10), e => Assert.True(e.ObjectRef!.Name!.Length <= AuditEvent.MaxFieldLength));
+    }
+
+    [Fact]
+    public void Clean_BoundsAndReplacesLoneSurrogates()
+    {
+        Assert.Equal("plain", AuditEvent.Clean("plain", 10));
+        Assert.Equal("a\ud83d\ude00b", AuditEvent.Clean("a\ud83d\ude00b", 10)); // a pair stays
+        Assert.Equal("a\ufffd", AuditEvent.Clean("a\ud83d\ude00b", 2)); // a pair cut by the bound leaves no half of itself
+        Assert.Equal("\ufffd\ufffd", AuditEvent.Clean("\ude00\ud83d", 10)); // reversed: both lone
+    }
+
     public void Dispose() => Directory.Delete(_dir, true);
 }
