@@ -78,6 +78,9 @@ public sealed class Authorizer(IRbacPolicies policies)
             throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name, subresource);
     }
 
+    /// <summary>How many permissions not held an escalation refusal names; the check stops looking after them.</summary>
+    public const int MaxUncoveredShown = 20;
+
     /// <summary>
     /// Kubernetes' escalation prevention, for a write of a role or a binding: a role may hold only permissions its writer
     /// holds (or the writer has <c>escalate</c> on it); a binding may grant only a role whose permissions its writer holds
@@ -112,10 +115,11 @@ public sealed class Authorizer(IRbacPolicies policies)
                 return;
         }
 
-        var missing = PolicyRules.Uncovered(await RulesFor(caller.Tenant, caller.User, groups, ns), wanted);
+        var missing = PolicyRules.Uncovered(await RulesFor(caller.Tenant, caller.User, groups, ns), wanted, MaxUncoveredShown);
         if (missing.Count == 0) return;
+        var shown = PolicyRules.Compact(missing.Take(MaxUncoveredShown)) + (missing.Count > MaxUncoveredShown ? "\n... and more" : "");
         throw new ApiException(403, "Forbidden",
-            $"{kind.Resource} \"{name}\" is forbidden: user {Admission.Validation.Quote(caller.User)} (groups={PolicyRules.GoList(groups)}) is attempting to grant RBAC permissions not currently held:\n{PolicyRules.Compact(missing)}",
+            $"{kind.Resource} \"{name}\" is forbidden: user {Admission.Validation.Quote(caller.User)} (groups={PolicyRules.GoList(groups)}) is attempting to grant RBAC permissions not currently held:\n{shown}",
             new StatusDetails { Name = name, Group = kind.Group, Kind = kind.Plural });
     }
 
