@@ -36,8 +36,11 @@ public sealed class Authorizer(IRbacPolicies policies)
     public async ValueTask<bool> Allows(string tenant, RequestAttributes request)
     {
         var cluster = await policies.Cluster(tenant);
-        var ns = request.Namespace.Length == 0 ? null : await policies.Namespace(tenant, request.Namespace);
-        return RbacEvaluator.Allows(cluster, ns, request);
+        // Cluster-wide first: a namespace's policy is loaded (and followed) only when it could change the answer, so a
+        // caller naming namespaces at will does not make the store follow each.
+        if (RbacEvaluator.AllowsClusterWide(cluster, request)) return true;
+        if (request.Namespace.Length == 0) return false;
+        return RbacEvaluator.AllowsInNamespace(cluster, await policies.Namespace(tenant, request.Namespace), request);
     }
 
     /// <summary>Every rule the user holds in the namespace (cluster-wide ones only for "").</summary>

@@ -172,6 +172,35 @@ public class AuthorizerTests
         Assert.Contains("{APIGroups:[\"example.com\"], Resources:[\"things0\"], Verbs:[\"get\"]}", lines);
     }
 
+    [Fact]
+    public async Task CallerAllowedClusterWide_IsDecidedWithoutLoadingTheNamespacesPolicy()
+    {
+        var policies = new RecordingPolicies(new FixedRbacPolicies([.. DefaultClusterRoles.All, RbacBootstrap.TenantAdmins(["alice"]), Binding("eddie-edit", "ClusterRole", "edit", "eddie")]));
+        var authorizer = new Authorizer(policies);
+
+        Assert.True(await authorizer.May(Member, "get", ResourceKinds.Pod, "invented-namespace"));
+        Assert.Empty(policies.NamespacesAsked);
+
+        Assert.True(await authorizer.May(Editor, "get", ResourceKinds.Pod, "dev"));
+        Assert.False(await authorizer.May(Editor, "get", ResourceKinds.Pod, "prod"));
+        Assert.Equal(["dev", "prod"], policies.NamespacesAsked);
+    }
+
+    private sealed class RecordingPolicies(IRbacPolicies inner) : IRbacPolicies
+    {
+        public List<string> NamespacesAsked { get; } = [];
+
+        public ValueTask<ClusterPolicy> Cluster(string tenant) => inner.Cluster(tenant);
+
+        public ValueTask<NamespacePolicy> Namespace(string tenant, string ns)
+        {
+            NamespacesAsked.Add(ns);
+            return inner.Namespace(tenant, ns);
+        }
+
+        public void Changed(string tenant, ResourceKind kind, string? ns) => inner.Changed(tenant, kind, ns);
+    }
+
     /// <summary>A policy source whose first answer arrives later, as the store's does.</summary>
     private sealed class SlowPolicies(IRbacPolicies inner) : IRbacPolicies
     {
