@@ -1,4 +1,5 @@
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Auth.Rbac;
 using OrleansOrchestrator.Silo.Controllers;
@@ -11,8 +12,10 @@ namespace OrleansOrchestrator.Silo.Hosting;
 /// to its defaults at every start while its <c>rbac.authorization.kubernetes.io/autoupdate</c> annotation is not
 /// <c>"false"</c>. <c>tenant-admins</c> binds <c>cluster-admin</c> to the tenant's token users of that first start
 /// (its operator and read-only users aside), so that whoever could do everything in the tenant before RBAC still
-/// can; it is made only when the tenant has no <c>cluster-admin</c> role yet, so a tenant that edits or deletes it to
-/// grant less keeps it that way, and token users added later hold only what a binding grants them.
+/// can. It is made once per tenant, ever: that it was made is recorded in a ConfigMap of the system tenant, which no
+/// tenant's user can reach, so a tenant that deletes <c>cluster-admin</c> or <c>tenant-admins</c> (to grant less, or
+/// to get the grant back at the next start) keeps what it chose; token users added later hold only what a binding
+/// grants them.
 /// </summary>
 public static class RbacBootstrap
 {
@@ -23,7 +26,9 @@ public static class RbacBootstrap
     {
         var store = new StoreClient(grains, tenant, SystemActors.Bootstrap);
         var problems = new List<string>();
-        var firstStart = await store.Get<ClusterRole>("", DefaultClusterRoles.ClusterAdmin) is null;
+        var marker = new StoreClient(grains, StoreKeys.SystemTenant, SystemActors.Bootstrap).Object(ResourceKinds.ConfigMap, MarkerNamespace, MarkerName(tenant));
+        // Tenants bootstrapped before the record existed have cluster-admin; they are recorded without a new grant.
+        var firstStart = await marker.Get() is null && await store.Get<ClusterRole>("", DefaultClusterRoles.ClusterAdmin) is null;
         foreach (var desired in DefaultClusterRoles.All)
         {
             var grain = store.Object(ResourceKinds.ClusterRole, "", desired.Metadata.Name!);
@@ -38,14 +43,46 @@ public static class RbacBootstrap
             };
             if (result?.Error is { Code: not 409 } error) problems.Add($"the ClusterRole {desired.Metadata.Name} of tenant {tenant}: {error.Message}");
         }
-        if (!firstStart) return problems;
-
-        var binding = TenantAdmins(users.Where(u => u.Tenant == tenant && !u.IsAdmin && !u.Groups.Contains(Caller.ViewerGroup)).Select(u => u.User));
-        if (binding.Subjects!.Count == 0) return problems;
-        var created = await store.Object(ResourceKinds.ClusterRoleBinding, "", TenantAdminsBinding).Create(binding, SystemActors.Bootstrap);
-        if (created.Error is { Code: not 409 } bindingError) problems.Add($"the ClusterRoleBinding {TenantAdminsBinding} of tenant {tenant}: {bindingError.Message}");
+        if (firstStart)
+        {
+            var binding = TenantAdmins(users.Where(u => u.Tenant == tenant && !u.IsAdmin && !u.Groups.Contains(Caller.ViewerGroup)).Select(u => u.User));
+            if (binding.Subjects!.Count > 0)
+            {
+                var created = await store.Object(ResourceKinds.ClusterRoleBinding, "", TenantAdminsBinding).Create(binding, SystemActors.Bootstrap);
+                if (created.Error is { Code: not 409 } bindingError)
+                {
+                    // Not recorded: the next start tries again.
+                    problems.Add($"the ClusterRoleBinding {TenantAdminsBinding} of tenant {tenant}: {bindingError.Message}");
+                    return problems;
+                }
+            }
+        }
+        if (await marker.Get() is null)
+        {
+            var system = new StoreClient(grains, StoreKeys.SystemTenant, SystemActors.Bootstrap);
+            var folder = await system.Object(ResourceKinds.Namespace, "", MarkerNamespace).Create(
+                new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = MarkerNamespace } }, SystemActors.Bootstrap);
+            if (folder.Error is { Code: not 409 } folderError) problems.Add($"the namespace {MarkerNamespace} of the system tenant: {folderError.Message}");
+            var recorded = await marker.Create(Marker(tenant), SystemActors.Bootstrap);
+            if (recorded.Error is { Code: not 409 } markerError) problems.Add($"the record that tenant {tenant} was given {TenantAdminsBinding}: {markerError.Message}");
+        }
         return problems;
     }
+
+    /// <summary>Where the record of bootstrapped tenants lives: in the system tenant, out of every tenant's reach.</summary>
+    public const string MarkerNamespace = "oo-rbac-bootstrap";
+
+    /// <summary>The record's name: tenant names may hold any character, a hash of one is a valid object name.</summary>
+    public static string MarkerName(string tenant) =>
+        "tenant-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant)))[..40];
+
+    private static ConfigMap Marker(string tenant) => new()
+    {
+        ApiVersion = ResourceKinds.ConfigMap.ApiVersion,
+        Kind = ResourceKinds.ConfigMap.Kind,
+        Metadata = new ObjectMeta { Name = MarkerName(tenant), Namespace = MarkerNamespace },
+        Data = new Dictionary<string, string> { ["tenant"] = tenant },
+    };
 
     public static ClusterRoleBinding TenantAdmins(IEnumerable<string> users) => new()
     {

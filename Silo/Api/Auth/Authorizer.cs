@@ -36,8 +36,11 @@ public sealed class Authorizer(IRbacPolicies policies)
     public async ValueTask<bool> Allows(string tenant, RequestAttributes request)
     {
         var cluster = await policies.Cluster(tenant);
-        var ns = request.Namespace.Length == 0 ? null : await policies.Namespace(tenant, request.Namespace);
-        return RbacEvaluator.Allows(cluster, ns, request);
+        // Cluster-wide first: a namespace's policy is loaded (and followed) only when it could change the answer, so a
+        // caller naming namespaces at will does not make the store follow each.
+        if (RbacEvaluator.AllowsClusterWide(cluster, request)) return true;
+        if (request.Namespace.Length == 0) return false;
+        return RbacEvaluator.AllowsInNamespace(cluster, await policies.Namespace(tenant, request.Namespace), request);
     }
 
     /// <summary>Every rule the user holds in the namespace (cluster-wide ones only for "").</summary>
@@ -92,6 +95,9 @@ public sealed class Authorizer(IRbacPolicies policies)
             throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name, subresource);
     }
 
+    /// <summary>How many permissions not held an escalation refusal names; the check stops looking after them.</summary>
+    public const int MaxUncoveredShown = 20;
+
     /// <summary>
     /// Kubernetes' escalation prevention, for a write of a role or a binding: a role may hold only permissions its writer
     /// holds (or the writer has <c>escalate</c> on it); a binding may grant only a role whose permissions its writer holds
@@ -126,10 +132,11 @@ public sealed class Authorizer(IRbacPolicies policies)
                 return;
         }
 
-        var missing = PolicyRules.Uncovered(await RulesFor(caller.Tenant, caller.User, groups, ns), wanted);
+        var missing = PolicyRules.Uncovered(await RulesFor(caller.Tenant, caller.User, groups, ns), wanted, MaxUncoveredShown);
         if (missing.Count == 0) return;
+        var shown = PolicyRules.Compact(missing.Take(MaxUncoveredShown)) + (missing.Count > MaxUncoveredShown ? "\n... and more" : "");
         throw new ApiException(403, "Forbidden",
-            $"{kind.Resource} \"{name}\" is forbidden: user {Admission.Validation.Quote(caller.User)} (groups={PolicyRules.GoList(groups)}) is attempting to grant RBAC permissions not currently held:\n{PolicyRules.Compact(missing)}",
+            $"{kind.Resource} \"{name}\" is forbidden: user {Admission.Validation.Quote(caller.User)} (groups={PolicyRules.GoList(groups)}) is attempting to grant RBAC permissions not currently held:\n{shown}",
             new StatusDetails { Name = name, Group = kind.Group, Kind = kind.Plural });
     }
 

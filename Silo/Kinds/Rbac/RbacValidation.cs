@@ -16,6 +16,15 @@ public static class RbacValidation
     public const string GroupKind = "Group";
     public const string ServiceAccountKind = "ServiceAccount";
 
+    /// <summary>
+    /// The most entries one list of a rule may hold. Kubernetes sets none; ours bounds the escalation check, which
+    /// breaks a rule into every combination of its lists' entries. Real roles name a few dozen at most.
+    /// </summary>
+    public const int MaxRuleListEntries = 256;
+
+    /// <summary>The most single-verb, single-resource rules one rule may break into (<see cref="Api.Auth.Rbac.PolicyRules.Breakdown"/>).</summary>
+    public const int MaxBrokenDownRules = 10_000;
+
     /// <summary>ValidatePolicyRule: verbs always; resource rules need groups and resources; URL rules neither, and not in a namespace.</summary>
     public static void Rules(IReadOnlyList<PolicyRule>? rules, bool namespaced, List<FieldCause> errors)
     {
@@ -24,6 +33,16 @@ public static class RbacValidation
             var rule = rules![i];
             var path = $"rules[{i}]";
             if (rule.Verbs.Count == 0) errors.Add(Required($"{path}.verbs", "verbs must contain at least one value"));
+            var tooLong = false;
+            foreach (var (field, list) in new[] { ("verbs", rule.Verbs), ("apiGroups", rule.ApiGroups), ("resources", rule.Resources), ("resourceNames", rule.ResourceNames), ("nonResourceURLs", rule.NonResourceURLs) })
+            {
+                if (list is not { Count: > MaxRuleListEntries }) continue;
+                errors.Add(TooMany($"{path}.{field}", list.Count, MaxRuleListEntries));
+                tooLong = true;
+            }
+            if (!tooLong && Api.Auth.Rbac.PolicyRules.BreakdownCount(rule) is > MaxBrokenDownRules and var parts)
+                errors.Add(new FieldCause(path, "FieldValueInvalid", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Invalid value: {parts}: the rule grants {parts} combinations of verb, API group, resource and name (or URL), must be at most {MaxBrokenDownRules}; split it into several rules")));
             if (rule.NonResourceURLs is { Count: > 0 } urls)
             {
                 if (namespaced) errors.Add(InvalidValue($"{path}.nonResourceURLs", GoStrings(urls), "namespaced rules cannot apply to non-resource URLs"));
@@ -93,6 +112,9 @@ public static class RbacValidation
         before == after
             ? null
             : InvalidValue("roleRef", $"rbac.RoleRef{{APIGroup:{Quote(after.ApiGroup)}, Kind:{Quote(after.Kind)}, Name:{Quote(after.Name)}}}", "cannot change roleRef");
+
+    private static FieldCause TooMany(string field, int count, int max) =>
+        new(field, "FieldValueTooMany", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Too many: {count}: must have at most {max} items"));
 
     /// <summary>A string list as Go's <c>%#v</c> prints it in Kubernetes' messages: <c>[]string{"/healthz"}</c>.</summary>
     private static string GoStrings(IEnumerable<string> values) => $"[]string{{{string.Join(", ", values.Select(Quote))}}}";

@@ -129,4 +129,29 @@ public class RbacStrategyTests
         Assert.Equal(("ClusterRole/edit", "5m", "jane, joe", "devs", "build/ci"), (row["Role"], row["Age"], row["Users"], row["Groups"], row["ServiceAccounts"]));
         Assert.Equal("2026-12-03T07:55:00Z", Row(new Role { Metadata = new ObjectMeta { Name = "r", CreationTimestamp = Now.AddMinutes(-5) } })["Created At"]);
     }
+
+    [Fact]
+    public void Role_ListsLongerThanTheBound_AreTooMany()
+    {
+        var role = new Role
+        {
+            Metadata = new ObjectMeta { Name = "r", Namespace = "default" },
+            Rules = [new PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = [.. Enumerable.Repeat("get", 10_000)] }],
+        };
+
+        Assert.Equal(["rules[0].verbs: Too many: 10000: must have at most 256 items"], Messages(role));
+    }
+
+    [Fact]
+    public void ClusterRole_RuleOfTooManyCombinations_IsInvalid_ButOneOfManyRulesIsNot()
+    {
+        var groups = Enumerable.Range(0, 30).Select(i => $"g{i}.example.com").ToList();
+        var resources = Enumerable.Range(0, 40).Select(i => $"r{i}").ToList();
+        var verbs = Enumerable.Range(0, 10).Select(i => $"v{i}").ToList();
+        var huge = new PolicyRule { ApiGroups = groups, Resources = resources, Verbs = verbs };
+
+        Assert.Equal(["rules[0]: Invalid value: 12000: the rule grants 12000 combinations of verb, API group, resource and name (or URL), must be at most 10000; split it into several rules"],
+            Messages(new ClusterRole { Metadata = new ObjectMeta { Name = "huge" }, Rules = [huge] }));
+        Assert.Empty(Messages(new ClusterRole { Metadata = new ObjectMeta { Name = "split" }, Rules = [huge with { Verbs = verbs[..5] }, huge with { Verbs = verbs[5..] }] }));
+    }
 }

@@ -49,6 +49,10 @@ public sealed class AccessReviews(Authorizer authorizer)
         if (Text(review, "kind") is { } kind && kind != resource.Kind)
             throw ApiException.BadRequest($"the kind of the body ({kind}) does not match the resource ({resource.Kind})");
         var spec = review["spec"] as JsonObject ?? new JsonObject();
+        if (ns is not null && ResourcePath.SegmentNameProblem(ns) is { } pathProblem)
+            throw ApiException.BadRequest($"invalid namespace {Admission.Validation.Quote(ns)}: [{pathProblem}]");
+        CheckNamespace(resource, spec, "namespace", "spec.namespace");
+        if (spec["resourceAttributes"] is JsonObject attributes) CheckNamespace(resource, attributes, "namespace", "spec.resourceAttributes.namespace");
         var answer = new JsonObject
         {
             ["kind"] = resource.Kind,
@@ -79,7 +83,9 @@ public sealed class AccessReviews(Authorizer authorizer)
                 // SubjectAccessReview and LocalSubjectAccessReview: a question about someone else, for whoever RBAC allows it.
                 await authorizer.Authorize(caller, "create", resource.Namespaced ? LocalReviewKind : ReviewKind, ns);
                 var user = Text(spec, "user") ?? "";
-                var groups = (spec["groups"] as JsonArray)?.Select(g => g?.GetValue<string>() ?? "").ToList() ?? [];
+                var groups = Groups(resource, spec);
+                if (spec["extra"] is JsonObject extra && extra.Count > MaxListed)
+                    throw TooMany(resource, "spec.extra", extra.Count);
                 if (user.Length == 0 && groups.Count == 0)
                     throw ApiException.Invalid(resource.Kind, resource.Group, "", [new FieldCause("spec.user", "FieldValueRequired", "Required value: at least one of user or group must be specified")]);
                 if (ns is not null && spec["resourceAttributes"] is JsonObject local && Text(local, "namespace") is { } asked && asked != ns)
@@ -89,6 +95,34 @@ public sealed class AccessReviews(Authorizer authorizer)
                 return answer;
         }
     }
+
+    /// <summary>The most groups, or extra entries, a review may name: more than any real user has, few enough to answer at once.</summary>
+    public const int MaxListed = 256;
+
+    /// <summary>A namespace a review names must be one a key can hold (no <c>/</c>, no <c>.</c> or <c>..</c>).</summary>
+    private static void CheckNamespace(Resource resource, JsonObject node, string name, string field)
+    {
+        if (Text(node, name) is { Length: > 0 } ns && ResourcePath.SegmentNameProblem(ns) is { } problem)
+            throw ApiException.Invalid(resource.Kind, resource.Group, "", [new FieldCause(field, "FieldValueInvalid", $"Invalid value: {Admission.Validation.Quote(ns)}: {problem}")]);
+    }
+
+    /// <summary><c>spec.groups</c>: a list of strings (anything else is 422, as Kubernetes' decoder refuses it), bounded.</summary>
+    private static List<string> Groups(Resource resource, JsonObject spec)
+    {
+        if (spec["groups"] is not JsonArray array) return [];
+        if (array.Count > MaxListed) throw TooMany(resource, "spec.groups", array.Count);
+        var groups = new List<string>(array.Count);
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue value || !value.TryGetValue<string>(out var group))
+                throw ApiException.Invalid(resource.Kind, resource.Group, "", [new FieldCause($"spec.groups[{i}]", "FieldValueInvalid", "Invalid value: must be a string")]);
+            groups.Add(group);
+        }
+        return groups;
+    }
+
+    private static ApiException TooMany(Resource resource, string field, int count) =>
+        ApiException.Invalid(resource.Kind, resource.Group, "", [new FieldCause(field, "FieldValueTooMany", $"Too many: {count}: must have at most {MaxListed} items")]);
 
     /// <summary>SubjectAccessReviews are judged as their own resources; these carry only what <see cref="Authorizer.May"/> reads.</summary>
     private static readonly ResourceKind ReviewKind = new(AuthorizationGroup, "v1", "SubjectAccessReview", "subjectaccessreviews", "subjectaccessreview", false, typeof(KubeObject), [], []);

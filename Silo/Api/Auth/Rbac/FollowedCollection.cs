@@ -62,6 +62,9 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
 
     public void MarkStale() => _stale = true;
 
+    /// <summary>Whether a list ever succeeded: until then nothing follows the collection, and nothing would forget it when idle.</summary>
+    public bool Listed => _follower is not null;
+
     private (IReadOnlyCollection<KubeObject>, long) Snapshot()
     {
         lock (this)

@@ -50,33 +50,51 @@ public static class PolicyRules
     /// <summary>
     /// The parts of <paramref name="wanted"/> that no rule of <paramref name="held"/> covers (Kubernetes' <c>Covers</c>):
     /// each wanted rule is broken into one rule per group, resource, verb and name (or URL and verb) first, so that
-    /// two held rules may together cover one wanted rule. Empty when everything is held.
+    /// two held rules may together cover one wanted rule. Empty when everything is held. Stops after
+    /// <paramref name="limit"/> + 1 parts (so a caller can tell there were more than it shows): a refusal needs a few.
     /// </summary>
-    public static IReadOnlyList<PolicyRule> Uncovered(IReadOnlyList<PolicyRule> held, IEnumerable<PolicyRule> wanted)
+    public static IReadOnlyList<PolicyRule> Uncovered(IReadOnlyList<PolicyRule> held, IEnumerable<PolicyRule> wanted, int limit = int.MaxValue - 1)
     {
         var missing = new List<PolicyRule>();
+        var seen = new HashSet<PolicyRule>(RuleComparer.Instance);
         foreach (var part in wanted.SelectMany(Breakdown))
-            if (!held.Any(owner => Covers(owner, part)))
-                missing.Add(part);
+        {
+            if (!seen.Add(part) || held.Any(owner => Covers(owner, part))) continue;
+            missing.Add(part);
+            if (missing.Count > limit) break;
+        }
         return missing;
     }
 
-    /// <summary>BreakdownRule: the smallest rules that together grant what <paramref name="rule"/> grants.</summary>
+    /// <summary>
+    /// BreakdownRule: the smallest rules that together grant what <paramref name="rule"/> grants. Repeated entries of a
+    /// list are taken once, so a rule that repeats a verb a thousand times breaks into no more parts than one naming it once.
+    /// </summary>
     public static IEnumerable<PolicyRule> Breakdown(PolicyRule rule)
     {
-        foreach (var group in rule.ApiGroups ?? [])
-        foreach (var resource in rule.Resources ?? [])
-        foreach (var verb in rule.Verbs)
+        var verbs = rule.Verbs.Distinct(StringComparer.Ordinal).ToList();
+        var names = (rule.ResourceNames ?? []).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var group in (rule.ApiGroups ?? []).Distinct(StringComparer.Ordinal))
+        foreach (var resource in (rule.Resources ?? []).Distinct(StringComparer.Ordinal))
+        foreach (var verb in verbs)
         {
-            if (rule.ResourceNames is { Count: > 0 } names)
+            if (names.Count > 0)
                 foreach (var name in names)
                     yield return new PolicyRule { ApiGroups = [group], Resources = [resource], Verbs = [verb], ResourceNames = [name] };
             else
                 yield return new PolicyRule { ApiGroups = [group], Resources = [resource], Verbs = [verb] };
         }
-        foreach (var url in rule.NonResourceURLs ?? [])
-        foreach (var verb in rule.Verbs)
+        foreach (var url in (rule.NonResourceURLs ?? []).Distinct(StringComparer.Ordinal))
+        foreach (var verb in verbs)
             yield return new PolicyRule { NonResourceURLs = [url], Verbs = [verb] };
+    }
+
+    /// <summary>How many parts <see cref="Breakdown"/> makes of <paramref name="rule"/>, without making them.</summary>
+    public static long BreakdownCount(PolicyRule rule)
+    {
+        static long Distinct(IReadOnlyList<string>? values) => (values ?? []).Distinct(StringComparer.Ordinal).LongCount();
+        var verbs = Distinct(rule.Verbs);
+        return Distinct(rule.ApiGroups) * Distinct(rule.Resources) * verbs * Math.Max(1, Distinct(rule.ResourceNames)) + Distinct(rule.NonResourceURLs) * verbs;
     }
 
     /// <summary>ruleCovers: whether <paramref name="owner"/> grants all of <paramref name="sub"/>.</summary>

@@ -13,12 +13,22 @@ public static class RbacEvaluator
     /// <summary>The group every authenticated user is in, as in Kubernetes.</summary>
     public const string AuthenticatedGroup = "system:authenticated";
 
-    public static bool Allows(ClusterPolicy cluster, NamespacePolicy? ns, RequestAttributes request)
+    public static bool Allows(ClusterPolicy cluster, NamespacePolicy? ns, RequestAttributes request) =>
+        AllowsClusterWide(cluster, request) || AllowsInNamespace(cluster, ns, request);
+
+    /// <summary>Whether a ClusterRoleBinding allows the request (in any namespace of the tenant, or at cluster scope).</summary>
+    public static bool AllowsClusterWide(ClusterPolicy cluster, RequestAttributes request)
     {
         foreach (var binding in cluster.Bindings)
             if (AppliesTo(binding.Subjects, request.User, request.Groups, "")
                 && cluster.RulesOf(binding.RoleRef.Name) is { } rules && rules.Any(r => PolicyRules.Allows(r, request)))
                 return true;
+        return false;
+    }
+
+    /// <summary>Whether a RoleBinding of the request's namespace allows it.</summary>
+    public static bool AllowsInNamespace(ClusterPolicy cluster, NamespacePolicy? ns, RequestAttributes request)
+    {
         if (request.Namespace.Length == 0 || ns is null || ns.Namespace != request.Namespace) return false;
         foreach (var binding in ns.Bindings)
             if (AppliesTo(binding.Subjects, request.User, request.Groups, ns.Namespace)

@@ -15,7 +15,8 @@ public sealed class ClusterPolicy
     public ClusterPolicy(IEnumerable<ClusterRole> roles, IEnumerable<ClusterRoleBinding> bindings)
     {
         var byName = roles.Where(r => r.Metadata.Name is not null).ToDictionary(r => r.Metadata.Name!, StringComparer.Ordinal);
-        foreach (var name in byName.Keys) _rules[name] = Resolve(name, byName, []);
+        var selected = Selections(byName);
+        foreach (var name in byName.Keys) _rules[name] = Resolve(name, byName, selected);
         Bindings = bindings.ToList();
     }
 
@@ -26,29 +27,61 @@ public sealed class ClusterPolicy
     /// <summary>The rules of a ClusterRole (an aggregated one's gathered from the roles it selects), or null when there is none of that name.</summary>
     public IReadOnlyList<PolicyRule>? RulesOf(string clusterRole) => _rules.GetValueOrDefault(clusterRole);
 
-    /// <summary>
-    /// As Kubernetes' aggregation controller: an aggregated role holds the rules of every other role its selectors
-    /// select (its own are replaced), those roles' aggregated rules included; a cycle adds nothing more.
-    /// </summary>
-    private static IReadOnlyList<PolicyRule> Resolve(string name, Dictionary<string, ClusterRole> roles, HashSet<string> visiting)
+    /// <summary>How many roles the resolution of aggregated roles stepped through while this policy was built.</summary>
+    public int ResolutionSteps { get; private set; }
+
+    /// <summary>The roles each aggregated role's selectors select (itself aside), in name order: worked out once per build.</summary>
+    private static Dictionary<string, List<string>> Selections(Dictionary<string, ClusterRole> roles)
     {
-        var role = roles[name];
-        if (role.AggregationRule is not { } aggregation) return role.Rules ?? [];
-        if (!visiting.Add(name)) return [];
-        var rules = new List<PolicyRule>();
-        foreach (var selector in aggregation.ClusterRoleSelectors ?? [])
+        var ordered = roles.Values.OrderBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList();
+        var selected = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (name, role) in roles)
         {
-            IReadOnlyList<LabelRequirement> requirements;
-            try { requirements = SelectorParser.FromLabelSelector(selector); }
-            catch (FormatException) { continue; }
-            foreach (var other in roles.Values.OrderBy(r => r.Metadata.Name, StringComparer.Ordinal))
+            if (role.AggregationRule is not { } aggregation) continue;
+            var names = new List<string>();
+            foreach (var selector in aggregation.ClusterRoleSelectors ?? [])
             {
-                if (other.Metadata.Name == name || !requirements.All(r => r.Matches(other.Metadata.Labels))) continue;
-                foreach (var rule in Resolve(other.Metadata.Name!, roles, visiting))
-                    if (!rules.Contains(rule, RuleComparer.Instance)) rules.Add(rule);
+                IReadOnlyList<LabelRequirement> requirements;
+                try { requirements = SelectorParser.FromLabelSelector(selector); }
+                catch (FormatException) { continue; }
+                foreach (var other in ordered)
+                    if (other.Metadata.Name != name && requirements.All(r => r.Matches(other.Metadata.Labels))) names.Add(other.Metadata.Name!);
             }
+            selected[name] = names;
         }
-        visiting.Remove(name);
+        return selected;
+    }
+
+    /// <summary>
+    /// As Kubernetes' aggregation controller once it has settled: an aggregated role holds the rules of every other role
+    /// its selectors select (its own are replaced), those roles' aggregated rules included; a cycle adds nothing more.
+    /// Each role is stepped through once per aggregated role, however many paths lead to it: roles that select each
+    /// other must not cost a walk of every path (which grows as the factorial of their number).
+    /// </summary>
+    private IReadOnlyList<PolicyRule> Resolve(string name, Dictionary<string, ClusterRole> roles, Dictionary<string, List<string>> selected)
+    {
+        if (!selected.TryGetValue(name, out var start)) return roles[name].Rules ?? [];
+        var rules = new List<PolicyRule>();
+        var seenRules = new HashSet<PolicyRule>(RuleComparer.Instance);
+        var visited = new HashSet<string>(StringComparer.Ordinal) { name };
+        // Depth first, in the order the selectors select, so the rules come in the order the walk first meets them.
+        var pending = new Stack<IEnumerator<string>>();
+        pending.Push(start.GetEnumerator());
+        while (pending.Count > 0)
+        {
+            if (!pending.Peek().MoveNext())
+            {
+                pending.Pop();
+                continue;
+            }
+            var next = pending.Peek().Current;
+            if (!visited.Add(next)) continue;
+            ResolutionSteps++;
+            if (selected.TryGetValue(next, out var further)) pending.Push(further.GetEnumerator());
+            else
+                foreach (var rule in roles[next].Rules ?? [])
+                    if (seenRules.Add(rule)) rules.Add(rule);
+        }
         return rules;
     }
 }

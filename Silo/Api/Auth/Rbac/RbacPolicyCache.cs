@@ -41,8 +41,7 @@ public sealed class RbacPolicyCache(IGrainFactory grains) : IRbacPolicies, IDisp
     {
         var roles = Followed(tenant, ResourceKinds.ClusterRole, "");
         var bindings = Followed(tenant, ResourceKinds.ClusterRoleBinding, "");
-        var (roleItems, roleStamp) = await roles.Current();
-        var (bindingItems, bindingStamp) = await bindings.Current();
+        var ((roleItems, roleStamp), (bindingItems, bindingStamp)) = await Current(roles, bindings);
         if (_cluster.TryGetValue(tenant, out var cached) && cached.Roles == roleStamp && cached.Bindings == bindingStamp) return cached.Policy;
         var policy = new ClusterPolicy(roleItems.Cast<ClusterRole>(), [.. bindingItems.Cast<ClusterRoleBinding>(), .. ImplicitBindings]);
         _cluster[tenant] = (roleStamp, bindingStamp, policy);
@@ -53,8 +52,7 @@ public sealed class RbacPolicyCache(IGrainFactory grains) : IRbacPolicies, IDisp
     {
         var roles = Followed(tenant, ResourceKinds.Role, ns);
         var bindings = Followed(tenant, ResourceKinds.RoleBinding, ns);
-        var (roleItems, roleStamp) = await roles.Current();
-        var (bindingItems, bindingStamp) = await bindings.Current();
+        var ((roleItems, roleStamp), (bindingItems, bindingStamp)) = await Current(roles, bindings);
         if (_namespaces.TryGetValue((tenant, ns), out var cached) && cached.Roles == roleStamp && cached.Bindings == bindingStamp) return cached.Policy;
         var policy = new NamespacePolicy(ns, roleItems.Cast<Role>(), bindingItems.Cast<RoleBinding>());
         _namespaces[(tenant, ns)] = (roleStamp, bindingStamp, policy);
@@ -70,9 +68,34 @@ public sealed class RbacPolicyCache(IGrainFactory grains) : IRbacPolicies, IDisp
     public static bool IsRbacKind(ResourceKind kind) =>
         kind == ResourceKinds.Role || kind == ResourceKinds.RoleBinding || kind == ResourceKinds.ClusterRole || kind == ResourceKinds.ClusterRoleBinding;
 
-    private FollowedCollection Followed(string tenant, ResourceKind kind, string ns) =>
-        _collections.GetOrAdd(StoreKeys.Collection(tenant, kind, ns),
-            key => new FollowedCollection(grains.GetGrain<ICollectionGrain>(key), Poll, IdleAfter, () => Forget(key), _stopping.Token));
+    /// <summary>How many collections are followed now (each costs a watch while it is asked about).</summary>
+    public int FollowedCount => _collections.Count;
+
+    /// <summary>
+    /// Both collections' objects. When a first list fails, a collection that never listed is dropped, so the next
+    /// request makes it afresh instead of finding one that nothing follows and nothing would ever forget.
+    /// </summary>
+    private async ValueTask<((IReadOnlyCollection<KubeObject>, long), (IReadOnlyCollection<KubeObject>, long))> Current(
+        (string Key, FollowedCollection Collection) roles, (string Key, FollowedCollection Collection) bindings)
+    {
+        try
+        {
+            return (await roles.Collection.Current(), await bindings.Collection.Current());
+        }
+        catch
+        {
+            foreach (var (key, collection) in new[] { roles, bindings })
+                if (!collection.Listed) _collections.TryRemove(KeyValuePair.Create(key, collection));
+            throw;
+        }
+    }
+
+    private (string Key, FollowedCollection Collection) Followed(string tenant, ResourceKind kind, string ns)
+    {
+        var key = StoreKeys.Collection(tenant, kind, ns);
+        return (key, _collections.GetOrAdd(key,
+            k => new FollowedCollection(grains.GetGrain<ICollectionGrain>(k), Poll, IdleAfter, () => Forget(k), _stopping.Token)));
+    }
 
     private void Forget(string key)
     {

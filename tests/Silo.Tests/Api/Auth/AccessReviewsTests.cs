@@ -79,4 +79,29 @@ public class AccessReviewsTests
         Assert.Null(AccessReviews.Match("/apis/authorization.k8s.io/v1/namespaces/dev/subjectaccessreviews"));
         Assert.NotNull(AccessReviews.Match("/apis/authorization.k8s.io/v1/namespaces/dev/localsubjectaccessreviews"));
     }
+
+    [Theory]
+    [InlineData("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", """{"spec":{"resourceAttributes":{"namespace":"dev/x","verb":"get","resource":"pods"}}}""", "spec.resourceAttributes.namespace")]
+    [InlineData("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", """{"spec":{"namespace":".."}}""", "spec.namespace")]
+    [InlineData("/apis/authorization.k8s.io/v1/subjectaccessreviews", """{"spec":{"user":"eddie","resourceAttributes":{"namespace":"a%2Fb","verb":"get","resource":"pods"}}}""", "spec.resourceAttributes.namespace")]
+    public async Task Review_NamingANamespaceNoKeyCanHold_IsInvalid(string path, string body, string field)
+    {
+        var e = await Assert.ThrowsAsync<ApiException>(() => Post(Operator, path, body));
+
+        Assert.Equal(422, e.Code);
+        Assert.Equal(field, Assert.Single(e.Details!.Causes!).Field);
+    }
+
+    [Fact]
+    public async Task SubjectAccessReview_GroupsThatAreNotStrings_OrTooMany_AreInvalid()
+    {
+        var notString = await Assert.ThrowsAsync<ApiException>(() => Post(Operator, "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+            """{"spec":{"groups":["dev",7],"resourceAttributes":{"namespace":"dev","verb":"get","resource":"pods"}}}"""));
+        var many = new JsonArray([.. Enumerable.Range(0, AccessReviews.MaxListed + 1).Select(i => (JsonNode)JsonValue.Create($"g{i}"))]);
+        var tooMany = await Assert.ThrowsAsync<ApiException>(() => Post(Operator, "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+            new JsonObject { ["spec"] = new JsonObject { ["groups"] = many, ["resourceAttributes"] = new JsonObject { ["verb"] = "get", ["resource"] = "pods" } } }.ToJsonString()));
+
+        Assert.Equal((422, "spec.groups[1]"), (notString.Code, Assert.Single(notString.Details!.Causes!).Field));
+        Assert.Equal((422, "spec.groups"), (tooMany.Code, Assert.Single(tooMany.Details!.Causes!).Field));
+    }
 }

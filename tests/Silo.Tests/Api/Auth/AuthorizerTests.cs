@@ -141,6 +141,66 @@ public class AuthorizerTests
         await Authorizer.ConfirmNoEscalation(Member, aggregated);
     }
 
+    [Fact]
+    public async Task Role_RepeatingOneEntryThousandsOfTimes_IsCheckedAsTheOneEntry()
+    {
+        var repeated = new Role
+        {
+            Metadata = new ObjectMeta { Name = "repeated", Namespace = "dev" },
+            Rules = [new PolicyRule { ApiGroups = [.. Enumerable.Repeat("", 10_000)], Resources = [.. Enumerable.Repeat("nodes", 10_000)], Verbs = [.. Enumerable.Repeat("get", 10_000)] }],
+        };
+
+        Assert.Single(PolicyRules.Breakdown(repeated.Rules![0]));
+        var e = await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.ConfirmNoEscalation(Editor, repeated));
+        Assert.EndsWith("not currently held:\n{APIGroups:[\"\"], Resources:[\"nodes\"], Verbs:[\"get\"]}", e.Message);
+    }
+
+    [Fact]
+    public async Task EscalationRefusal_NamesTheFirstPermissionsNotHeld_AndSaysThereAreMore()
+    {
+        var wide = new Role
+        {
+            Metadata = new ObjectMeta { Name = "wide", Namespace = "dev" },
+            Rules = [new PolicyRule { ApiGroups = ["example.com"], Resources = [.. Enumerable.Range(0, 100).Select(i => $"things{i}")], Verbs = ["get", "list"] }],
+        };
+
+        var e = await Assert.ThrowsAsync<ApiException>(async () => await Authorizer.ConfirmNoEscalation(Editor, wide));
+
+        var lines = e.Message.Split('\n');
+        Assert.Equal(Authorizer.MaxUncoveredShown, lines.Count(l => l.StartsWith('{')));
+        Assert.Equal("... and more", lines[^1]);
+        Assert.Contains("{APIGroups:[\"example.com\"], Resources:[\"things0\"], Verbs:[\"get\"]}", lines);
+    }
+
+    [Fact]
+    public async Task CallerAllowedClusterWide_IsDecidedWithoutLoadingTheNamespacesPolicy()
+    {
+        var policies = new RecordingPolicies(new FixedRbacPolicies([.. DefaultClusterRoles.All, RbacBootstrap.TenantAdmins(["alice"]), Binding("eddie-edit", "ClusterRole", "edit", "eddie")]));
+        var authorizer = new Authorizer(policies);
+
+        Assert.True(await authorizer.May(Member, "get", ResourceKinds.Pod, "invented-namespace"));
+        Assert.Empty(policies.NamespacesAsked);
+
+        Assert.True(await authorizer.May(Editor, "get", ResourceKinds.Pod, "dev"));
+        Assert.False(await authorizer.May(Editor, "get", ResourceKinds.Pod, "prod"));
+        Assert.Equal(["dev", "prod"], policies.NamespacesAsked);
+    }
+
+    private sealed class RecordingPolicies(IRbacPolicies inner) : IRbacPolicies
+    {
+        public List<string> NamespacesAsked { get; } = [];
+
+        public ValueTask<ClusterPolicy> Cluster(string tenant) => inner.Cluster(tenant);
+
+        public ValueTask<NamespacePolicy> Namespace(string tenant, string ns)
+        {
+            NamespacesAsked.Add(ns);
+            return inner.Namespace(tenant, ns);
+        }
+
+        public void Changed(string tenant, ResourceKind kind, string? ns) => inner.Changed(tenant, kind, ns);
+    }
+
     /// <summary>A policy source whose first answer arrives later, as the store's does.</summary>
     private sealed class SlowPolicies(IRbacPolicies inner) : IRbacPolicies
     {

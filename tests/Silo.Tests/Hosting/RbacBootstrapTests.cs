@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Admission;
+using OrleansOrchestrator.Silo.Api.Auth;
+using OrleansOrchestrator.Silo.Api.Auth.Rbac;
+using OrleansOrchestrator.Silo.Controllers;
+using OrleansOrchestrator.Silo.Hosting;
+using OrleansOrchestrator.Silo.Storage;
+
+namespace OrleansOrchestrator.Silo.Tests.Hosting;
+
+/// <summary>The tenant's default roles and its one-time <c>tenant-admins</c> grant, over a real store in one silo.</summary>
+public sealed class RbacBootstrapTests : IAsyncLifetime
+{
+    private const string Tenant = "team-a";
+    private readonly string _folder = Directory.CreateTempSubdirectory("oo-rbacboot-").FullName;
+    private InProcessTestCluster _cluster = null!;
+
+    private static readonly Caller[] Users = [new("alice", Tenant, []), new("vera", Tenant, [Caller.ViewerGroup]), new("admin", Tenant, [Caller.AdminGroup])];
+
+    private StoreClient Store => new(_cluster.Client, Tenant, SystemActors.Bootstrap);
+
+    public async Task InitializeAsync()
+    {
+        var backend = StorageBackend.Sqlite(Path.Combine(_folder, "store.db"));
+        await SchemaInstaller.Apply(backend);
+        var tokenPath = Path.Combine(_folder, "tokens");
+        await File.WriteAllTextAsync(tokenPath, $"0123456789abcdef0123,admin,{Tenant},system:masters\n");
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAdoNetGrainStorage(StorageNames.Store, o => (o.Invariant, o.DataSource) = (backend.Invariant, backend.DataSource));
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
+                .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
+            silo.Services.AddSingleton(backend);
+            silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
+            silo.Services.AddSingleton(new ControllerOptions());
+            silo.Services.AddSingleton(TokenFile.Load(tokenPath));
+            silo.Services.AddAdmission();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    private async Task Delete(ResourceKind kind, string name) =>
+        Assert.Null((await Store.Object(kind, "", name).Delete(new DeleteOptions(), SystemActors.Bootstrap)).Error);
+
+    [Fact]
+    public async Task FirstStart_GrantsClusterAdminToTokenUsers_ButNotTheViewerNorTheOperator()
+    {
+        Assert.Empty(await RbacBootstrap.Ensure(_cluster.Client, Tenant, Users));
+
+        var binding = await Store.Get<ClusterRoleBinding>("", RbacBootstrap.TenantAdminsBinding);
+        Assert.Equal(["alice"], binding!.Subjects!.Select(s => s.Name));
+        Assert.NotNull(await Store.Get<ClusterRole>("", DefaultClusterRoles.ClusterAdmin));
+    }
+
+    [Fact]
+    public async Task DeletingClusterAdminAndTenantAdmins_DoesNotBringTheGrantBack_OnTheNextStart()
+    {
+        Assert.Empty(await RbacBootstrap.Ensure(_cluster.Client, Tenant, Users));
+        await Delete(ResourceKinds.ClusterRoleBinding, RbacBootstrap.TenantAdminsBinding);
+        await Delete(ResourceKinds.ClusterRole, DefaultClusterRoles.ClusterAdmin);
+
+        Assert.Empty(await RbacBootstrap.Ensure(_cluster.Client, Tenant, [.. Users, new Caller("nina", Tenant, [])]));
+
+        // The default role comes back, as Kubernetes' autoupdate does; the grant to the token users does not.
+        Assert.NotNull(await Store.Get<ClusterRole>("", DefaultClusterRoles.ClusterAdmin));
+        Assert.Null(await Store.Get<ClusterRoleBinding>("", RbacBootstrap.TenantAdminsBinding));
+    }
+
+    [Fact]
+    public async Task TenantBootstrappedBeforeTheRecord_IsRecordedWithoutANewGrant()
+    {
+        // A tenant of an older version: its roles exist, its tenant-admins was deleted, no record of the bootstrap.
+        Assert.Null((await Store.TryCreate(DefaultClusterRoles.All.First(r => r.Metadata.Name == DefaultClusterRoles.ClusterAdmin))).Error);
+
+        Assert.Empty(await RbacBootstrap.Ensure(_cluster.Client, Tenant, Users));
+        await Delete(ResourceKinds.ClusterRole, DefaultClusterRoles.ClusterAdmin);
+        Assert.Empty(await RbacBootstrap.Ensure(_cluster.Client, Tenant, Users));
+
+        Assert.Null(await Store.Get<ClusterRoleBinding>("", RbacBootstrap.TenantAdminsBinding));
+    }
+}
