@@ -36,8 +36,8 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
     public async ValueTask Committed(ResourceKind kind, string tenant, KubeObject? before, KubeObject? after)
     {
         if (!QuotaUsage.Counts(kind) || (after ?? before) is not { } obj) return;
-        if (SameUsage(QuotaUsage.Of(before), QuotaUsage.Of(after))) return;
-        await Report(tenant, obj, q => q.Commit(Key(tenant, kind, obj), after));
+        // The usage is computed inside the report's guard too: the write is stored, so nothing after it may fail it.
+        await Report(tenant, obj, q => SameUsage(QuotaUsage.Of(before), QuotaUsage.Of(after)) ? Task.CompletedTask : q.Commit(Key(tenant, kind, obj), after));
     }
 
     /// <summary>

@@ -81,7 +81,7 @@ public sealed class QuotaBook
                 return $"failed quota: {quota.Metadata.Name}: {missing}";
             var used = Used(quota);
             var exceeded = hard.Keys
-                .Where(name => holding.Usage.TryGetValue(name, out var delta) && delta > 0 && used.GetValueOrDefault(name) + delta > hard[name])
+                .Where(name => holding.Usage.TryGetValue(name, out var delta) && delta > 0 && QuotaQuantities.Add(used.GetValueOrDefault(name), delta) > hard[name])
                 .Order(StringComparer.Ordinal).ToList();
             if (exceeded.Count == 0) continue;
             var texts = quota.Spec.Hard!;
@@ -128,7 +128,7 @@ public sealed class QuotaBook
         {
             if (!QuotaUsage.InScopes(quota.Spec.Scopes, holding.Facts)) continue;
             foreach (var name in used.Keys.ToList())
-                used[name] += holding.Usage.GetValueOrDefault(name);
+                used[name] = QuotaQuantities.Add(used[name], holding.Usage.GetValueOrDefault(name));
         }
         return used;
     }

@@ -82,6 +82,20 @@ public sealed class QuotaBookTests
     }
 
     [Fact]
+    public void APodWhoseRequestsSumBeyondWhatADecimalHolds_IsRefusedByTheQuota_NotThrown()
+    {
+        var huge = new ResourceRequirements { Requests = new Dictionary<string, string> { ["cpu"] = "79000000000E" } };
+        var pod = Samples.Pod("greedy", Samples.PodSpec(Samples.Container("a") with { Resources = huge }, Samples.Container("b") with { Resources = huge }));
+        var quota = Quota("compute", ("requests.cpu", "10"));
+        var book = Book([quota], Pod("a", cpu: "1"));
+
+        Assert.StartsWith("exceeded quota: compute, requested: requests.cpu=", book.Reserve(Key(pod), pod, Now));
+        book.Commit(Key(pod), pod, Now);
+        Assert.Equal(decimal.MaxValue, book.Used(quota)["requests.cpu"]);
+        Assert.NotNull(book.StatusOf(quota).Used!["requests.cpu"]);
+    }
+
+    [Fact]
     public void ACommittedCreate_IsCountedOnce_AndADeleteFreesItsSlot()
     {
         var quota = Quota("pod-quota", ("pods", "2"));
