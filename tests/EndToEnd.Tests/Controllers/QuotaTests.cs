@@ -111,6 +111,72 @@ public sealed class QuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerDryRuns_AreAnsweredAsTheCreateWouldBe_AndHoldNoSlot()
+    {
+        await Kubectl.Ok("create namespace quota-d");
+        await Kubectl.Ok("apply -f -", PodQuota("quota-d", 1));
+
+        await Kubectl.Ok("apply --dry-run=server -f -", Pod("one", "quota-d"));
+        await Kubectl.Ok("apply --dry-run=server -f -", Pod("one", "quota-d"));
+        await Kubectl.Ok("apply -f -", Pod("one", "quota-d"));
+
+        var dryRun = await Kubectl.Run("apply --dry-run=server -f -", Pod("two", "quota-d"));
+        Assert.Contains("pods \"two\" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=1, limited: pods=1", dryRun.Stderr);
+    }
+
+    [Fact]
+    public async Task QuantitiesBeyondAnInt64_AreRefusedWithTheirReason_NeverA500()
+    {
+        await Kubectl.Ok("create namespace quota-h");
+        var hugeQuota = await Kubectl.Run("apply -f -", """
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: huge
+              namespace: quota-h
+            spec:
+              hard:
+                requests.cpu: "79000000000E"
+            """);
+        Assert.NotEqual(0, hugeQuota.ExitCode);
+        Assert.Contains("The ResourceQuota \"huge\" is invalid: spec.hard[requests.cpu]: Invalid value: \"79000000000E\": must be less than or equal to 9223372036854775807", hugeQuota.Stderr);
+
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: compute
+              namespace: quota-h
+            spec:
+              hard:
+                requests.cpu: "10"
+            """);
+        var greedy = await Kubectl.Run("apply -f -", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: greedy
+              namespace: quota-h
+            spec:
+              containers:
+              - name: a
+                image: "example/web:1"
+                resources:
+                  requests:
+                    cpu: "79000000000E"
+              - name: b
+                image: "example/web:1"
+                resources:
+                  requests:
+                    cpu: "79000000000E"
+            """);
+        Assert.NotEqual(0, greedy.ExitCode);
+        Assert.DoesNotContain("InternalError", greedy.Stderr);
+        Assert.Contains("pods \"greedy\" is forbidden: exceeded quota: compute", greedy.Stderr);
+        Assert.Contains("NotFound", (await Kubectl.Run("get pod greedy -n quota-h")).Stderr);
+    }
+
+    [Fact]
     public async Task ComputeQuota_RefusesAPodWithoutRequests_AndAServiceTurnedNodePortOverItsQuota()
     {
         await Kubectl.Ok("create namespace quota-c");
