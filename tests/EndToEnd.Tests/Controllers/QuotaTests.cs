@@ -214,6 +214,60 @@ public sealed class QuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AJobAndADaemonSet_OverTheQuota_ReportFailedCreateEvents()
+    {
+        await Kubectl.Ok("create namespace quota-j");
+        await Kubectl.Ok("apply -f -", PodQuota("quota-j", 0));
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: work
+              namespace: quota-j
+            spec:
+              parallelism: 2
+              completions: 2
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: work
+                    image: "example/work:1"
+            """);
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: agent
+              namespace: quota-j
+            spec:
+              selector:
+                matchLabels:
+                  app: agent
+              template:
+                metadata:
+                  labels:
+                    app: agent
+                spec:
+                  containers:
+                  - name: agent
+                    image: "example/agent:1"
+            """);
+
+        foreach (var kind in new[] { "Job", "DaemonSet" })
+        {
+            var failed = await Eventually.Value(async () =>
+                JsonNode.Parse(await Kubectl.Ok("get events -n quota-j --field-selector reason=FailedCreate -o json"))!["items"]!.AsArray()
+                    .FirstOrDefault(e => e!["involvedObject"]!["kind"]!.GetValue<string>() == kind),
+                $"a FailedCreate event of the {kind}");
+            Assert.Equal("Warning", failed!["type"]!.GetValue<string>());
+            Assert.Matches("^Error creating: pods \"[a-z0-9-]+\" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=0, limited: pods=0$",
+                failed["message"]!.GetValue<string>());
+        }
+        Assert.Empty(JsonNode.Parse(await Kubectl.Ok("get pods -n quota-j -o json"))!["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task DeploymentOfThree_UnderAQuotaOfTwoPods_RunsTwo_AndItsReplicaSetReportsFailedCreate()
     {
         await Kubectl.Ok("create namespace quota-b");
