@@ -19,34 +19,45 @@ public static partial class Quantity
         var match = Pattern().Match(text);
         if (!match.Success || !decimal.TryParse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
             return false;
-        if (match.Groups[3].Success)
+        // A quantity beyond what a decimal holds is not one we can count with: refused like a malformed one, never thrown.
+        try
         {
-            var exponent = int.Parse(match.Groups[3].Value[1..], CultureInfo.InvariantCulture);
-            if (Math.Abs(exponent) > 18) return false;
-            value = number * (decimal)Math.Pow(10, exponent);
+            if (match.Groups[3].Success)
+            {
+                if (!int.TryParse(match.Groups[3].Value[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) || Math.Abs(exponent) > 18)
+                    return false;
+                value = number * (decimal)Math.Pow(10, exponent);
+                return true;
+            }
+            value = number * Factor(match.Groups[4].Value);
             return true;
         }
-        value = number * (match.Groups[4].Value switch
+        catch (OverflowException)
         {
-            "n" => 0.000000001m,
-            "u" => 0.000001m,
-            "m" => 0.001m,
-            "k" => 1_000m,
-            "M" => 1_000_000m,
-            "G" => 1_000_000_000m,
-            "T" => 1_000_000_000_000m,
-            "P" => 1_000_000_000_000_000m,
-            "E" => 1_000_000_000_000_000_000m,
-            "Ki" => 1024m,
-            "Mi" => 1024m * 1024,
-            "Gi" => 1024m * 1024 * 1024,
-            "Ti" => 1024m * 1024 * 1024 * 1024,
-            "Pi" => 1024m * 1024 * 1024 * 1024 * 1024,
-            "Ei" => 1024m * 1024 * 1024 * 1024 * 1024 * 1024,
-            _ => 1m,
-        });
-        return true;
+            value = 0;
+            return false;
+        }
     }
+
+    private static decimal Factor(string suffix) => suffix switch
+    {
+        "n" => 0.000000001m,
+        "u" => 0.000001m,
+        "m" => 0.001m,
+        "k" => 1_000m,
+        "M" => 1_000_000m,
+        "G" => 1_000_000_000m,
+        "T" => 1_000_000_000_000m,
+        "P" => 1_000_000_000_000_000m,
+        "E" => 1_000_000_000_000_000_000m,
+        "Ki" => 1024m,
+        "Mi" => 1024m * 1024,
+        "Gi" => 1024m * 1024 * 1024,
+        "Ti" => 1024m * 1024 * 1024 * 1024,
+        "Pi" => 1024m * 1024 * 1024 * 1024 * 1024,
+        "Ei" => 1024m * 1024 * 1024 * 1024 * 1024 * 1024,
+        _ => 1m,
+    };
 
     public static decimal Parse(string text) =>
         TryParse(text, out var value) ? value : throw new FormatException($"quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (got \"{text}\")");

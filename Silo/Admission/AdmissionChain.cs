@@ -21,22 +21,38 @@ public sealed class AdmissionChain(
     private readonly IReadOnlyList<IValidatingAdmission> _validators = [.. validators];
     private readonly IReadOnlyList<IAllocatingAdmission> _allocators = [.. allocators ?? []];
 
-    /// <summary>Every mutation, then every allocation; a refused allocation gives back what earlier ones took.</summary>
+    /// <summary>Every mutation, then every allocation; an allocation refused or failing gives back what earlier ones took.</summary>
     public async ValueTask<WriteResult> Mutate(AdmissionRequest request)
     {
         var obj = request.Object;
         foreach (var mutator in _mutators) obj = await mutator.Mutate(request with { Object = obj });
         for (var i = 0; i < _allocators.Count; i++)
         {
-            var allocated = await _allocators[i].Allocate(request with { Object = obj });
+            WriteResult allocated;
+            try
+            {
+                allocated = await _allocators[i].Allocate(request with { Object = obj });
+            }
+            catch
+            {
+                // An allocator that fails (its grain timed out) must not keep what the earlier ones took for a write that will not happen.
+                await GiveBack(i, request with { Object = obj });
+                throw;
+            }
             if (!allocated.Succeeded)
             {
-                foreach (var earlier in _allocators.Take(i)) await earlier.Abandon(request with { Object = obj });
+                await GiveBack(i, request with { Object = obj });
                 return allocated;
             }
             obj = allocated.Object!;
         }
         return WriteResult.Ok(obj);
+    }
+
+    /// <summary>Gives back what the first <paramref name="count"/> allocators took for <paramref name="request"/>'s object.</summary>
+    private async ValueTask GiveBack(int count, AdmissionRequest request)
+    {
+        foreach (var earlier in _allocators.Take(count)) await earlier.Abandon(request);
     }
 
     /// <summary>The first refusal, or null when every step admits the write.</summary>

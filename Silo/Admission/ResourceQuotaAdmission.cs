@@ -18,12 +18,12 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
         if (!Applies(request)) return WriteResult.Ok(request.Object);
         var quotas = Quotas(request.Tenant, request.Object);
         var key = Key(request.Tenant, request.Kind, request.Object);
-        var refusal = request.Old is { } old
-            ? await quotas.ReserveChange(key, old, request.Object)
+        // A dry run only asks: a reservation it made and then gave back could free another write's (same key).
+        var refusal = request.DryRun ? await quotas.Check(key, request.Old, request.Object)
+            : request.Old is { } old ? await quotas.ReserveChange(key, old, request.Object)
             : await quotas.Reserve(key, request.Object);
         if (refusal is not null)
             return WriteResult.Fail(new StoreError(403, "Forbidden", $"{request.Kind.Resource} \"{request.Object.Metadata.Name}\" is forbidden: {refusal}"));
-        if (request.DryRun) await quotas.Abandon(key, request.Object.Metadata.Uid);
         return WriteResult.Ok(request.Object);
     }
 
@@ -43,8 +43,8 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
             return;
         }
         if (!QuotaUsage.Counts(kind) || (after ?? before) is not { } obj) return;
-        if (SameUsage(QuotaUsage.Of(before), QuotaUsage.Of(after))) return;
-        await Report(tenant, obj, q => q.Commit(Key(tenant, kind, obj), after));
+        // The usage is computed inside the report's guard too: the write is stored, so nothing after it may fail it.
+        await Report(tenant, obj, q => SameUsage(QuotaUsage.Of(before), QuotaUsage.Of(after)) ? Task.CompletedTask : q.Commit(Key(tenant, kind, obj), after));
     }
 
     /// <summary>

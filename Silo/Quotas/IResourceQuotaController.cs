@@ -19,6 +19,10 @@ public interface IResourceQuotaController : IReconciler
     [Alias("ReserveChange")]
     Task<string?> ReserveChange(string key, KubeObject old, KubeObject next);
 
+    /// <summary>What <see cref="Reserve"/> (<paramref name="old"/> null) or <see cref="ReserveChange"/> would answer, reserving nothing (a dry run).</summary>
+    [Alias("Check")]
+    Task<string?> Check(string key, KubeObject? old, KubeObject obj);
+
     /// <summary>The write (create or update) of <paramref name="key"/> (the object with uid <paramref name="uid"/>) will not be stored.</summary>
     [Alias("Abandon")]
     Task Abandon(string key, string? uid);

@@ -117,8 +117,8 @@ public static class LimitRanger
             var hasLimit = limits.TryGetValue(name, out var limit) && limit.Value != 0;
             if (!hasRequest) problems.Add($"{name} max limit to request ratio per {type} is {text}, but no request is specified or request is 0");
             else if (!hasLimit) problems.Add($"{name} max limit to request ratio per {type} is {text}, but no limit is specified or limit is 0");
-            else if (limit.Value / request.Value > QuotaQuantities.Parse(text))
-                problems.Add($"{name} max limit to request ratio per {type} is {text}, but provided ratio is {(limit.Value / request.Value).ToString("F6", CultureInfo.InvariantCulture)}");
+            else if (QuotaQuantities.Ratio(limit.Value, request.Value) is var ratio && ratio > QuotaQuantities.Parse(text))
+                problems.Add($"{name} max limit to request ratio per {type} is {text}, but provided ratio is {ratio.ToString("F6", CultureInfo.InvariantCulture)}");
         }
     }
 

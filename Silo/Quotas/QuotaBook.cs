@@ -15,7 +15,8 @@ public sealed class QuotaBook
     private sealed record Holding(string? Uid, IReadOnlyDictionary<string, decimal> Usage, ScopeFacts Facts, DateTimeOffset Since, bool Change = false);
 
     private readonly Dictionary<string, Holding> _stored = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Holding> _reserved = new(StringComparer.Ordinal);
+    /// <summary>Keyed by the object's key and uid, so that no write (a dry run, another create of the same name) replaces or frees another's.</summary>
+    private readonly Dictionary<(string Key, string? Uid), Holding> _reserved = [];
 
     /// <summary>
     /// How long a committed write may be missing from a listing: a collection's list can lag a commit for a moment, and
@@ -59,22 +60,33 @@ public sealed class QuotaBook
     /// Admits and reserves a create, or says why not with Kubernetes' message (<c>exceeded quota: …</c>,
     /// <c>failed quota: …</c>). An object no quota counts is admitted without a reservation.
     /// </summary>
-    public string? Reserve(string key, KubeObject obj, DateTimeOffset now) => Reserve(key, obj, Hold(obj, now));
+    public string? Reserve(string key, KubeObject obj, DateTimeOffset now) => Admit(key, obj, Hold(obj, now), reserve: true);
+
+    /// <summary>
+    /// What <see cref="Reserve"/> (<paramref name="old"/> null) or <see cref="ReserveChange"/> would answer, reserving
+    /// nothing: a dry run is told whether the write would be admitted and holds nothing afterwards.
+    /// </summary>
+    public string? Check(string key, KubeObject? old, KubeObject obj, DateTimeOffset now) =>
+        old is null ? Admit(key, obj, Hold(obj, now), reserve: false)
+        : Change(old, obj, now) is { } change ? Admit(key, obj, change, reserve: false) : null;
 
     /// <summary>
     /// Admits and reserves an update by what it adds (a Service turned NodePort, a claim that grows), or says why not.
     /// An update that adds nothing any quota counts is admitted without a reservation.
     /// </summary>
-    public string? ReserveChange(string key, KubeObject old, KubeObject next, DateTimeOffset now)
+    public string? ReserveChange(string key, KubeObject old, KubeObject next, DateTimeOffset now) =>
+        Change(old, next, now) is { } change ? Admit(key, next, change, reserve: true) : null;
+
+    /// <summary>What an update adds to what the object counts; null when it adds nothing.</summary>
+    private static Holding? Change(KubeObject old, KubeObject next, DateTimeOffset now)
     {
         var before = QuotaUsage.Of(old);
         var added = QuotaUsage.Of(next).Where(u => u.Value > before.GetValueOrDefault(u.Key))
             .ToDictionary(u => u.Key, u => u.Value - before.GetValueOrDefault(u.Key), StringComparer.Ordinal);
-        if (added.Count == 0) return null;
-        return Reserve(key, next, new Holding(old.Metadata.Uid, added, QuotaUsage.FactsOf(next), now, Change: true));
+        return added.Count == 0 ? null : new Holding(old.Metadata.Uid, added, QuotaUsage.FactsOf(next), now, Change: true);
     }
 
-    private string? Reserve(string key, KubeObject obj, Holding holding)
+    private string? Admit(string key, KubeObject obj, Holding holding, bool reserve)
     {
         if (!CountedKinds.Contains(ResourceKinds.Of(obj))) return null;
         foreach (var quota in Quotas)
@@ -85,7 +97,7 @@ public sealed class QuotaBook
                 return $"failed quota: {quota.Metadata.Name}: {missing}";
             var used = Used(quota);
             var exceeded = hard.Keys
-                .Where(name => holding.Usage.TryGetValue(name, out var delta) && delta > 0 && used.GetValueOrDefault(name) + delta > hard[name])
+                .Where(name => holding.Usage.TryGetValue(name, out var delta) && delta > 0 && QuotaQuantities.Add(used.GetValueOrDefault(name), delta) > hard[name])
                 .Order(StringComparer.Ordinal).ToList();
             if (exceeded.Count == 0) continue;
             var texts = quota.Spec.Hard!;
@@ -93,14 +105,14 @@ public sealed class QuotaBook
                 string.Join(",", exceeded.Select(name => $"{name}={QuotaQuantities.Format(of(name), QuotaQuantities.IsBinary(texts[name]))}"));
             return $"exceeded quota: {quota.Metadata.Name}, requested: {Print(n => holding.Usage[n])}, used: {Print(n => used.GetValueOrDefault(n))}, limited: {Print(n => hard[n])}";
         }
-        _reserved[key] = holding;
+        if (reserve) _reserved[(key, holding.Uid)] = holding;
         return null;
     }
 
     /// <summary>The write of <paramref name="key"/> (the object with uid <paramref name="uid"/>) did not happen.</summary>
     public void Abandon(string key, string? uid)
     {
-        if (_reserved.TryGetValue(key, out var held) && held.Uid == uid) _reserved.Remove(key);
+        _reserved.Remove((key, uid));
     }
 
     /// <summary>A write of <paramref name="key"/> is durable: it now holds what <paramref name="after"/> counts (null: it is gone).</summary>
@@ -109,7 +121,11 @@ public sealed class QuotaBook
         _recent[key] = (after, now);
         if (after is null) _stored.Remove(key);
         else if (CountedKinds.Contains(ResourceKinds.Of(after))) _stored[key] = Hold(after, now);
-        if (_reserved.TryGetValue(key, out var held) && (after is null || held.Uid == after.Metadata.Uid)) _reserved.Remove(key);
+        if (after is not null) _reserved.Remove((key, after.Metadata.Uid));
+        else
+            // The object is gone: its updates' reservations go with it; another create of the name keeps its own.
+            foreach (var (reserved, held) in _reserved.ToList())
+                if (reserved.Key == key && held.Change) _reserved.Remove(reserved);
     }
 
     /// <summary>Drops reservations older than <paramref name="olderThan"/>: their writer is gone without saying how the write ended (the store's listing has the truth).</summary>
@@ -124,12 +140,12 @@ public sealed class QuotaBook
     {
         var used = Limits(quota).Keys.ToDictionary(name => name, _ => 0m, StringComparer.Ordinal);
         // A create's reservation the store's listing already found stored is counted once; an update's adds to what is stored.
-        var holdings = _stored.Values.Concat(_reserved.Where(r => r.Value.Change || !_stored.TryGetValue(r.Key, out var s) || s.Uid != r.Value.Uid).Select(r => r.Value));
+        var holdings = _stored.Values.Concat(_reserved.Where(r => r.Value.Change || !_stored.TryGetValue(r.Key.Key, out var s) || s.Uid != r.Value.Uid).Select(r => r.Value));
         foreach (var holding in holdings)
         {
             if (!QuotaUsage.InScopes(quota.Spec.Scopes, holding.Facts)) continue;
             foreach (var name in used.Keys.ToList())
-                used[name] += holding.Usage.GetValueOrDefault(name);
+                used[name] = QuotaQuantities.Add(used[name], holding.Usage.GetValueOrDefault(name));
         }
         return used;
     }

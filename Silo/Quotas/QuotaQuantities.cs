@@ -21,6 +21,8 @@ public static class QuotaQuantities
     public static string Format(decimal value, bool binary)
     {
         if (value == 0) return "0";
+        // Fractions of huge values would overflow when scaled to milli, micro or nano units below; their whole part says enough.
+        if (Math.Abs(value) >= 1_000_000_000_000_000m) value = decimal.Ceiling(value);
         if (value == decimal.Truncate(value))
         {
             if (binary)
@@ -35,6 +37,35 @@ public static class QuotaQuantities
         var micro = value * 1_000_000;
         if (micro == decimal.Truncate(micro)) return Whole(micro) + "u";
         return Whole(decimal.Ceiling(value * 1_000_000_000)) + "n";
+    }
+
+    /// <summary>
+    /// <paramref name="a"/> + <paramref name="b"/>, held at the largest (or smallest) decimal instead of overflowing:
+    /// validation bounds each quantity, but objects stored before it and sums over many objects must not make a write fail.
+    /// </summary>
+    public static decimal Add(decimal a, decimal b)
+    {
+        try
+        {
+            return a + b;
+        }
+        catch (OverflowException)
+        {
+            return a > 0 ? decimal.MaxValue : decimal.MinValue;
+        }
+    }
+
+    /// <summary><paramref name="a"/> / <paramref name="b"/> (b non-zero), held at the largest decimal instead of overflowing.</summary>
+    public static decimal Ratio(decimal a, decimal b)
+    {
+        try
+        {
+            return a / b;
+        }
+        catch (OverflowException)
+        {
+            return a > 0 == b > 0 ? decimal.MaxValue : decimal.MinValue;
+        }
     }
 
     public static decimal Parse(string? text) => Quantity.TryParse(text, out var value) ? value : 0;

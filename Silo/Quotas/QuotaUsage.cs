@@ -106,7 +106,7 @@ public static class QuotaUsage
         var total = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var container in spec.Containers)
             foreach (var (name, text) in of(container))
-                if (Quantity.TryParse(text, out var value)) total[name] = total.GetValueOrDefault(name) + value;
+                if (Quantity.TryParse(text, out var value)) total[name] = QuotaQuantities.Add(total.GetValueOrDefault(name), value);
         foreach (var container in spec.InitContainers ?? [])
             foreach (var (name, text) in of(container))
                 if (Quantity.TryParse(text, out var value) && value > total.GetValueOrDefault(name)) total[name] = value;

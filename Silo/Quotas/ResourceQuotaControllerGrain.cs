@@ -44,6 +44,12 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
         return _book.ReserveChange(key, old, next, clock.GetUtcNow());
     }
 
+    public async Task<string?> Check(string key, KubeObject? old, KubeObject obj)
+    {
+        if (!_loaded) await Load();
+        return _book.Check(key, old, obj, clock.GetUtcNow());
+    }
+
     public Task Abandon(string key, string? uid)
     {
         _book.Abandon(key, uid);

@@ -268,16 +268,31 @@ public static partial class Validation
     {
         foreach (var (section, values) in new[] { ("limits", resources?.Limits), ("requests", resources?.Requests) })
             foreach (var (name, text) in values ?? new Dictionary<string, string>())
-            {
-                if (!Quantity.TryParse(text, out var value))
-                    errors.Add(InvalidValue($"{path}.{section}[{name}]", Quote(text), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
-                else if (value < 0)
-                    errors.Add(InvalidValue($"{path}.{section}[{name}]", Quote(text), "must be greater than or equal to 0"));
-            }
+                NonNegativeQuantity(text, $"{path}.{section}[{name}]", errors);
         foreach (var (name, request) in resources?.Requests ?? new Dictionary<string, string>())
             if (resources?.Limits?.TryGetValue(name, out var limit) == true
                 && Quantity.TryParse(request, out var r) && Quantity.TryParse(limit, out var l) && r > l)
                 errors.Add(InvalidValue($"{path}.requests", Quote(request), $"must be less than or equal to {name} limit of {limit}"));
+    }
+
+    /// <summary>
+    /// The largest quantity admitted: what Kubernetes' <c>Quantity.Value()</c> holds (an int64), as the scheduler's
+    /// <c>PodRequests</c> bounds it. Far below what a decimal holds, so that the quota and limit sums of many such
+    /// quantities never overflow.
+    /// </summary>
+    internal const decimal LargestQuantity = long.MaxValue;
+
+    /// <summary>A quantity's value, or null with Kubernetes' cause: not a quantity, negative, or beyond <see cref="LargestQuantity"/>.</summary>
+    internal static decimal? NonNegativeQuantity(string text, string path, List<FieldCause> errors)
+    {
+        if (!Quantity.TryParse(text, out var value))
+            errors.Add(InvalidValue(path, Quote(text), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+        else if (value < 0)
+            errors.Add(InvalidValue(path, Quote(text), "must be greater than or equal to 0"));
+        else if (value > LargestQuantity)
+            errors.Add(InvalidValue(path, Quote(text), $"must be less than or equal to {LargestQuantity.ToString(CultureInfo.InvariantCulture)}"));
+        else return value;
+        return null;
     }
 
     internal static void PortNumber(int port, string path, List<FieldCause> errors)

@@ -21,6 +21,9 @@ public sealed class DaemonSetControllerGrain(TimeProvider clock, ILogger<DaemonS
 
     private readonly FailedPodBackoff _backoff = new();
 
+    /// <summary>Creates refused (a quota, a LimitRange) in passes in a row wait longer each time before trying again.</summary>
+    private readonly CreateBackoff _createBackoff = new();
+
     protected override async Task<TimeSpan?> Reconcile()
     {
         var key = this.GetPrimaryKeyString();
@@ -48,7 +51,7 @@ public sealed class DaemonSetControllerGrain(TimeProvider clock, ILogger<DaemonS
         _backoff.Prune(now);
         var input = new DaemonSetPlanInput(ds, hash, await nodeSource.Current(), pods, now, _backoff.Waiting(now));
         var step = DaemonSetPlanner.Plan(input);
-        await Apply(store, events, ds, step, hash, now);
+        var createBackoff = _createBackoff.After(refused: await Apply(store, events, ds, step, hash, now));
 
         var status = DaemonSetPlanner.Status(input, revisions.CollisionCount);
         if (!Store.ObjectSemantics.SameContent(ds, ds with { Status = status }))
@@ -57,14 +60,16 @@ public sealed class DaemonSetControllerGrain(TimeProvider clock, ILogger<DaemonS
         // Created and deleted pods wake this loop as they change; the second look only repairs a lost write.
         TimeSpan?[] again =
         [
-            step.IsEmpty ? null : TimeSpan.FromSeconds(1),
+            // Refused creates back off instead, so that a namespace at its quota is not asked once a second.
+            step.IsEmpty ? null : createBackoff ?? TimeSpan.FromSeconds(1),
             step.WaitingOnBackoff ? _backoff.NextRetry(now) : null,
             DaemonSetPlanner.NextAvailability(input),
         ];
         return again.Min();
     }
 
-    private async Task Apply(StoreClient store, EventRecorder events, DaemonSet ds, DaemonSetStep step, string hash, DateTimeOffset now)
+    /// <summary>Carries out the step; true when a create was refused (reported as a FailedCreate Event).</summary>
+    private async Task<bool> Apply(StoreClient store, EventRecorder events, DaemonSet ds, DaemonSetStep step, string hash, DateTimeOffset now)
     {
         async Task Delete(Pod pod, long? gracePeriodSeconds = null)
         {
@@ -83,11 +88,23 @@ public sealed class DaemonSetControllerGrain(TimeProvider clock, ILogger<DaemonS
 
         // Concurrently, in slow-start batches as Kubernetes does: a template the API refuses costs one call, not one per node.
         var nodes = step.CreateOn.Take(Burst).ToList();
+        var refused = false;
         await SlowStart.Run(nodes.Count, async i =>
         {
-            if (await store.Create(DaemonPods.NewPod(ds, nodes[i], hash)) is not { } created) return false;
+            var result = await store.TryCreate(DaemonPods.NewPod(ds, nodes[i], hash));
+            if (result.Object is not { } created)
+            {
+                // As the ReplicaSet controller: the refusal (a quota's "exceeded quota: …") is an Event on the DaemonSet.
+                if (result.Error is { Code: not 409 } error)
+                {
+                    refused = true;
+                    await events.Warning(ds, "FailedCreate", $"Error creating: {error.Message}");
+                }
+                return false;
+            }
             await events.Normal(ds, "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
             return true;
         });
+        return refused;
     }
 }

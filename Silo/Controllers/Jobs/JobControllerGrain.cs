@@ -14,6 +14,9 @@ namespace OrleansOrchestrator.Silo.Controllers.Jobs;
 public sealed class JobControllerGrain(TimeProvider clock, ILogger<JobControllerGrain> logger)
     : ReconcilerGrain(logger), IJobController
 {
+    /// <summary>Creates refused (a quota, a LimitRange) in passes in a row wait longer each time before trying again.</summary>
+    private readonly CreateBackoff _createBackoff = new();
+
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns, name) = StoreKeys.ParseObject(this.GetPrimaryKeyString());
@@ -61,9 +64,20 @@ public sealed class JobControllerGrain(TimeProvider clock, ILogger<JobController
             if (await Release(store, pod)) stillHeld.Remove(pod.Metadata.Uid!);
             if (!await DeletePod(store, events, job, pod)) Interlocked.Increment(ref failedWrites);
         }));
+        var refused = false;
         var created = await SlowStart.Run(pass.Create.Count, async i =>
         {
-            if (await store.Create(JobPods.New(job, pass.Create[i])) is not { } pod) return false;
+            var result = await store.TryCreate(JobPods.New(job, pass.Create[i]));
+            if (result.Object is not Pod pod)
+            {
+                // As the ReplicaSet controller: the refusal (a quota's "exceeded quota: …") is an Event on the Job.
+                if (result.Error is { Code: not 409 } error)
+                {
+                    refused = true;
+                    await events.Warning(job, "FailedCreate", $"Error creating: {error.Message}");
+                }
+                return false;
+            }
             await events.Normal(job, "SuccessfulCreate", $"Created pod: {pod.Metadata.Name}");
             return true;
         });
@@ -85,7 +99,10 @@ public sealed class JobControllerGrain(TimeProvider clock, ILogger<JobController
         TimeSpan? again = pass.LookAgainIn;
         if (finished is not null) again = JobPlanner.TtlLeft(job with { Status = settled }, clock.GetUtcNow());
         // Work left undone (a write lost a race, more finished pods than one pass records): soon again.
-        if (missed > 0 || pass.ReachedMaxUncounted || released.Any(r => !r.Done)) again = Earlier(again, TimeSpan.FromSeconds(1));
+        // Refused creates back off instead, so that a namespace at its quota is not asked once a second.
+        var createBackoff = _createBackoff.After(refused);
+        if (missed > 0 && createBackoff is null || pass.ReachedMaxUncounted || released.Any(r => !r.Done)) again = Earlier(again, TimeSpan.FromSeconds(1));
+        else if (createBackoff is { } wait) again = Earlier(again, wait);
         return again;
     }
 

@@ -15,11 +15,8 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
     /// <summary>Pods created or deleted per pass at most (Kubernetes' burst), so a pass stays short.</summary>
     private const int Burst = 500;
 
-    /// <summary>The longest wait before trying again to create pods that were refused (a quota, a LimitRange).</summary>
-    private static readonly TimeSpan MaxCreateBackoff = TimeSpan.FromSeconds(30);
-
-    /// <summary>Passes in a row whose creates were refused: each waits twice as long as the last before trying again.</summary>
-    private int _refusedPasses;
+    /// <summary>Creates refused (a quota, a LimitRange) in passes in a row wait longer each time before trying again.</summary>
+    private readonly CreateBackoff _createBackoff = new();
 
     protected override async Task<TimeSpan?> Reconcile()
     {
@@ -77,9 +74,7 @@ public sealed class ReplicaSetControllerGrain(TimeProvider clock, ILogger<Replic
         if (!Store.ObjectSemantics.SameContent(rs, rs with { Status = status }))
             await store.UpdateStatus(rs with { Status = status, Metadata = rs.Metadata with { ResourceVersion = null } });
 
-        _refusedPasses = refused ? _refusedPasses + 1 : 0;
-        if (refused)
-            return TimeSpan.FromSeconds(Math.Min(MaxCreateBackoff.TotalSeconds, Math.Pow(2, Math.Min(_refusedPasses - 1, 10))));
+        if (_createBackoff.After(refused) is { } wait) return wait;
         // Pods ready but not yet available: look again when the first of them will be.
         return status.ReadyReplicas > status.AvailableReplicas ? TimeSpan.FromSeconds(Math.Min(minReady, 5)) : diff != 0 ? TimeSpan.FromSeconds(1) : null;
     }

@@ -21,6 +21,9 @@ public sealed class StatefulSetControllerGrain(TimeProvider clock, ILogger<State
     private const string Component = "statefulset-controller";
     private static readonly Actor Actor = Actor.Controller("statefulset");
 
+    /// <summary>Passes that did not complete (a create refused by a quota) in a row wait longer each time before trying again.</summary>
+    private readonly CreateBackoff _createBackoff = new();
+
     protected override async Task<TimeSpan?> Reconcile()
     {
         var (tenant, _, ns, name) = StoreKeys.ParseObject(this.GetPrimaryKeyString());
@@ -53,9 +56,9 @@ public sealed class StatefulSetControllerGrain(TimeProvider clock, ILogger<State
         if (!ObjectSemantics.SameContent(set, set with { Status = step.Status }))
             await store.UpdateStatus(set with { Status = step.Status, Metadata = set.Metadata with { ResourceVersion = null } });
 
-        // Writes made: their effects wake this loop; look again soon anyway in case one was refused.
-        if (!completed) return TimeSpan.FromSeconds(1);
-        return step.RecheckAfter;
+        // Writes made: their effects wake this loop; look again anyway in case one was refused, waiting longer after
+        // each pass in a row that did not complete, so that a namespace at its quota is not asked once a second.
+        return _createBackoff.After(refused: !completed) ?? step.RecheckAfter;
     }
 
     /// <summary>

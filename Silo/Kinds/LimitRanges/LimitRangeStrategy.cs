@@ -95,10 +95,7 @@ public static class LimitRangeStrategy
         var parsed = new Dictionary<string, (decimal, string)>(StringComparer.Ordinal);
         foreach (var (name, text) in values ?? new Dictionary<string, string>())
         {
-            if (!Quantity.TryParse(text, out var value))
-                errors.Add(InvalidValue($"{path}[{name}]", Quote(text), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
-            else if (value < 0) errors.Add(InvalidValue($"{path}[{name}]", Quote(text), "must be greater than or equal to 0"));
-            else parsed[name] = (value, text);
+            if (NonNegativeQuantity(text, $"{path}[{name}]", errors) is { } value) parsed[name] = (value, text);
         }
         return parsed;
     }

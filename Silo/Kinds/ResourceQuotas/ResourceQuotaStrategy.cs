@@ -58,10 +58,7 @@ public static class ResourceQuotaStrategy
         {
             var path = $"spec.hard[{name}]";
             if (!IsStandard(name)) errors.Add(InvalidValue(path, Quote(name), "must be a standard resource for quota"));
-            if (!Quantity.TryParse(text, out var value))
-                errors.Add(InvalidValue(path, Quote(text), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
-            else if (value < 0) errors.Add(InvalidValue(path, Quote(text), "must be greater than or equal to 0"));
-            else if (value != decimal.Truncate(value) && !name.Contains("cpu", StringComparison.Ordinal))
+            if (NonNegativeQuantity(text, path, errors) is { } value && value != decimal.Truncate(value) && !name.Contains("cpu", StringComparison.Ordinal))
                 errors.Add(InvalidValue(path, Quote(text), "must be an integer"));
             if (spec.Scopes is { Count: > 0 } && !QuotaUsage.ScopeAllows(name))
                 errors.Add(InvalidValue("spec.scopes", Quote(string.Join(",", spec.Scopes)), "unsupported scope applied to resource"));

@@ -59,6 +59,25 @@ public class QuantityTests
         Assert.False(Quantity.TryParse(text, out _));
     }
 
+    [Theory]
+    [InlineData("99999999999E")]
+    [InlineData("80000000000000000000000000000")]
+    [InlineData("99999999999Ei")]
+    [InlineData("1e99999999999")]
+    [InlineData("1e-99999999999")]
+    public void TryParse_BeyondWhatADecimalHolds_FalseNotThrown(string text)
+    {
+        Assert.False(Quantity.TryParse(text, out var value));
+        Assert.Equal(0m, value);
+    }
+
+    [Fact]
+    public void TryParse_LargestThatFits_Parsed()
+    {
+        Assert.True(Quantity.TryParse("79000000000E", out var value));
+        Assert.Equal(79_000_000_000m * 1_000_000_000_000_000_000m, value);
+    }
+
     [Fact]
     public void Parse_NotAQuantity_FormatExceptionQuotingTheInput()
     {

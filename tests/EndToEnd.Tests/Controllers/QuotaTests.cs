@@ -111,6 +111,72 @@ public sealed class QuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerDryRuns_AreAnsweredAsTheCreateWouldBe_AndHoldNoSlot()
+    {
+        await Kubectl.Ok("create namespace quota-d");
+        await Kubectl.Ok("apply -f -", PodQuota("quota-d", 1));
+
+        await Kubectl.Ok("apply --dry-run=server -f -", Pod("one", "quota-d"));
+        await Kubectl.Ok("apply --dry-run=server -f -", Pod("one", "quota-d"));
+        await Kubectl.Ok("apply -f -", Pod("one", "quota-d"));
+
+        var dryRun = await Kubectl.Run("apply --dry-run=server -f -", Pod("two", "quota-d"));
+        Assert.Contains("pods \"two\" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=1, limited: pods=1", dryRun.Stderr);
+    }
+
+    [Fact]
+    public async Task QuantitiesBeyondAnInt64_AreRefusedWithTheirReason_NeverA500()
+    {
+        await Kubectl.Ok("create namespace quota-h");
+        var hugeQuota = await Kubectl.Run("apply -f -", """
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: huge
+              namespace: quota-h
+            spec:
+              hard:
+                requests.cpu: "79000000000E"
+            """);
+        Assert.NotEqual(0, hugeQuota.ExitCode);
+        Assert.Contains("The ResourceQuota \"huge\" is invalid: spec.hard[requests.cpu]: Invalid value: \"79000000000E\": must be less than or equal to 9223372036854775807", hugeQuota.Stderr);
+
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: compute
+              namespace: quota-h
+            spec:
+              hard:
+                requests.cpu: "10"
+            """);
+        var greedy = await Kubectl.Run("apply -f -", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: greedy
+              namespace: quota-h
+            spec:
+              containers:
+              - name: a
+                image: "example/web:1"
+                resources:
+                  requests:
+                    cpu: "79000000000E"
+              - name: b
+                image: "example/web:1"
+                resources:
+                  requests:
+                    cpu: "79000000000E"
+            """);
+        Assert.NotEqual(0, greedy.ExitCode);
+        Assert.DoesNotContain("InternalError", greedy.Stderr);
+        Assert.Contains("pods \"greedy\" is forbidden: exceeded quota: compute", greedy.Stderr);
+        Assert.Contains("NotFound", (await Kubectl.Run("get pod greedy -n quota-h")).Stderr);
+    }
+
+    [Fact]
     public async Task ComputeQuota_RefusesAPodWithoutRequests_AndAServiceTurnedNodePortOverItsQuota()
     {
         await Kubectl.Ok("create namespace quota-c");
@@ -145,6 +211,60 @@ public sealed class QuotaTests : IAsyncLifetime
         Assert.NotEqual(0, patched.ExitCode);
         Assert.Contains("exceeded quota: compute, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0", patched.Stderr);
         Assert.Equal("ClusterIP", (await Kubectl.Ok("get service web -n quota-c -o jsonpath={.spec.type}")).Trim());
+    }
+
+    [Fact]
+    public async Task AJobAndADaemonSet_OverTheQuota_ReportFailedCreateEvents()
+    {
+        await Kubectl.Ok("create namespace quota-j");
+        await Kubectl.Ok("apply -f -", PodQuota("quota-j", 0));
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: work
+              namespace: quota-j
+            spec:
+              parallelism: 2
+              completions: 2
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: work
+                    image: "example/work:1"
+            """);
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: agent
+              namespace: quota-j
+            spec:
+              selector:
+                matchLabels:
+                  app: agent
+              template:
+                metadata:
+                  labels:
+                    app: agent
+                spec:
+                  containers:
+                  - name: agent
+                    image: "example/agent:1"
+            """);
+
+        foreach (var kind in new[] { "Job", "DaemonSet" })
+        {
+            var failed = await Eventually.Value(async () =>
+                JsonNode.Parse(await Kubectl.Ok("get events -n quota-j --field-selector reason=FailedCreate -o json"))!["items"]!.AsArray()
+                    .FirstOrDefault(e => e!["involvedObject"]!["kind"]!.GetValue<string>() == kind),
+                $"a FailedCreate event of the {kind}");
+            Assert.Equal("Warning", failed!["type"]!.GetValue<string>());
+            Assert.Matches("^Error creating: pods \"[a-z0-9-]+\" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=0, limited: pods=0$",
+                failed["message"]!.GetValue<string>());
+        }
+        Assert.Empty(JsonNode.Parse(await Kubectl.Ok("get pods -n quota-j -o json"))!["items"]!.AsArray());
     }
 
     [Fact]

@@ -110,6 +110,18 @@ public class AdmissionChainTests
     }
 
     [Fact]
+    public async Task Mutate_AFailingAllocation_GivesBackWhatEarlierOnesTook_AndTheFailureGoesOn()
+    {
+        var seen = new List<string>();
+        var chain = new AdmissionChain([], [new Step("validate", seen)], [new Allocation("ip", seen), new Allocation("quota", seen, fail: true)]);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () => await chain.Admit(Create(PodWith(), ReplicaSetController)));
+
+        Assert.Equal("quota did not answer", error.Message);
+        Assert.Equal(["ip takes", "quota takes", "ip gives back what it took"], seen);
+    }
+
+    [Fact]
     public async Task Admit_AnAdmittedWrite_KeepsWhatWasTaken()
     {
         var seen = new List<string>();
@@ -120,11 +132,12 @@ public class AdmissionChainTests
     }
 
     /// <summary>Takes a value for the object (marks it), or refuses; records what it is told.</summary>
-    private sealed class Allocation(string name, List<string> seen, bool refuse = false) : IAllocatingAdmission
+    private sealed class Allocation(string name, List<string> seen, bool refuse = false, bool fail = false) : IAllocatingAdmission
     {
         public ValueTask<WriteResult> Allocate(AdmissionRequest request)
         {
             seen.Add($"{name} takes{(request.Object.Metadata.Labels?.ContainsKey("mutated") == true ? ", labelled" : "")}");
+            if (fail) throw new TimeoutException($"{name} did not answer");
             return ValueTask.FromResult(refuse
                 ? WriteResult.Fail(new StoreError(422, "Invalid", "taken"))
                 : WriteResult.Ok(request.Object with { Metadata = request.Object.Metadata with { Annotations = new Dictionary<string, string> { [name] = "taken" } } }));

@@ -97,6 +97,20 @@ public sealed class LimitRangerTests
     }
 
     [Fact]
+    public void ARatioBeyondWhatADecimalHolds_IsAViolation_NotThrown()
+    {
+        var range = new LimitRange
+        {
+            Metadata = new ObjectMeta { Name = "ratio", Namespace = "default" },
+            Spec = new LimitRangeSpec { Limits = [new LimitRangeItem { Type = "Container", MaxLimitRequestRatio = R(("cpu", "2")) }] },
+        };
+        var resources = new ResourceRequirements { Requests = R(("cpu", "1n")), Limits = R(("cpu", "79000000000E")) };
+        var pod = Samples.Pod(spec: Samples.PodSpec(Samples.Container() with { Resources = resources }));
+
+        Assert.StartsWith("cpu max limit to request ratio per Container is 2, but provided ratio is ", Assert.Single(LimitRanger.Violations(pod, [range])));
+    }
+
+    [Fact]
     public void Validation_RefusesBoundsThatContradictEachOther()
     {
         var errors = new List<FieldCause>();

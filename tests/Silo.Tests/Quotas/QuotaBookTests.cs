@@ -77,6 +77,47 @@ public sealed class QuotaBookTests
     }
 
     [Fact]
+    public void AnotherWriteOfTheSameName_AbandoningItsReservation_DoesNotFreeTheFirstOne()
+    {
+        var book = Book([Quota("pod-quota", ("pods", "2"))], Pod("a"));
+        var real = Pod("b");
+        var other = real with { Metadata = real.Metadata with { Uid = "uid-other" } };
+
+        Assert.Null(book.Reserve(Key(real), real, Now));
+        book.Reserve(Key(other), other, Now);
+        book.Abandon(Key(other), "uid-other");
+
+        Assert.StartsWith("exceeded quota: pod-quota", book.Reserve(Key(Pod("c")), Pod("c"), Now));
+    }
+
+    [Fact]
+    public void ACheck_AnswersAsAReservationWould_AndReservesNothing()
+    {
+        var quota = Quota("pod-quota", ("pods", "2"));
+        var book = Book([quota], Pod("a"));
+
+        Assert.Null(book.Check(Key(Pod("b")), null, Pod("b"), Now));
+        Assert.Null(book.Check(Key(Pod("b")), null, Pod("b"), Now));
+        Assert.Equal(1, book.Used(quota)["pods"]);
+        Assert.Null(book.Reserve(Key(Pod("c")), Pod("c"), Now));
+        Assert.StartsWith("exceeded quota: pod-quota", book.Check(Key(Pod("d")), null, Pod("d"), Now));
+    }
+
+    [Fact]
+    public void APodWhoseRequestsSumBeyondWhatADecimalHolds_IsRefusedByTheQuota_NotThrown()
+    {
+        var huge = new ResourceRequirements { Requests = new Dictionary<string, string> { ["cpu"] = "79000000000E" } };
+        var pod = Samples.Pod("greedy", Samples.PodSpec(Samples.Container("a") with { Resources = huge }, Samples.Container("b") with { Resources = huge }));
+        var quota = Quota("compute", ("requests.cpu", "10"));
+        var book = Book([quota], Pod("a", cpu: "1"));
+
+        Assert.StartsWith("exceeded quota: compute, requested: requests.cpu=", book.Reserve(Key(pod), pod, Now));
+        book.Commit(Key(pod), pod, Now);
+        Assert.Equal(decimal.MaxValue, book.Used(quota)["requests.cpu"]);
+        Assert.NotNull(book.StatusOf(quota).Used!["requests.cpu"]);
+    }
+
+    [Fact]
     public void ACommittedCreate_IsCountedOnce_AndADeleteFreesItsSlot()
     {
         var quota = Quota("pod-quota", ("pods", "2"));

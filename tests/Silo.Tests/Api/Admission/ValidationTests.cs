@@ -36,6 +36,33 @@ public class ValidationTests
         Assert.Empty(Causes(new ConfigMap { Metadata = new ObjectMeta { Name = "cfg" }, Data = new Dictionary<string, string> { ["app.properties"] = "x=1" } }));
     }
 
+    [Theory]
+    [InlineData("79000000000E")]
+    [InlineData("9223372036854775808")]
+    public void Validate_QuantityBeyondAnInt64_RefusedWithTheBound(string huge)
+    {
+        var pod = PodWith(c => c with { Resources = new ResourceRequirements { Requests = new Dictionary<string, string> { ["cpu"] = huge } } });
+        var quota = new ResourceQuota
+        {
+            Metadata = new ObjectMeta { Name = "compute", Namespace = "default" },
+            Spec = new ResourceQuotaSpec { Hard = new Dictionary<string, string> { ["requests.cpu"] = huge } },
+        };
+        var range = new LimitRange
+        {
+            Metadata = new ObjectMeta { Name = "bounds", Namespace = "default" },
+            Spec = new LimitRangeSpec { Limits = [new LimitRangeItem { Type = "Container", Max = new Dictionary<string, string> { ["cpu"] = huge } }] },
+        };
+
+        var expected = $"Invalid value: \"{huge}\": must be less than or equal to 9223372036854775807";
+        Assert.Equal(new FieldCause("spec.containers[0].resources.requests[cpu]", "FieldValueInvalid", expected), SingleCause(pod));
+        Assert.Equal(new FieldCause("spec.hard[requests.cpu]", "FieldValueInvalid", expected), SingleCause(quota));
+        Assert.Contains(Causes(range), c => c.Field == "spec.limits[0].max[cpu]" && c.Message == expected);
+    }
+
+    [Fact]
+    public void Validate_LargestInt64Quantity_Admitted() =>
+        Assert.Empty(Causes(PodWith(c => c with { Resources = new ResourceRequirements { Requests = new Dictionary<string, string> { ["memory"] = "9223372036854775807" } } })));
+
     [Fact]
     public void Validate_DefaultedObjects_NoCauses()
     {
