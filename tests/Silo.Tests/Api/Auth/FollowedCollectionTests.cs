@@ -40,16 +40,6 @@ public sealed class FollowedCollectionTests : IDisposable
     private FollowedCollection Follow(TimeSpan? idleAfter = null) =>
         new(_store, TimeSpan.FromSeconds(20), idleAfter ?? TimeSpan.FromMinutes(5), () => Interlocked.Increment(ref _idle), _stopping.Token);
 
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
-            await Task.Delay(10);
-        }
-    }
-
     private static async Task<IReadOnlyList<string>> Names(FollowedCollection followed) =>
         (await followed.Current()).Items.Select(o => o.Metadata.Name!).Order().ToList();
 
@@ -65,7 +55,7 @@ public sealed class FollowedCollectionTests : IDisposable
             new WatchEvent(WatchEventType.Added, Binding("b"), 6),
         ], 6));
 
-        await Eventually(async () => (await Names(followed)).SequenceEqual(["a", "b"]));
+        await Eventually.True(async () => (await Names(followed)).SequenceEqual(["a", "b"]), "the new binding to be followed");
         Assert.Equal(1, _store.Lists);
     }
 
@@ -78,7 +68,7 @@ public sealed class FollowedCollectionTests : IDisposable
 
         _store.Batches.Writer.TryWrite(new WatchBatch([new WatchEvent(WatchEventType.Modified, Binding("a"), 6)], 6));
 
-        await Eventually(async () => (await followed.Current()).Stamp != first);
+        await Eventually.True(async () => (await followed.Current()).Stamp != first, "a new stamp");
     }
 
     [Fact]
@@ -93,7 +83,7 @@ public sealed class FollowedCollectionTests : IDisposable
 
         _store.Items = [Binding("d")];
         _store.Batches.Writer.TryWrite(new WatchBatch([], 9, Gone: true));
-        await Eventually(async () => (await Names(followed)).SequenceEqual(["d"]));
+        await Eventually.True(async () => (await Names(followed)).SequenceEqual(["d"]), "the relisted bindings");
     }
 
     [Fact]
@@ -104,7 +94,7 @@ public sealed class FollowedCollectionTests : IDisposable
 
         _store.Batches.Writer.TryWrite(new WatchBatch([], 5));
 
-        await Eventually(() => Task.FromResult(Volatile.Read(ref _idle) == 1));
+        await Eventually.True(() => Volatile.Read(ref _idle) == 1, "the idle callback");
         _store.Items = [];
         Assert.Empty(await Names(followed));
     }
