@@ -58,9 +58,22 @@ public sealed class ExecTests(StreamingFixture cluster)
         await terminal.TypeLine("stty size");
         await terminal.WaitForLine("30 100");
 
+        // The new size reaches the pod's terminal through kubectl's resize stream a moment after tmux has it: ask again
+        // until the shell sees it (a command typed at once can still read the old size).
         await terminal.Resize(120, 40);
-        await terminal.TypeLine("stty size");
-        await terminal.WaitForLine("40 120");
+        await Eventually.True(async () =>
+        {
+            await terminal.TypeLine("stty size");
+            try
+            {
+                await terminal.WaitForLine("40 120", TimeSpan.FromSeconds(2));
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }, "stty size to follow the terminal's resize", TimeSpan.FromSeconds(30));
     }
 
     [Theory, MemberData(nameof(Versions))]
