@@ -74,6 +74,16 @@ public abstract class LiveComponent : ComponentBase, IAsyncDisposable
         return collection;
     }
 
+    /// <summary>
+    /// An action asked per namespace, for a list whose rows span namespaces (<see cref="NamespacedPermission"/>): a row's
+    /// button is shown when the API would accept the call in the row's namespace.
+    /// </summary>
+    protected NamespacedPermission Permission(string verb, ResourceKind kind) =>
+        new(ns => Session.May(verb, kind, ns), () =>
+        {
+            if (!_stop.IsCancellationRequested) _ = InvokeAsync(StateHasChanged);
+        });
+
     /// <summary>Called on the render thread after a batch of changes was applied, before rendering.</summary>
     protected virtual void OnFeedChanged()
     {

@@ -21,7 +21,7 @@ public sealed class ClusterFeed(IClusterBackend backend, ILogger<ClusterFeed> lo
 
     public async Task<FeedSubscription> Subscribe(DashboardUser user, ResourceKind kind, CancellationToken cancellationToken)
     {
-        if (!backend.May(user, "list", kind))
+        if (!await backend.May(user, "list", kind))
             throw new ActionFailedException(403, $"{kind.Plural} is forbidden: User \"{user.Name}\" cannot list them");
         var watch = _watches.GetOrAdd((backend.ScopeOf(user, kind), kind),
             key => new Lazy<SharedWatch>(() => new SharedWatch(backend, user, key.Kind, logger, _stop.Token))).Value;

@@ -25,8 +25,13 @@ public interface IClusterBackend
     /// </summary>
     DashboardUser? Revalidate(string tokenFingerprint);
 
-    /// <summary>Whether the user may do <paramref name="verb"/> (get, list, create, update, patch, delete) on the kind.</summary>
-    bool May(DashboardUser user, string verb, ResourceKind kind);
+    /// <summary>
+    /// Whether the user may do <paramref name="verb"/> (get, list, create, update, patch, delete) on the kind in namespace
+    /// <paramref name="ns"/>: the namespace a page shows or its object is in, so that a role bound in that namespace
+    /// counts, as it does for the API; null asks about the whole tenant (the dashboard's lists span every namespace) or a
+    /// cluster-scoped kind. Asynchronous: the first question about a tenant or namespace may have to read its roles.
+    /// </summary>
+    Task<bool> May(DashboardUser user, string verb, ResourceKind kind, string? ns = null);
 
     /// <summary>Which tenant's objects of this kind the user sees (nodes are shared infrastructure).</summary>
     string ScopeOf(DashboardUser user, ResourceKind kind);
@@ -62,7 +67,7 @@ public interface IClusterBackend
     /// Whether the user may run commands in pods (a <c>create</c> of <c>pods/exec</c>): the same decision the API makes
     /// before an exec, so the terminal is offered exactly to those whose exec would be accepted.
     /// </summary>
-    bool MayExec(DashboardUser user);
+    Task<bool> MayExec(DashboardUser user, string ns);
 
     /// <summary>
     /// Runs <paramref name="command"/> in the container as <c>kubectl exec -i</c> (with <c>-t</c> when
@@ -75,12 +80,12 @@ public interface IClusterBackend
     /// Whether the user may read the audit trail: a cluster-wide permission (<c>get</c> on the non-resource URL
     /// <c>/audit</c>), since the trail names every user's requests in every namespace of the tenant.
     /// </summary>
-    bool MayReadAuditTrail(DashboardUser user);
+    Task<bool> MayReadAuditTrail(DashboardUser user);
 
     /// <summary>
     /// The newest requests of the user's own tenant (never another tenant's), newest first, at most
     /// <paramref name="limit"/>: the audit log as this host keeps it in memory. Refused with 403 unless
     /// <see cref="MayReadAuditTrail"/>.
     /// </summary>
-    IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit);
+    Task<IReadOnlyList<AuditEntry>> AuditTrail(DashboardUser user, int limit);
 }

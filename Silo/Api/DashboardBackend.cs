@@ -29,7 +29,8 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     public DashboardUser? Revalidate(string tokenFingerprint) =>
         tokens.ByFingerprint(tokenFingerprint) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
 
-    public bool May(DashboardUser user, string verb, ResourceKind kind) => resources.Authorizer.MayAnywhere(CallerOf(user), verb, kind);
+    public async Task<bool> May(DashboardUser user, string verb, ResourceKind kind, string? ns = null) =>
+        await resources.Authorizer.May(CallerOf(user), verb, kind, kind.Namespaced ? ns : null);
 
     public string ScopeOf(DashboardUser user, ResourceKind kind) => Authorizer.TenantFor(CallerOf(user), kind);
 
@@ -150,7 +151,7 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
             yield return line;
     }
 
-    public bool MayExec(DashboardUser user) => resources.Authorizer.MayAnywhere(CallerOf(user), "create", ResourceKinds.Pod, "exec");
+    public async Task<bool> MayExec(DashboardUser user, string ns) => await resources.Authorizer.May(CallerOf(user), "create", ResourceKinds.Pod, ns, subresource: "exec");
 
     public async Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty,
         CancellationToken cancellationToken)
@@ -181,12 +182,12 @@ public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs
     /// </summary>
     public const string AuditTrailPath = "/audit";
 
-    public bool MayReadAuditTrail(DashboardUser user) => resources.Authorizer.MayPathNow(CallerOf(user), "get", AuditTrailPath);
+    public async Task<bool> MayReadAuditTrail(DashboardUser user) => await resources.Authorizer.MayPath(CallerOf(user), "get", AuditTrailPath);
 
     /// <summary>The tenant's newest events from the log's in-memory ring; a request without an object (discovery) by its path.</summary>
-    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit)
+    public async Task<IReadOnlyList<AuditEntry>> AuditTrail(DashboardUser user, int limit)
     {
-        if (!MayReadAuditTrail(user))
+        if (!await MayReadAuditTrail(user))
             throw new ActionFailedException(403, $"forbidden: User {Admission.Validation.Quote(user.Name)} cannot get path {Admission.Validation.Quote(AuditTrailPath)}");
         return [.. audit.Recent(user.Tenant, limit).Select(e => new AuditEntry(
             e.StageTime, e.User, e.Verb, e.ObjectRef?.Resource ?? e.RequestUri.Split('?', 2)[0], e.ObjectRef?.Namespace, e.ObjectRef?.Name, e.ObjectRef?.Subresource,

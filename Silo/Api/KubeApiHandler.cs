@@ -178,7 +178,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
         {
             case "GET":
             {
-                var obj = await resources.Get(caller, kind, ns, name);
+                var obj = await resources.Get(caller, kind, ns, name, sub);
                 if (subresource == Subresource.Main && WantsTable(request))
                     await WriteJson(context, 200, WireFormat.Table(kind, [obj], obj.Metadata.ResourceVersion ?? "", null, clock.GetUtcNow()));
                 else
@@ -234,7 +234,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
             {
                 var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
                 if (body is not JsonObject) throw ApiException.BadRequest("a Scale must be a JSON object");
-                scale = await resources.UpdateScale(caller, kind, ns, name, ResourceService.PinnedVersion(body), _ => body);
+                scale = await resources.UpdateScale(caller, kind, ns, name, "update", ResourceService.PinnedVersion(body), _ => body);
                 break;
             }
             case "PATCH":
@@ -242,7 +242,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
                 var type = PatchTypeOf(request.ContentType);
                 var patch = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, context.RequestAborted), request.ContentType);
                 ResourceService.RequireObjectPatch(type, patch);
-                scale = await resources.UpdateScale(caller, kind, ns, name, type == ResourceService.PatchType.Json ? null : ResourceService.PinnedVersion(patch),
+                scale = await resources.UpdateScale(caller, kind, ns, name, "patch", type == ResourceService.PatchType.Json ? null : ResourceService.PinnedVersion(patch),
                     current => ResourceService.ApplyPatch(type, current, patch));
                 break;
             }
@@ -282,7 +282,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
 
         // Decided before the 200 and its headers go out: a refused watch is a 403 Status (and audited as one), not an
         // empty stream (the verb's own check runs only at its first event, when the answer has already started).
-        await authorizer.Authorize(caller, "watch", kind, ns);
+        await authorizer.AuthorizeCollection(caller, "watch", kind, ns, filter);
         var events = resources.Watch(caller, kind, ns, filter, NullIfEmpty(query["resourceVersion"]), IsTrue(query["allowWatchBookmarks"]), deadline.Token);
         var response = context.Response;
         response.StatusCode = 200;

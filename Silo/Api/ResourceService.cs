@@ -31,18 +31,28 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// <summary>The one authoriser of the API, for the verbs that are not over the store (logs, exec, port-forward).</summary>
     public Authorizer Authorizer => authorizer;
 
-    public async Task<KubeObject> Get(Caller caller, ResourceKind kind, string? ns, string name)
+    /// <summary>Reads an object; <paramref name="subresource"/> (<c>status</c>) is what RBAC is asked about, as Kubernetes asks for <c>get deployments/status</c>.</summary>
+    public async Task<KubeObject> Get(Caller caller, ResourceKind kind, string? ns, string name, string? subresource = null)
     {
-        await authorizer.Authorize(caller, "get", kind, ns, name);
-        return await ObjectGrain(caller, kind, ns, name).Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
+        await authorizer.Authorize(caller, "get", kind, ns, name, subresource);
+        return await Read(caller, kind, ns, name);
     }
+
+    private async Task<KubeObject> Read(Caller caller, ResourceKind kind, string? ns, string name) =>
+        await ObjectGrain(caller, kind, ns, name).Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
 
     public sealed record ListPage(IReadOnlyList<KubeObject> Items, string ResourceVersion, string? Continue, long? RemainingItemCount);
 
     /// <summary>Lists one namespace (or a cluster-scoped kind), or every namespace of the tenant when <paramref name="ns"/> is null.</summary>
     public async Task<ListPage> List(Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, int limit = 0, string? continueToken = null)
     {
-        await authorizer.Authorize(caller, "list", kind, ns);
+        await authorizer.AuthorizeCollection(caller, "list", kind, ns, filter);
+        return await ListAuthorized(caller, kind, ns, filter, limit, continueToken);
+    }
+
+    /// <summary>A list the caller was already authorised for (by the list itself, or by the watch it begins).</summary>
+    private async Task<ListPage> ListAuthorized(Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, int limit = 0, string? continueToken = null)
+    {
         if (!kind.Namespaced || ns is not null)
         {
             var at = continueToken is null ? null : ListContinue.Decode(continueToken);
@@ -87,12 +97,14 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         Caller caller, ResourceKind kind, string? ns, ObjectFilter filter, string? resourceVersion, bool bookmarks,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await authorizer.Authorize(caller, "watch", kind, ns);
+        await authorizer.AuthorizeCollection(caller, "watch", kind, ns, filter);
         var fromScratch = string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0";
         Dictionary<string, long> positions;
         if (fromScratch)
         {
-            var list = await List(caller, kind, ns, filter);
+            // The current objects a watch from scratch begins with are part of the watch: Kubernetes authorises it as
+            // `watch` only, so a role granting watch without list may watch from scratch.
+            var list = await ListAuthorized(caller, kind, ns, filter);
             foreach (var item in list.Items)
                 yield return new ApiWatchEvent(ApiWatchEvent.Added, item, item.Metadata.ResourceVersion ?? "");
             positions = Positions(kind, ns, list.ResourceVersion);
@@ -277,18 +289,23 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         body is JsonObject { } root && root["metadata"] is JsonObject meta && meta["resourceVersion"] is JsonValue v
         && v.TryGetValue<string>(out var version) && version.Length > 0 ? version : null;
 
-    /// <summary>The <c>autoscaling/v1</c> Scale view of a workload.</summary>
+    /// <summary>The <c>autoscaling/v1</c> Scale view of a workload: RBAC is asked about <c>get</c> of <c>deployments/scale</c>, as Kubernetes does.</summary>
     public async Task<JsonObject> GetScale(Caller caller, ResourceKind kind, string ns, string name) =>
-        ScaleOf(await Get(caller, kind, ns, name));
+        ScaleOf(await Get(caller, kind, ns, name, ScaleSubresource));
+
+    private const string ScaleSubresource = "scale";
 
     /// <summary>
     /// Changes <c>spec.replicas</c> through the Scale view (patch or replace). <paramref name="pinnedVersion"/> is
     /// the resourceVersion the client itself sent, if any: only then is a concurrent write a conflict; otherwise
-    /// the change is reapplied to the newest object, as Kubernetes does.
+    /// the change is reapplied to the newest object, as Kubernetes does. <paramref name="verb"/> is the request's own
+    /// (<c>update</c> for a PUT, <c>patch</c> for the PATCH <c>kubectl scale</c> sends) and the only one RBAC is asked
+    /// about, on <c>deployments/scale</c>: a role granting <c>patch</c> there lets <c>kubectl scale</c> work.
     /// </summary>
-    public async Task<JsonObject> UpdateScale(Caller caller, ResourceKind kind, string ns, string name, string? pinnedVersion, Func<JsonObject, JsonNode> change)
+    public async Task<JsonObject> UpdateScale(Caller caller, ResourceKind kind, string ns, string name, string verb, string? pinnedVersion, Func<JsonObject, JsonNode> change)
     {
-        await authorizer.Authorize(caller, "update", kind, ns, name, "scale");
+        if (verb is not ("update" or "patch")) throw new ArgumentOutOfRangeException(nameof(verb), verb, "a Scale is changed by update or patch");
+        await authorizer.Authorize(caller, verb, kind, ns, name, ScaleSubresource);
         var grain = ObjectGrain(caller, kind, ns, name);
         for (var attempt = 1; ; attempt++)
         {

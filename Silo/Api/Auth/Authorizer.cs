@@ -1,4 +1,5 @@
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Auth.Rbac;
 using OrleansOrchestrator.Silo.Api.Wire;
@@ -23,13 +24,50 @@ public sealed class Authorizer(IRbacPolicies policies)
     public static IReadOnlyList<string> GroupsOf(Caller caller) =>
         caller.Groups.Contains(RbacEvaluator.AuthenticatedGroup) ? caller.Groups : [.. caller.Groups, RbacEvaluator.AuthenticatedGroup];
 
-    /// <summary>Whether the caller may do <paramref name="verb"/> on the kind (or its <paramref name="subresource"/>, <c>create</c> of <c>pods/exec</c>) in <paramref name="ns"/> (null: cluster scope or every namespace).</summary>
-    public async ValueTask<bool> May(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
+    /// <summary>
+    /// Whether the caller may do <paramref name="verb"/> on the kind (or its <paramref name="subresource"/>, <c>create</c> of
+    /// <c>pods/exec</c>) in <paramref name="ns"/> (null: cluster scope or every namespace), on the object named in the path.
+    /// </summary>
+    public ValueTask<bool> May(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null) =>
+        Decide(caller, verb, kind, PathNamespace(kind, ns, name), name, subresource);
+
+    /// <summary>
+    /// The namespace Kubernetes' request info gives a request whose path names <paramref name="name"/>: a Namespace object's
+    /// path is <c>/api/v1/namespaces/{name}</c>, so it is "in" itself, and a RoleBinding of that namespace reaches it (a user
+    /// bound to <c>view</c>, <c>edit</c> or <c>admin</c> there may <c>get</c> it, as in Kubernetes); every other cluster-scoped
+    /// kind is in none.
+    /// </summary>
+    public static string PathNamespace(ResourceKind kind, string? ns, string? name) =>
+        kind == ResourceKinds.Namespace ? name ?? "" : kind.Namespaced ? ns ?? "" : "";
+
+    /// <summary>
+    /// Refuses with Kubernetes' 403 unless the caller may <c>list</c> or <c>watch</c> the collection. As Kubernetes'
+    /// request info, a field selector requiring <c>metadata.name</c> to equal a name makes the request one about that name,
+    /// so a role limited by <c>resourceNames</c> allows the list and watch <c>kubectl get x -w</c>, <c>wait</c> and
+    /// <c>rollout status</c> send. The namespace stays the path's (a list of Namespaces is in none, whatever its selector).
+    /// </summary>
+    public async ValueTask AuthorizeCollection(Caller caller, string verb, ResourceKind kind, string? ns, ObjectFilter filter)
+    {
+        var name = SelectedName(filter);
+        if (!await Decide(caller, verb, kind, kind.Namespaced ? ns ?? "" : "", name, null))
+            throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name, null);
+    }
+
+    /// <summary>
+    /// The name a field selector pins (Kubernetes' <c>RequiresExactMatch("metadata.name")</c>: the first <c>=</c> or <c>==</c>
+    /// term on it), when that name could be a path segment; otherwise null.
+    /// </summary>
+    public static string? SelectedName(ObjectFilter filter) =>
+        filter.Fields.FirstOrDefault(f => f.Field == "metadata.name" && !f.Negated) is { } term && ResourcePath.SegmentNameProblem(term.Value) is null
+            ? term.Value
+            : null;
+
+    private async ValueTask<bool> Decide(Caller caller, string verb, ResourceKind kind, string attributeNamespace, string? name, string? subresource)
     {
         if (caller.IsAdmin) return true;
         if (kind == ResourceKinds.Node) return false;
         return await Allows(caller.Tenant, new RequestAttributes(caller.User, GroupsOf(caller), verb, kind.Group, kind.Plural, subresource ?? "",
-            kind.Namespaced ? ns ?? "" : "", name ?? ""));
+            attributeNamespace, name ?? ""));
     }
 
     /// <summary>The RBAC decision for any request attributes within a tenant (the operator's group is not consulted here).</summary>
@@ -51,39 +89,11 @@ public sealed class Authorizer(IRbacPolicies policies)
     }
 
     /// <summary>
-    /// The dashboard's question, which names no namespace: may the caller do this across their tenant. Synchronous for the
-    /// dashboard's interface; after the tenant's first request the policy is in memory and this does not wait.
-    /// </summary>
-    public bool MayAnywhere(Caller caller, string verb, ResourceKind kind, string? subresource = null) =>
-        Now(() => May(caller, verb, kind, null, null, subresource));
-
-    /// <summary>
     /// Whether the caller may do <paramref name="verb"/> on a URL path that is not a resource (a rule's
     /// <c>nonResourceURLs</c>): only cluster-wide roles hold such rules, so this is a question about the whole tenant.
     /// </summary>
     public async ValueTask<bool> MayPath(Caller caller, string verb, string path) =>
         caller.IsAdmin || await Allows(caller.Tenant, new RequestAttributes(caller.User, GroupsOf(caller), verb, Path: path));
-
-    /// <summary><see cref="MayPath"/> for the dashboard's synchronous interface.</summary>
-    public bool MayPathNow(Caller caller, string verb, string path) => Now(() => MayPath(caller, verb, path));
-
-    /// <summary>A decision awaited synchronously for the dashboard; after the tenant's first request the policy is in memory and this does not wait.</summary>
-    private static bool Now(Func<ValueTask<bool>> ask)
-    {
-        // The first load waits on the store. Its continuations must not need the caller's thread — a Blazor circuit's
-        // synchronization context is the very thread blocked here — so it is asked without that context.
-        var context = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
-        {
-            var decision = ask();
-            return decision.IsCompleted ? decision.Result : decision.AsTask().GetAwaiter().GetResult();
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-        }
-    }
 
     /// <summary>
     /// Refuses with Kubernetes' 403 unless the caller may; a <paramref name="subresource"/> such as <c>exec</c> is
@@ -92,7 +102,7 @@ public sealed class Authorizer(IRbacPolicies policies)
     public async ValueTask Authorize(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
     {
         if (!await May(caller, verb, kind, ns, name, subresource))
-            throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, ns, name, subresource);
+            throw ApiException.Forbidden(caller.User, verb, kind.Plural, kind.Group, PathNamespace(kind, ns, name), name, subresource);
     }
 
     /// <summary>How many permissions not held an escalation refusal names; the check stops looking after them.</summary>

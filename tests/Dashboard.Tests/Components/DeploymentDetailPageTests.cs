@@ -33,6 +33,21 @@ public sealed class DeploymentDetailPageTests
         Assert.Equal(["2", "1"], page.FindAll(".rollback").Select(b => b.GetAttribute("data-revision")));
     }
 
+    /// <summary>The page asks about its own namespace: a user who may patch only in another namespace gets no roll-back buttons here.</summary>
+    [Theory]
+    [InlineData("default", 2)]
+    [InlineData("prod", 0)]
+    public async Task RollBackButtons_FollowTheAnswerForThePagesNamespace(string patchableNamespace, int buttons)
+    {
+        _backend.Authorize = (_, verb, _, ns) => verb is "get" or "list" or "watch" || ns == patchableNamespace;
+        await using var ctx = Create(_feed, _backend);
+
+        var page = RenderWeb(ctx);
+
+        page.WaitForAssertion(() => Assert.Equal(["3 (current)", "2", "1"], RevisionCells(page)), Patience);
+        Assert.Equal(buttons, page.FindAll(".rollback").Count);
+    }
+
     [Fact]
     public async Task RollBack_Confirmed_SendsJsonPatchWithTheOldTemplate()
     {

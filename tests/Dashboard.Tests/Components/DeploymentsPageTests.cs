@@ -100,6 +100,46 @@ public sealed class DeploymentsPageTests
         Assert.Contains(page.FindAll("td"), td => td.TextContent.Trim() == "3");
     }
 
+    /// <summary>A user bound to edit in "dev" only: each row's scale control follows the API's answer for the row's namespace.</summary>
+    [Fact]
+    public async Task ScaleControl_ShownOnlyOnRowsOfNamespacesWhereThePatchWouldBeAccepted()
+    {
+        var feed = new FakeClusterFeed().With(ResourceKinds.Deployment, Deployment("api", "dev"), Deployment("web", "prod"));
+        var asked = new List<string?>();
+        _backend.Authorize = (_, verb, _, ns) =>
+        {
+            lock (asked) asked.Add(ns);
+            return verb is "get" or "list" or "watch" || ns == "dev";
+        };
+        await using var ctx = Create(feed, _backend);
+
+        var page = ctx.Render<Deployments>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll(".scale-up")), Patience);
+        var rows = page.FindAll("tr").Where(r => r.QuerySelector(".deployment-name") is not null).ToList();
+        Assert.Equal(["api", "web"], rows.Select(r => r.QuerySelector(".deployment-name")!.TextContent.Trim()));
+        Assert.NotNull(rows[0].QuerySelector(".scale-up"));
+        Assert.Null(rows[1].QuerySelector(".scale-up"));
+        // Each namespace is asked once, however often the rows render.
+        lock (asked) Assert.Equal(["dev", "prod"], asked.Where(ns => ns is not null).Order());
+    }
+
+    /// <summary>A decision that must first read a namespace's roles does not hold up the page: the control appears when it comes.</summary>
+    [Fact]
+    public async Task ScaleControl_WhileTheDecisionIsPending_PageRendersWithoutIt_ThenShowsIt()
+    {
+        var decisions = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _backend.DecisionsWait = decisions.Task;
+        await using var ctx = Create(_feed, _backend);
+
+        var page = ctx.Render<Deployments>();
+
+        page.WaitForElement(".deployment-name", Patience);
+        Assert.Empty(page.FindAll(".scale-up"));
+        decisions.SetResult();
+        page.WaitForElement(".scale-up", Patience);
+    }
+
     [Fact]
     public async Task Feed_DeploymentScaledElsewhere_ShownCountAndHealthFollow()
     {

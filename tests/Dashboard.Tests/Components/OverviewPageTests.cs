@@ -47,7 +47,7 @@ public sealed class OverviewPageTests
     [Fact]
     public async Task Render_UserWhoMayNotListNodes_NoNodeCount()
     {
-        var backend = new FakeClusterBackend { Authorize = (_, verb, kind) => kind != ResourceKinds.Node };
+        var backend = new FakeClusterBackend { Authorize = (_, verb, kind, _) => kind != ResourceKinds.Node };
         await using var ctx = Create(_feed, backend);
 
         var page = ctx.Render<Overview>();

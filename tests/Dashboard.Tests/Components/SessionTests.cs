@@ -28,7 +28,7 @@ public sealed class SessionTests
     {
         var backend = new FakeClusterBackend();
         var asked = new List<(string User, string Tenant, string Groups, string Verb, Contracts.Model.ResourceKind Kind)>();
-        backend.Authorize = (user, verb, kind) =>
+        backend.Authorize = (user, verb, kind, _) =>
         {
             asked.Add((user.Name, user.Tenant, string.Join(";", user.Groups), verb, kind));
             return verb == "list";

@@ -27,9 +27,21 @@ public sealed class FakeClusterBackend : IClusterBackend
     private readonly List<BackendCall> _calls = [];
     private long _version;
 
-    /// <summary>Which verbs a user may use; by default everything except writes for <see cref="ReadOnlyGroup"/>.</summary>
-    public Func<DashboardUser, string, ResourceKind, bool> Authorize { get; set; } =
-        (user, verb, _) => verb is "get" or "list" or "watch" || !user.Groups.Contains(ReadOnlyGroup);
+    /// <summary>
+    /// Which verbs a user may use on a kind in a namespace (null: across the tenant); by default everything except writes
+    /// for <see cref="ReadOnlyGroup"/>.
+    /// </summary>
+    public Func<DashboardUser, string, ResourceKind, string?, bool> Authorize { get; set; } =
+        (user, verb, _, _) => verb is "get" or "list" or "watch" || !user.Groups.Contains(ReadOnlyGroup);
+
+    /// <summary>When set, every decision waits for it: the policy of a tenant or namespace not yet read.</summary>
+    public Task? DecisionsWait { get; set; }
+
+    private async Task<bool> Decide(DashboardUser user, string verb, ResourceKind kind, string? ns)
+    {
+        if (DecisionsWait is { } wait) await wait;
+        return Authorize(user, verb, kind, ns);
+    }
 
     /// <summary>When set, every patch, delete and save is refused with this.</summary>
     public ActionFailedException? Refusal { get; set; }
@@ -84,7 +96,7 @@ public sealed class FakeClusterBackend : IClusterBackend
 
     public DashboardUser? Revalidate(string tokenFingerprint) => Tokens.GetValueOrDefault(tokenFingerprint);
 
-    public bool May(DashboardUser user, string verb, ResourceKind kind) => Authorize(user, verb, kind);
+    public Task<bool> May(DashboardUser user, string verb, ResourceKind kind, string? ns = null) => Decide(user, verb, kind, ns);
 
     public string ScopeOf(DashboardUser user, ResourceKind kind) => kind == ResourceKinds.Node ? "" : user.Tenant;
 
@@ -136,7 +148,7 @@ public sealed class FakeClusterBackend : IClusterBackend
     }
 
     /// <summary>As the API: a <c>create</c> of <c>pods/exec</c>, authorised as a create of pods.</summary>
-    public bool MayExec(DashboardUser user) => Authorize(user, "create", ResourceKinds.Pod);
+    public Task<bool> MayExec(DashboardUser user, string ns) => Decide(user, "create", ResourceKinds.Pod, ns);
 
     public Task<IExecSession> Exec(DashboardUser user, string ns, string pod, string container, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken)
     {
@@ -164,16 +176,16 @@ public sealed class FakeClusterBackend : IClusterBackend
     /// <summary>Who may read the audit trail; by default everyone (the silo asks RBAC for <c>get</c> on <c>/audit</c>).</summary>
     public Func<DashboardUser, bool> MayAudit { get; set; } = _ => true;
 
-    public bool MayReadAuditTrail(DashboardUser user) => MayAudit(user);
+    public Task<bool> MayReadAuditTrail(DashboardUser user) => Task.FromResult(MayAudit(user));
 
     /// <summary>As the silo: refused unless allowed; only the user's own tenant, newest first, at most <paramref name="limit"/>.</summary>
-    public IReadOnlyList<AuditEntry> AuditTrail(DashboardUser user, int limit)
+    public Task<IReadOnlyList<AuditEntry>> AuditTrail(DashboardUser user, int limit)
     {
-        if (!MayAudit(user)) throw new ActionFailedException(403, $"forbidden: User \"{user.Name}\" cannot get path \"/audit\"");
+        if (!MayAudit(user)) return Task.FromException<IReadOnlyList<AuditEntry>>(new ActionFailedException(403, $"forbidden: User \"{user.Name}\" cannot get path \"/audit\""));
         lock (_gate)
         {
             AuditLimits.Add(limit);
-            return _audit.TryGetValue(user.Tenant, out var trail) ? [.. Enumerable.Reverse(trail).Take(limit)] : [];
+            return Task.FromResult<IReadOnlyList<AuditEntry>>(_audit.TryGetValue(user.Tenant, out var trail) ? [.. Enumerable.Reverse(trail).Take(limit)] : []);
         }
     }
 

@@ -116,7 +116,7 @@ public sealed class ClusterFeedTests
     [Fact]
     public async Task Subscribe_KindTheUserMayNotList_Refused403WithoutWatching()
     {
-        _backend.Authorize = (_, verb, kind) => !(kind == ResourceKinds.Node && verb == "list");
+        _backend.Authorize = (_, verb, kind, _) => !(kind == ResourceKinds.Node && verb == "list");
         await using var feed = NewFeed();
 
         var refusal = await Assert.ThrowsAsync<ActionFailedException>(() => feed.Subscribe(Alice, ResourceKinds.Node, CancellationToken.None));

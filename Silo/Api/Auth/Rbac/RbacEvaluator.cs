@@ -57,7 +57,15 @@ public static class RbacEvaluator
         _ => null,
     };
 
-    /// <summary>appliesToUser: a User subject by name, a Group by membership, a ServiceAccount by its user name.</summary>
+    /// <summary>The user name a ServiceAccount authenticates as, as Kubernetes makes it.</summary>
+    public static string ServiceAccountUser(string ns, string name) => $"system:serviceaccount:{ns}:{name}";
+
+    /// <summary>
+    /// appliesToUser: a User subject by name, a Group by membership (<c>system:serviceaccounts</c> and
+    /// <c>system:serviceaccounts:&lt;ns&gt;</c> are groups like any other), a ServiceAccount by its user name, the account's
+    /// namespace defaulting to the binding's. A ServiceAccount subject with no namespace in a ClusterRoleBinding names no
+    /// account and matches no one.
+    /// </summary>
     public static bool AppliesTo(IReadOnlyList<Subject>? subjects, string user, IReadOnlyList<string> groups, string bindingNamespace)
     {
         foreach (var subject in subjects ?? [])
@@ -66,8 +74,8 @@ public static class RbacEvaluator
             {
                 RbacValidation.UserKind => subject.Name == user,
                 RbacValidation.GroupKind => groups.Contains(subject.Name),
-                RbacValidation.ServiceAccountKind =>
-                    user == $"system:serviceaccount:{(string.IsNullOrEmpty(subject.Namespace) ? bindingNamespace : subject.Namespace)}:{subject.Name}",
+                RbacValidation.ServiceAccountKind => (string.IsNullOrEmpty(subject.Namespace) ? bindingNamespace : subject.Namespace) is { Length: > 0 } accountNamespace
+                                                     && user == ServiceAccountUser(accountNamespace, subject.Name),
                 _ => false,
             };
             if (applies) return true;

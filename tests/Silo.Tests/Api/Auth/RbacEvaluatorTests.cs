@@ -158,6 +158,54 @@ public class RbacEvaluatorTests
         Assert.True(RbacEvaluator.AppliesTo([sa with { Namespace = "prod" }], "system:serviceaccount:prod:builder", [], "dev"));
     }
 
+    /// <summary>A pod's token as the ServiceAccounts issue authenticates it: its user name and the groups Kubernetes gives it.</summary>
+    private static (string User, string[] Groups) Account(string ns, string name) =>
+        (RbacEvaluator.ServiceAccountUser(ns, name), ["system:serviceaccounts", $"system:serviceaccounts:{ns}", RbacEvaluator.AuthenticatedGroup]);
+
+    private static bool AccountMay(ClusterPolicy cluster, NamespacePolicy ns, (string User, string[] Groups) account, string verb, string resource, string inNamespace) =>
+        RbacEvaluator.Allows(cluster, ns.Namespace == inNamespace ? ns : NamespacePolicy.Empty(inNamespace),
+            new RequestAttributes(account.User, account.Groups, verb, "", resource, "", inNamespace));
+
+    [Fact]
+    public void RoleBinding_OfAServiceAccountWithoutNamespace_GrantsThatAccountOfTheBindingsNamespace_Only()
+    {
+        var binding = Binding("dev", "ClusterRole", "view", new Subject { Kind = "ServiceAccount", Name = "builder" });
+        var cluster = new ClusterPolicy(DefaultClusterRoles.All, []);
+        var dev = new NamespacePolicy("dev", [], [binding]);
+
+        Assert.True(AccountMay(cluster, dev, Account("dev", "builder"), "list", "pods", "dev"));
+        Assert.False(AccountMay(cluster, dev, Account("dev", "builder"), "list", "pods", "prod"));
+        Assert.False(AccountMay(cluster, dev, Account("prod", "builder"), "list", "pods", "dev"));
+        Assert.False(AccountMay(cluster, dev, Account("dev", "default"), "list", "pods", "dev"));
+        // A token user who happens to be called "builder" is not the account.
+        Assert.False(AccountMay(cluster, dev, ("builder", [RbacEvaluator.AuthenticatedGroup]), "list", "pods", "dev"));
+    }
+
+    [Fact]
+    public void ClusterRoleBinding_OfAServiceAccountWithoutNamespace_MatchesNoOne()
+    {
+        var cluster = new ClusterPolicy(DefaultClusterRoles.All, [ClusterBinding("view", new Subject { Kind = "ServiceAccount", Name = "builder" })]);
+
+        // Kubernetes' appliesToUser: no namespace on the subject nor the binding names no account, not "system:serviceaccount::builder".
+        Assert.False(AccountMay(cluster, NamespacePolicy.Empty("dev"), ("system:serviceaccount::builder", []), "list", "pods", "dev"));
+        Assert.False(AccountMay(cluster, NamespacePolicy.Empty("dev"), Account("dev", "builder"), "list", "pods", "dev"));
+    }
+
+    [Fact]
+    public void ServiceAccountGroups_AllAccountsOrOneNamespacesAccounts_AreGroupSubjects()
+    {
+        var cluster = new ClusterPolicy(DefaultClusterRoles.All, [ClusterBinding("view", GroupOf("system:serviceaccounts:ci"))]);
+        var dev = new NamespacePolicy("dev", [], [Binding("dev", "ClusterRole", "edit", GroupOf("system:serviceaccounts"))]);
+
+        // Every account of "ci" reads the whole tenant; every account of any namespace edits "dev".
+        Assert.True(AccountMay(cluster, dev, Account("ci", "runner"), "list", "pods", "prod"));
+        Assert.False(AccountMay(cluster, dev, Account("web", "default"), "list", "pods", "prod"));
+        Assert.True(AccountMay(cluster, dev, Account("web", "default"), "create", "pods", "dev"));
+        Assert.False(AccountMay(cluster, dev, Account("ci", "runner"), "create", "pods", "prod"));
+        // A plain user is in neither group.
+        Assert.False(AccountMay(cluster, dev, ("alice", [RbacEvaluator.AuthenticatedGroup]), "create", "pods", "dev"));
+    }
+
     [Fact]
     public void AggregatedRole_GathersLabelledRoles_IncludingOnesAddedLater_AndSurvivesCycles()
     {
