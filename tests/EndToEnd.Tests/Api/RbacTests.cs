@@ -15,6 +15,8 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
     private const string Rita = "rita-token-0123456789abcdef";
     private const string Paul = "paul-token-0123456789abcdef";
     private const string Nina = "nina-token-0123456789abcdef";
+    private const string Sam = "sam-token-0123456789abcdef";
+    private const string Will = "will-token-0123456789abcdef";
 
     private Kubectl As(string token) => tenant.As(token);
 
@@ -36,6 +38,8 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
                 {Rita},rita,default,
                 {Paul},paul,default,
                 {Nina},nina,default,
+                {Sam},sam,default,
+                {Will},will,default,
                 """);
             await _silo.Start();
 
@@ -87,6 +91,56 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
     public async Task CanI_MatchesWhatKubernetesDocumentsForTheRoles(string question, string admin, string edit, string view, string rita)
     {
         Assert.Equal((admin, edit, view, rita), (await CanI(Anna, question), await CanI(Eddie, question), await CanI(Val, question), await CanI(Rita, question)));
+    }
+
+    /// <summary>
+    /// <c>kubectl scale</c> reads the deployment and PATCHes its scale: a role granting get and patch (not update) is
+    /// enough, as in Kubernetes.
+    /// </summary>
+    [Fact]
+    public async Task Scale_UnderARoleGrantingPatchOnTheScaleSubresource_Works()
+    {
+        var root = As(Operator);
+        await root.Ok("create deployment scaled --image=nginx:1.27 --replicas=1 -n dev");
+        await root.Ok("create role scaler --verb=get --verb=patch --resource=deployments.apps --resource=deployments.apps/scale -n dev");
+        await root.Ok("create rolebinding sam-scaler --role=scaler --user=sam -n dev");
+
+        Assert.Contains("deployment.apps/scaled scaled", await As(Sam).Ok("scale deployment scaled --replicas=3 -n dev"));
+
+        Assert.Equal("3", await root.Ok("get deployment scaled -n dev -o jsonpath={.spec.replicas}"));
+        var update = await As(Sam).Run("auth can-i update deployments.apps --subresource=scale -n dev");
+        Assert.Equal("no", update.Stdout.Trim());
+    }
+
+    /// <summary>
+    /// <c>kubectl wait</c> lists and watches with <c>fieldSelector=metadata.name=…</c>: a role limited to that one name by
+    /// <c>resourceNames</c> allows it, as Kubernetes' request info makes such a list a request about the name; a plain
+    /// list stays refused.
+    /// </summary>
+    [Fact]
+    public async Task Wait_UnderARoleLimitedToTheObjectsName_Works_ButAPlainListIsRefused()
+    {
+        var root = As(Operator);
+        await root.Ok("create configmap wait-config --from-literal=a=b -n dev");
+        await root.Ok("create role wait-config-watcher --verb=get --verb=list --verb=watch --resource=configmaps --resource-name=wait-config -n dev");
+        await root.Ok("create rolebinding will-wait-config --role=wait-config-watcher --user=will -n dev");
+
+        Assert.Contains("configmap/wait-config condition met", await As(Will).Ok("wait --for=jsonpath={.data.a}=b configmap/wait-config -n dev --timeout=30s"));
+
+        var list = await As(Will).Run("get configmaps -n dev");
+        Assert.NotEqual(0, list.ExitCode);
+        Assert.Contains("User \"will\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"dev\"", list.Stderr);
+    }
+
+    /// <summary>A user bound only in a namespace reads that Namespace object (view, inside edit, reads namespaces), as in Kubernetes; not the list of them.</summary>
+    [Fact]
+    public async Task NamespaceEditor_GetsTheirNamespace_ButCannotListNamespaces()
+    {
+        Assert.Equal("dev", await As(Eddie).Ok("get namespace dev -o jsonpath={.metadata.name}"));
+
+        var list = await As(Eddie).Run("get namespaces");
+        Assert.NotEqual(0, list.ExitCode);
+        Assert.Contains("User \"eddie\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope", list.Stderr);
     }
 
     [Fact]
