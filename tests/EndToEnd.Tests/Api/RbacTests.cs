@@ -27,6 +27,14 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
 
         public Kubectl As(string token) => new("1.32", _silo.KubeconfigPath, token);
 
+        /// <summary>kubectl with a kubeconfig of its own (a copy), for a test that changes its context.</summary>
+        public Kubectl WithOwnKubeconfig(string token)
+        {
+            var copy = Path.Combine(Directory.CreateTempSubdirectory("oo-kubeconfig-").FullName, "kubeconfig");
+            File.Copy(_silo.KubeconfigPath, copy);
+            return new Kubectl("1.32", copy, token);
+        }
+
         public async Task InitializeAsync()
         {
             Directory.CreateDirectory(_silo.DataDir);
@@ -130,6 +138,31 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
         var list = await As(Will).Run("get configmaps -n dev");
         Assert.NotEqual(0, list.ExitCode);
         Assert.Contains("User \"will\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"dev\"", list.Stderr);
+    }
+
+    /// <summary>What a user bound to edit in one namespace runs every day there works: pick it as the context's namespace, apply, get, describe.</summary>
+    [Fact]
+    public async Task NamespaceEditor_DailyCommandsInTheirNamespace_Work()
+    {
+        var eddie = tenant.WithOwnKubeconfig(Eddie);
+        await eddie.Ok("config set-context --current --namespace=dev");
+        const string manifest = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: eddie-settings
+            data:
+              colour: blue
+            """;
+
+        Assert.Contains("configmap/eddie-settings created", await eddie.Ok("apply -f -", manifest));
+        Assert.Contains("configmap/eddie-settings configured", await eddie.Ok("apply -f -", manifest.Replace("blue", "green")));
+        Assert.Equal("green", await eddie.Ok("get configmap eddie-settings -o jsonpath={.data.colour}"));
+        Assert.Contains("eddie-settings", await eddie.Ok("get configmaps"));
+        await eddie.Ok("get pods");
+        Assert.Contains("colour", await eddie.Ok("describe configmap eddie-settings"));
+        var elsewhere = await eddie.Run("get configmaps -n default");
+        Assert.Contains("User \"eddie\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"default\"", elsewhere.Stderr);
     }
 
     /// <summary>A user bound only in a namespace reads that Namespace object (view, inside edit, reads namespaces), as in Kubernetes; not the list of them.</summary>
