@@ -38,6 +38,13 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         return await Read(caller, kind, ns, name);
     }
 
+    /// <summary>
+    /// Reads the object a request on one of its subresources is about (a pod's log, exec, attach, port-forward), once
+    /// that subresource's verb was authorised: Kubernetes asks RBAC about <c>get pods/log</c> or <c>create pods/exec</c>
+    /// only, not also about <c>get pods</c>. The caller's tenant still bounds what can be read.
+    /// </summary>
+    public Task<KubeObject> GetForAuthorizedSubresource(Caller caller, ResourceKind kind, string? ns, string name) => Read(caller, kind, ns, name);
+
     private async Task<KubeObject> Read(Caller caller, ResourceKind kind, string? ns, string name) =>
         await ObjectGrain(caller, kind, ns, name).Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
 

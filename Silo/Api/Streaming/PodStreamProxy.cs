@@ -77,7 +77,7 @@ public sealed class PodStreamProxy(ResourceService resources, IGrainFactory grai
         {
             try
             {
-                var pod = (Pod)await resources.Get(caller, ResourceKinds.Pod, ns, name);
+                var pod = (Pod)await resources.GetForAuthorizedSubresource(caller, ResourceKinds.Pod, ns, name);
                 if (pod.Metadata.Uid != uid || pod.Metadata.DeletionTimestamp is not null || pod.Status?.Phase is not "Running") return;
             }
             catch (ApiException e) when (e.Code == 404)

@@ -14,9 +14,10 @@ public sealed record PodTarget(Pod Pod, string Container, string Node, AgentEndp
 {
     public string Uid => Pod.Metadata.Uid ?? "";
 
+    /// <summary>The target of a request whose subresource (<c>pods/log</c>, <c>pods/exec</c>, …) the caller was already authorised for.</summary>
     public static async Task<PodTarget> Resolve(ResourceService resources, IGrainFactory grains, Caller caller, string ns, string name, string? container)
     {
-        var pod = (Pod)await resources.Get(caller, ResourceKinds.Pod, ns, name);
+        var pod = (Pod)await resources.GetForAuthorizedSubresource(caller, ResourceKinds.Pod, ns, name);
         var chosen = container ?? DefaultContainer(pod);
         if (!pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []).Any(c => c.Name == chosen))
             throw ApiException.BadRequest($"container {chosen} is not valid for pod {name}");

@@ -37,6 +37,8 @@ public sealed class ResourceServiceRbacTests : IAsyncLifetime
     private static readonly Caller Watcher = new("wanda", Tenant, []);
     /// <summary>May get, list and watch the config map web-config only.</summary>
     private static readonly Caller OneMapReader = new("rita", Tenant, []);
+    /// <summary>May read pods' logs and exec into them, not get the pods themselves.</summary>
+    private static readonly Caller Debugger = new("dora", Tenant, []);
     /// <summary>Bound to edit in dev only.</summary>
     private static readonly Caller Editor = new("eddie", Tenant, []);
 
@@ -61,6 +63,10 @@ public sealed class ResourceServiceRbacTests : IAsyncLifetime
         Role("web-config-reader", new PolicyRule { ApiGroups = [""], Resources = ["configmaps"], ResourceNames = ["web-config"], Verbs = ["get", "list", "watch"] }),
         Bind("rita", "Role", "web-config-reader"),
         Bind("eddie", "ClusterRole", "edit"),
+        Role("debugger",
+            new PolicyRule { ApiGroups = [""], Resources = ["pods/log"], Verbs = ["get"] },
+            new PolicyRule { ApiGroups = [""], Resources = ["pods/exec"], Verbs = ["create"] }),
+        Bind("dora", "Role", "debugger"),
     ]);
 
     public async Task InitializeAsync()
@@ -87,6 +93,7 @@ public sealed class ResourceServiceRbacTests : IAsyncLifetime
 
         await Create(ResourceKinds.Namespace, null, new Namespace { Metadata = new ObjectMeta { Name = Ns } });
         await Create(ResourceKinds.Deployment, Ns, Samples.Deployment("web", replicas: 1) with { Metadata = new ObjectMeta { Name = "web", Namespace = Ns } });
+        await Create(ResourceKinds.Pod, Ns, Samples.Pod("unscheduled") with { Metadata = new ObjectMeta { Name = "unscheduled", Namespace = Ns } });
         foreach (var name in new[] { "web-config", "other-config" })
             await Create(ResourceKinds.ConfigMap, Ns, new ConfigMap { Metadata = new ObjectMeta { Name = name, Namespace = Ns }, Data = new Dictionary<string, string> { ["a"] = "b" } });
     }
@@ -164,6 +171,26 @@ public sealed class ResourceServiceRbacTests : IAsyncLifetime
         Assert.Equal(403, list.Code);
         var other = await Assert.ThrowsAsync<ApiException>(() => _resources.Get(Scaler, ResourceKinds.Namespace, null, Ns));
         Assert.Equal(403, other.Code);
+    }
+
+    /// <summary>
+    /// Logs and exec are asked about as <c>get pods/log</c> and <c>create pods/exec</c> only, as in Kubernetes: a role
+    /// without <c>get pods</c> reaches the pod (here: one no node runs yet, which both refuse with Kubernetes' 400).
+    /// </summary>
+    [Fact]
+    public async Task LogsAndExec_NeedTheirSubresourceOnly_NotGetOfThePod()
+    {
+        var grains = _cluster.Client;
+        var logs = await Assert.ThrowsAsync<ApiException>(() =>
+            new PodLogProxy(_resources, grains).Open(Debugger, Ns, "unscheduled", new PodLogProxy.LogRequest(null, false, false, null), CancellationToken.None));
+        Assert.Equal((400, "pod unscheduled does not have a host assigned"), (logs.Code, logs.Message));
+        var exec = await Assert.ThrowsAsync<ApiException>(() =>
+            new Silo.Api.Streaming.PodStreamProxy(_resources, grains).OpenExec(Debugger, Ns, "unscheduled", null,
+                new Silo.Api.Streaming.ExecQuery(["date"], Stdin: false, Stdout: true, Stderr: true, Tty: false), attach: false, CancellationToken.None));
+        Assert.Equal((400, "pod unscheduled does not have a host assigned"), (exec.Code, exec.Message));
+
+        var get = await Assert.ThrowsAsync<ApiException>(() => _resources.Get(Debugger, ResourceKinds.Pod, Ns, "unscheduled"));
+        Assert.Equal(403, get.Code);
     }
 
     [Fact]
