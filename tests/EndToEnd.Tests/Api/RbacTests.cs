@@ -27,10 +27,14 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
 
         public Kubectl As(string token) => new("1.32", _silo.KubeconfigPath, token);
 
-        /// <summary>kubectl with a kubeconfig of its own (a copy), for a test that changes its context.</summary>
+        private readonly List<string> _kubeconfigCopies = [];
+
+        /// <summary>kubectl with a kubeconfig of its own (a copy, removed with the fixture), for a test that changes its context.</summary>
         public Kubectl WithOwnKubeconfig(string token)
         {
-            var copy = Path.Combine(Directory.CreateTempSubdirectory("oo-kubeconfig-").FullName, "kubeconfig");
+            var folder = Directory.CreateTempSubdirectory("oo-kubeconfig-").FullName;
+            _kubeconfigCopies.Add(folder);
+            var copy = Path.Combine(folder, "kubeconfig");
             File.Copy(_silo.KubeconfigPath, copy);
             return new Kubectl("1.32", copy, token);
         }
@@ -65,7 +69,11 @@ public sealed class RbacTests(RbacTests.Tenant tenant) : IClassFixture<RbacTests
             await root.Ok("create rolebinding rita-web-config --role=web-config-reader --user=rita -n dev");
         }
 
-        public async Task DisposeAsync() => await _silo.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await _silo.DisposeAsync();
+            foreach (var folder in _kubeconfigCopies) Directory.Delete(folder, recursive: true);
+        }
     }
 
     private async Task<string> CanI(string token, string question)
