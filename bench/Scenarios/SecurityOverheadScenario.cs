@@ -26,7 +26,7 @@ public sealed class SecurityOverheadScenario : IScenario
 
     public string Name => "security-overhead";
 
-    public string Usage => "[--rounds 3] [--creates 1000] [--bindings 50] [--payload 1024] [--breakdown]";
+    public string Usage => "[--rounds 3] [--creates 1000] [--bindings 50] [--payload 1024] [--breakdown] [--silo-dll PATH]";
 
     /// <summary>One configuration measured: its silo, the client that creates, and each round's samples.</summary>
     private sealed record Side(string Label, BenchSilo Silo, BenchClient Creator, BenchClient Admin) : IAsyncDisposable
@@ -52,6 +52,8 @@ public sealed class SecurityOverheadScenario : IScenario
         var payload = options.Int("--payload", 1024);
         // Also one silo per feature alone, measured in the same rounds: which of the three the overhead comes from.
         var breakdown = options.Flag("--breakdown");
+        // Another build of the silo for every side (e.g. before a change), as the other scenarios' --silo-dll.
+        var siloDll = options.String("--silo-dll");
         options.CheckAllKnown();
         if (rounds < 1 || creates < 1 || bindings < 1) throw new ArgumentException("--rounds, --creates and --bindings must be at least 1");
 
@@ -72,7 +74,7 @@ public sealed class SecurityOverheadScenario : IScenario
             foreach (var (label, features) in configurations)
             {
                 Console.WriteLine($"starting a silo for {label}");
-                sides.Add(await Start(label, features, bindings));
+                sides.Add(await Start(label, features, bindings, siloDll));
             }
             await Measure(sides, rounds, creates, payload);
             await CheckSetting(sides[0], sides[1], 100 + rounds * creates);
@@ -99,10 +101,11 @@ public sealed class SecurityOverheadScenario : IScenario
     private static List<double> Overheads(Side off, Side side, Func<Stats, double> of) =>
         off.Rounds.Zip(side.Rounds, (o, s) => Overhead(of(o), of(s))).ToList();
 
-    private static async Task<Side> Start(string label, Features features, int bindings)
+    private static async Task<Side> Start(string label, Features features, int bindings, string? siloDll)
     {
         var silo = await BenchSilo.Start(new SiloSettings
         {
+            SiloDll = siloDll,
             Tokens = RbacFixture.AdminTokenLine(AdminToken) + (features.Rbac ? RbacFixture.UserTokenLine(UserToken) : ""),
             ExtraArgs = features.Encryption ? [] : ["--encryption-provider", "identity"],
         });
