@@ -98,7 +98,7 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
         var changed = _book.Quotas
             .Where(q => q.Metadata.DeletionTimestamp is null)
             .Select(q => (Quota: q, Status: _book.StatusOf(q)))
-            .Where(c => !ObjectSemantics.SameJson(c.Status, c.Quota.Status))
+            .Where(c => !ObjectSemantics.SameJson(c.Status, _statusWritten.GetValueOrDefault(c.Quota.Metadata.Name ?? "") ?? c.Quota.Status))
             .Select(c => c.Quota with { Status = c.Status, Metadata = c.Quota.Metadata with { ResourceVersion = null } })
             .ToList();
         // Not awaited: while the store writes the status, reservations go on (a status write is no reason to hold a create).
@@ -109,12 +109,21 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
     private Task? _statusWrite;
     private bool _statusAgain;
 
+    /// <summary>
+    /// The status last written to each quota since the book's quotas were read: the book's copies keep the status they
+    /// were read with, and the pass that a status write wakes (the quota changed) should not send the same status again.
+    /// </summary>
+    private readonly Dictionary<string, ResourceQuotaStatus> _statusWritten = new(StringComparer.Ordinal);
+
     private async Task WriteStatuses(List<ResourceQuota> quotas)
     {
         try
         {
             var store = Store();
-            foreach (var quota in quotas) await store.UpdateStatus(quota);
+            foreach (var quota in quotas)
+            {
+                if (await store.UpdateStatus(quota) is not null) _statusWritten[quota.Metadata.Name ?? ""] = quota.Status!;
+            }
         }
         catch (Exception e)
         {
@@ -183,6 +192,8 @@ public sealed class ResourceQuotaControllerGrain(TimeProvider clock, ILogger<Res
                 stored.Add((StoreKeys.Object(_tenant, kinds[i], _namespace, obj.Metadata.Name!), obj));
         var now = clock.GetUtcNow();
         _book.Reset(quotas, stored, now);
+        // The quotas as read now carry their status; one written after the listing is written again at most once.
+        _statusWritten.Clear();
         _book.Expire(now - ReservationLifetime);
         _loaded = true;
         return true;

@@ -62,6 +62,17 @@ public sealed class QuotaTests : IAsyncLifetime
             "kubectl describe quota to show 2 of 2 pods used");
         Assert.Contains("pods: 2/2", await Kubectl.Ok("get quota -n quota-a"));
 
+        // Once the usage is written the quota stays still: its own status write must not start another one for ever.
+        string? lastVersion = null;
+        var unchanged = 0;
+        await Eventually.True(async () =>
+        {
+            var version = await Kubectl.Ok("get quota pod-quota -n quota-a -o jsonpath={.metadata.resourceVersion}");
+            unchanged = version == lastVersion ? unchanged + 1 : 0;
+            lastVersion = version;
+            return unchanged >= 5;
+        }, "the quota's resourceVersion to stay the same over five reads in a row");
+
         // A deleted pod gives its slot back.
         await Kubectl.Ok("delete pod one -n quota-a --grace-period=0 --force");
         await Eventually.True(async () => (await Kubectl.Run("apply -f -", Pod("three", "quota-a"))).ExitCode == 0, "the third pod to fit once one is gone");
