@@ -22,6 +22,7 @@ IScenario[] scenarios =
     new WorkloadsScenario(),
     new StreamingScenario(),
     new RbacLatencyScenario(),
+    new SecurityOverheadScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

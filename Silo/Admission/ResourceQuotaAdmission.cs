@@ -8,7 +8,8 @@ namespace OrleansOrchestrator.Silo.Admission;
 /// Allocating, as Kubernetes' ResourceQuota admission: a create in a namespace with quotas takes its share from the
 /// namespace's quota grain (<see cref="IResourceQuotaController"/>), which refuses (403, <c>exceeded quota: …</c>)
 /// when a quota has no room, and otherwise holds the share until the write is reported durable or abandoned — the
-/// shape of the Service allocator (decision 28). An update that adds to what an object counts (a Service turned NodePort) reserves what it adds. A dry run is checked and takes nothing. Every durable write that
+/// shape of the Service allocator (decision 28). An update that adds to what an object counts (a Service turned NodePort, a pod
+/// leaving Succeeded or Failed) reserves what it adds. A dry run is checked and takes nothing. Every durable write that
 /// changes what an object counts (a create, a delete, a pod that ended) is reported so that <c>status.used</c> follows.
 /// </summary>
 public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger<ResourceQuotaAdmission> logger) : IAllocatingAdmission
@@ -48,13 +49,17 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
     }
 
     /// <summary>
-    /// Creates, and updates of the main part that may count for more (a Service's type and ports, a claim's size; a
-    /// pod's resources cannot change). A status write never counts for more: a pod that ends counts for less.
+    /// Creates, updates of the main part that may count for more (a Service's type and ports, a claim's size; a pod's
+    /// resources cannot change), and any write that takes a pod out of Succeeded or Failed: an ended pod stopped holding
+    /// its <c>pods</c> slot and compute resources, so coming back (Kubernetes' kubelet never does, but a status writer
+    /// could) takes them again and must find room, or <c>status.used</c> would pass <c>hard</c> unchecked.
     /// </summary>
-    private static bool Applies(AdmissionRequest request) =>
+    internal static bool Applies(AdmissionRequest request) =>
         QuotaUsage.Counts(request.Kind)
         && (request.Operation == AdmissionOperation.Create
-            || request.Operation == AdmissionOperation.Update && request.WritesMain && request.Object is Service or PersistentVolumeClaim);
+            || request.Operation == AdmissionOperation.Update && request.WritesMain && request.Object is Service or PersistentVolumeClaim
+            || request.Operation == AdmissionOperation.Update && request.Old is Pod { } ended && QuotaUsage.HasEnded(ended)
+               && request.Object is Pod { } next && !QuotaUsage.HasEnded(next));
 
     private static bool QuotaSpecWritten(ResourceQuota? before, ResourceQuota? after) =>
         before is null || after is null || before.Metadata.DeletionTimestamp != after.Metadata.DeletionTimestamp

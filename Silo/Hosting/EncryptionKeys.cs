@@ -25,16 +25,27 @@ public static class EncryptionKeys
         }
         var stored = StoredSecrets.CountByKey(await StoredSecrets.Read(backend.DataSource, cancellationToken, headOnly: true));
         var decision = EncryptionKeyFile.Decide(path, options.EncryptionKeyFile is not null, fileKeys, stored);
+        var identity = options.EncryptionProvider == EncryptionProviders.Identity;
+        if (identity && options.RewriteSecrets)
+            return (null, "--rewrite-secrets seals Secrets with the key file's first key; it cannot be combined with --encryption-provider identity.");
         switch (decision.Action)
         {
             case KeyFileAction.Refuse:
                 return (null, decision.Refusal);
+            case KeyFileAction.Create when identity:
+                // Nothing is sealed and nothing sealed is stored: no key is needed, and none is made.
+                break;
             case KeyFileAction.Create:
                 fileKeys = [EncryptionKeyFile.NewKey(EncryptionKeyFile.NewKeyName())];
                 OwnerOnlyFile.Write(path, EncryptionKeyFile.Format(fileKeys));
                 if (options.PostgreSql is not null)
                     Console.Error.WriteLine($"Made the Secret encryption key file {path}: give every silo of this database a copy of it (--encryption-key-file).");
                 break;
+        }
+        if (identity)
+        {
+            Console.Error.WriteLine("--encryption-provider identity: new and rewritten Secrets are stored unencrypted.");
+            return (SecretEnvelope.Identity(fileKeys ?? []), null);
         }
         return (new SecretEnvelope(fileKeys!), null);
     }

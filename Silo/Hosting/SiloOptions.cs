@@ -69,6 +69,12 @@ public sealed record SiloOptions
     /// <summary>The key file Secrets are encrypted with (<c>--encryption-key-file</c>); null: <see cref="EncryptionKeyFilePath"/>'s default, made on first start.</summary>
     public string? EncryptionKeyFile { get; init; }
 
+    /// <summary>
+    /// How new Secrets are stored (<c>--encryption-provider</c>): <c>aesgcm</c> (the default: sealed with the key file's
+    /// first key) or <c>identity</c> (as they are, Kubernetes' own default; what was sealed before still reads).
+    /// </summary>
+    public string EncryptionProvider { get; init; } = EncryptionProviders.AesGcm;
+
     /// <summary>Seal every stored Secret under the first key of the key file, then exit (<c>--rewrite-secrets</c>).</summary>
     public bool RewriteSecrets { get; init; }
 
@@ -152,6 +158,9 @@ public sealed record SiloOptions
           --encryption-key-file FILE  the keys Secrets are encrypted with, NAME:BASE64 a line, the first
                                   encrypts (default DATA-DIR/encryption-keys, made on first start); silos
                                   sharing a PostgreSQL database must share this file
+          --encryption-provider P  aesgcm (default: Secrets encrypted at rest) or identity (stored as
+                                  they are, as Kubernetes without an EncryptionConfiguration; Secrets
+                                  encrypted before still read with the key file)
           --rewrite-secrets       encrypt every stored Secret with the key file's first key, then exit
                                   (after adding a new first key; then the old key can be removed)
           --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
@@ -220,6 +229,11 @@ public sealed record SiloOptions
                 "--metrics-interval" => options with { MetricsInterval = Seconds() },
                 "--session-recheck" => options with { SessionRecheck = Seconds() },
                 "--encryption-key-file" => options with { EncryptionKeyFile = Path.GetFullPath(Value()) },
+                "--encryption-provider" => Value() switch
+                {
+                    var provider when provider is EncryptionProviders.AesGcm or EncryptionProviders.Identity => options with { EncryptionProvider = provider },
+                    var other => throw new ArgumentException($"--encryption-provider is aesgcm or identity, not {other}\n{Usage}"),
+                },
                 "--rewrite-secrets" => options with { RewriteSecrets = true },
                 "--bind-address" => options with { BindAddress = Address() },
                 "--audit-log-path" => Value() switch { var path => options with { AuditLogPathSetting = path == "-" ? path : Path.GetFullPath(path) } },
@@ -232,4 +246,11 @@ public sealed record SiloOptions
         }
         return options;
     }
+}
+
+/// <summary>The values of <c>--encryption-provider</c>, named as Kubernetes' EncryptionConfiguration names them.</summary>
+public static class EncryptionProviders
+{
+    public const string AesGcm = "aesgcm";
+    public const string Identity = "identity";
 }

@@ -18,8 +18,13 @@ public static class QuotaUsage
     /// <summary>The resource names whose absence from a container Kubernetes refuses under a quota that limits them.</summary>
     private static readonly string[] RequiredOfContainers = ["cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
 
-    /// <summary>Bare names that mean the request (<c>cpu</c> is <c>requests.cpu</c>).</summary>
+    /// <summary>Bare names that mean the request (<c>cpu</c> is <c>requests.cpu</c>); <c>hugepages-&lt;size&gt;</c> too.</summary>
     private static readonly string[] BareRequestNames = ["cpu", "memory", "ephemeral-storage"];
+
+    public const string HugePagesPrefix = "hugepages-";
+
+    /// <summary>Kubernetes' per-class names of a claim: <c>gold.storageclass.storage.k8s.io/requests.storage</c>.</summary>
+    public const string StorageClassInfix = ".storageclass.storage.k8s.io/";
 
     /// <summary>The object-count name of a kind: <c>count/pods</c>, <c>count/deployments.apps</c>.</summary>
     public static string CountName(ResourceKind kind) => $"count/{kind.Resource}";
@@ -32,10 +37,25 @@ public static class QuotaUsage
         "configmaps" => ResourceKinds.ConfigMap,
         "secrets" => ResourceKinds.Secret,
         "persistentvolumeclaims" or "requests.storage" => ResourceKinds.PersistentVolumeClaim,
+        _ when StorageClassResource(resourceName) is "persistentvolumeclaims" or "requests.storage" => ResourceKinds.PersistentVolumeClaim,
+        _ when resourceName.StartsWith(HugePagesPrefix, StringComparison.Ordinal) => ResourceKinds.Pod,
         _ when resourceName.StartsWith("requests.", StringComparison.Ordinal) || resourceName.StartsWith("limits.", StringComparison.Ordinal) => ResourceKinds.Pod,
         _ when resourceName.StartsWith("count/", StringComparison.Ordinal) => ResourceKinds.FindByResource(resourceName["count/".Length..]),
         _ => null,
     };
+
+    /// <summary>
+    /// Whether a quota limit of <paramref name="resourceName"/> is enforced here: it names something objects we store
+    /// count for (the one test of what <see cref="Of"/> counts, used by validation to refuse the rest).
+    /// </summary>
+    public static bool Enforces(string resourceName) => KindCounted(resourceName) is { } kind && Counts(kind);
+
+    /// <summary>The resource after a storage class's prefix (<c>requests.storage</c> of <c>gold.storageclass.storage.k8s.io/requests.storage</c>); null for other names.</summary>
+    private static string? StorageClassResource(string resourceName)
+    {
+        var at = resourceName.IndexOf(StorageClassInfix, StringComparison.Ordinal);
+        return at > 0 ? resourceName[(at + StorageClassInfix.Length)..] : null;
+    }
 
     /// <summary>Whether objects of <paramref name="kind"/> are counted at all (ResourceQuotas and Events are not; see docs/quotas.md).</summary>
     public static bool Counts(ResourceKind kind) => kind.Namespaced && kind != ResourceKinds.ResourceQuota && kind != ResourceKinds.Event;
@@ -53,7 +73,7 @@ public static class QuotaUsage
                 foreach (var (name, value) in PodRequests(pod.Spec))
                 {
                     usage[$"requests.{name}"] = value;
-                    if (BareRequestNames.Contains(name)) usage[name] = value;
+                    if (BareRequestNames.Contains(name) || name.StartsWith(HugePagesPrefix, StringComparison.Ordinal)) usage[name] = value;
                 }
                 foreach (var (name, value) in PodLimits(pod.Spec)) usage[$"limits.{name}"] = value;
                 break;
@@ -76,8 +96,13 @@ public static class QuotaUsage
                 break;
             case PersistentVolumeClaim claim:
                 usage["persistentvolumeclaims"] = 1;
+                var perClass = claim.Spec.StorageClassName is { Length: > 0 } className ? className + StorageClassInfix : null;
+                if (perClass is not null) usage[perClass + "persistentvolumeclaims"] = 1;
                 if (claim.Spec.Resources?.Requests?.GetValueOrDefault("storage") is { } storage && Quantity.TryParse(storage, out var bytes))
+                {
                     usage["requests.storage"] = bytes;
+                    if (perClass is not null) usage[perClass + "requests.storage"] = bytes;
+                }
                 break;
         }
         return usage;

@@ -24,17 +24,12 @@ public sealed class RbacLatencyScenario : IScenario
         var payload = options.Int("--payload", 1024);
         options.CheckAllKnown();
 
-        await using var silo = await BenchSilo.Start(new SiloSettings { Tokens = $"{AdminToken},root,default,system:masters\n{UserToken},dev,default,developers\n" });
+        await using var silo = await BenchSilo.Start(new SiloSettings { Tokens = RbacFixture.AdminTokenLine(AdminToken) + RbacFixture.UserTokenLine(UserToken) });
         using var admin = silo.Client(AdminToken);
         using var user = silo.Client(UserToken);
         await admin.CreateNamespace("probe");
         // The tenant's first start bound dev to cluster-admin; from here on dev holds only the namespace's last binding.
-        await admin.Timed(HttpMethod.Delete, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/tenant-admins", expected: 200);
-        for (var i = 0; i < bindings; i++)
-            await admin.Timed(HttpMethod.Post, "/apis/rbac.authorization.k8s.io/v1/namespaces/probe/rolebindings", $$"""
-                {"metadata":{"name":"b{{i}}"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"edit"},
-                 "subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"{{(i == bindings - 1 ? "dev" : $"someone-{i}")}}"}]}
-                """, 201);
+        await RbacFixture.BindLastOf(admin, "probe", bindings);
 
         // Warm both paths (connections, the policy cache), then measure alternately so both see the same silo.
         for (var i = 0; i < 50; i++)

@@ -18,9 +18,11 @@ public static class ResourceQuotaStrategy
     /// <summary>The scopes this cluster can evaluate (the others are valid for Kubernetes but would count nothing here).</summary>
     private static readonly string[] EvaluatedScopes = ["BestEffort", "NotBestEffort", "NotTerminating", "Terminating"];
 
+    /// <summary>Kubernetes' standard quota resource names (those without a '/'; hugepages are matched by prefix).</summary>
     private static readonly string[] StandardNames =
-        ["pods", "services", "replicationcontrollers", "resourcequotas", "secrets", "configmaps", "persistentvolumeclaims", "services.nodeports",
-         "services.loadbalancers", "cpu", "memory", "ephemeral-storage", "requests.storage"];
+        ["cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage", "requests.ephemeral-storage",
+         "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "resourcequotas", "services", "replicationcontrollers",
+         "secrets", "persistentvolumeclaims", "configmaps", "services.nodeports", "services.loadbalancers"];
 
     public static readonly KindStrategy<ResourceQuota> Strategy = new()
     {
@@ -51,13 +53,20 @@ public static class ResourceQuotaStrategy
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .Select(h => $"{h.Key}: {quota.Status?.Used?.GetValueOrDefault(h.Key) ?? "0"}/{h.Value}"));
 
-    /// <summary>Kubernetes' ValidateResourceQuotaSpec: standard resource names, valid non-negative quantities, known scopes.</summary>
+    /// <summary>
+    /// Kubernetes' ValidateResourceQuotaSpec: a resource name is a qualified name, and one without a '/' a standard one;
+    /// valid non-negative quantities; known scopes. Beyond Kubernetes, a name it would accept but that this cluster does
+    /// not count (<c>resourcequotas</c>, <c>count/events</c>, a kind not served here, a bare extended resource) is refused
+    /// too, rather than stored with a <c>status.used</c> of 0 that nothing keeps true.
+    /// </summary>
     public static void Validate(ResourceQuotaSpec spec, List<FieldCause> errors)
     {
         foreach (var (name, text) in spec.Hard ?? new Dictionary<string, string>())
         {
             var path = $"spec.hard[{name}]";
-            if (!IsStandard(name)) errors.Add(InvalidValue(path, Quote(name), "must be a standard resource for quota"));
+            if (ResourceNameProblem(name) is { } problem) errors.Add(InvalidValue(path, Quote(name), problem));
+            else if (!QuotaUsage.Enforces(name))
+                errors.Add(InvalidValue(path, Quote(name), "is not counted by this cluster: its usage would never be enforced (see docs/quotas.md for the names it counts)"));
             if (NonNegativeQuantity(text, path, errors) is { } value && value != decimal.Truncate(value) && !name.Contains("cpu", StringComparison.Ordinal))
                 errors.Add(InvalidValue(path, Quote(text), "must be an integer"));
             if (spec.Scopes is { Count: > 0 } && !QuotaUsage.ScopeAllows(name))
@@ -73,11 +82,14 @@ public static class ResourceQuotaStrategy
             errors.Add(InvalidValue("spec.scopes", Quote(string.Join(",", scopes)), "conflicting scopes"));
     }
 
-    private static bool IsStandard(string name) =>
-        StandardNames.Contains(name)
-        || name.StartsWith("requests.", StringComparison.Ordinal) && name.Length > "requests.".Length
-        || name.StartsWith("limits.", StringComparison.Ordinal) && name.Length > "limits.".Length
-        || name.StartsWith("count/", StringComparison.Ordinal) && name.Length > "count/".Length
-        || name.StartsWith("hugepages-", StringComparison.Ordinal)
-        || name.Contains(".storageclass.storage.k8s.io/", StringComparison.Ordinal);
+    /// <summary>Kubernetes' rule for a quota's resource name: a qualified name, and if it has no '/', a standard resource.</summary>
+    public static string? ResourceNameProblem(string name)
+    {
+        if (QualifiedNameProblem(name) is { } problem) return problem;
+        return name.Contains('/') || StandardNames.Contains(name) || IsHugePages(name) ? null : "must be a standard resource for quota";
+    }
+
+    private static bool IsHugePages(string name) =>
+        name.StartsWith(QuotaUsage.HugePagesPrefix, StringComparison.Ordinal) && name.Length > QuotaUsage.HugePagesPrefix.Length
+        || name.StartsWith("requests." + QuotaUsage.HugePagesPrefix, StringComparison.Ordinal) && name.Length > ("requests." + QuotaUsage.HugePagesPrefix).Length;
 }

@@ -27,12 +27,16 @@ public sealed class SecretEnvelope : IDisposable
     private static readonly byte[] ProviderPrefixBytes = Encoding.ASCII.GetBytes(ProviderPrefix);
 
     private readonly Dictionary<string, Key> _keys = new(StringComparer.Ordinal);
-    private readonly Key _writeKey;
+    private readonly Key? _writeKey;
 
     /// <param name="keys">Named keys of 16, 24 or 32 bytes; the first seals.</param>
-    public SecretEnvelope(IReadOnlyList<(string Name, byte[] Secret)> keys)
+    public SecretEnvelope(IReadOnlyList<(string Name, byte[] Secret)> keys) : this(keys, sealWrites: true)
     {
-        if (keys.Count == 0) throw new ArgumentException("at least one encryption key is needed", nameof(keys));
+    }
+
+    private SecretEnvelope(IReadOnlyList<(string Name, byte[] Secret)> keys, bool sealWrites)
+    {
+        if (sealWrites && keys.Count == 0) throw new ArgumentException("at least one encryption key is needed", nameof(keys));
         foreach (var (name, secret) in keys)
         {
             if (KeyNameProblem(name) is { } problem) throw new ArgumentException(problem, nameof(keys));
@@ -41,11 +45,20 @@ public sealed class SecretEnvelope : IDisposable
             if (_keys.ContainsKey(name)) throw new ArgumentException($"key \"{name}\" is named twice", nameof(keys));
             _keys[name] = new Key(name, secret);
         }
-        _writeKey = _keys[keys[0].Name];
+        _writeKey = sealWrites ? _keys[keys[0].Name] : null;
     }
 
+    /// <summary>
+    /// Kubernetes' <c>identity</c> provider first (<c>--encryption-provider identity</c>): new writes are stored as they
+    /// are, and what was sealed before still opens with <paramref name="readKeys"/> (the key file, when there is one).
+    /// </summary>
+    public static SecretEnvelope Identity(IReadOnlyList<(string Name, byte[] Secret)> readKeys) => new(readKeys, sealWrites: false);
+
+    /// <summary>Whether new writes are sealed (false: the <c>identity</c> provider).</summary>
+    public bool SealsWrites => _writeKey is not null;
+
     /// <summary>The key new writes are sealed under.</summary>
-    public string WriteKeyName => _writeKey.Name;
+    public string WriteKeyName => _writeKey?.Name ?? throw new InvalidOperationException("the identity provider seals nothing");
 
     public IReadOnlyCollection<string> KeyNames => _keys.Keys;
 
@@ -68,14 +81,15 @@ public sealed class SecretEnvelope : IDisposable
 
     public byte[] Seal(ReadOnlySpan<byte> plaintext)
     {
-        var prefix = _writeKey.Prefix;
+        var writeKey = _writeKey ?? throw new InvalidOperationException("the identity provider seals nothing");
+        var prefix = writeKey.Prefix;
         var sealedBytes = new byte[prefix.Length + NonceSize + plaintext.Length + TagSize];
         prefix.CopyTo(sealedBytes, 0);
         var nonce = sealedBytes.AsSpan(prefix.Length, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         var ciphertext = sealedBytes.AsSpan(prefix.Length + NonceSize, plaintext.Length);
         var tag = sealedBytes.AsSpan(prefix.Length + NonceSize + plaintext.Length, TagSize);
-        lock (_writeKey.Cipher) _writeKey.Cipher.Encrypt(nonce, plaintext, ciphertext, tag, prefix);
+        lock (writeKey.Cipher) writeKey.Cipher.Encrypt(nonce, plaintext, ciphertext, tag, prefix);
         return sealedBytes;
     }
 

@@ -9,7 +9,7 @@ namespace OrleansOrchestrator.Silo.Storage.Encryption;
 /// both back-ends — SQLite's group-commit writer (<see cref="SqliteObjectStorage"/>), Orleans' own ADO.NET provider
 /// on PostgreSQL, and the collection's rebuild (<see cref="AdoNetStoredObjectReader"/>). A Secret's row is sealed
 /// whole (metadata with its annotations too, as Kubernetes encrypts the whole object); every other state is stored
-/// as before. Reading opens a sealed payload and passes a plaintext one (stored before encryption) through; the row a
+/// as before; under the <c>identity</c> provider (<see cref="SecretEnvelope.Identity"/>) nothing is sealed. Reading opens a sealed payload and passes a plaintext one (stored before encryption) through; the row a
 /// payload was sealed for comes back in <see cref="StoredObject.RowKey"/> for its reader to compare (<see cref="SealedSecretRow"/>).
 /// </summary>
 public sealed class SecretSealingSerializer(IGrainStorageSerializer inner, SecretEnvelope envelope) : IGrainStorageSerializer
@@ -17,7 +17,7 @@ public sealed class SecretSealingSerializer(IGrainStorageSerializer inner, Secre
     public BinaryData Serialize<T>(T? input)
     {
         var data = inner.Serialize(input);
-        if (input is not StoredObject { Object: Secret } stored) return data;
+        if (input is not StoredObject { Object: Secret } stored || !envelope.SealsWrites) return data;
         var rowKey = stored.RowKey ?? throw new InvalidOperationException("a Secret's row is written without its key: set StoredObject.RowKey");
         return new BinaryData(SealedSecretRow.Seal(envelope, rowKey, data.ToMemory().Span));
     }

@@ -62,6 +62,17 @@ public sealed class QuotaTests : IAsyncLifetime
             "kubectl describe quota to show 2 of 2 pods used");
         Assert.Contains("pods: 2/2", await Kubectl.Ok("get quota -n quota-a"));
 
+        // Once the usage is written the quota stays still: its own status write must not start another one for ever.
+        string? lastVersion = null;
+        var unchanged = 0;
+        await Eventually.True(async () =>
+        {
+            var version = await Kubectl.Ok("get quota pod-quota -n quota-a -o jsonpath={.metadata.resourceVersion}");
+            unchanged = version == lastVersion ? unchanged + 1 : 0;
+            lastVersion = version;
+            return unchanged >= 5;
+        }, "the quota's resourceVersion to stay the same over five reads in a row");
+
         // A deleted pod gives its slot back.
         await Kubectl.Ok("delete pod one -n quota-a --grace-period=0 --force");
         await Eventually.True(async () => (await Kubectl.Run("apply -f -", Pod("three", "quota-a"))).ExitCode == 0, "the third pod to fit once one is gone");
@@ -93,6 +104,48 @@ public sealed class QuotaTests : IAsyncLifetime
         await Eventually.True(async () => Regex.IsMatch(await Kubectl.Ok("describe quota pod-quota -n quota-done"), @"(?m)^pods\s+0\s+1\s*$"),
             "kubectl describe quota to show the ended pod no longer counted");
         await Kubectl.Ok("apply -f -", Pod("next", "quota-done"));
+
+        // The ended pod cannot take its slot back behind the quota's back: a status write out of Succeeded must find room.
+        var back = await Kubectl.Run("patch pod once -n quota-done --subresource=status --type=merge -p {\"status\":{\"phase\":\"Running\"}}");
+        Assert.NotEqual(0, back.ExitCode);
+        Assert.Contains("pods \"once\" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=1, limited: pods=1", back.Stderr);
+        Assert.Equal("Succeeded", (await Kubectl.Ok("get pod once -n quota-done -o jsonpath={.status.phase}")).Trim());
+    }
+
+    [Fact]
+    public async Task QuotaNamesThisClusterDoesNotCount_AreRefused_NotShownAsUnused()
+    {
+        await Kubectl.Ok("create namespace quota-names");
+        var refused = await Kubectl.Run("apply -f -", """
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: odd
+              namespace: quota-names
+            spec:
+              hard:
+                count/events: "10"
+                requests.foo: "1"
+            """);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("spec.hard[count/events]: Invalid value: \"count/events\": is not counted by this cluster", refused.Stderr);
+        Assert.Contains("spec.hard[requests.foo]: Invalid value: \"requests.foo\": must be a standard resource for quota", refused.Stderr);
+        Assert.Contains("NotFound", (await Kubectl.Run("get quota odd -n quota-names")).Stderr);
+
+        // Any namespaced kind served here counts by count/<resource>.<group>.
+        await Kubectl.Ok("apply -f -", """
+            apiVersion: v1
+            kind: ResourceQuota
+            metadata:
+              name: roles
+              namespace: quota-names
+            spec:
+              hard:
+                count/roles.rbac.authorization.k8s.io: "1"
+            """);
+        await Kubectl.Ok("create role reader -n quota-names --verb=get --resource=pods");
+        var second = await Kubectl.Run("create role writer -n quota-names --verb=create --resource=pods");
+        Assert.Contains("exceeded quota: roles, requested: count/roles.rbac.authorization.k8s.io=1, used: count/roles.rbac.authorization.k8s.io=1, limited: count/roles.rbac.authorization.k8s.io=1", second.Stderr);
     }
 
     [Fact]

@@ -46,6 +46,17 @@ public sealed class SiloOptionsTests
     }
 
     [Fact]
+    public void EncryptionProvider_IsAesGcmUnlessIdentityIsAsked_AndNothingElse()
+    {
+        Assert.Equal("aesgcm", SiloOptions.Parse([]).EncryptionProvider);
+        Assert.Equal("identity", SiloOptions.Parse(["--encryption-provider", "identity"]).EncryptionProvider);
+        Assert.Equal("aesgcm", SiloOptions.Parse(["--encryption-provider", "aesgcm"]).EncryptionProvider);
+        var e = Assert.Throws<ArgumentException>(() => SiloOptions.Parse(["--encryption-provider", "secretbox"]));
+        Assert.StartsWith("--encryption-provider is aesgcm or identity, not secretbox", e.Message);
+        Assert.Contains("--encryption-provider P", SiloOptions.Usage);
+    }
+
+    [Fact]
     public void BindAddressAndAudit_DefaultToLoopbackAndTheDataFolder()
     {
         var options = SiloOptions.Parse(["--data-dir", "/tmp/oo-data"]);

@@ -77,6 +77,91 @@ public sealed class QuotaBookTests
     }
 
     [Fact]
+    public void WritesAdmittedWhileARecountListed_SurviveItsReset()
+    {
+        // The recount listed the store (a, b stored) and then waited; meanwhile c was reserved, d committed and a deleted.
+        var quota = Quota("pod-quota", ("pods", "3"));
+        var book = Book([quota], Pod("a"), Pod("b"));
+        var listing = new[] { (Key(Pod("a")), (KubeObject)Pod("a")), (Key(Pod("b")), Pod("b")) };
+        Assert.Null(book.Reserve(Key(Pod("c")), Pod("c"), Now));
+        book.Commit(Key(Pod("a")), null, Now);
+        Assert.Null(book.Reserve(Key(Pod("d")), Pod("d"), Now));
+        book.Commit(Key(Pod("d")), Pod("d"), Now);
+
+        book.Reset([quota], listing, Now + TimeSpan.FromSeconds(1));
+
+        // b and d stored, c reserved: the quota is full, as it was before the recount applied its older listing.
+        Assert.Equal(3, book.Used(quota)["pods"]);
+        Assert.StartsWith("exceeded quota: pod-quota", book.Reserve(Key(Pod("e")), Pod("e"), Now + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void APodLeavingAnEndedPhase_TakesItsSlotAndComputeAgain_AndIsRefusedWithoutRoom()
+    {
+        var quota = Quota("compute", ("pods", "2"), ("requests.cpu", "2"));
+        var failed = Pod("back", cpu: "1", phase: "Failed");
+        var book = Book([quota], Pod("a", cpu: "1"), failed);
+        var running = failed with { Status = new PodStatus { Phase = "Running" } };
+
+        Assert.Null(book.ReserveChange(Key(failed), failed, running, Now));
+        Assert.Equal(2, book.Used(quota)["pods"]);
+        Assert.Equal(2, book.Used(quota)["requests.cpu"]);
+        book.Commit(Key(failed), running, Now);
+        Assert.Equal(2, book.Used(quota)["pods"]);
+
+        var other = Pod("other", cpu: "1", phase: "Succeeded");
+        book.Commit(Key(other), other, Now);
+        Assert.Equal("exceeded quota: compute, requested: pods=1,requests.cpu=1, used: pods=2,requests.cpu=2, limited: pods=2,requests.cpu=2",
+            book.ReserveChange(Key(other), other, other with { Status = new PodStatus { Phase = "Pending" } }, Now));
+    }
+
+    [Fact]
+    public void HugePagesAndPerStorageClassNames_AreCounted()
+    {
+        var quota = Quota("q", ("hugepages-2Mi", "4Mi"), ("requests.hugepages-2Mi", "4Mi"), ("gold.storageclass.storage.k8s.io/requests.storage", "10Gi"),
+            ("gold.storageclass.storage.k8s.io/persistentvolumeclaims", "1"));
+        var pages = new ResourceRequirements { Requests = new Dictionary<string, string> { ["hugepages-2Mi"] = "2Mi" }, Limits = new Dictionary<string, string> { ["hugepages-2Mi"] = "2Mi" } };
+        var pod = Samples.Pod("pages", Samples.PodSpec(Samples.Container("a") with { Resources = pages }));
+        var gold = Claim("gold-data", "gold", "4Gi");
+        var book = Book([quota], pod, gold, Claim("plain-data", "silver", "100Gi"));
+
+        var used = book.Used(quota);
+        Assert.Equal(2 * 1024 * 1024, used["hugepages-2Mi"]);
+        Assert.Equal(2 * 1024 * 1024, used["requests.hugepages-2Mi"]);
+        Assert.Equal(4m * 1024 * 1024 * 1024, used["gold.storageclass.storage.k8s.io/requests.storage"]);
+        Assert.Equal(1, used["gold.storageclass.storage.k8s.io/persistentvolumeclaims"]);
+        Assert.StartsWith("exceeded quota: q, requested: gold.storageclass.storage.k8s.io/persistentvolumeclaims=1,",
+            book.Reserve(Key(Claim("more", "gold", "1Gi")), Claim("more", "gold", "1Gi"), Now));
+        Assert.Null(book.Reserve(Key(Claim("elsewhere", "silver", "1Gi")), Claim("elsewhere", "silver", "1Gi"), Now));
+    }
+
+    private static PersistentVolumeClaim Claim(string name, string storageClass, string size) => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = "default", Uid = "uid-" + name },
+        Spec = new PersistentVolumeClaimSpec
+        {
+            AccessModes = ["ReadWriteOnce"],
+            StorageClassName = storageClass,
+            Resources = new ResourceRequirements { Requests = new Dictionary<string, string> { ["storage"] = size } },
+        },
+    };
+
+    [Fact]
+    public void EveryNamespacedKindWeServe_IsCountedByItsCountName_ExceptEventsAndQuotas()
+    {
+        foreach (var kind in ResourceKinds.All.Where(k => k.Namespaced))
+        {
+            var name = QuotaUsage.CountName(kind);
+            var counted = kind != ResourceKinds.Event && kind != ResourceKinds.ResourceQuota;
+            Assert.True(counted == QuotaUsage.Enforces(name), name);
+            Assert.Equal(kind, QuotaUsage.KindCounted(name));
+            if (counted && Kinds.KindSamples.Has(kind)) Assert.Equal(1, QuotaUsage.Of(Kinds.KindSamples.For(kind))[name]);
+        }
+        Assert.False(QuotaUsage.Enforces("count/widgets.example.com"));
+        Assert.False(QuotaUsage.Enforces("count/nodes"));
+    }
+
+    [Fact]
     public void AnotherWriteOfTheSameName_AbandoningItsReservation_DoesNotFreeTheFirstOne()
     {
         var book = Book([Quota("pod-quota", ("pods", "2"))], Pod("a"));
@@ -115,6 +200,30 @@ public sealed class QuotaBookTests
         book.Commit(Key(pod), pod, Now);
         Assert.Equal(decimal.MaxValue, book.Used(quota)["requests.cpu"]);
         Assert.NotNull(book.StatusOf(quota).Used!["requests.cpu"]);
+
+        // The sum that held at the largest decimal comes back to what is stored once the pod is gone.
+        book.Commit(Key(pod), null, Now);
+        Assert.Equal(1, book.Used(quota)["requests.cpu"]);
+    }
+
+    [Fact]
+    public void TheKeptSums_FollowEveryCommit_AsARecountWouldFindThem()
+    {
+        var quota = Quota("q", ("pods", "100"), ("requests.cpu", "100"), ("count/pods", "100"));
+        var book = Book([quota], Pod("a", cpu: "1"), Pod("b", cpu: "500m"));
+        Assert.Equal(1.5m, book.Used(quota)["requests.cpu"]);
+
+        book.Commit(Key(Pod("c")), Pod("c", cpu: "250m"), Now);
+        book.Commit(Key(Pod("a")), Pod("a", cpu: "1", phase: "Succeeded"), Now);
+        book.Commit(Key(Pod("b")), null, Now);
+        book.Commit(Key(Pod("b")), null, Now);
+
+        var kept = book.Used(quota);
+        book.Reset([quota], [(Key(Pod("a")), Pod("a", cpu: "1", phase: "Succeeded")), (Key(Pod("c")), Pod("c", cpu: "250m"))], Now);
+        Assert.Equal(book.Used(quota), kept);
+        Assert.Equal(0.25m, kept["requests.cpu"]);
+        Assert.Equal(1, kept["pods"]);
+        Assert.Equal(2, kept["count/pods"]);
     }
 
     [Fact]

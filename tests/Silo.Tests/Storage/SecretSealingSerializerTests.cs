@@ -17,7 +17,9 @@ public sealed class SecretSealingSerializerTests : IDisposable
         new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(KubeObject).Assembly).AddAssembly(typeof(StoredObject).Assembly))
             .BuildServiceProvider().GetRequiredService<Serializer>());
 
-    private readonly SecretEnvelope _envelope = new([("key1", RandomNumberGenerator.GetBytes(32))]);
+    private static readonly byte[] KeyBytes = RandomNumberGenerator.GetBytes(32);
+
+    private readonly SecretEnvelope _envelope = new([("key1", KeyBytes)]);
 
     private IGrainStorageSerializer Sealing => new SecretSealingSerializer(_plain, _envelope);
 
@@ -45,6 +47,23 @@ public sealed class SecretSealingSerializerTests : IDisposable
         var read = (Secret)Sealing.Deserialize<StoredObject>(new BinaryData(payload))!.Object!;
         Assert.Equal("hunter2-value", Encoding.UTF8.GetString(read.Data!["password"]));
         Assert.Equal("db", read.Metadata.Name);
+    }
+
+    [Fact]
+    public void UnderTheIdentityProvider_ASecretIsStoredAsItIs_AndOneSealedBeforeStillReads()
+    {
+        var sealedBefore = Sealing.Serialize(Secret("sealed-value")).ToArray();
+        using var identity = SecretEnvelope.Identity([("key1", KeyBytes)]);
+        var plainWriter = new SecretSealingSerializer(_plain, identity);
+
+        var payload = plainWriter.Serialize(Secret("plain-value")).ToArray();
+
+        Assert.False(SecretEnvelope.IsSealed(payload));
+        Assert.NotEqual(-1, payload.AsSpan().IndexOf("plain-value"u8));
+        var read = (Secret)plainWriter.Deserialize<StoredObject>(new BinaryData(sealedBefore))!.Object!;
+        Assert.Equal("sealed-value", Encoding.UTF8.GetString(read.Data!["password"]));
+        Assert.False(identity.SealsWrites);
+        Assert.True(_envelope.SealsWrites);
     }
 
     [Fact]

@@ -31,6 +31,39 @@ public sealed class StoredSecretsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IdentityProvider_MakesNoKeyFile_SealsNothing_AndStillRefusesSealedSecretsWithoutTheirKey()
+    {
+        var options = new SiloOptions { DataDir = _dir, EncryptionProvider = EncryptionProviders.Identity };
+
+        var (envelope, refusal) = await EncryptionKeys.Load(options, _backend, default);
+        Assert.Null(refusal);
+        Assert.False(envelope!.SealsWrites);
+        Assert.False(File.Exists(options.EncryptionKeyFilePath));
+
+        using var lost = new SecretEnvelope([("lost", Key1)]);
+        await Insert("t1/secrets/default/sealed", SealedSecretRow.Seal(lost, "t1/secrets/default/sealed", Encoding.UTF8.GetBytes("v")), version: 1);
+        (envelope, refusal) = await EncryptionKeys.Load(options, _backend, default);
+        Assert.Null(envelope);
+        Assert.Contains("encrypted Secret(s) but the encryption key file", refusal);
+
+        (envelope, refusal) = await EncryptionKeys.Load(options with { RewriteSecrets = true }, _backend, default);
+        Assert.Null(envelope);
+        Assert.StartsWith("--rewrite-secrets seals Secrets", refusal);
+    }
+
+    [Fact]
+    public async Task TheDefaultProvider_MakesAKeyFile_AndSeals()
+    {
+        var options = new SiloOptions { DataDir = _dir };
+
+        var (envelope, refusal) = await EncryptionKeys.Load(options, _backend, default);
+
+        Assert.Null(refusal);
+        Assert.True(envelope!.SealsWrites);
+        Assert.True(File.Exists(options.EncryptionKeyFilePath));
+    }
+
+    [Fact]
     public async Task Rewrite_SealsPlaintextAndOldKeySecretsUnderTheFirstKey_KeepsVersions_AndLeavesOtherRowsAlone()
     {
         using var before = new SecretEnvelope([("key1", Key1)]);
