@@ -1,0 +1,64 @@
+using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Controllers;
+using OrleansOrchestrator.Silo.Hosting;
+
+namespace OrleansOrchestrator.Silo.Tenancy;
+
+/// <summary>
+/// The control loop of one Tenant object (see <see cref="ITenantLifecycle"/>). A live Tenant is bootstrapped once per
+/// activation (every step is idempotent); a deleted one is emptied pass by pass — pods take their grace period on
+/// their nodes — until nothing of the tenant is left, and then its finalizer is removed, which removes it.
+/// </summary>
+public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, ILogger<TenantLifecycleGrain> logger)
+    : ReconcilerGrain(logger), ITenantLifecycle
+{
+    /// <summary>How soon a deletion looks again while objects are still going (pods stopping on their nodes).</summary>
+    private static readonly TimeSpan DeletionPoll = TimeSpan.FromSeconds(1);
+
+    private static readonly Actor Actor = Actor.Controller("tenant-controller");
+
+    private bool _bootstrapped;
+
+    private string TenantName => this.GetPrimaryKeyString();
+
+    private StoreClient System => new(GrainFactory, StoreKeys.SystemTenant, Actor);
+
+    public async Task Ensure()
+    {
+        if (await System.Get<Tenant>("", TenantName) is { Metadata.DeletionTimestamp: null })
+        {
+            await bootstrap.EnsureTenant(TenantName);
+            _bootstrapped = true;
+        }
+    }
+
+    protected override async Task<TimeSpan?> Reconcile()
+    {
+        var tenant = await System.Get<Tenant>("", TenantName);
+        if (tenant is null) return null;
+        if (tenant.Metadata.DeletionTimestamp is null)
+        {
+            if (!_bootstrapped) await Ensure();
+            return null;
+        }
+        _bootstrapped = false;
+        var left = await TenantContents.DeleteOnce(GrainFactory, TenantName, Actor);
+        if (left > 0)
+        {
+            LogWaiting(logger, TenantName, left);
+            return DeletionPoll;
+        }
+        var finalizers = (tenant.Metadata.Finalizers ?? []).Where(f => f != TenantPhases.Finalizer).ToList();
+        if (finalizers.Count != (tenant.Metadata.Finalizers?.Count ?? 0))
+            await System.Update(tenant with { Metadata = tenant.Metadata with { Finalizers = finalizers.Count == 0 ? null : finalizers } });
+        LogDeleted(logger, TenantName);
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant} is being deleted: {Left} objects still there")]
+    private static partial void LogWaiting(ILogger logger, string tenant, int left);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant} is deleted: nothing of it is left")]
+    private static partial void LogDeleted(ILogger logger, string tenant);
+}
