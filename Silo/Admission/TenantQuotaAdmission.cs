@@ -10,8 +10,7 @@ namespace OrleansOrchestrator.Silo.Admission;
 /// to what an object counts) takes its share from the tenant's quota grain (<see cref="ITenantQuota"/>), which refuses
 /// with 403 when the Tenant's quota has no room (<c>exceeded tenant quota: …</c>) or the tenant is being deleted, and
 /// otherwise holds the share until the write is reported durable or abandoned. The system tenant (the operator's
-/// Nodes and Tenants) has no quota. A durable write of a Tenant's spec or deletion mark tells its quota grain, and a
-/// newly created Tenant is bootstrapped before its create is answered, so the tenant exists as soon as kubectl returns.
+/// Nodes and Tenants) has no quota. A durable write of a Tenant's spec or deletion mark tells its quota grain.
 /// </summary>
 public sealed partial class TenantQuotaAdmission(IGrainFactory grains, ILogger<TenantQuotaAdmission> logger) : IAllocatingAdmission
 {
@@ -36,12 +35,10 @@ public sealed partial class TenantQuotaAdmission(IGrainFactory grains, ILogger<T
     {
         if (kind == ResourceKinds.Tenant)
         {
+            // Not the lifecycle grain's bootstrap, which the Tenant's change wakes: its writes into the tenant reserve at
+            // the quota grain, which may be waiting to write this very Tenant's status, so awaiting it here could deadlock.
             if (TenantChanged(before as Tenant, after as Tenant) && (after ?? before)?.Metadata.Name is { } name)
-            {
                 await Report(name, q => q.TenantWritten());
-                // Created: the tenant gets its namespace, roles and kubernetes Service before the create is answered.
-                if (before is null && after is not null) await Report(name, _ => grains.GetGrain<ITenantLifecycle>(name).Ensure());
-            }
             return;
         }
         if (tenant == StoreKeys.SystemTenant || !Counted(kind) || (after ?? before) is not { } obj) return;

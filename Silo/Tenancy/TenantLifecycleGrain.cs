@@ -26,12 +26,33 @@ public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, ILog
 
     public async Task Ensure()
     {
-        if (await System.Get<Tenant>("", TenantName) is { Metadata.DeletionTimestamp: null })
+        if (await System.Get<Tenant>("", TenantName) is { Metadata.DeletionTimestamp: null } tenant)
         {
             await bootstrap.EnsureTenant(TenantName);
             _bootstrapped = true;
+            await EnsureOwners(tenant);
         }
     }
+
+    /// <summary>The ClusterRoleBinding that makes <c>spec.admins</c> the tenant's administrators, kept as the Tenant says (gone when it names none).</summary>
+    private async Task EnsureOwners(Tenant tenant)
+    {
+        var store = new StoreClient(GrainFactory, TenantName, Actor);
+        var current = await store.Get<ClusterRoleBinding>("", OwnersBinding);
+        var desired = RbacBootstrap.TenantAdmins(tenant.Spec.Admins ?? []);
+        desired = desired with { Metadata = desired.Metadata with { Name = OwnersBinding } };
+        if (desired.Subjects!.Count == 0)
+        {
+            if (current is not null) await store.Delete(current);
+            return;
+        }
+        if (current is null) await store.Create(desired);
+        else if (!Store.ObjectSemantics.SameJson(current.Subjects, desired.Subjects) || !Store.ObjectSemantics.SameJson(current.RoleRef, desired.RoleRef))
+            await store.Update(current with { Subjects = desired.Subjects, RoleRef = desired.RoleRef });
+    }
+
+    /// <summary>The binding of a Tenant's <c>spec.admins</c> to <c>cluster-admin</c> in the tenant.</summary>
+    public const string OwnersBinding = "tenant-owners";
 
     protected override async Task<TimeSpan?> Reconcile()
     {
@@ -40,6 +61,7 @@ public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, ILog
         if (tenant.Metadata.DeletionTimestamp is null)
         {
             if (!_bootstrapped) await Ensure();
+            else await EnsureOwners(tenant);
             return null;
         }
         _bootstrapped = false;

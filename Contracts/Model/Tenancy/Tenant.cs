@@ -23,6 +23,8 @@ public sealed record TenantSpec
 {
     /// <summary>The most the tenant may hold over all its namespaces; none when unset.</summary>
     [Id(0)] public TenantQuota? Quota { get; init; }
+    /// <summary>Users the operator makes the tenant's administrators: bound to its <c>cluster-admin</c> role (ClusterRoleBinding <c>tenant-owners</c>), kept so while the Tenant says so.</summary>
+    [Id(1)] public IReadOnlyList<string>? Admins { get; init; }
 }
 
 /// <summary>A tenant-wide quota, in ResourceQuota's resource names.</summary>

@@ -63,6 +63,9 @@ public static class TenantStrategy
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .Select(h => $"{h.Key}: {tenant.Status?.Quota?.Used?.GetValueOrDefault(h.Key) ?? "0"}/{h.Value}"));
 
+    /// <summary>At most this many administrators are named in a Tenant.</summary>
+    public const int MaxAdmins = 100;
+
     /// <summary>Only the resource names a tenant quota counts, each a valid non-negative quantity (whole, but for cpu).</summary>
     public static void Validate(TenantSpec spec, List<FieldCause> errors)
     {
@@ -74,5 +77,10 @@ public static class TenantStrategy
             if (NonNegativeQuantity(text, path, errors) is { } value && value != decimal.Truncate(value) && !name.Contains("cpu", StringComparison.Ordinal))
                 errors.Add(InvalidValue(path, Quote(text), "must be an integer"));
         }
+        if (spec.Admins is { Count: > MaxAdmins } admins)
+            errors.Add(new FieldCause("spec.admins", "FieldValueTooMany", $"Too many: {admins.Count}: must have at most {MaxAdmins} items"));
+        foreach (var (admin, i) in (spec.Admins ?? []).Select((a, i) => (a, i)))
+            if (string.IsNullOrWhiteSpace(admin) || admin.Length > 253)
+                errors.Add(InvalidValue($"spec.admins[{i}]", Quote(admin ?? ""), "must be a user name of 1 to 253 characters"));
     }
 }
