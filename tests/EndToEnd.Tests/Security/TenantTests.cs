@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
 
 namespace OrleansOrchestrator.EndToEnd.Tests.Security;
@@ -127,5 +128,47 @@ public sealed class TenantTests : IAsyncLifetime
         var edited = await tenantUser.Run("apply -f -", AcmeTenant.Replace("\"3\"", "\"300\""));
         Assert.Contains("(Forbidden)", edited.Stderr);
         Assert.Equal("3", await Operator.Ok("get tenant acme -o jsonpath={.spec.quota.hard.pods}"));
+    }
+
+    [Fact]
+    public async Task ADeploymentOverTheTenantQuota_ShowsFailedCreate_WithTheTenantQuotaReason()
+    {
+        await Operator.Ok("apply -f -", AcmeTenant.Replace("pods: \"3\"", "pods: \"2\""));
+        File.AppendAllText(_silo.TokenFilePath, $"\n{Carol},carol,acme\n");
+        var carol = As(Carol);
+        await Eventually.True(async () => (await carol.Run("get namespaces -o name")).Stdout.Contains("namespace/default"),
+            "the new tenant's default namespace", TimeSpan.FromSeconds(30));
+
+        await carol.Ok("apply -f -", $$"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              replicas: 3
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: main
+                    image: {{TestImages.Busybox}}
+                    command: ["sleep", "3600"]
+                    resources:
+                      requests:
+                        cpu: 100m
+            """);
+
+        var failed = await Eventually.Value(async () =>
+            JsonNode.Parse(await carol.Ok("get events -n default --field-selector reason=FailedCreate -o json"))!["items"]!.AsArray().FirstOrDefault(),
+            "a FailedCreate event of the ReplicaSet", TimeSpan.FromSeconds(60));
+        Assert.Equal("ReplicaSet", failed!["involvedObject"]!["kind"]!.GetValue<string>());
+        Assert.Matches("^Error creating: pods \"web-[a-z0-9-]+\" is forbidden: exceeded tenant quota: acme, requested: pods=1, used: pods=2, limited: pods=2$",
+            failed["message"]!.GetValue<string>());
+        Assert.Equal(2, JsonNode.Parse(await carol.Ok("get pods -n default -o json"))!["items"]!.AsArray().Count);
     }
 }
