@@ -22,7 +22,13 @@ public static class TenantStrategy
         // A tenant's name is also a namespace of the system tenant (where the operator's per-tenant kinds live).
         Names = NameRule.Label,
         Defaults = t => t,
-        Validation = (t, errors) => Validate(t.Spec, errors),
+        Validation = (t, errors) =>
+        {
+            // The system tenant holds the operator's objects (Nodes, Tenants, the bootstrap records): deleting a Tenant of that name would empty it.
+            if (t.Metadata.Name == StoreKeys.SystemTenant)
+                errors.Add(InvalidValue("metadata.name", Quote(t.Metadata.Name), "is reserved for the system tenant"));
+            Validate(t.Spec, errors);
+        },
         Table =
         [
             Name,

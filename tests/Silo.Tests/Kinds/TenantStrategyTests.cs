@@ -57,6 +57,7 @@ public class TenantStrategyTests
     {
         Assert.NotEmpty(Messages(Tenant(name: "Acme_Corp")));
         Assert.NotEmpty(Messages(Tenant(name: new string('a', 64))));
+        Assert.Equal(["metadata.name: Invalid value: \"system\": is reserved for the system tenant"], Messages(Tenant(name: "system")));
     }
 
     [Fact]
