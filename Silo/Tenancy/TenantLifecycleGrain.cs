@@ -10,7 +10,7 @@ namespace OrleansOrchestrator.Silo.Tenancy;
 /// activation (every step is idempotent); a deleted one is emptied pass by pass — pods take their grace period on
 /// their nodes — until nothing of the tenant is left, and then its finalizer is removed, which removes it.
 /// </summary>
-public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, ILogger<TenantLifecycleGrain> logger)
+public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, TimeProvider clock, ILogger<TenantLifecycleGrain> logger)
     : ReconcilerGrain(logger), ITenantLifecycle
 {
     /// <summary>How soon a deletion looks again while objects are still going (pods stopping on their nodes).</summary>
@@ -51,6 +51,21 @@ public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, ILog
             await store.Update(current with { Subjects = desired.Subjects, RoleRef = desired.RoleRef });
     }
 
+    public const string ReadyCondition = "Ready";
+
+    /// <summary>
+    /// Writes one condition of the Tenant's status when it says something new, conditional on the version read (the
+    /// quota grain writes the rest of the status; a lost race is written again at the next pass).
+    /// </summary>
+    private async Task SetCondition(Tenant tenant, Condition condition)
+    {
+        var current = tenant.Status?.Conditions?.FirstOrDefault(c => c.Type == condition.Type);
+        if (current is not null && current.Status == condition.Status && current.Reason == condition.Reason && current.Message == condition.Message) return;
+        var written = condition with { LastTransitionTime = current?.Status == condition.Status ? current.LastTransitionTime : clock.GetUtcNow() };
+        var conditions = (tenant.Status?.Conditions ?? []).Where(c => c.Type != condition.Type).Append(written).ToList();
+        await System.UpdateStatus(tenant with { Status = (tenant.Status ?? new TenantStatus()) with { Conditions = conditions } });
+    }
+
     /// <summary>The binding of a Tenant's <c>spec.admins</c> to <c>cluster-admin</c> in the tenant.</summary>
     public const string OwnersBinding = "tenant-owners";
 
@@ -62,6 +77,7 @@ public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, ILog
         {
             if (!_bootstrapped) await Ensure();
             else await EnsureOwners(tenant);
+            await SetCondition(tenant, new Condition { Type = ReadyCondition, Status = "True", Reason = "Bootstrapped", Message = "the tenant has its default namespace, roles and kubernetes Service" });
             return null;
         }
         _bootstrapped = false;
@@ -69,6 +85,7 @@ public sealed partial class TenantLifecycleGrain(TenantBootstrap bootstrap, ILog
         if (left > 0)
         {
             LogWaiting(logger, TenantName, left);
+            await SetCondition(tenant, new Condition { Type = ReadyCondition, Status = "False", Reason = "ContentRemaining", Message = $"{left} objects of the tenant are still being deleted" });
             return DeletionPoll;
         }
         var finalizers = (tenant.Metadata.Finalizers ?? []).Where(f => f != TenantPhases.Finalizer).ToList();

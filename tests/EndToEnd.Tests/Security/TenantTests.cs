@@ -82,6 +82,8 @@ public sealed class TenantTests : IAsyncLifetime
         await Eventually.True(async () => (await carol.Run("get namespaces -o name")).Stdout.Contains("namespace/default"),
             "the new tenant's default namespace", TimeSpan.FromSeconds(30));
         Assert.Contains("service/kubernetes", await carol.Ok("get services -n default -o name"));
+        await Eventually.True(async () => await Operator.Ok("get tenant acme -o jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}") == "Bootstrapped",
+            "the tenant's Ready condition");
 
         await carol.Ok("create namespace dev");
         await carol.Ok("apply -f -", PodManifest("default", "acme-a"));
