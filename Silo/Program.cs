@@ -87,7 +87,8 @@ builder.Services.AddSingleton<KubeApiHandler>();
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamEndpoint>();
 builder.Services.AddServiceNetworking(options.ClusterNetwork, options.NodePortsInUse);
 builder.Services.AddSingleton(new ApiAdvertisement(options.AdvertiseAddress, options.ApiPort));
-builder.Services.AddHostedService<TenantBootstrap>();
+builder.Services.AddSingleton<TenantBootstrap>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<TenantBootstrap>());
 builder.Services.AddSingleton(options.Controllers);
 builder.Services.AddHostedService<ControllerSweep>();
 if (options.MetricsInterval is { } metricsInterval) builder.Services.AddHostedService(_ => new MetricsLog(metricsInterval));
@@ -129,6 +130,7 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
 {
     services.AddSingleton(TimeProvider.System);
     services.AddSingleton(tokenFile);
+    services.AddSingleton<OrleansOrchestrator.Silo.Tenancy.KnownTenants>();
     tokenFile.ReloadFailed += problem => Console.Error.WriteLine($"warning: {problem}");
     services.AddSingleton(options.AuditLog);
     services.AddSingleton<AuditLog>();

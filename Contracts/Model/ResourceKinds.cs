@@ -38,9 +38,20 @@ public static class ResourceKinds
     public static readonly ResourceKind ClusterRole = new(RbacGroup, "v1", "ClusterRole", "clusterroles", "clusterrole", false, typeof(ClusterRole), [], []);
     public static readonly ResourceKind ClusterRoleBinding = new(RbacGroup, "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false, typeof(ClusterRoleBinding), [], []);
 
+    /// <summary>Our own kinds' group: every kind in it is the operator's and is stored in the system tenant.</summary>
+    public const string TenancyGroup = "tenancy.orleans-orchestrator.io";
+
+    public static readonly ResourceKind Tenant = new(TenancyGroup, "v1", "Tenant", "tenants", "tenant", false, typeof(Tenant), [], []);
+
     public static readonly IReadOnlyList<ResourceKind> All =
         [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass, ResourceQuota, LimitRange,
-         Role, RoleBinding, ClusterRole, ClusterRoleBinding];
+         Role, RoleBinding, ClusterRole, ClusterRoleBinding, Tenant];
+
+    /// <summary>
+    /// Kinds only the operator (<c>system:masters</c>) may touch, stored in the system tenant every tenant shares:
+    /// Nodes and every kind of <see cref="TenancyGroup"/>.
+    /// </summary>
+    public static bool IsOperatorOnly(ResourceKind kind) => kind == Node || kind.Group == TenancyGroup;
 
     private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
         All.ToFrozenDictionary(k => (k.Group, k.Plural));

@@ -14,6 +14,7 @@ public static class AdmissionServices
         services.AddSingleton<IMutatingAdmission, DefaultStorageClass>();
         services.AddSingleton<IAllocatingAdmission, ServiceAllocation>();
         services.AddSingleton<IAllocatingAdmission, ResourceQuotaAdmission>();
+        services.AddSingleton<IAllocatingAdmission, TenantQuotaAdmission>();
         services.AddSingleton<IValidatingAdmission, NamespaceLifecycle>();
         services.AddSingleton<IValidatingAdmission, NodeRestriction>();
         services.AddSingleton<IValidatingAdmission, KindValidation>();

@@ -12,7 +12,7 @@ namespace OrleansOrchestrator.Silo.Controllers;
 /// in every tenant. Wakes normally come from the store as objects change; this is what makes the loops
 /// resume after a restart (nothing changed, yet there is work left) and what repairs a lost wake.
 /// </summary>
-public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile tokens, ILogger<ControllerSweep> logger) : BackgroundService
+public sealed partial class ControllerSweep(IGrainFactory grains, Tenancy.KnownTenants tenants, ILogger<ControllerSweep> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
@@ -23,7 +23,9 @@ public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile toke
             try
             {
                 await grains.GetGrain<INodeLifecycle>("cluster").Start();
-                foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct()) await WakeTenant(tenant);
+                foreach (var tenant in await tenants.All()) await WakeTenant(tenant);
+                // A Tenant being deleted when the silo stopped resumes its deletion.
+                foreach (var tenant in await tenants.Objects()) grains.GetGrain<Tenancy.ITenantLifecycle>(tenant.Metadata.Name!).Wake().Ignore();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

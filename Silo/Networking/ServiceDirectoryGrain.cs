@@ -19,7 +19,7 @@ namespace OrleansOrchestrator.Silo.Networking;
 /// in. Every method changes the state without awaiting in between, so interleaving cannot tear it.
 /// </remarks>
 [Reentrant]
-public sealed partial class ServiceDirectoryGrain(ClusterNetwork network, TokenFile tokens, ILogger<ServiceDirectoryGrain> logger) : Grain, IServiceDirectoryGrain
+public sealed partial class ServiceDirectoryGrain(ClusterNetwork network, Tenancy.KnownTenants tenants, ILogger<ServiceDirectoryGrain> logger) : Grain, IServiceDirectoryGrain
 {
     /// <summary>How long a subscription lasts without renewal (agents renew more often than every minute).</summary>
     private static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromMinutes(2);
@@ -94,7 +94,7 @@ public sealed partial class ServiceDirectoryGrain(ClusterNetwork network, TokenF
         try
         {
             var namespaces = new List<string>();
-            foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct(StringComparer.Ordinal))
+            foreach (var tenant in await tenants.All())
             {
                 var store = new StoreClient(GrainFactory, tenant, SystemActors.Endpoints);
                 namespaces.AddRange((await store.List<Namespace>("")).Select(n => EndpointsWakes.Key(tenant, n.Metadata.Name!)));

@@ -5,15 +5,15 @@ using OrleansOrchestrator.Silo.Controllers;
 namespace OrleansOrchestrator.Silo.Networking;
 
 /// <summary>
-/// Reads every Service of every tenant in the token file, namespace by namespace from their collections (which hold
+/// Reads every Service of every tenant (<see cref="Tenancy.KnownTenants"/>), namespace by namespace from their collections (which hold
 /// their objects in memory), as the controller sweep walks the tenants.
 /// </summary>
-public sealed class StoredServices(IGrainFactory grains, TokenFile tokens) : IStoredServices
+public sealed class StoredServices(IGrainFactory grains, Tenancy.KnownTenants tenants) : IStoredServices
 {
     public async Task<IReadOnlyList<(string Owner, Service Service)>> All()
     {
         var all = new List<(string, Service)>();
-        foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct())
+        foreach (var tenant in await tenants.All())
         {
             var store = new StoreClient(grains, tenant, SystemActors.Bootstrap);
             foreach (var ns in (await store.List<Namespace>("")).Select(n => n.Metadata.Name!))

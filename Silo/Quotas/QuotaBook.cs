@@ -9,8 +9,10 @@ namespace OrleansOrchestrator.Silo.Quotas;
 /// happened (<see cref="Commit"/>) or not (<see cref="Abandon"/>). Used by one grain per namespace, which makes the
 /// check-and-reserve one step, so two creates racing for the last slot cannot both pass. Pure: no store, no clock.
 /// </summary>
-public sealed class QuotaBook
+public sealed class QuotaBook(QuotaCounting? counting = null)
 {
+    private readonly QuotaCounting _counting = counting ?? QuotaCounting.Namespace;
+
     /// <summary>What one object holds; <paramref name="Change"/>: a reservation for an update, holding only what the update adds.</summary>
     private sealed record Holding(string? Uid, IReadOnlyDictionary<string, decimal> Usage, ScopeFacts Facts, DateTimeOffset Since, bool Change = false);
 
@@ -63,14 +65,14 @@ public sealed class QuotaBook
     public void SetQuotas(IReadOnlyList<ResourceQuota> quotas)
     {
         Quotas = [.. quotas.OrderBy(q => q.Metadata.Name, StringComparer.Ordinal)];
-        CountedKinds = KindsCountedBy(Quotas);
+        CountedKinds = KindsCountedBy(Quotas, _counting);
         _limits = Quotas.ToDictionary<ResourceQuota, ResourceQuota, Dictionary<string, decimal>>(q => q, ParseLimits, ReferenceEqualityComparer.Instance);
         _storedUsage.Clear();
     }
 
     /// <summary>The kinds whose objects <paramref name="quotas"/> count: what a recount lists.</summary>
-    public static IReadOnlySet<ResourceKind> KindsCountedBy(IEnumerable<ResourceQuota> quotas) =>
-        quotas.SelectMany(q => q.Spec.Hard?.Keys ?? []).Select(QuotaUsage.KindCounted).OfType<ResourceKind>().ToHashSet();
+    public static IReadOnlySet<ResourceKind> KindsCountedBy(IEnumerable<ResourceQuota> quotas, QuotaCounting? counting = null) =>
+        quotas.SelectMany(q => q.Spec.Hard?.Keys ?? []).Select((counting ?? QuotaCounting.Namespace).KindCounted).OfType<ResourceKind>().ToHashSet();
 
     /// <summary>
     /// Admits and reserves a create, or says why not with Kubernetes' message (<c>exceeded quota: …</c>,
@@ -94,10 +96,10 @@ public sealed class QuotaBook
         Change(old, next, now) is { } change ? Admit(key, next, change, reserve: true) : null;
 
     /// <summary>What an update adds to what the object counts; null when it adds nothing.</summary>
-    private static Holding? Change(KubeObject old, KubeObject next, DateTimeOffset now)
+    private Holding? Change(KubeObject old, KubeObject next, DateTimeOffset now)
     {
-        var before = QuotaUsage.Of(old);
-        var added = QuotaUsage.Of(next).Where(u => u.Value > before.GetValueOrDefault(u.Key))
+        var before = _counting.Of(old);
+        var added = _counting.Of(next).Where(u => u.Value > before.GetValueOrDefault(u.Key))
             .ToDictionary(u => u.Key, u => u.Value - before.GetValueOrDefault(u.Key), StringComparer.Ordinal);
         return added.Count == 0 ? null : new Holding(old.Metadata.Uid, added, QuotaUsage.FactsOf(next), now, Change: true);
     }
@@ -110,7 +112,7 @@ public sealed class QuotaBook
             if (!QuotaUsage.InScopes(quota.Spec.Scopes, holding.Facts)) continue;
             var hard = Limits(quota);
             if (obj is Pod pod && !holding.Change && QuotaUsage.MissingComputeResources(pod, hard.Keys) is { } missing)
-                return $"failed quota: {quota.Metadata.Name}: {missing}";
+                return $"failed {_counting.Noun}: {quota.Metadata.Name}: {missing}";
             var used = Used(quota);
             var exceeded = hard.Keys
                 .Where(name => holding.Usage.TryGetValue(name, out var delta) && delta > 0 && QuotaQuantities.Add(used.GetValueOrDefault(name), delta) > hard[name])
@@ -119,7 +121,7 @@ public sealed class QuotaBook
             var texts = quota.Spec.Hard!;
             string Print(Func<string, decimal> of) =>
                 string.Join(",", exceeded.Select(name => $"{name}={QuotaQuantities.Format(of(name), QuotaQuantities.IsBinary(texts[name]))}"));
-            return $"exceeded quota: {quota.Metadata.Name}, requested: {Print(n => holding.Usage[n])}, used: {Print(n => used.GetValueOrDefault(n))}, limited: {Print(n => hard[n])}";
+            return $"exceeded {_counting.Noun}: {quota.Metadata.Name}, requested: {Print(n => holding.Usage[n])}, used: {Print(n => used.GetValueOrDefault(n))}, limited: {Print(n => hard[n])}";
         }
         if (reserve) _reserved[(key, holding.Uid)] = holding;
         return null;
@@ -226,6 +228,18 @@ public sealed class QuotaBook
         .Where(h => quota.Spec.Scopes is not { Count: > 0 } || QuotaUsage.ScopeAllows(h.Key))
         .ToDictionary(h => h.Key, h => QuotaQuantities.Parse(h.Value), StringComparer.Ordinal);
 
-    private static Holding Hold(KubeObject obj, DateTimeOffset now) =>
-        new(obj.Metadata.Uid, QuotaUsage.Of(obj), QuotaUsage.FactsOf(obj), now);
+    private Holding Hold(KubeObject obj, DateTimeOffset now) =>
+        new(obj.Metadata.Uid, _counting.Of(obj), QuotaUsage.FactsOf(obj), now);
+}
+
+/// <summary>
+/// What a <see cref="QuotaBook"/> counts and how its refusals name it: a namespace's quotas (<see cref="Namespace"/>,
+/// <c>exceeded quota: …</c>) or a tenant's quota over all its namespaces (<see cref="Tenant"/>, which also counts the
+/// namespaces themselves; <c>exceeded tenant quota: …</c>).
+/// </summary>
+public sealed record QuotaCounting(string Noun, Func<KubeObject?, IReadOnlyDictionary<string, decimal>> Of, Func<string, ResourceKind?> KindCounted)
+{
+    public static readonly QuotaCounting Namespace = new("quota", QuotaUsage.Of, QuotaUsage.KindCounted);
+
+    public static readonly QuotaCounting Tenant = new("tenant quota", QuotaUsage.OfTenant, QuotaUsage.KindCountedInTenant);
 }

@@ -108,6 +108,20 @@ public static class QuotaUsage
         return usage;
     }
 
+    /// <summary>The resource names a tenant quota may limit (decision 40, docs/quotas.md#tenant-quota).</summary>
+    public static readonly IReadOnlyList<string> TenantResourceNames =
+        ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "cpu", "memory", "pods", "namespaces", "count/namespaces",
+         "services", "services.loadbalancers", "services.nodeports"];
+
+    /// <summary>What an object counts against its tenant's quota: what it counts in its namespace, and a namespace <c>namespaces</c> and <c>count/namespaces</c>.</summary>
+    public static IReadOnlyDictionary<string, decimal> OfTenant(KubeObject? obj) => obj is Namespace
+        ? new Dictionary<string, decimal>(StringComparer.Ordinal) { ["namespaces"] = 1, [CountName(ResourceKinds.Namespace)] = 1 }
+        : Of(obj);
+
+    /// <summary><see cref="KindCounted"/> for a tenant quota, where <c>namespaces</c> count the tenant's namespaces.</summary>
+    public static ResourceKind? KindCountedInTenant(string resourceName) =>
+        resourceName is "namespaces" or "count/namespaces" ? ResourceKinds.Namespace : KindCounted(resourceName);
+
     /// <summary>A pod that has Succeeded or Failed no longer holds compute resources nor a <c>pods</c> slot.</summary>
     public static bool HasEnded(Pod pod) => pod.Status?.Phase is "Succeeded" or "Failed";
 

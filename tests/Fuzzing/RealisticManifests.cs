@@ -42,6 +42,8 @@ public static class RealisticManifests
                "addresses":[{"type":"InternalIP","address":"10.0.0.9"}]}}
             """,
         ["Pod"] = """{"metadata":{"labels":{"app":"@","tier":"front"},"annotations":{"note":"fuzz"}},"spec":%PODSPEC%}""",
+        // A new tenant of its own (never the fuzzed one): its quota is generous, its deletion empties only itself.
+        ["Tenant"] = """{"metadata":{"labels":{"team":"fuzz"}},"spec":{"admins":["fz-admin"],"quota":{"hard":{"pods":"1000","requests.cpu":"100","requests.memory":"64Gi","namespaces":"50"}}}}""",
         ["Service"] = """
             {"metadata":{"labels":{"app":"web"}},
              "spec":{"type":"ClusterIP","selector":{"app":"@"},"sessionAffinity":"None",

@@ -18,7 +18,7 @@ namespace OrleansOrchestrator.Silo.Api.Auth;
 public sealed class Authorizer(IRbacPolicies policies)
 {
     public static string TenantFor(Caller caller, ResourceKind kind) =>
-        kind == ResourceKinds.Node ? StoreKeys.SystemTenant : caller.Tenant;
+        ResourceKinds.IsOperatorOnly(kind) ? StoreKeys.SystemTenant : caller.Tenant;
 
     /// <summary>The groups RBAC sees: the token's, and <c>system:authenticated</c> as for every user Kubernetes authenticates.</summary>
     public static IReadOnlyList<string> GroupsOf(Caller caller) =>
@@ -65,7 +65,7 @@ public sealed class Authorizer(IRbacPolicies policies)
     private async ValueTask<bool> Decide(Caller caller, string verb, ResourceKind kind, string attributeNamespace, string? name, string? subresource)
     {
         if (caller.IsAdmin) return true;
-        if (kind == ResourceKinds.Node) return false;
+        if (ResourceKinds.IsOperatorOnly(kind)) return false;
         return await Allows(caller.Tenant, new RequestAttributes(caller.User, GroupsOf(caller), verb, kind.Group, kind.Plural, subresource ?? "",
             attributeNamespace, name ?? ""));
     }

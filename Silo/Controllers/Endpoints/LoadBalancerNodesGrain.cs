@@ -9,7 +9,7 @@ namespace OrleansOrchestrator.Silo.Controllers.Endpoints;
 /// Most node writes are heartbeats that change nothing here, so wakes wait a little longer to coalesce, and
 /// only a change of the set wakes the endpoints controllers, which then rewrite status and routes.
 /// </summary>
-public sealed partial class LoadBalancerNodesGrain(TokenFile tokens, ILogger<LoadBalancerNodesGrain> logger) : ReconcilerGrain(logger), ILoadBalancerNodes
+public sealed partial class LoadBalancerNodesGrain(Tenancy.KnownTenants tenants, ILogger<LoadBalancerNodesGrain> logger) : ReconcilerGrain(logger), ILoadBalancerNodes
 {
     private IReadOnlyList<LoadBalancerNode>? _current;
 
@@ -27,7 +27,7 @@ public sealed partial class LoadBalancerNodesGrain(TokenFile tokens, ILogger<Loa
         // Nothing announced yet in this activation: what the controllers last saw is unknown, so every namespace looks again.
         if (_announced is not null && now.SequenceEqual(_announced)) return null;
         _announced = now;
-        foreach (var tenant in tokens.Callers.Values.Select(c => c.Tenant).Distinct())
+        foreach (var tenant in await tenants.All())
         {
             var store = new StoreClient(GrainFactory, tenant, SystemActors.ServiceLoadBalancer);
             foreach (var ns in await store.List<Namespace>(""))

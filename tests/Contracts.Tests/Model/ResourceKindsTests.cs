@@ -119,7 +119,16 @@ public class ResourceKindsTests
     [Fact]
     public void All_ClusterScopedKinds_AsInKubernetes()
     {
-        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Namespace", "Node", "PersistentVolume", "StorageClass"], ResourceKinds.All.Where(k => !k.Namespaced).Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.Equal(["ClusterRole", "ClusterRoleBinding", "Namespace", "Node", "PersistentVolume", "StorageClass"],
+            ResourceKinds.All.Where(k => !k.Namespaced && k.Group != ResourceKinds.TenancyGroup).Select(k => k.Kind).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void OperatorOnly_NodesAndEveryKindOfOurTenancyGroup_NothingElse()
+    {
+        Assert.Equal(["Node", "Tenant"], ResourceKinds.All.Where(ResourceKinds.IsOperatorOnly).Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.False(ResourceKinds.Tenant.Namespaced);
+        Assert.Equal("tenancy.orleans-orchestrator.io/v1", ResourceKinds.Tenant.ApiVersion);
     }
 
     [Fact]

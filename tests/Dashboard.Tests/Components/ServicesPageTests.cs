@@ -98,7 +98,7 @@ public sealed class ServicesPageTests
         page.WaitForAssertion(() => Assert.Equal(["web"], Names(page)), Patience);
 
         Assert.Equal([ResourceKinds.Service, ResourceKinds.Endpoints], feed.Subscriptions.Select(s => s.Kind));
-        Assert.All(feed.Subscriptions, s => Assert.Equal(Tenant, s.User.Tenant));
+        Assert.All(feed.Subscriptions, s => Assert.Equal(DashboardTestContext.Tenant, s.User.Tenant));
     }
 
     private sealed record Row(string Type, string ClusterIP, string External, string Ports, string Endpoints);

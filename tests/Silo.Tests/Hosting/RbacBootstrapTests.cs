@@ -40,6 +40,7 @@ public sealed class RbacBootstrapTests : IAsyncLifetime
             silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
             silo.Services.AddSingleton(new ControllerOptions());
             silo.Services.AddSingleton(TokenFile.Load(tokenPath));
+            silo.Services.AddSingleton<OrleansOrchestrator.Silo.Tenancy.KnownTenants>();
             silo.Services.AddAdmission();
         });
         _cluster = builder.Build();

@@ -103,6 +103,11 @@ internal static class KindSamples
             Subjects = [new Subject { Kind = "Group", Name = "manager", ApiGroup = "rbac.authorization.k8s.io" }],
             RoleRef = new RoleRef { Kind = "ClusterRole", Name = "secret-reader", ApiGroup = "rbac.authorization.k8s.io" },
         },
+        [ResourceKinds.Tenant] = () => new Tenant
+        {
+            Metadata = Meta("acme", ns: null),
+            Spec = new TenantSpec { Quota = new TenantQuota { Hard = new Dictionary<string, string> { ["pods"] = "10", ["requests.cpu"] = "4", ["namespaces"] = "3" } } },
+        },
         [ResourceKinds.ReplicaSet] = () => new ReplicaSet
         {
             Metadata = Meta("web-abc"),

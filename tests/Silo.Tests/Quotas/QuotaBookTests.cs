@@ -374,3 +374,75 @@ public sealed class QuotaBookTests
     public void Quantities_PrintAsKubernetesPrintsThem(double value, bool binary, string expected) =>
         Assert.Equal(expected, QuotaQuantities.Format((decimal)value, binary));
 }
+
+public sealed class TenantQuotaBookTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+
+    private static ResourceQuota TenantQuota(params (string Name, string Hard)[] hard) => new()
+    {
+        Metadata = new ObjectMeta { Name = "acme" },
+        Spec = new ResourceQuotaSpec { Hard = hard.ToDictionary(h => h.Name, h => h.Hard) },
+    };
+
+    private static Pod Pod(string ns, string name, string? cpu = null)
+    {
+        var requests = cpu is null ? null : new Dictionary<string, string> { ["cpu"] = cpu };
+        var pod = Samples.Pod(name, Samples.PodSpec(Samples.Container("web") with { Resources = new ResourceRequirements { Requests = requests } }));
+        return pod with { Metadata = pod.Metadata with { Namespace = ns, Uid = $"uid-{ns}-{name}" } };
+    }
+
+    private static Namespace Ns(string name) => new() { Metadata = new ObjectMeta { Name = name, Uid = "uid-ns-" + name } };
+
+    private static string Key(KubeObject obj) =>
+        StoreKeys.Object("acme", ResourceKinds.Of(obj), obj.Metadata.Namespace, obj.Metadata.Name!);
+
+    private static QuotaBook Book(ResourceQuota quota, params KubeObject[] stored)
+    {
+        var book = new QuotaBook(QuotaCounting.Tenant);
+        book.SetQuotas([quota]);
+        book.Reset([quota], stored.Select(o => (Key(o), o)), Now);
+        return book;
+    }
+
+    [Fact]
+    public void PodsOfEveryNamespace_CountTogether_AndTheRefusalNamesTheTenantQuota()
+    {
+        var book = Book(TenantQuota(("pods", "3")), Pod("default", "a"), Pod("dev", "b"), Pod("prod", "c"));
+
+        Assert.Equal("exceeded tenant quota: acme, requested: pods=1, used: pods=3, limited: pods=3",
+            book.Reserve(Key(Pod("dev", "d")), Pod("dev", "d"), Now));
+    }
+
+    [Fact]
+    public void Namespaces_AreCounted_UnderEitherName()
+    {
+        foreach (var name in new[] { "namespaces", "count/namespaces" })
+        {
+            var book = Book(TenantQuota((name, "2")), Ns("default"), Ns("dev"));
+
+            Assert.Equal($"exceeded tenant quota: acme, requested: {name}=1, used: {name}=2, limited: {name}=2", book.Reserve(Key(Ns("prod")), Ns("prod"), Now));
+            book.Commit(Key(Ns("dev")), null, Now);
+            Assert.Null(book.Reserve(Key(Ns("prod")), Ns("prod"), Now));
+        }
+    }
+
+    [Fact]
+    public void CpuRequests_AddUpAcrossNamespaces_AndADeletedPodGivesItsShareBack()
+    {
+        var book = Book(TenantQuota(("requests.cpu", "1")), Pod("default", "a", "500m"), Pod("dev", "b", "300m"));
+
+        Assert.Equal("exceeded tenant quota: acme, requested: requests.cpu=300m, used: requests.cpu=800m, limited: requests.cpu=1",
+            book.Reserve(Key(Pod("prod", "c", "300m")), Pod("prod", "c", "300m"), Now));
+        book.Commit(Key(Pod("default", "a")), null, Now);
+        Assert.Null(book.Reserve(Key(Pod("prod", "c", "300m")), Pod("prod", "c", "300m"), Now));
+        Assert.Equal("600m", book.StatusOf(book.Quotas[0]).Used!["requests.cpu"]);
+    }
+
+    [Fact]
+    public void NamespaceQuotas_StillCountNoNamespaces()
+    {
+        Assert.Empty(QuotaUsage.Of(Ns("dev")));
+        Assert.Equal(1, QuotaUsage.OfTenant(Ns("dev"))["namespaces"]);
+    }
+}

@@ -130,6 +130,9 @@ public class AuthorizerTests
         var caller = who switch { "member" => Member, "viewer" => Viewer, "editor" => Editor, "newuser" => NewUser, "admin" => Admin, _ => AdminAlsoViewer };
         Assert.Equal(onPods, await Authorizer.May(caller, verb, ResourceKinds.Pod, "dev"));
         Assert.Equal(onNodes, await Authorizer.May(caller, verb, ResourceKinds.Node, null));
+        // Tenants are the operator's as Nodes are, whatever RBAC grants within a tenant; both live in the system tenant.
+        Assert.Equal(onNodes, await Authorizer.May(caller, verb, ResourceKinds.Tenant, null));
+        Assert.Equal(Contracts.Store.StoreKeys.SystemTenant, Authorizer.TenantFor(caller, ResourceKinds.Tenant));
     }
 
     [Fact]

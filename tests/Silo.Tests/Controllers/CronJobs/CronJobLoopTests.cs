@@ -52,6 +52,7 @@ public sealed class CronJobLoopTests : IAsyncLifetime
             silo.Services.AddSingleton<TimeProvider>(_clock);
             silo.Services.AddSingleton(new ControllerOptions());
             silo.Services.AddSingleton(TokenFile.Load(tokenPath));
+            silo.Services.AddSingleton<OrleansOrchestrator.Silo.Tenancy.KnownTenants>();
             silo.Services.AddAdmission();
         });
         _cluster = builder.Build();

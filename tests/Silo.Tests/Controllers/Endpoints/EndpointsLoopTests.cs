@@ -55,6 +55,7 @@ public sealed class EndpointsLoopTests(ITestOutputHelper output) : IAsyncLifetim
             silo.Services.AddSingleton(new ControllerOptions());
             silo.Services.AddSingleton(TokenFile.Load(tokenPath));
             silo.Services.AddServiceNetworking(new ClusterNetwork { ServiceCidr = "10.43.0.0/16", KubernetesServiceIp = "10.43.0.1", DnsIp = "10.43.0.10" }, []);
+            silo.Services.AddSingleton<OrleansOrchestrator.Silo.Tenancy.KnownTenants>();
             silo.Services.AddAdmission();
         });
         _cluster = builder.Build();
