@@ -46,6 +46,7 @@ public sealed partial class ControllerSweep(IGrainFactory grains, TokenFile toke
             if (unbound.Count > 0) grains.GetGrain<IScheduler>(StoreKeys.Collection(tenant, ResourceKinds.Pod, ns)).Wake().Ignore();
             grains.GetGrain<IGarbageCollector>($"{tenant}/{ns}").Wake().Ignore();
             grains.GetGrain<Endpoints.IEndpointsController>(Endpoints.EndpointsWakes.Key(tenant, ns)).Wake().Ignore();
+            grains.GetGrain<ServiceAccounts.IServiceAccountsController>(Endpoints.EndpointsWakes.Key(tenant, ns)).Wake().Ignore();
         }
     }
 

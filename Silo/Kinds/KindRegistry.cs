@@ -57,6 +57,7 @@ public static class KindRegistry
         RoleBindingStrategy.Strategy,
         ClusterRoleStrategy.Strategy,
         ClusterRoleBindingStrategy.Strategy,
+        ServiceAccounts.ServiceAccountStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);
