@@ -17,7 +17,8 @@ public interface IPodTokenGrain : IGrainWithIntegerKey
 
 /// <summary>
 /// The files of <c>/var/run/secrets/kubernetes.io/serviceaccount/</c>: the bound token (null with <see cref="Refusal"/>
-/// when none was issued), when it expires, and the API's certificate (<c>ca.crt</c>).
+/// when none was issued), when it expires, and the API's certificate (<c>ca.crt</c>). <see cref="Automount"/> false: the
+/// pod or its service account says <c>automountServiceAccountToken: false</c>, and nothing is to be mounted.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("oo.PodToken")]
 public sealed record PodToken(
@@ -25,4 +26,5 @@ public sealed record PodToken(
     [property: Id(1)] DateTimeOffset IssuedAt,
     [property: Id(2)] DateTimeOffset ExpiresAt,
     [property: Id(3)] string CaCertificatePem,
-    [property: Id(4)] string? Refusal);
+    [property: Id(4)] string? Refusal,
+    [property: Id(5)] bool Automount = true);

@@ -23,6 +23,12 @@ public sealed class PodTokenGrain(ServiceAccountTokens tokens, ApiCertificatePem
         var pod = await GrainFactory.GetGrain<IObjectGrain>(podKey).Get() as Pod;
         if (pod is null || pod.Metadata.Uid != uid) return Refused($"pod {podKey} with uid {uid} not found");
         if (pod.Spec.NodeName != node) return Refused($"pod {podKey} is not bound to node {node}");
+        if (pod.Spec.AutomountServiceAccountToken == false) return new PodToken(null, default, default, certificate.Pem, null, Automount: false);
+        var accountName = pod.Spec.ServiceAccountName is { Length: > 0 } named ? named : "default";
+        var account = await GrainFactory.GetGrain<IObjectGrain>(StoreKeys.Object(tenant, ResourceKinds.ServiceAccount, pod.Metadata.Namespace ?? "", accountName)).Get() as ServiceAccount;
+        // The pod's own setting wins; unset, the account's decides.
+        if (pod.Spec.AutomountServiceAccountToken is null && account?.AutomountServiceAccountToken == false)
+            return new PodToken(null, default, default, certificate.Pem, null, Automount: false);
         try
         {
             var token = await tokens.ForPod(tenant, pod);
