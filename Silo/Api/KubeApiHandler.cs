@@ -181,7 +181,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
             case "log" when KindRegistry.For(kind).HasLogs && method == "GET":
                 await logs.Stream(context, caller, ns!, name);
                 return;
-            case "token" when kind == ResourceKinds.ServiceAccount && method == "POST":
+            case "token" when kind == ResourceKinds.ServiceAccount && method == "POST" && ns is not null:
             {
                 var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, ct), request.ContentType);
                 await WriteJson(context, 201, await serviceAccountEndpoints.RequestToken(caller, ns!, name, body));
