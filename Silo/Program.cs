@@ -84,6 +84,12 @@ builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
+// Service account tokens: signed with a key of the data folder, checked against the objects they name.
+builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath)));
+builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokenOptions(options.PodTokenLifetime));
+builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ApiCertificatePem(certificate.ExportCertificatePem()));
+builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokens>();
+builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountEndpoints>();
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamEndpoint>();
 builder.Services.AddServiceNetworking(options.ClusterNetwork, options.NodePortsInUse);
 builder.Services.AddSingleton(new ApiAdvertisement(options.AdvertiseAddress, options.ApiPort));

@@ -41,6 +41,9 @@ public sealed class GrainClusterAccess(IGrainFactory grains, string nodeName) : 
         if (result.Error is { Code: not 404 } error) throw new InvalidOperationException(error.Message);
     }
 
+    public async Task<Contracts.Security.PodToken?> PodToken(string podKey, string uid) =>
+        await grains.GetGrain<Contracts.Security.IPodTokenGrain>(0).Issue(podKey, uid, nodeName);
+
     public async Task FinishDeletion(string podKey, string uid)
     {
         var result = await grains.GetGrain<IObjectGrain>(podKey)

@@ -24,6 +24,12 @@ public interface IClusterAccess
     /// <summary>Reports a Kubernetes Event about a pod (Pulling, Started, Killing, BackOff …), from this node's agent.</summary>
     void RecordEvent(string podKey, Pod pod, string type, string reason, string message);
 
+    /// <summary>
+    /// The service account token of a pod bound to this node, with the API's certificate; null where the cluster issues
+    /// none (a cluster access that does not reach a silo).
+    /// </summary>
+    Task<Contracts.Security.PodToken?> PodToken(string podKey, string uid) => Task.FromResult<Contracts.Security.PodToken?>(null);
+
     /// <summary>Removes a pod whose containers are gone after it was marked for deletion (the second step of a graceful delete).</summary>
     Task FinishDeletion(string podKey, string uid);
 }

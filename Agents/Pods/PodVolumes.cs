@@ -159,6 +159,35 @@ public sealed class PodVolumes(IClusterAccess cluster, string agentDataDir, Clai
         return mounts;
     }
 
+    /// <summary>Where containers find their pod's service account token, the API's certificate and their namespace.</summary>
+    public const string ServiceAccountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    /// <summary>
+    /// Writes the pod's service account files (<c>token</c>, <c>ca.crt</c>, <c>namespace</c>) into its folder. Each file is
+    /// replaced by a rename, so a container reading the token while it is renewed sees the old one or the new one whole.
+    /// </summary>
+    public void WriteServiceAccountFiles(string uid, string ns, string token, string caCertificate)
+    {
+        var dir = Path.Combine(PodDir(uid), "serviceaccount");
+        Directory.CreateDirectory(dir);
+        foreach (var (name, text) in new[] { ("ca.crt", caCertificate), ("namespace", ns), ("token", token) })
+        {
+            var file = Path.Combine(dir, name);
+            if (File.Exists(file) && File.ReadAllText(file) == text) continue;
+            var temporary = Path.Combine(dir, $".{name}.tmp");
+            File.WriteAllText(temporary, text);
+            // Readable by a container's user whoever it is, as Kubernetes' projected volume (mode 0644).
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, (UnixFileMode)420);
+            File.Move(temporary, file, overwrite: true);
+        }
+    }
+
+    /// <summary>The read-only bind mount of the pod's service account folder, unless the container mounts something there itself.</summary>
+    public IReadOnlyList<Mount> ServiceAccountMount(string uid, Container container) =>
+        container.VolumeMounts?.Any(m => m.MountPath.TrimEnd('/') == ServiceAccountPath) == true
+            ? []
+            : [new Mount(Path.Combine(PodDir(uid), "serviceaccount"), ServiceAccountPath, ReadOnly: true)];
+
     /// <summary>Removes the pod's own folder (emptyDir, ConfigMap/Secret files, resolv.conf); its claims' folders stay, they are their volumes'.</summary>
     public void Remove(string uid)
     {

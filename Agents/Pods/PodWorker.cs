@@ -38,6 +38,12 @@ public sealed partial class PodWorker
     /// <summary>Why the pod's volumes could not be mounted at the last try (its FailedMount event is not repeated); null once they were.</summary>
     private string? _mountFailure;
 
+    /// <summary>
+    /// When the pod's projected service account token is to be renewed (80 % of its life, as the kubelet does); null
+    /// while none was written, <see cref="DateTimeOffset.MaxValue"/> when the pod mounts none.
+    /// </summary>
+    private DateTimeOffset? _tokenRenewAt;
+
     /// <summary>What the last status was built from (the pod as it then was, its containers' views, its sandbox).</summary>
     private (Pod Pod, IReadOnlyList<ContainerView> Init, IReadOnlyList<ContainerView> App, SandboxStatus Sandbox)? _reportedFrom;
 
@@ -140,6 +146,7 @@ public sealed partial class PodWorker
                     ? await Step(container, mine, sandbox, isInit: false, Volumes, now, cancellationToken)
                     : View(container, mine, null));
 
+            if (_runtime.ReadsPodFiles && (_tokenRenewAt is { } renewAt ? now >= renewAt : mine.Count > 0)) await RenewToken(now);
             await ReportStatus(initViews, views, sandbox, now);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -259,6 +266,7 @@ public sealed partial class PodWorker
                 var (hostname, domain) = PodDns.HostnameAndDomain(Pod, network.ClusterDomain);
                 var resolvConf = PodDns.Render(PodDns.ResolvConf(Pod.Spec, Ref.Namespace, network, _nodeDns));
                 mounts = [.. mounts, .. _volumes.NetworkFiles(Ref.Uid, container, resolvConf, PodDns.HostsFile(sandbox.PodIp, hostname, domain))];
+                if (await ServiceAccountFiles()) mounts = [.. mounts, .. _volumes.ServiceAccountMount(Ref.Uid, container)];
             }
         }
         catch (ContainerConfigException e)
@@ -284,6 +292,54 @@ public sealed partial class PodWorker
         tracker.Waiting = null;
         Acted();
     }
+
+    /// <summary>
+    /// Makes sure the pod's service account files are written (asking the cluster for the token the first time); false
+    /// when the pod mounts none. A refused token (its service account missing) keeps the container from starting.
+    /// </summary>
+    private async Task<bool> ServiceAccountFiles() =>
+        _tokenRenewAt is { } renewAt ? renewAt != DateTimeOffset.MaxValue : await WriteToken();
+
+    /// <summary>Asks the cluster for the pod's token and writes the files; false when the pod mounts none.</summary>
+    private async Task<bool> WriteToken()
+    {
+        var token = Pod.Spec.AutomountServiceAccountToken == false ? null : await _cluster.PodToken(Key, Ref.Uid);
+        if (token is null || !token.Automount)
+        {
+            _tokenRenewAt = DateTimeOffset.MaxValue;
+            return false;
+        }
+        if (token.Token is null) throw new ContainerConfigException($"failed to fetch token: {token.Refusal}");
+        _volumes.WriteServiceAccountFiles(Ref.Uid, Ref.Namespace, token.Token, token.CaCertificatePem);
+        _tokenRenewAt = RenewalTime(token);
+        return true;
+    }
+
+    /// <summary>
+    /// A new token once 80 % of the current one's life has passed (or, for containers this agent found running after
+    /// its own restart, at once); a failure is tried again shortly and the containers keep the token they have.
+    /// </summary>
+    private async Task RenewToken(DateTimeOffset now)
+    {
+        try
+        {
+            await WriteToken();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _tokenRenewAt = now + TokenRetry;
+            LogTokenRenewalFailed(_logger, Ref.ToString(), e.Message);
+        }
+    }
+
+    private static readonly TimeSpan TokenRetry = TimeSpan.FromSeconds(10);
+
+    /// <summary>The kubelet renews a projected token after 80 % of its life.</summary>
+    internal static DateTimeOffset RenewalTime(Contracts.Security.PodToken token) =>
+        token.IssuedAt + (token.ExpiresAt - token.IssuedAt) * 0.8;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the service account token of pod {Pod}: {Reason}")]
+    private static partial void LogTokenRenewalFailed(ILogger logger, string pod, string reason);
 
     private async Task RunProbes(Container container, ContainerTracker tracker, ContainerInfo current, SandboxStatus sandbox, DateTimeOffset now, CancellationToken ct)
     {

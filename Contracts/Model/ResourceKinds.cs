@@ -18,6 +18,7 @@ public static class ResourceKinds
     public static readonly ResourceKind Endpoints = new("", "v1", "Endpoints", "endpoints", "endpoints", true, typeof(Endpoints), ["ep"], []);
     public static readonly ResourceKind ConfigMap = new("", "v1", "ConfigMap", "configmaps", "configmap", true, typeof(ConfigMap), ["cm"], []);
     public static readonly ResourceKind Secret = new("", "v1", "Secret", "secrets", "secret", true, typeof(Secret), [], []);
+    public static readonly ResourceKind ServiceAccount = new("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true, typeof(ServiceAccount), ["sa"], []);
     public static readonly ResourceKind Event = new("", "v1", "Event", "events", "event", true, typeof(Event), ["ev"], []);
     public static readonly ResourceKind PersistentVolumeClaim = new("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", true, typeof(PersistentVolumeClaim), ["pvc"], []);
     public static readonly ResourceKind ReplicaSet = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, typeof(ReplicaSet), ["rs"], InAll);
@@ -45,7 +46,7 @@ public static class ResourceKinds
 
     public static readonly IReadOnlyList<ResourceKind> All =
         [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass, ResourceQuota, LimitRange,
-         Role, RoleBinding, ClusterRole, ClusterRoleBinding, Tenant];
+         Role, RoleBinding, ClusterRole, ClusterRoleBinding, ServiceAccount, Tenant];
 
     /// <summary>
     /// Kinds only the operator (<c>system:masters</c>) may touch, stored in the system tenant every tenant shares:

@@ -12,6 +12,7 @@ public static class AdmissionServices
         services.AddSingleton<IMutatingAdmission, LimitRangeDefaults>();
         services.AddSingleton<IMutatingAdmission, KindDefaults>();
         services.AddSingleton<IMutatingAdmission, DefaultStorageClass>();
+        services.AddSingleton<IMutatingAdmission, ServiceAccountDefaults>();
         services.AddSingleton<IAllocatingAdmission, ServiceAllocation>();
         services.AddSingleton<IAllocatingAdmission, ResourceQuotaAdmission>();
         services.AddSingleton<IAllocatingAdmission, TenantQuotaAdmission>();
@@ -19,6 +20,7 @@ public static class AdmissionServices
         services.AddSingleton<IValidatingAdmission, NodeRestriction>();
         services.AddSingleton<IValidatingAdmission, KindValidation>();
         services.AddSingleton<IValidatingAdmission, HostPathRestriction>();
+        services.AddSingleton<IValidatingAdmission, ServiceAccountExists>();
         services.AddSingleton<IValidatingAdmission, PersistentVolumeClaimResize>();
         services.AddSingleton<IValidatingAdmission, LimitRangeValidation>();
         services.AddSingleton<AdmissionChain>();

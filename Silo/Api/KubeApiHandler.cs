@@ -21,7 +21,8 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, Auth.Rbac.AccessReviews reviews, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, Auth.Rbac.AccessReviews reviews, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens,
+    Auth.ServiceAccounts.ServiceAccountTokens serviceAccountTokens, Auth.ServiceAccounts.ServiceAccountEndpoints serviceAccountEndpoints, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -52,12 +53,19 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     {
         try
         {
-            var caller = Authenticate(context.Request);
+            var caller = await Authenticate(context.Request);
             audit.Authenticated(caller);
             // Kestrel removes "." and ".." segments before routing, so ".../configmaps/.." would reach the namespace
             // itself: such a target is refused as it was sent, as Kubernetes refuses the names "." and "..".
             if (ResourcePath.DotSegment(context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? path) is { } dots)
                 throw InvalidName(dots);
+            if (Auth.ServiceAccounts.ServiceAccountEndpoints.Handles(path))
+            {
+                var (code, answer) = await serviceAccountEndpoints.Serve(caller, context.Request.Method, path,
+                    async () => BodyDecoder.Decode(await BodyDecoder.ReadBody(context.Request, context.RequestAborted), context.Request.ContentType));
+                await WriteJson(context, code, answer);
+                return null;
+            }
             if (DiscoveryDocuments.TryServe(context, path) is { } discovery)
             {
                 await discovery;
@@ -111,12 +119,16 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     private static ApiException InvalidName(string name, string? problem = null) =>
         ApiException.BadRequest($"invalid resource name \"{name}\": [{problem ?? ResourcePath.SegmentNameProblem(name)}]");
 
-    private Caller Authenticate(HttpRequest request)
+    private async ValueTask<Caller> Authenticate(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) throw ApiException.Unauthorized();
-        return tokens.Authenticate(header[scheme.Length..].Trim()) ?? throw ApiException.Unauthorized();
+        var token = header[scheme.Length..].Trim();
+        // Signed service account tokens are judged by their signature and the objects they name; any other by the token file.
+        if (Auth.ServiceAccounts.ServiceAccountJwt.LooksLikeJwt(token))
+            return await serviceAccountTokens.Authenticate(token) ?? throw ApiException.Unauthorized();
+        return tokens.Authenticate(token) ?? throw ApiException.Unauthorized();
     }
 
     private async Task Dispatch(HttpContext context, Caller caller, ResourcePath target)
@@ -169,6 +181,12 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
             case "log" when KindRegistry.For(kind).HasLogs && method == "GET":
                 await logs.Stream(context, caller, ns!, name);
                 return;
+            case "token" when kind == ResourceKinds.ServiceAccount && method == "POST" && ns is not null:
+            {
+                var body = BodyDecoder.Decode(await BodyDecoder.ReadBody(request, ct), request.ContentType);
+                await WriteJson(context, 201, await serviceAccountEndpoints.RequestToken(caller, ns!, name, body));
+                return;
+            }
             default:
                 throw ApiException.NotFoundPath();
         }

@@ -48,6 +48,7 @@ public sealed partial class ControllerSweep(IGrainFactory grains, Tenancy.KnownT
             if (unbound.Count > 0) grains.GetGrain<IScheduler>(StoreKeys.Collection(tenant, ResourceKinds.Pod, ns)).Wake().Ignore();
             grains.GetGrain<IGarbageCollector>($"{tenant}/{ns}").Wake().Ignore();
             grains.GetGrain<Endpoints.IEndpointsController>(Endpoints.EndpointsWakes.Key(tenant, ns)).Wake().Ignore();
+            grains.GetGrain<ServiceAccounts.IServiceAccountsController>(Endpoints.EndpointsWakes.Key(tenant, ns)).Wake().Ignore();
         }
     }
 

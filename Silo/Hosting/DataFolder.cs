@@ -22,7 +22,7 @@ public static class DataFolder
         }
         // Only the silo's own files: the folder may be one the user also keeps other things in.
         string[] files = [options.SqlitePath, $"{options.SqlitePath}-wal", $"{options.SqlitePath}-shm", options.TokenFilePath, options.KubeconfigPath,
-            Path.Combine(options.DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName)];
+            Path.Combine(options.DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName), options.ServiceAccountKeyPath];
         foreach (var file in files.Where(File.Exists)) OwnerOnlyFile.Tighten(file);
     }
 

@@ -74,6 +74,13 @@ public sealed record SiloOptions
     /// first key) or <c>identity</c> (as they are, Kubernetes' own default; what was sealed before still reads).
     /// </summary>
     public string EncryptionProvider { get; init; } = EncryptionProviders.AesGcm;
+    /// <summary>The key service account tokens are signed with (<c>--service-account-key-file</c>); null: in the data folder, made on first start.</summary>
+    public string? ServiceAccountKeyFile { get; init; }
+
+    public string ServiceAccountKeyPath => ServiceAccountKeyFile ?? Path.Combine(DataDir, ServiceAccountKey.DefaultName);
+
+    /// <summary>How long the token projected into a pod lives (<c>--service-account-token-seconds</c>); the agent renews it at 80 %.</summary>
+    public TimeSpan PodTokenLifetime { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Seal every stored Secret under the first key of the key file, then exit (<c>--rewrite-secrets</c>).</summary>
     public bool RewriteSecrets { get; init; }
@@ -161,6 +168,11 @@ public sealed record SiloOptions
           --encryption-provider P  aesgcm (default: Secrets encrypted at rest) or identity (stored as
                                   they are, as Kubernetes without an EncryptionConfiguration; Secrets
                                   encrypted before still read with the key file)
+          --service-account-key-file FILE  the ECDSA P-256 key (PEM) service account tokens are signed
+                                  with (default DATA-DIR/service-account.key, made on first start); silos
+                                  sharing a PostgreSQL database must share this file
+          --service-account-token-seconds S  lifetime of the token put into pods (default 3600); the
+                                  node's agent renews it after 80 % of it
           --rewrite-secrets       encrypt every stored Secret with the key file's first key, then exit
                                   (after adding a new first key; then the old key can be removed)
           --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
@@ -235,6 +247,8 @@ public sealed record SiloOptions
                     var other => throw new ArgumentException($"--encryption-provider is aesgcm or identity, not {other}\n{Usage}"),
                 },
                 "--rewrite-secrets" => options with { RewriteSecrets = true },
+                "--service-account-key-file" => options with { ServiceAccountKeyFile = Path.GetFullPath(Value()) },
+                "--service-account-token-seconds" => options with { PodTokenLifetime = Seconds() },
                 "--bind-address" => options with { BindAddress = Address() },
                 "--audit-log-path" => Value() switch { var path => options with { AuditLogPathSetting = path == "-" ? path : Path.GetFullPath(path) } },
                 "--audit-log-maxsize" => options with { AuditLogMaxSizeMegabytes = Count() },

@@ -58,6 +58,7 @@ public static class KindRegistry
         ClusterRoleStrategy.Strategy,
         ClusterRoleBindingStrategy.Strategy,
         Tenants.TenantStrategy.Strategy,
+        ServiceAccounts.ServiceAccountStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

@@ -61,6 +61,7 @@ public static class RealisticManifests
             """,
         ["ConfigMap"] = """{"metadata":{"labels":{"app":"web"}},"data":{"mode":"prod","nginx.conf":"worker_processes 1;\n"},"binaryData":{"blob":"AAEC"}}""",
         ["Secret"] = """{"type":"Opaque","data":{"password":"c2VjcmV0"},"stringData":{"user":"admin"}}""",
+        ["ServiceAccount"] = """{"metadata":{"labels":{"app":"web"}},"automountServiceAccountToken":false,"imagePullSecrets":[{"name":"registry"}]}""",
         ["Event"] = """
             {"involvedObject":{"kind":"Pod","name":"fz-0","apiVersion":"v1"},"reason":"Started","message":"Started container web",
              "type":"Normal","count":1,"source":{"component":"kubelet","host":"fz-0"},

@@ -312,8 +312,10 @@ public static class ProxyRuleBuilder
             if (!usable(endpoint)) continue;
             if (endpoint.Targets.FirstOrDefault(t => t.PortName == port.Name) is not { } target) continue;
             var local = endpoint.NodeName == inputs.NodeName;
+            // No node: an address a selector-less Service's Endpoints name (the kubernetes Service's API address), reached as it is from every node.
+            var direct = endpoint.NodeName.Length == 0;
             string destination;
-            if (local)
+            if (local || direct)
             {
                 if (!IsIPv4(endpoint.Ip) || target.Port is <= 0 or > 65535) continue;
                 destination = $"{endpoint.Ip}:{target.Port}";

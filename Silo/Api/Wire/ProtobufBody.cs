@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace OrleansOrchestrator.Silo.Api.Wire;
 
 /// <summary>
-/// Decodes the protobuf bodies kubectl 1.32+ sends for <c>create namespace|configmap|secret|deployment|service|job|cronjob|role|rolebinding|clusterrole|clusterrolebinding</c> and <c>auth</c>
+/// Decodes the protobuf bodies kubectl 1.32+ sends for <c>create namespace|configmap|secret|deployment|service|job|cronjob|role|rolebinding|clusterrole|clusterrolebinding|serviceaccount|token</c> and <c>auth</c>
 /// into the JSON the rest of the API works on. The body is the <c>k8s\0</c> magic and a <c>runtime.Unknown</c>
 /// envelope (field 1 TypeMeta {1 apiVersion, 2 kind}, field 2 the object's own message); the object is decoded
 /// by the schema tables below, whose field numbers are those of Kubernetes' <c>generated.proto</c> files
@@ -316,6 +316,21 @@ public static class ProtobufBody
         [("authorization.k8s.io/v1", "SubjectAccessReview")] = SubjectAccessReview,
         [("authorization.k8s.io/v1", "LocalSubjectAccessReview")] = SubjectAccessReview,
         [("authentication.k8s.io/v1", "SelfSubjectReview")] = new() { [1] = Msg("metadata", ObjectMeta) },
+        [("v1", "ServiceAccount")] = new()
+        {
+            [1] = Msg("metadata", ObjectMeta), [2] = Msgs("secrets", new() { [1] = Str("kind"), [2] = Str("namespace"), [3] = Str("name"), [4] = Str("uid"), [5] = Str("apiVersion") }),
+            [3] = Msgs("imagePullSecrets", LocalObjectReference), [4] = OptBool("automountServiceAccountToken"),
+        },
+        [("authentication.k8s.io/v1", "TokenRequest")] = new()
+        {
+            [1] = Msg("metadata", ObjectMeta),
+            [2] = Msg("spec", new()
+            {
+                [1] = Strs("audiences"), [4] = OptInt64("expirationSeconds"),
+                [3] = Msg("boundObjectRef", new() { [1] = Str("kind"), [2] = Str("apiVersion"), [3] = Str("name"), [4] = Str("uid") }),
+            }),
+        },
+        [("authentication.k8s.io/v1", "TokenReview")] = new() { [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", new() { [1] = Str("token"), [2] = Strs("audiences") }) },
     };
 
     // ---- decoding ----

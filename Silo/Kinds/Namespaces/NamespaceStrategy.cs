@@ -30,5 +30,7 @@ public static class NamespaceStrategy
         Scale = null,
         Owned = [],
         ControlLoop = null,
+        // A new namespace gets its default ServiceAccount.
+        Wakes = (tenant, ns, _) => Controllers.ServiceAccounts.ServiceAccountWakes.ForNamespace(tenant, ns.Metadata.Name),
     };
 }

@@ -83,6 +83,27 @@ public sealed class ProxyRuleBuilderTests
     }
 
     [Fact]
+    public void An_address_of_a_selectorless_Service_is_reached_as_it_is_from_every_node()
+    {
+        // The kubernetes Service: its Endpoints name the API's advertised address, which no node's pod has.
+        var api = new RouteEndpoint
+        {
+            Ip = "192.0.2.2", NodeName = "", Ready = true, Serving = true,
+            Targets = [new EndpointTarget { PortName = "https", Port = 6443 }],
+        };
+        var route = new ServiceRoute
+        {
+            Tenant = "acme", Namespace = "default", Name = "kubernetes", ClusterIP = "10.96.0.1",
+            Ports = [new RoutePort { Name = "https", Port = 443, Protocol = "TCP" }], Endpoints = [api],
+        };
+        var rules = Build(route);
+
+        var sep = Sep(route, "192.0.2.2:6443", "https");
+        Assert.Equal([$"-j {sep}"], Chain(rules.Nat, Svc(route, "https")));
+        Assert.Contains("-p tcp -m tcp -j DNAT --to-destination 192.0.2.2:6443", Chain(rules.Nat, sep));
+    }
+
+    [Fact]
     public void Only_ready_endpoints_that_serve_the_port_get_traffic_unless_not_ready_ones_are_published()
     {
         var lacksPort = Local("172.17.0.5") with { Targets = [new EndpointTarget { PortName = "metrics", Port = 9090 }] };

@@ -13,6 +13,9 @@ public static class RepoPaths
     /// <summary>The agent process, built by the same configuration.</summary>
     public static string AgentDll => Path.Combine(Path.GetDirectoryName(SiloDll)!.Replace(Path.Combine("Silo", "bin"), Path.Combine("Agents", "bin"), StringComparison.Ordinal), "OrleansOrchestrator.Agents.dll");
 
+    /// <summary>The folder of the in-cluster client program that pods of the service account tests run.</summary>
+    public static string InClusterProbeDir => Path.Combine(Root, "tests", "InClusterProbe", "bin", Configuration, "net10.0");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

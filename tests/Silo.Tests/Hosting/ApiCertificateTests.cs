@@ -26,5 +26,19 @@ public sealed class ApiCertificateTests : IDisposable
         Assert.True(v6.MatchesHostname("::1"));
     }
 
+    [Fact]
+    public void Generated_NamesTheKubernetesService_SoThatPodsVerifyTheApi()
+    {
+        var options = new SiloOptions { DataDir = _dir, AdvertiseAddress = "172.17.0.1" };
+        using var cert = ApiCertificate.LoadOrCreate(options);
+        foreach (var name in new[] { "10.96.0.1", "172.17.0.1", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local" })
+            Assert.True(cert.MatchesHostname(name), name);
+
+        // Another service range: the kubernetes Service's address moved, so the certificate is made anew.
+        using var moved = ApiCertificate.LoadOrCreate(options with { ServiceRange = Contracts.Networking.ServiceRange.Parse("10.100.0.0/16") });
+        Assert.NotEqual(cert.Thumbprint, moved.Thumbprint);
+        Assert.True(moved.MatchesHostname("10.100.0.1"));
+    }
+
     public void Dispose() => Directory.Delete(_dir, true);
 }

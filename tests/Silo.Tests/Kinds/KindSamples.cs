@@ -22,6 +22,7 @@ internal static class KindSamples
         [ResourceKinds.Endpoints] = () => new Endpoints { Metadata = Meta("web") },
         [ResourceKinds.ConfigMap] = () => new ConfigMap { Metadata = Meta("settings"), Data = new Dictionary<string, string> { ["mode"] = "fast" } },
         [ResourceKinds.Secret] = () => new Secret { Metadata = Meta("token"), StringData = new Dictionary<string, string> { ["key"] = "value" } },
+        [ResourceKinds.ServiceAccount] = () => new ServiceAccount { Metadata = Meta("builder"), AutomountServiceAccountToken = false },
         [ResourceKinds.Event] = () => new Event
         {
             Metadata = Meta("web-1.1"),

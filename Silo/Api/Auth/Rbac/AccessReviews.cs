@@ -25,6 +25,8 @@ public sealed class AccessReviews(Authorizer authorizer)
     public static readonly IReadOnlyList<Resource> Resources =
     [
         new(AuthenticationGroup, "selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview", false),
+        // Answered by ServiceAccountEndpoints (listed here for discovery).
+        new(AuthenticationGroup, "tokenreviews", "tokenreview", "TokenReview", false),
         new(AuthorizationGroup, "localsubjectaccessreviews", "localsubjectaccessreview", "LocalSubjectAccessReview", true),
         new(AuthorizationGroup, "selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview", false),
         new(AuthorizationGroup, "selfsubjectrulesreviews", "selfsubjectrulesreview", "SelfSubjectRulesReview", false),

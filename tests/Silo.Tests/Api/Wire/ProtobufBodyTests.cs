@@ -687,12 +687,44 @@ public class ProtobufBodyTests
         Assert.Equal("OnFailure", (string?)json["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!["restartPolicy"]);
     }
 
+    // ---- service accounts and their tokens (kubectl create serviceaccount / create token) ----
+
+    [Fact]
+    public void Decode_ServiceAccount_KeepsAutomountFalse()
+    {
+        var json = ProtobufBody.Decode(Envelope("v1", "ServiceAccount", Message(
+            Field(1, Message(Field(1, "builder"), Field(3, "ci"))),
+            Field(3, Message(Field(1, "registry"))),
+            VarintField(4, 0))));
+
+        Assert.Equal("builder", (string?)json["metadata"]!["name"]);
+        Assert.Equal("registry", (string?)json["imagePullSecrets"]![0]!["name"]);
+        Assert.False((bool)json["automountServiceAccountToken"]!);
+    }
+
+    [Fact]
+    public void Decode_TokenRequest_ReadsAudiencesExpiryAndBoundPod()
+    {
+        var json = ProtobufBody.Decode(Envelope("authentication.k8s.io/v1", "TokenRequest", Message(
+            Field(1, Message(Field(1, "builder"))),
+            Field(2, Message(
+                Field(1, "vault"), Field(1, "https://kubernetes.default.svc.cluster.local"),
+                Field(3, Message(Field(1, "Pod"), Field(2, "v1"), Field(3, "web-0"), Field(4, "uid-1"))),
+                VarintField(4, 1200))))));
+
+        var spec = json["spec"]!;
+        Assert.Equal(["vault", "https://kubernetes.default.svc.cluster.local"], spec["audiences"]!.AsArray().Select(a => (string)a!));
+        Assert.Equal(1200, (long)spec["expirationSeconds"]!);
+        Assert.Equal("web-0", (string?)spec["boundObjectRef"]!["name"]);
+        Assert.Equal("Pod", (string?)spec["boundObjectRef"]!["kind"]);
+    }
+
     // ---- kinds we do not decode: 415 ----
 
     [Theory]
     [InlineData("batch/v1", "Pod")]
     [InlineData("v1", "Job")]
-    [InlineData("v1", "ServiceAccount")]
+    [InlineData("v1", "PodTemplate")]
     [InlineData("extensions/v1beta1", "Deployment")]
     [InlineData("apps/v1", "Namespace")]
     public void Decode_KindWeCannotDecode_415(string apiVersion, string kind)
