@@ -78,7 +78,7 @@ if (options.RewriteSecrets) return await EncryptionKeys.Rewrite(backend, envelop
 builder.Services.AddSingleton(envelope);
 
 var certificate = ApiCertificate.LoadOrCreate(options);
-var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
+var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant, out var createdAdminToken);
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
@@ -105,10 +105,12 @@ var app = builder.Build();
 var api = app.Services.GetRequiredService<KubeApiHandler>();
 app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.UseWebSockets().Run(api.Handle));
 app.MapWhen(context => context.Connection.LocalPort == options.DashboardPort, branch => branch.UseDashboard());
-// The kubeconfig carries an administrator's token; a token file without one gets none written.
-var admin = tokens.Callers.FirstOrDefault(c => c.Value.IsAdmin);
-if (admin.Value is not null) Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.Value.User, admin.Key);
-else Console.Error.WriteLine($"No token in {options.TokenFilePath} belongs to group {Caller.AdminGroup}: no kubeconfig written.");
+// The kubeconfig carries an administrator's token: the one just made (the token file keeps only its hash), one the file
+// holds as itself, or the one the kubeconfig already has while the file still names it an administrator's.
+var adminToken = createdAdminToken ?? tokens.PlainAdminToken
+    ?? (Kubeconfig.TokenOf(options.KubeconfigPath) is { } kept && tokens.Authenticate(kept) is { IsAdmin: true } ? kept : null);
+if (adminToken is not null && tokens.Authenticate(adminToken) is { } admin) Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.User, adminToken);
+else Console.Error.WriteLine($"No administrator's token (group {Caller.AdminGroup}) is known from {options.TokenFilePath} or {options.KubeconfigPath}: no kubeconfig written.");
 
 await app.StartAsync();
 Console.WriteLine($"""
@@ -134,6 +136,7 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
     services.AddSingleton<AuditLog>();
     services.AddAdmission();
     services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.IRbacPolicies, OrleansOrchestrator.Silo.Api.Auth.Rbac.RbacPolicyCache>();
+    services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Identity.StoredIdentities>();
     services.AddSingleton<Authorizer>();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();

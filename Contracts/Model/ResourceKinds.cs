@@ -38,9 +38,15 @@ public static class ResourceKinds
     public static readonly ResourceKind ClusterRole = new(RbacGroup, "v1", "ClusterRole", "clusterroles", "clusterrole", false, typeof(ClusterRole), [], []);
     public static readonly ResourceKind ClusterRoleBinding = new(RbacGroup, "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false, typeof(ClusterRoleBinding), [], []);
 
+    /// <summary>The API group of this project's own kinds.</summary>
+    public const string TenancyGroup = "tenancy.orleans-orchestrator.io";
+
+    public static readonly ResourceKind User = new(TenancyGroup, "v1", "User", "users", "user", true, typeof(User), [], []);
+    public static readonly ResourceKind AccessToken = new(TenancyGroup, "v1", "AccessToken", "accesstokens", "accesstoken", true, typeof(AccessToken), [], []);
+
     public static readonly IReadOnlyList<ResourceKind> All =
         [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass, ResourceQuota, LimitRange,
-         Role, RoleBinding, ClusterRole, ClusterRoleBinding];
+         Role, RoleBinding, ClusterRole, ClusterRoleBinding, User, AccessToken];
 
     private static readonly FrozenDictionary<(string Group, string Plural), ResourceKind> ByGroupPlural =
         All.ToFrozenDictionary(k => (k.Group, k.Plural));

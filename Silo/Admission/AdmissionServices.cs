@@ -3,7 +3,7 @@ namespace OrleansOrchestrator.Silo.Admission;
 public static class AdmissionServices
 {
     /// <summary>
-    /// The admission chain and its steps, in the order they run: mutations (a LimitRange's defaults, the kind's defaults and initial status), allocations (a Service's cluster IP and node ports, then the namespace's quotas), then
+    /// The admission chain and its steps, in the order they run: mutations (a LimitRange's defaults, the kind's defaults and initial status, a user's password hashed), allocations (a Service's cluster IP and node ports, then the namespace's quotas), then
     /// validations (the namespace must accept new objects, and a node's agent write only what is its own, before the
     /// object itself is judged; then who may ask for host paths, whether a claim may grow, and a new pod within the LimitRanges' bounds).
     /// </summary>
@@ -12,11 +12,14 @@ public static class AdmissionServices
         services.AddSingleton<IMutatingAdmission, LimitRangeDefaults>();
         services.AddSingleton<IMutatingAdmission, KindDefaults>();
         services.AddSingleton<IMutatingAdmission, DefaultStorageClass>();
+        services.AddSingleton<IdentityAdmission>();
+        services.AddSingleton<IMutatingAdmission>(sp => sp.GetRequiredService<IdentityAdmission>());
         services.AddSingleton<IAllocatingAdmission, ServiceAllocation>();
         services.AddSingleton<IAllocatingAdmission, ResourceQuotaAdmission>();
         services.AddSingleton<IValidatingAdmission, NamespaceLifecycle>();
         services.AddSingleton<IValidatingAdmission, NodeRestriction>();
         services.AddSingleton<IValidatingAdmission, KindValidation>();
+        services.AddSingleton<IValidatingAdmission>(sp => sp.GetRequiredService<IdentityAdmission>());
         services.AddSingleton<IValidatingAdmission, HostPathRestriction>();
         services.AddSingleton<IValidatingAdmission, PersistentVolumeClaimResize>();
         services.AddSingleton<IValidatingAdmission, LimitRangeValidation>();

@@ -21,7 +21,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// <see cref="ResourceService"/>, negotiates JSON vs Table, streams watches, and turns every refusal
 /// into a <c>metav1.Status</c>.
 /// </summary>
-public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, Auth.Rbac.AccessReviews reviews, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
+public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, Auth.Rbac.AccessReviews reviews, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens, Auth.Identity.StoredIdentities identities, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -52,7 +52,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     {
         try
         {
-            var caller = Authenticate(context.Request);
+            var caller = await Authenticate(context.Request);
             audit.Authenticated(caller);
             // Kestrel removes "." and ".." segments before routing, so ".../configmaps/.." would reach the namespace
             // itself: such a target is refused as it was sent, as Kubernetes refuses the names "." and "..".
@@ -111,12 +111,14 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     private static ApiException InvalidName(string name, string? problem = null) =>
         ApiException.BadRequest($"invalid resource name \"{name}\": [{problem ?? ResourcePath.SegmentNameProblem(name)}]");
 
-    private Caller Authenticate(HttpRequest request)
+    /// <summary>The token file first (read on change), then the tokens the operator issued through the API.</summary>
+    private async ValueTask<Caller> Authenticate(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) throw ApiException.Unauthorized();
-        return tokens.Authenticate(header[scheme.Length..].Trim()) ?? throw ApiException.Unauthorized();
+        var token = header[scheme.Length..].Trim();
+        return tokens.Authenticate(token) ?? await identities.Authenticate(token) ?? throw ApiException.Unauthorized();
     }
 
     private async Task Dispatch(HttpContext context, Caller caller, ResourcePath target)

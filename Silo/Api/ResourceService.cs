@@ -57,7 +57,8 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         // limit, only that many cross the wire (kubectl asks for 500 at a time): unpaged, 50,000 pods made one
         // response of ~90 MB, built in memory at once.
         var from = continueToken is null ? null : ListContinue.Decode(continueToken);
-        var namespaces = (await NamespaceNames(caller.Tenant))
+        // The namespaces of the tenant the kind lives in (a User's namespaces are tenants, in the system tenant).
+        var namespaces = (await NamespaceNames(Authorizer.TenantFor(caller, kind)))
             .Where(n => from is null || string.CompareOrdinal(n, from.Namespace) >= 0)
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -152,9 +153,14 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
             throw ApiException.Invalid(kind.Kind, kind.Group, name, [Validation.NameCause(kind, name)!]);
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
         await authorizer.ConfirmNoEscalation(caller, obj);
+        // An access token is made here, kept as its hash, and shown once: in this response only.
+        var issued = obj is AccessToken ? Auth.Identity.Credentials.NewToken(ns!) : null;
+        if (obj is AccessToken token) obj = token with { Status = new AccessTokenStatus { TokenHash = Auth.Identity.Credentials.HashToken(issued!) } };
         var result = dryRun ? await DryRunCreate(caller, kind, obj) : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
         authorizer.Changed(caller, kind, ns);
-        return (Unwrap(result, kind, name!), warnings);
+        var created = Unwrap(result, kind, name!);
+        if (created is AccessToken stored && issued is not null && !dryRun) created = stored with { Status = (stored.Status ?? new AccessTokenStatus()) with { Token = issued } };
+        return (created, warnings);
     }
 
     /// <summary>What a create would store, prepared and admitted as the object grain does, without storing it.</summary>
@@ -264,7 +270,8 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// </summary>
     private async Task DeleteNamespaceContents(Caller caller, string ns)
     {
-        foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced))
+        // Not the operator's kinds kept in the system tenant: the users of a tenant named like this namespace are not in it.
+        foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced && !Authorizer.OperatorOnly(k)))
         {
             var page = await Collection(caller, kind, ns).List(ListOptions.All);
             foreach (var item in page.Items)

@@ -57,6 +57,8 @@ public static class KindRegistry
         RoleBindingStrategy.Strategy,
         ClusterRoleStrategy.Strategy,
         ClusterRoleBindingStrategy.Strategy,
+        Identity.UserStrategy.Strategy,
+        Identity.AccessTokenStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

@@ -14,10 +14,17 @@ namespace OrleansOrchestrator.Silo.Api.Auth;
 /// system tenant every tenant shares, are the operator's only. The API, the exec and port-forward streams and the
 /// dashboard's buttons all ask here, so a button is shown exactly when the API would accept its call.
 /// </summary>
-public sealed class Authorizer(IRbacPolicies policies)
+public sealed class Authorizer(IRbacPolicies policies, Identity.StoredIdentities? identities = null)
 {
     public static string TenantFor(Caller caller, ResourceKind kind) =>
-        kind == ResourceKinds.Node ? StoreKeys.SystemTenant : caller.Tenant;
+        OperatorOnly(kind) ? StoreKeys.SystemTenant : caller.Tenant;
+
+    /// <summary>
+    /// Kinds kept in the system tenant that only the operator touches: nodes, and the users and tokens of every tenant
+    /// (a User's namespace is its tenant's name).
+    /// </summary>
+    public static bool OperatorOnly(ResourceKind kind) =>
+        kind == ResourceKinds.Node || kind == ResourceKinds.User || kind == ResourceKinds.AccessToken;
 
     /// <summary>The groups RBAC sees: the token's, and <c>system:authenticated</c> as for every user Kubernetes authenticates.</summary>
     public static IReadOnlyList<string> GroupsOf(Caller caller) =>
@@ -27,7 +34,7 @@ public sealed class Authorizer(IRbacPolicies policies)
     public async ValueTask<bool> May(Caller caller, string verb, ResourceKind kind, string? ns, string? name = null, string? subresource = null)
     {
         if (caller.IsAdmin) return true;
-        if (kind == ResourceKinds.Node) return false;
+        if (OperatorOnly(kind)) return false;
         return await Allows(caller.Tenant, new RequestAttributes(caller.User, GroupsOf(caller), verb, kind.Group, kind.Plural, subresource ?? "",
             kind.Namespaced ? ns ?? "" : "", name ?? ""));
     }
@@ -140,9 +147,11 @@ public sealed class Authorizer(IRbacPolicies policies)
             new StatusDetails { Name = name, Group = kind.Group, Kind = kind.Plural });
     }
 
-    /// <summary>After this process wrote a role or binding: the next decision sees it.</summary>
+    /// <summary>After this process wrote a role or binding (or a user or token): the next decision (or authentication) sees it.</summary>
     public void Changed(Caller caller, ResourceKind kind, string? ns)
     {
         if (RbacPolicyCache.IsRbacKind(kind)) policies.Changed(caller.Tenant, kind, ns);
+        // A token deleted through this silo is refused from the next request on, without waiting for the watch.
+        if ((kind == ResourceKinds.User || kind == ResourceKinds.AccessToken) && ns is not null) identities?.Changed(ns);
     }
 }
