@@ -8,6 +8,7 @@ namespace OrleansOrchestrator.Contracts.Model;
 [GenerateSerializer, Immutable, Alias("oo.User")]
 public sealed record User : KubeObject
 {
+    /// <summary>The user's groups and password (write-only; stored as a hash).</summary>
     [Id(0)] public UserSpec Spec { get; init; } = new();
 }
 
@@ -32,7 +33,9 @@ public sealed record UserSpec
 [GenerateSerializer, Immutable, Alias("oo.AccessToken")]
 public sealed record AccessToken : KubeObject
 {
+    /// <summary>Whose token it is and how long it lasts; fixed once created.</summary>
     [Id(0)] public AccessTokenSpec Spec { get; init; } = new();
+    /// <summary>The token's hash and expiry, set by the server; the token itself only in the create response.</summary>
     [Id(1)] public AccessTokenStatus? Status { get; init; }
 }
 

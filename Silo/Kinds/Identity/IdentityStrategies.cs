@@ -104,8 +104,8 @@ public static class AccessTokenStrategy
             ["spec.user"] = t => t.Spec.User,
         },
         Spec = new(t => t.Spec),
-        // The hash is the server's, set on the object the API creates; the token itself is never kept.
-        Status = new((target, source) => target with { Status = source.Status is null ? null : source.Status with { Token = null } },
+        // The hash is the server's, set on the object the API creates; the token itself is never kept (validation refuses it).
+        Status = new((target, source) => target with { Status = source.Status },
             token => token with { Status = new AccessTokenStatus { TokenHash = token.Status?.TokenHash, ExpirationTimestamp = ExpiresAt(token) } }),
         Scale = null,
         Owned = [],

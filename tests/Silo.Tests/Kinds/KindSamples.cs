@@ -103,6 +103,17 @@ internal static class KindSamples
             Subjects = [new Subject { Kind = "Group", Name = "manager", ApiGroup = "rbac.authorization.k8s.io" }],
             RoleRef = new RoleRef { Kind = "ClusterRole", Name = "secret-reader", ApiGroup = "rbac.authorization.k8s.io" },
         },
+        [ResourceKinds.User] = () => new User
+        {
+            Metadata = Meta("erin", ns: "team-b"),
+            Spec = new UserSpec { Groups = ["view"], PasswordHash = Silo.Api.Auth.Identity.Credentials.HashPassword("a-long-password") },
+        },
+        [ResourceKinds.AccessToken] = () => new AccessToken
+        {
+            Metadata = Meta("erin-laptop", ns: "team-b"),
+            Spec = new AccessTokenSpec { User = "erin", ExpirationSeconds = 3600 },
+            Status = new AccessTokenStatus { TokenHash = Silo.Api.Auth.Identity.Credentials.HashToken("team-b." + new string('a', 48)) },
+        },
         [ResourceKinds.ReplicaSet] = () => new ReplicaSet
         {
             Metadata = Meta("web-abc"),
