@@ -117,12 +117,14 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         {
             // The version is the client's to forge: it may name any number of namespaces, and each would get a
             // collection grain and a poll loop. Only the tenant's namespaces are followed.
-            var existing = (await NamespaceNames(caller.Tenant)).ToHashSet(StringComparer.Ordinal);
+            var existing = (await NamespaceNames(Authorizer.TenantFor(caller, kind))).ToHashSet(StringComparer.Ordinal);
             positions = positions.Where(p => existing.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
         }
 
         var composite = kind.Namespaced && ns is null;
-        var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? Collection(caller, ResourceKinds.Namespace, null) : null, WatchPoll);
+        // The namespaces of the tenant the kind lives in (a User's are tenants, in the system tenant).
+        var namespaces = grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Authorizer.TenantFor(caller, kind), ResourceKinds.Namespace, null));
+        var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? namespaces : null, WatchPoll);
         await foreach (var e in watcher.Watch(positions, filter, bookmarks, cancellationToken))
             yield return e;
     }
