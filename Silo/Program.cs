@@ -31,9 +31,9 @@ builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspN
 // The dashboard's styles and scripts come from its own and MudBlazor's packages, in every environment.
 builder.WebHost.UseStaticWebAssets();
 var server = $"https://{options.ClientHost}:{options.ApiPort}";
-var dashboardUrl = $"http://{options.ClientHost}:{options.DashboardPort}";
-if (!IPAddress.IsLoopback(options.BindAddress))
-    Console.Error.WriteLine($"The dashboard is served over plain HTTP on {options.BindAddress}: sign-in tokens cross the network unencrypted; put it behind a TLS proxy or keep it on loopback.");
+var dashboardUrl = $"{(options.DashboardHttps ? "https" : "http")}://{options.ClientHost}:{options.DashboardPort}";
+if (!IPAddress.IsLoopback(options.BindAddress) && !options.DashboardHttps)
+    Console.Error.WriteLine($"The dashboard is served over plain HTTP on {options.BindAddress}: sign-in tokens cross the network unencrypted; use --dashboard-https, put it behind a TLS proxy or keep it on loopback.");
 
 if (options.DashboardGateways is { } gateways)
 {
@@ -49,7 +49,11 @@ if (options.DashboardGateways is { } gateways)
         client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, OrleansOrchestrator.Contracts.ClusterIdentity.ServiceId));
     });
     AddApiServices(builder.Services, TokenFile.Load(options.TokenFilePath));
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(options.BindAddress, options.DashboardPort));
+    var dashboardCertificate = options.DashboardHttps ? ApiCertificate.LoadOrCreate(options) : null;
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(options.BindAddress, options.DashboardPort, listen =>
+    {
+        if (dashboardCertificate is not null) listen.UseHttps(ApiTls.Options(dashboardCertificate));
+    }));
     var dashboardApp = builder.Build();
     dashboardApp.UseDashboard();
     await dashboardApp.StartAsync();
@@ -98,7 +102,11 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     // kubectl puts an exec's command in the query (`sh -c SCRIPT`); Kubernetes takes up to 1 MiB of request line and headers.
     kestrel.Limits.MaxRequestLineSize = 256 * 1024;
     kestrel.Listen(options.BindAddress, options.ApiPort, listen => listen.UseHttps(ApiTls.Options(certificate)));
-    kestrel.Listen(options.BindAddress, options.DashboardPort);
+    // The dashboard over HTTPS with the API's certificate when asked (its cookie is then Secure); plain HTTP on loopback by default.
+    kestrel.Listen(options.BindAddress, options.DashboardPort, listen =>
+    {
+        if (options.DashboardHttps) listen.UseHttps(ApiTls.Options(certificate));
+    });
 });
 
 var app = builder.Build();

@@ -23,18 +23,16 @@ public sealed class UsersAndTokensPageTests
         Status = new AccessTokenStatus { TokenHash = "sha256:" + new string('a', 64) },
     };
 
-    private static FakeClusterBackend Backend()
-    {
-        var backend = new FakeClusterBackend();
-        backend.SetObjects(ResourceKinds.User, UserNamed("erin"), UserNamed("fay"), UserNamed("mallory", tenant: "globex"));
-        backend.SetObjects(ResourceKinds.AccessToken, TokenNamed("erin-laptop", "erin"), TokenNamed("mallory-ci", "mallory", tenant: "globex"));
-        return backend;
-    }
+    private static FakeClusterBackend Backend() => new();
+
+    private static FakeClusterFeed Feed() => new FakeClusterFeed()
+        .With(ResourceKinds.User, UserNamed("erin"), UserNamed("fay"), UserNamed("mallory", tenant: "globex"))
+        .With(ResourceKinds.AccessToken, TokenNamed("erin-laptop", "erin"), TokenNamed("mallory-ci", "mallory", tenant: "globex"));
 
     [Fact]
     public async Task Render_TheTenantsUsersAndTokens_NotOtherTenants()
     {
-        await using var ctx = Create(new FakeClusterFeed(), Backend());
+        await using var ctx = Create(Feed(), Backend());
 
         var page = ctx.Render<UsersAndTokens>();
 
@@ -46,10 +44,39 @@ public sealed class UsersAndTokensPageTests
     }
 
     [Fact]
+    public async Task LiveChanges_ANewUserAppears_ARevokedTokenGoes()
+    {
+        var feed = Feed();
+        await using var ctx = Create(feed, Backend());
+        var page = ctx.Render<UsersAndTokens>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("tr[data-token]")), Patience);
+
+        feed.Upsert(UserNamed("gil"));
+        feed.Delete(TokenNamed("erin-laptop", "erin"));
+
+        page.WaitForAssertion(() => Assert.Equal(["erin", "fay", "gil"], page.FindAll("tr[data-user]").Select(r => r.GetAttribute("data-user"))), Patience);
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("tr[data-token]")), Patience);
+    }
+
+    [Fact]
+    public async Task AnotherTenant_ShowsItsUsers()
+    {
+        await using var ctx = Create(Feed(), Backend());
+        var page = ctx.Render<UsersAndTokens>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tr[data-user]").Count), Patience);
+
+        page.Find("#users-tenant").Input("globex");
+        await page.Find("#users-load").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal(["mallory"], page.FindAll("tr[data-user]").Select(r => r.GetAttribute("data-user"))), Patience);
+        Assert.Equal(["mallory-ci"], page.FindAll("tr[data-token]").Select(r => r.GetAttribute("data-token")));
+    }
+
+    [Fact]
     public async Task CreateUser_SendsThePasswordOnce_AndClearsTheForm()
     {
         var backend = Backend();
-        await using var ctx = Create(new FakeClusterFeed(), backend);
+        await using var ctx = Create(Feed(), backend);
         var (snackbars, _) = ctx.RenderProviders();
         var page = ctx.Render<UsersAndTokens>();
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tr[data-user]").Count), Patience);
@@ -73,7 +100,7 @@ public sealed class UsersAndTokensPageTests
     {
         var backend = Backend();
         backend.Completing = obj => obj is AccessToken t ? t with { Status = new AccessTokenStatus { Token = "acme.0123456789abcdef0123456789abcdef0123456789abcdef" } } : obj;
-        await using var ctx = Create(new FakeClusterFeed(), backend);
+        await using var ctx = Create(Feed(), backend);
         var page = ctx.Render<UsersAndTokens>();
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll(".issue-token").Count), Patience);
 
@@ -88,7 +115,7 @@ public sealed class UsersAndTokensPageTests
     public async Task RevokeAndDeleteUser_AskFirst_ThenDelete()
     {
         var backend = Backend();
-        await using var ctx = Create(new FakeClusterFeed(), backend);
+        await using var ctx = Create(Feed(), backend);
         var (_, dialogs) = ctx.RenderProviders();
         var page = ctx.Render<UsersAndTokens>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll(".revoke-token")), Patience);
@@ -105,7 +132,7 @@ public sealed class UsersAndTokensPageTests
     {
         var backend = Backend();
         backend.Authorize = (_, _, kind) => kind != ResourceKinds.User && kind != ResourceKinds.AccessToken;
-        await using var ctx = Create(new FakeClusterFeed(), backend);
+        await using var ctx = Create(Feed(), backend);
 
         var page = ctx.Render<UsersAndTokens>();
         var menu = ctx.Render<NavMenu>();
@@ -118,7 +145,7 @@ public sealed class UsersAndTokensPageTests
     [Fact]
     public async Task Operator_MenuLinksThePage()
     {
-        await using var ctx = Create(new FakeClusterFeed(), Backend());
+        await using var ctx = Create(Feed(), Backend());
 
         var menu = ctx.Render<NavMenu>();
 

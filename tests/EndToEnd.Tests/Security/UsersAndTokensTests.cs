@@ -75,6 +75,7 @@ public sealed class UsersAndTokensTests(DashboardBrowser browser) : IClassFixtur
         Assert.Contains("tokenHash: sha256:", yaml);
         Assert.DoesNotContain(Password, await Operator.Ok("get user erin -n team-b -o yaml"));
         Assert.Contains("erin-laptop", await Operator.Ok("get accesstokens -n team-b"));
+        Assert.Matches(@"(?m)^team-b +erin +view +set ", await Operator.Ok("get users -A"));
 
         // Users and tokens are the operator's: a tenant's own user gets no further than for nodes.
         var bob = await As(TokenFiles.OtherTenant).Run("get users -n team-b");
@@ -145,6 +146,40 @@ public sealed class UsersAndTokensTests(DashboardBrowser browser) : IClassFixtur
         await Expect(guesser.Locator(".sign-in-error")).ToContainTextAsync("not accepted");
         Assert.Contains("/login", guesser.Url);
         await DashboardBrowser.Screenshot(guesser, "password-locked-out");
+    }
+
+    [Fact]
+    public async Task OperatorPage_CreatesAUser_IssuesATokenThatWorks_AndRevokesIt()
+    {
+        var page = await browser.SignIn(_silo.DashboardPort, TokenFiles.Admin, "/users");
+        await page.ClickAsync("#nav-users");
+        await page.FillAsync("#users-tenant", "team-b");
+        await page.ClickAsync("#users-load");
+        await page.FillAsync("#new-user-name", "ivy");
+        await page.FillAsync("#new-user-groups", "view");
+        await page.FillAsync("#new-user-password", Password);
+        await page.ClickAsync("#create-user");
+        await Expect(page.Locator("tr[data-user=ivy]")).ToBeVisibleAsync();
+        Assert.Contains("ivy", await Operator.Ok("get users -n team-b -o name"));
+
+        await page.Locator("tr[data-user=ivy] .issue-token").ClickAsync();
+        var token = await page.Locator("#issued-token-value").TextContentAsync();
+        Assert.StartsWith("team-b.", token);
+        Assert.Contains("namespace/default", await As(token!).Ok("get namespaces -o name"));
+        await DashboardBrowser.Screenshot(page, "users-and-tokens");
+
+        await page.Locator("tr[data-token] .revoke-token").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
+        await Expect(page.Locator("tr[data-token]")).ToHaveCountAsync(0);
+        Assert.Contains("You must be logged in to the server", (await As(token!).Run("get namespaces")).Stderr);
+    }
+
+    [Fact]
+    public async Task NotTheOperator_HasNoUsersPage()
+    {
+        var page = await browser.SignIn(_silo.DashboardPort, TokenFiles.Viewer, "/users");
+        await Expect(page.Locator("#users-not-allowed")).ToBeVisibleAsync();
+        await Expect(page.Locator("#nav-users")).ToHaveCountAsync(0);
     }
 
     private static async Task SignInWithPassword(IPage page, string user, string password)
