@@ -182,6 +182,47 @@ public sealed class UsersAndTokensTests(DashboardBrowser browser) : IClassFixtur
         await Expect(page.Locator("#nav-users")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task HostileInput_IsRefusedWithKubernetesStatuses_NeverA500_AndNothingIsStored()
+    {
+        using var api = new ApiClient(_silo, TokenFiles.Admin);
+        const string users = "/apis/tenancy.orleans-orchestrator.io/v1/namespaces/team-b/users";
+        const string tokens = "/apis/tenancy.orleans-orchestrator.io/v1/namespaces/team-b/accesstokens";
+
+        // A password too long (or too short) is refused with a 422 that does not repeat it.
+        var longPassword = new string('p', 2000);
+        var (code, body) = await api.Send(HttpMethod.Post, users, $$$"""{"metadata":{"name":"long"},"spec":{"password":"{{{longPassword}}}"}}""");
+        Assert.Equal(422, code);
+        Assert.DoesNotContain(longPassword, body!.ToJsonString());
+        Assert.Equal(404, (await api.Send(HttpMethod.Get, $"{users}/long")).Code);
+        Assert.Equal(422, (await api.Send(HttpMethod.Post, users, """{"metadata":{"name":"short"},"spec":{"password":"abc"}}""")).Code);
+        var manyGroups = string.Join(",", Enumerable.Range(0, 100).Select(i => $"\"g{i}\""));
+        Assert.Equal(422, (await api.Send(HttpMethod.Post, users, $$$"""{"metadata":{"name":"many"},"spec":{"groups":[{{{manyGroups}}}]}}""")).Code);
+
+        // A client cannot choose its token: a hash or a token it sends is replaced by the server's.
+        await Operator.Ok("create -f -", UserManifest("jo"));
+        var chosen = "team-b." + new string('0', 48);
+        var chosenHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(chosen)));
+        (code, body) = await api.Send(HttpMethod.Post, tokens,
+            $$$"""{"metadata":{"name":"chosen"},"spec":{"user":"jo"},"status":{"token":"{{{chosen}}}","tokenHash":"sha256:{{{chosenHash}}}"}}""");
+        Assert.Equal(201, code);
+        Assert.NotEqual(chosen, body!["status"]!["token"]!.GetValue<string>());
+        Assert.Contains("You must be logged in to the server", (await As(chosen).Run("get namespaces")).Stderr);
+        Assert.Equal(422, (await api.Send(HttpMethod.Put, $"{tokens}/chosen", """{"metadata":{"name":"chosen"},"spec":{"user":"someone-else"}}""")).Code);
+
+        // Tokens that look issued, for tenants that do not exist or of absurd length: 401, the silo unharmed.
+        foreach (var forged in new[] { "nowhere." + new string('a', 48), new string('x', 8 * 1024) + "." + new string('a', 48), "team-b." + new string('a', 48) })
+        {
+            using var stranger = new ApiClient(_silo, forged);
+            Assert.Equal(401, (await stranger.Send(HttpMethod.Get, "/api/v1/namespaces")).Code);
+        }
+
+        // Non-operators: as for nodes, 403.
+        using var bob = new ApiClient(_silo, TokenFiles.OtherTenant);
+        Assert.Equal(403, (await bob.Send(HttpMethod.Post, users, """{"metadata":{"name":"bobby"},"spec":{"password":"a-long-password"}}""")).Code);
+        Assert.Equal(403, (await bob.Send(HttpMethod.Get, tokens)).Code);
+    }
+
     private static async Task SignInWithPassword(IPage page, string user, string password)
     {
         await page.FillAsync("#user", user);
