@@ -146,6 +146,10 @@ public sealed class UsersAndTokensTests(DashboardBrowser browser) : IClassFixtur
         await Expect(guesser.Locator(".sign-in-error")).ToContainTextAsync("not accepted");
         Assert.Contains("/login", guesser.Url);
         await DashboardBrowser.Screenshot(guesser, "password-locked-out");
+
+        // A password session ends with its user, as a token's does.
+        await Operator.Ok("delete user gil -n team-b");
+        await page.WaitForURLAsync(url => url.Contains("/login", StringComparison.Ordinal));
     }
 
     [Fact]
