@@ -30,7 +30,11 @@ public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock) :
     private readonly ConcurrentDictionary<string, (long Users, long Tokens, TenantIdentities Index)> _indexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _relisted = new(StringComparer.Ordinal);
     private FollowedCollection? _tenants;
-    private (long Stamp, HashSet<string> Names) _tenantNames = (-1, []);
+
+    /// <summary>The tenants with users, as of one stamp of the system tenant's namespaces (replaced whole, never torn).</summary>
+    private sealed record TenantNames(long Stamp, HashSet<string> Names);
+
+    private volatile TenantNames _tenantNames = new(-1, []);
 
     /// <summary>The user of an issued token (<see cref="Credentials.NewToken"/>), or null.</summary>
     public async ValueTask<Caller?> Authenticate(string token)
@@ -99,11 +103,14 @@ public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock) :
     private async ValueTask<bool> IsKnownTenant(string tenant)
     {
         if (Api.Admission.Validation.Label(tenant) is not null) return false;
-        _tenants ??= new FollowedCollection(grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(StoreKeys.SystemTenant, ResourceKinds.Namespace, null)),
-            Poll, TimeSpan.MaxValue, () => { }, _stopping.Token);
+        // One follower of the system tenant's namespaces for the silo's life, however many requests race to make it.
+        if (_tenants is null)
+            Interlocked.CompareExchange(ref _tenants, new FollowedCollection(
+                grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(StoreKeys.SystemTenant, ResourceKinds.Namespace, null)),
+                Poll, TimeSpan.MaxValue, () => { }, _stopping.Token), null);
         var (items, stamp) = await _tenants.Current();
         var known = _tenantNames;
-        if (known.Stamp != stamp) _tenantNames = known = (stamp, items.Select(n => n.Metadata.Name!).ToHashSet(StringComparer.Ordinal));
+        if (known.Stamp != stamp) _tenantNames = known = new TenantNames(stamp, items.Select(n => n.Metadata.Name!).ToHashSet(StringComparer.Ordinal));
         return known.Names.Contains(tenant);
     }
 
