@@ -34,6 +34,7 @@ public static class DashboardHosting
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<IClusterFeed, ClusterFeed>();
+        services.AddSingleton(sp => new SignInThrottle(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddScoped<DashboardSession>();
         services.AddScoped<NamespaceSelection>();
         services.AddCascadingAuthenticationState();
@@ -45,6 +46,8 @@ public static class DashboardHosting
                 cookie.Cookie.Name = "orleans-orchestrator-dashboard";
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the dashboard is served over HTTPS (--dashboard-https), so it never travels in the clear.
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
                 cookie.SlidingExpiration = true;
                 // Every request re-checks the session's token: a revoked one is signed out at once.
@@ -83,14 +86,37 @@ public static class DashboardHosting
 
     private static void MapAccount(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/account/login", async (HttpContext context, IClusterBackend backend, IAntiforgery antiforgery) =>
+        endpoints.MapPost("/account/login", async (HttpContext context, IClusterBackend backend, IAntiforgery antiforgery, SignInThrottle throttle) =>
         {
             if (!await antiforgery.IsRequestValidAsync(context)) return Results.Redirect($"{LoginPath}?error=expired");
             var form = await context.Request.ReadFormAsync();
-            var token = form["token"].ToString().Trim();
-            var user = backend.SignIn(token);
-            if (user is null) return Results.Redirect($"{LoginPath}?error=invalid");
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, DashboardClaims.ToPrincipal(user, TokenFingerprint.Of(token)));
+            var name = form["user"].ToString().Trim();
+            DashboardUser? user;
+            string credential;
+            if (name.Length > 0)
+            {
+                // A user name and password, of the tenant on the form (or user@tenant in the name field).
+                var tenant = form["tenant"].ToString().Trim();
+                if (tenant.Length == 0 && name.LastIndexOf('@') is var at and > 0) (name, tenant) = (name[..at], name[(at + 1)..]);
+                var keys = new[] { SignInThrottle.UserKey(tenant, name), SignInThrottle.AddressKey(context.Connection.RemoteIpAddress?.ToString()) };
+                // Locked out: refused unchecked, with the same answer as a wrong password.
+                if (throttle.IsLockedOut(keys)) return Results.Redirect($"{LoginPath}?error=password");
+                if (backend.SignInWithPassword(tenant, name, form["password"].ToString()) is not { } signedIn)
+                {
+                    throttle.Failed(keys);
+                    return Results.Redirect($"{LoginPath}?error=password");
+                }
+                throttle.Succeeded(keys);
+                (user, credential) = signedIn;
+            }
+            else
+            {
+                var token = form["token"].ToString().Trim();
+                user = backend.SignIn(token);
+                if (user is null) return Results.Redirect($"{LoginPath}?error=invalid");
+                credential = TokenFingerprint.Of(token);
+            }
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, DashboardClaims.ToPrincipal(user, credential));
             var returnUrl = form["returnUrl"].ToString();
             return Results.LocalRedirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
         }).AllowAnonymous();

@@ -31,9 +31,9 @@ builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspN
 // The dashboard's styles and scripts come from its own and MudBlazor's packages, in every environment.
 builder.WebHost.UseStaticWebAssets();
 var server = $"https://{options.ClientHost}:{options.ApiPort}";
-var dashboardUrl = $"http://{options.ClientHost}:{options.DashboardPort}";
-if (!IPAddress.IsLoopback(options.BindAddress))
-    Console.Error.WriteLine($"The dashboard is served over plain HTTP on {options.BindAddress}: sign-in tokens cross the network unencrypted; put it behind a TLS proxy or keep it on loopback.");
+var dashboardUrl = $"{(options.DashboardHttps ? "https" : "http")}://{options.ClientHost}:{options.DashboardPort}";
+if (!IPAddress.IsLoopback(options.BindAddress) && !options.DashboardHttps)
+    Console.Error.WriteLine($"The dashboard is served over plain HTTP on {options.BindAddress}: sign-in tokens cross the network unencrypted; use --dashboard-https, put it behind a TLS proxy or keep it on loopback.");
 
 if (options.DashboardGateways is { } gateways)
 {
@@ -49,7 +49,11 @@ if (options.DashboardGateways is { } gateways)
         client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, OrleansOrchestrator.Contracts.ClusterIdentity.ServiceId));
     });
     AddApiServices(builder.Services, TokenFile.Load(options.TokenFilePath));
-    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(options.BindAddress, options.DashboardPort));
+    var dashboardCertificate = options.DashboardHttps ? ApiCertificate.LoadOrCreate(options) : null;
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(options.BindAddress, options.DashboardPort, listen =>
+    {
+        if (dashboardCertificate is not null) listen.UseHttps(ApiTls.Options(dashboardCertificate));
+    }));
     var dashboardApp = builder.Build();
     dashboardApp.UseDashboard();
     await dashboardApp.StartAsync();
@@ -78,7 +82,7 @@ if (options.RewriteSecrets) return await EncryptionKeys.Rewrite(backend, envelop
 builder.Services.AddSingleton(envelope);
 
 var certificate = ApiCertificate.LoadOrCreate(options);
-var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant);
+var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant, out var createdAdminToken);
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
@@ -105,17 +109,23 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     // kubectl puts an exec's command in the query (`sh -c SCRIPT`); Kubernetes takes up to 1 MiB of request line and headers.
     kestrel.Limits.MaxRequestLineSize = 256 * 1024;
     kestrel.Listen(options.BindAddress, options.ApiPort, listen => listen.UseHttps(ApiTls.Options(certificate)));
-    kestrel.Listen(options.BindAddress, options.DashboardPort);
+    // The dashboard over HTTPS with the API's certificate when asked (its cookie is then Secure); plain HTTP on loopback by default.
+    kestrel.Listen(options.BindAddress, options.DashboardPort, listen =>
+    {
+        if (options.DashboardHttps) listen.UseHttps(ApiTls.Options(certificate));
+    });
 });
 
 var app = builder.Build();
 var api = app.Services.GetRequiredService<KubeApiHandler>();
 app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.UseWebSockets().Run(api.Handle));
 app.MapWhen(context => context.Connection.LocalPort == options.DashboardPort, branch => branch.UseDashboard());
-// The kubeconfig carries an administrator's token; a token file without one gets none written.
-var admin = tokens.Callers.FirstOrDefault(c => c.Value.IsAdmin);
-if (admin.Value is not null) Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.Value.User, admin.Key);
-else Console.Error.WriteLine($"No token in {options.TokenFilePath} belongs to group {Caller.AdminGroup}: no kubeconfig written.");
+// The kubeconfig carries an administrator's token: the one just made (the token file keeps only its hash), one the file
+// holds as itself, or the one the kubeconfig already has while the file still names it an administrator's.
+var adminToken = createdAdminToken ?? tokens.PlainAdminToken
+    ?? (Kubeconfig.TokenOf(options.KubeconfigPath) is { } kept && tokens.Authenticate(kept) is { IsAdmin: true } ? kept : null);
+if (adminToken is not null && tokens.Authenticate(adminToken) is { } admin) Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.User, adminToken);
+else Console.Error.WriteLine($"No administrator's token (group {Caller.AdminGroup}) is known from {options.TokenFilePath} or {options.KubeconfigPath}: no kubeconfig written.");
 
 await app.StartAsync();
 Console.WriteLine($"""
@@ -142,6 +152,7 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
     services.AddSingleton<AuditLog>();
     services.AddAdmission();
     services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.IRbacPolicies, OrleansOrchestrator.Silo.Api.Auth.Rbac.RbacPolicyCache>();
+    services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Identity.StoredIdentities>();
     services.AddSingleton<Authorizer>();
     services.AddSingleton<ResourceService>();
     services.AddSingleton<PodLogProxy>();

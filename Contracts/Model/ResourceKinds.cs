@@ -42,11 +42,13 @@ public static class ResourceKinds
     /// <summary>Our own kinds' group: every kind in it is the operator's and is stored in the system tenant.</summary>
     public const string TenancyGroup = "tenancy.orleans-orchestrator.io";
 
+    public static readonly ResourceKind User = new(TenancyGroup, "v1", "User", "users", "user", true, typeof(User), [], []);
+    public static readonly ResourceKind AccessToken = new(TenancyGroup, "v1", "AccessToken", "accesstokens", "accesstoken", true, typeof(AccessToken), [], []);
     public static readonly ResourceKind Tenant = new(TenancyGroup, "v1", "Tenant", "tenants", "tenant", false, typeof(Tenant), [], []);
 
     public static readonly IReadOnlyList<ResourceKind> All =
         [Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet, Job, CronJob, EndpointSlice, ControllerRevision, DaemonSet, PersistentVolume, StorageClass, ResourceQuota, LimitRange,
-         Role, RoleBinding, ClusterRole, ClusterRoleBinding, ServiceAccount, Tenant];
+         Role, RoleBinding, ClusterRole, ClusterRoleBinding, ServiceAccount, Tenant, User, AccessToken];
 
     /// <summary>
     /// Kinds only the operator (<c>system:masters</c>) may touch, stored in the system tenant every tenant shares:

@@ -26,6 +26,20 @@ public interface IClusterBackend
     DashboardUser? Revalidate(string tokenFingerprint);
 
     /// <summary>
+    /// The user a session's credential stands for now, or null once it is revoked: a token's fingerprint (in the token
+    /// file, or an AccessToken of the signed-in user's tenant), or a password session (<see cref="SignInWithPassword"/>),
+    /// which ends when the user is deleted or their password changes.
+    /// </summary>
+    DashboardUser? Revalidate(string credential, DashboardUser signedIn) => Revalidate(credential);
+
+    /// <summary>
+    /// The user of <paramref name="tenant"/> with this name and password, and the credential the session keeps (not the
+    /// password); null for any mistake, without saying which. Throttling repeated failures is the caller's
+    /// (<see cref="SignInThrottle"/>).
+    /// </summary>
+    (DashboardUser User, string Credential)? SignInWithPassword(string tenant, string user, string password) => null;
+
+    /// <summary>
     /// Whether the user may do <paramref name="verb"/> (get, list, create, update, patch, delete) on the kind in namespace
     /// <paramref name="ns"/>: the namespace a page shows or its object is in, so that a role bound in that namespace
     /// counts, as it does for the API; null asks about the whole tenant (the dashboard's lists span every namespace) or a

@@ -15,7 +15,7 @@ public static class SignedInSession
     public static bool StillValid(IClusterBackend backend, ClaimsPrincipal principal) =>
         DashboardClaims.TokenFingerprintOf(principal) is { } fingerprint
         && DashboardClaims.UserOf(principal) is { } signedIn
-        && backend.Revalidate(fingerprint) is { } now
+        && backend.Revalidate(fingerprint, signedIn) is { } now
         && now.Name == signedIn.Name && now.Tenant == signedIn.Tenant && now.Groups.Order().SequenceEqual(signedIn.Groups.Order());
 
     /// <summary>

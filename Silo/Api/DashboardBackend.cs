@@ -21,13 +21,50 @@ namespace OrleansOrchestrator.Silo.Api;
 /// do with kubectl, and every refusal carries the API's own code and message. Every call that is a request of the
 /// API (not the local questions May, ScopeOf, ToYaml) is audited as one, with user agent <c>dashboard</c>.
 /// </summary>
-public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs, PodStreamProxy streams, TokenFile tokens, AuditLog audit, TimeProvider clock) : IClusterBackend
+public sealed class DashboardBackend(ResourceService resources, PodLogProxy logs, PodStreamProxy streams, TokenFile tokens, AuditLog audit, TimeProvider clock,
+    Auth.Identity.StoredIdentities? identities = null) : IClusterBackend
 {
     public DashboardUser? SignIn(string token) =>
-        tokens.Authenticate(token) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
+        ToUser(tokens.Authenticate(token) ?? (identities is null ? null : Now(() => identities.Authenticate(token))));
 
-    public DashboardUser? Revalidate(string tokenFingerprint) =>
-        tokens.ByFingerprint(tokenFingerprint) is { } caller ? new DashboardUser(caller.User, caller.Tenant, caller.Groups) : null;
+    public DashboardUser? Revalidate(string tokenFingerprint) => ToUser(tokens.ByFingerprint(tokenFingerprint));
+
+    public DashboardUser? Revalidate(string credential, DashboardUser signedIn)
+    {
+        if (credential.StartsWith(PasswordSessionPrefix, StringComparison.Ordinal))
+            return identities is null ? null : ToUser(Now(() => identities.BySession(signedIn.Tenant, signedIn.Name, credential)));
+        return ToUser(tokens.ByFingerprint(credential) ?? (identities is null ? null : Now(() => identities.ByFingerprint(signedIn.Tenant, credential))));
+    }
+
+    public (DashboardUser User, string Credential)? SignInWithPassword(string tenant, string user, string password)
+    {
+        if (identities is null) return null;
+        var signedIn = Now(() => identities.SignIn(tenant, user, password));
+        return signedIn is { } found ? (ToUser(found.Caller)!, found.Session) : null;
+    }
+
+    private const string PasswordSessionPrefix = "password:";
+
+    private static DashboardUser? ToUser(Caller? caller) => caller is null ? null : new DashboardUser(caller.User, caller.Tenant, caller.Groups);
+
+    /// <summary>
+    /// A lookup awaited for the dashboard's synchronous sign-in questions. The first lookup of a tenant lists the store;
+    /// its continuations must not need the Blazor circuit's thread that is blocked here, so it runs without that context.
+    /// </summary>
+    private static T Now<T>(Func<ValueTask<T>> ask)
+    {
+        var context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            var pending = ask();
+            return pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
 
     public async Task<bool> May(DashboardUser user, string verb, ResourceKind kind, string? ns = null) =>
         await resources.Authorizer.May(CallerOf(user), verb, kind, kind.Namespaced ? ns : null);

@@ -22,7 +22,7 @@ namespace OrleansOrchestrator.Silo.Api;
 /// into a <c>metav1.Status</c>.
 /// </summary>
 public sealed partial class KubeApiHandler(ResourceService resources, Authorizer authorizer, Auth.Rbac.AccessReviews reviews, PodLogProxy logs, PodStreamEndpoint streams, TokenFile tokens,
-    Auth.ServiceAccounts.ServiceAccountTokens serviceAccountTokens, Auth.ServiceAccounts.ServiceAccountEndpoints serviceAccountEndpoints, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
+    Auth.ServiceAccounts.ServiceAccountTokens serviceAccountTokens, Auth.ServiceAccounts.ServiceAccountEndpoints serviceAccountEndpoints, Auth.Identity.StoredIdentities identities, AuditLog auditLog, TimeProvider clock, ILogger<KubeApiHandler> logger)
 {
     private const string TableAccept = "as=Table";
 
@@ -119,6 +119,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     private static ApiException InvalidName(string name, string? problem = null) =>
         ApiException.BadRequest($"invalid resource name \"{name}\": [{problem ?? ResourcePath.SegmentNameProblem(name)}]");
 
+    /// <summary>The token file first (read on change), then the tokens the operator issued through the API.</summary>
     private async ValueTask<Caller> Authenticate(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
@@ -128,7 +129,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
         // Signed service account tokens are judged by their signature and the objects they name; any other by the token file.
         if (Auth.ServiceAccounts.ServiceAccountJwt.LooksLikeJwt(token))
             return await serviceAccountTokens.Authenticate(token) ?? throw ApiException.Unauthorized();
-        return tokens.Authenticate(token) ?? throw ApiException.Unauthorized();
+        return tokens.Authenticate(token) ?? await identities.Authenticate(token) ?? throw ApiException.Unauthorized();
     }
 
     private async Task Dispatch(HttpContext context, Caller caller, ResourcePath target)

@@ -74,7 +74,8 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         // limit, only that many cross the wire (kubectl asks for 500 at a time): unpaged, 50,000 pods made one
         // response of ~90 MB, built in memory at once.
         var from = continueToken is null ? null : ListContinue.Decode(continueToken);
-        var namespaces = (await NamespaceNames(caller.Tenant))
+        // The namespaces of the tenant the kind lives in (a User's namespaces are tenants, in the system tenant).
+        var namespaces = (await NamespaceNames(Authorizer.TenantFor(caller, kind)))
             .Where(n => from is null || string.CompareOrdinal(n, from.Namespace) >= 0)
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -135,12 +136,14 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         {
             // The version is the client's to forge: it may name any number of namespaces, and each would get a
             // collection grain and a poll loop. Only the tenant's namespaces are followed.
-            var existing = (await NamespaceNames(caller.Tenant)).ToHashSet(StringComparer.Ordinal);
+            var existing = (await NamespaceNames(Authorizer.TenantFor(caller, kind))).ToHashSet(StringComparer.Ordinal);
             positions = positions.Where(p => existing.Contains(p.Key)).ToDictionary(StringComparer.Ordinal);
         }
 
         var composite = kind.Namespaced && ns is null;
-        var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? Collection(caller, ResourceKinds.Namespace, null) : null, WatchPoll);
+        // The namespaces of the tenant the kind lives in (a User's are tenants, in the system tenant).
+        var namespaces = grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Authorizer.TenantFor(caller, kind), ResourceKinds.Namespace, null));
+        var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? namespaces : null, WatchPoll);
         await foreach (var e in watcher.Watch(positions, filter, bookmarks, cancellationToken))
             yield return e;
     }
@@ -171,9 +174,14 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
             throw ApiException.Invalid(kind.Kind, kind.Group, name, [Validation.NameCause(kind, name)!]);
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
         await authorizer.ConfirmNoEscalation(caller, obj);
+        // An access token is made here, kept as its hash, and shown once: in this response only.
+        var issued = obj is AccessToken ? Auth.Identity.Credentials.NewToken(ns!) : null;
+        if (obj is AccessToken token) obj = token with { Status = new AccessTokenStatus { TokenHash = Auth.Identity.Credentials.HashToken(issued!) } };
         var result = dryRun ? await DryRunCreate(caller, kind, obj) : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
         authorizer.Changed(caller, kind, ns);
-        return (Unwrap(result, kind, name!), warnings);
+        var created = Unwrap(result, kind, name!);
+        if (created is AccessToken stored && issued is not null && !dryRun) created = stored with { Status = (stored.Status ?? new AccessTokenStatus()) with { Token = issued } };
+        return (created, warnings);
     }
 
     /// <summary>What a create would store, prepared and admitted as the object grain does, without storing it.</summary>
@@ -283,7 +291,8 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// </summary>
     private async Task DeleteNamespaceContents(Caller caller, string ns)
     {
-        foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced))
+        // Not the operator's kinds kept in the system tenant: the users of a tenant named like this namespace are not in it.
+        foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced && !ResourceKinds.IsOperatorOnly(k)))
         {
             var page = await Collection(caller, kind, ns).List(ListOptions.All);
             foreach (var item in page.Items)

@@ -6,6 +6,17 @@ namespace OrleansOrchestrator.Silo.Hosting;
 /// <summary>Writes a kubeconfig that kubectl and KubernetesClient can use at once: our server, its certificate, the admin token.</summary>
 public static class Kubeconfig
 {
+    /// <summary>
+    /// The token of the kubeconfig this silo wrote before (null: none, or not ours). The token file keeps only the
+    /// bootstrap token's hash, so a restart writes the kubeconfig again (new ports, same token) from here.
+    /// </summary>
+    public static string? TokenOf(string path)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length > 64 * 1024) return null;
+        var line = File.ReadLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("token: ", StringComparison.Ordinal));
+        return line?["token: ".Length..].Trim();
+    }
+
     public static void Write(string path, string server, X509Certificate2 certificate, string user, string token, string ns = "default")
     {
         var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()));

@@ -66,6 +66,12 @@ public sealed record SiloOptions
 
     /// <summary>How often an open dashboard page checks that its user's token is still in the token file (<c>--session-recheck</c>).</summary>
     public TimeSpan SessionRecheck { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A revoked token's or deleted user's open dashboard pages end within a minute: the recheck may not be longer.</summary>
+    public static readonly TimeSpan MaxSessionRecheck = TimeSpan.FromMinutes(1);
+
+    /// <summary>Serve the dashboard over HTTPS with the API's certificate (<c>--dashboard-https</c>); its cookie is then <c>Secure</c>.</summary>
+    public bool DashboardHttps { get; init; }
     /// <summary>The key file Secrets are encrypted with (<c>--encryption-key-file</c>); null: <see cref="EncryptionKeyFilePath"/>'s default, made on first start.</summary>
     public string? EncryptionKeyFile { get; init; }
 
@@ -135,6 +141,7 @@ public sealed record SiloOptions
           --data-dir DIR          data folder: SQLite store, TLS certificate, tokens, kubeconfig (default ./data)
           --api-port N            Kubernetes API (HTTPS, TLS 1.2 or 1.3) port (default 6443)
           --dashboard-port N      dashboard (HTTP) port (default 8080)
+          --dashboard-https       serve the dashboard over HTTPS with the API's certificate (Secure cookie)
           --bind-address IP       address the API and the dashboard listen on (default 127.0.0.1;
                                   0.0.0.0 for every IPv4 address)
           --audit-log-path FILE   audit log, JSON lines of audit.k8s.io/v1 Events (default DATA-DIR/audit.log;
@@ -161,7 +168,7 @@ public sealed record SiloOptions
           --service-node-port-range MIN-MAX  ports NodePort Services may use (default 30000-32767)
           --advertise-address IP  the API's address in the kubernetes Service's endpoints (default 127.0.0.1)
           --session-recheck S     seconds between an open dashboard page's checks that its token was not
-                                  revoked (default 30; every request checks too)
+                                  revoked (default 30, at most 60; every request checks too)
           --encryption-key-file FILE  the keys Secrets are encrypted with, NAME:BASE64 a line, the first
                                   encrypts (default DATA-DIR/encryption-keys, made on first start); silos
                                   sharing a PostgreSQL database must share this file
@@ -239,7 +246,9 @@ public sealed record SiloOptions
                 "--service-node-port-range" => PortRange() switch { var (min, max) => options with { NodePortMin = min, NodePortMax = max } },
                 "--advertise-address" => options with { AdvertiseAddress = Address().ToString() },
                 "--metrics-interval" => options with { MetricsInterval = Seconds() },
-                "--session-recheck" => options with { SessionRecheck = Seconds() },
+                "--session-recheck" => Seconds() is var recheck && recheck <= MaxSessionRecheck ? options with { SessionRecheck = recheck }
+                    : throw new ArgumentException($"--session-recheck may be at most {MaxSessionRecheck.TotalSeconds} seconds: a revoked token's dashboard pages must end within a minute\n{Usage}"),
+                "--dashboard-https" => options with { DashboardHttps = true },
                 "--encryption-key-file" => options with { EncryptionKeyFile = Path.GetFullPath(Value()) },
                 "--encryption-provider" => Value() switch
                 {

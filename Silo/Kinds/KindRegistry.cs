@@ -59,6 +59,8 @@ public static class KindRegistry
         ClusterRoleBindingStrategy.Strategy,
         Tenants.TenantStrategy.Strategy,
         ServiceAccounts.ServiceAccountStrategy.Strategy,
+        Identity.UserStrategy.Strategy,
+        Identity.AccessTokenStrategy.Strategy,
     ]);
 
     private static readonly FrozenDictionary<ResourceKind, KindStrategy> ByKind = All.ToFrozenDictionary(s => s.Kind);

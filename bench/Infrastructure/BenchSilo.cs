@@ -135,9 +135,9 @@ public sealed class BenchSilo : IAsyncDisposable
             .Where(pair => pair.Length == 2 && long.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
             .ToDictionary(pair => pair[0], pair => long.Parse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture));
 
-    /// <summary>The administrator's token the silo wrote on first start (API bearer token and dashboard sign-in).</summary>
+    /// <summary>The administrator's token the silo wrote to its kubeconfig (its token file keeps only the token's hash).</summary>
     public string AdminToken() =>
-        File.ReadLines(Path.Combine(DataDir, "tokens.csv")).First(l => l.Contains("system:masters", StringComparison.Ordinal)).Split(',')[0];
+        File.ReadLines(Path.Combine(DataDir, "kubeconfig")).Select(l => l.Trim()).First(l => l.StartsWith("token: ", StringComparison.Ordinal))["token: ".Length..].Trim();
 
     /// <param name="token">Whose token the client sends (null: the administrator's).</param>
     public BenchClient Client(string? token = null)

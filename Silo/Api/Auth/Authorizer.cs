@@ -15,7 +15,7 @@ namespace OrleansOrchestrator.Silo.Api.Auth;
 /// system tenant every tenant shares, are the operator's only. The API, the exec and port-forward streams and the
 /// dashboard's buttons all ask here, so a button is shown exactly when the API would accept its call.
 /// </summary>
-public sealed class Authorizer(IRbacPolicies policies)
+public sealed class Authorizer(IRbacPolicies policies, Identity.StoredIdentities? identities = null)
 {
     public static string TenantFor(Caller caller, ResourceKind kind) =>
         ResourceKinds.IsOperatorOnly(kind) ? StoreKeys.SystemTenant : caller.Tenant;
@@ -150,9 +150,11 @@ public sealed class Authorizer(IRbacPolicies policies)
             new StatusDetails { Name = name, Group = kind.Group, Kind = kind.Plural });
     }
 
-    /// <summary>After this process wrote a role or binding: the next decision sees it.</summary>
+    /// <summary>After this process wrote a role or binding (or a user or token): the next decision (or authentication) sees it.</summary>
     public void Changed(Caller caller, ResourceKind kind, string? ns)
     {
         if (RbacPolicyCache.IsRbacKind(kind)) policies.Changed(caller.Tenant, kind, ns);
+        // A token deleted through this silo is refused from the next request on, without waiting for the watch.
+        if ((kind == ResourceKinds.User || kind == ResourceKinds.AccessToken) && ns is not null) identities?.Changed(ns);
     }
 }

@@ -5,8 +5,11 @@ namespace OrleansOrchestrator.Silo.Api.Auth;
 
 /// <summary>
 /// Bearer tokens, one per line as in Kubernetes' static token file, extended with the tenant:
-/// <c>token,user,tenant,group1;group2</c>. Lines starting with '#' are comments. The embedded mode
-/// creates the file with one admin token on first start.
+/// <c>token,user,tenant,group1;group2</c>. Lines starting with '#' are comments. The first column is the token itself
+/// (as Kubernetes' file has it, and as tests and older data folders write it) or <c>sha256:</c> and the token's SHA-256
+/// in hex, so that the file need not hold any token: a presented token is hashed once and looked up by its hash. The
+/// embedded mode creates the file on first start with the hash of one admin token, whose token only the kubeconfig
+/// written then holds.
 /// <para>
 /// The file is read again whenever it changes (its size or write time, looked at on every authentication: one
 /// <c>stat</c>), so a removed line revokes its token at the next request and a new line works at once, without a
@@ -44,23 +47,33 @@ public sealed class TokenFile
     /// <summary>Raised after a changed file was taken, e.g. to give a tenant that just appeared its default namespace.</summary>
     public event Action? Reloaded;
 
-    /// <summary>Every token's user as the file says now.</summary>
-    public IReadOnlyDictionary<string, Caller> Callers => Current().ByToken;
+    /// <summary>Every token's user as the file says now, by the token's <see cref="TokenFingerprint"/>.</summary>
+    public IReadOnlyDictionary<string, Caller> Callers => Current().ByFingerprint;
 
-    public Caller? Authenticate(string token) => Current().ByToken.GetValueOrDefault(token);
+    public Caller? Authenticate(string token) =>
+        token.Length is > 0 and <= Identity.Credentials.MaxTokenLength ? ByFingerprint(TokenFingerprint.Of(token)) : null;
 
     /// <summary>The user of the token whose <see cref="TokenFingerprint"/> this is, if the token is still in the file.</summary>
     public Caller? ByFingerprint(string fingerprint) => Current().ByFingerprint.GetValueOrDefault(fingerprint);
 
+    /// <summary>An administrator's token written in the file as itself (an older or hand-written file), if any.</summary>
+    public string? PlainAdminToken => Current().Plain.FirstOrDefault(entry => entry.Caller.IsAdmin).Token;
+
     public static TokenFile Load(string path, TimeProvider? clock = null) => new(path, clock ?? TimeProvider.System);
 
-    /// <summary>Creates the file with a fresh admin token of tenant <paramref name="tenant"/> when it does not exist.</summary>
-    public static TokenFile LoadOrCreate(string path, string tenant)
+    /// <summary>
+    /// Creates the file with the hash of a fresh admin token of tenant <paramref name="tenant"/> when it does not exist;
+    /// that token is returned (<paramref name="createdToken"/>) for the kubeconfig, the only place that keeps it.
+    /// </summary>
+    public static TokenFile LoadOrCreate(string path, string tenant, out string? createdToken)
     {
+        createdToken = null;
         if (!File.Exists(path))
         {
-            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-            Hosting.OwnerOnlyFile.Write(path, $"# token,user,tenant,groups (';'-separated)\n{token},admin,{tenant},{Caller.AdminGroup}\n");
+            createdToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            Hosting.OwnerOnlyFile.Write(path,
+                $"# token,user,tenant,groups (';'-separated); the token may be written as sha256:<hex of its SHA-256>\n" +
+                $"{Identity.Credentials.HashToken(createdToken)},admin,{tenant},{Caller.AdminGroup}\n");
         }
         return Load(path);
     }
@@ -105,28 +118,28 @@ public sealed class TokenFile
 
     private static Snapshot Parse(string path, string text)
     {
-        var callers = new Dictionary<string, Caller>(StringComparer.Ordinal);
+        var byFingerprint = new Dictionary<string, Caller>(StringComparer.Ordinal);
+        var plain = new List<(string Token, Caller Caller)>();
+        var number = 0;
         foreach (var raw in text.Split('\n'))
         {
+            number++;
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var parts = line.Split(',');
-            if (parts.Length < 3 || parts[0].Length < 16)
-                throw new FormatException($"{path}: expected 'token,user,tenant[,group;group]' with a token of 16+ characters: {line}");
+            var first = parts[0].Trim();
+            var hashed = first.StartsWith(Identity.Credentials.HashPrefix, StringComparison.Ordinal);
+            // The line is not shown: it may hold a token.
+            if (parts.Length < 3 || (hashed ? !Identity.Credentials.IsTokenHash(first) : first.Length < 16))
+                throw new FormatException($"{path}, line {number}: expected 'token,user,tenant[,group;group]' with a token of 16+ characters or sha256:<64 lowercase hex digits>");
             var groups = parts.Length > 3 ? parts[3].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-            callers[parts[0].Trim()] = new Caller(parts[1].Trim(), parts[2].Trim(), groups);
+            var caller = new Caller(parts[1].Trim(), parts[2].Trim(), groups);
+            byFingerprint[hashed ? first[Identity.Credentials.HashPrefix.Length..] : TokenFingerprint.Of(first)] = caller;
+            if (!hashed) plain.Add((first, caller));
         }
-        return new Snapshot(text, callers);
+        return new Snapshot(text, byFingerprint, plain);
     }
 
-    /// <summary>One reading of the file, looked up by token and by token fingerprint.</summary>
-    private sealed class Snapshot(string text, IReadOnlyDictionary<string, Caller> byToken)
-    {
-        public string Text { get; } = text;
-
-        public IReadOnlyDictionary<string, Caller> ByToken { get; } = byToken;
-
-        public IReadOnlyDictionary<string, Caller> ByFingerprint { get; } =
-            byToken.ToDictionary(entry => TokenFingerprint.Of(entry.Key), entry => entry.Value, StringComparer.Ordinal);
-    }
+    /// <summary>One reading of the file, looked up by token fingerprint; the tokens written as themselves, for the kubeconfig.</summary>
+    private sealed record Snapshot(string Text, IReadOnlyDictionary<string, Caller> ByFingerprint, IReadOnlyList<(string Token, Caller Caller)> Plain);
 }

@@ -126,7 +126,7 @@ public class ResourceKindsTests
     [Fact]
     public void OperatorOnly_NodesAndEveryKindOfOurTenancyGroup_NothingElse()
     {
-        Assert.Equal(["Node", "Tenant"], ResourceKinds.All.Where(ResourceKinds.IsOperatorOnly).Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.Equal(["AccessToken", "Node", "Tenant", "User"], ResourceKinds.All.Where(ResourceKinds.IsOperatorOnly).Select(k => k.Kind).Order(StringComparer.Ordinal));
         Assert.False(ResourceKinds.Tenant.Namespaced);
         Assert.Equal("tenancy.orleans-orchestrator.io/v1", ResourceKinds.Tenant.ApiVersion);
     }

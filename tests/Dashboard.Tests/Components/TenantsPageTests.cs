@@ -83,7 +83,7 @@ public sealed class TenantsPageTests
     [Fact]
     public async Task Render_WhoMayNotCreateTenants_SeesNoForm()
     {
-        _backend.Authorize = (_, verb, _) => verb is "get" or "list" or "watch";
+        _backend.Authorize = (_, verb, _, _) => verb is "get" or "list" or "watch";
         await using var ctx = Create(_feed, _backend);
 
         var page = ctx.Render<Tenants>();
@@ -98,7 +98,7 @@ public sealed class TenantsPageTests
     [InlineData(false)]
     public async Task NavMenu_OffersTenants_OnlyToTheOperator(bool maySee)
     {
-        var backend = new FakeClusterBackend { Authorize = (_, _, kind) => maySee || kind != ResourceKinds.Tenant };
+        var backend = new FakeClusterBackend { Authorize = (_, _, kind, _) => maySee || kind != ResourceKinds.Tenant };
         await using var ctx = Create(new FakeClusterFeed(), backend);
 
         var menu = ctx.Render<NavMenu>();

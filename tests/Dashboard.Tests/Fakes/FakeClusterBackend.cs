@@ -128,10 +128,13 @@ public sealed class FakeClusterBackend : IClusterBackend
     public Task<KubeObject> Patch(DashboardUser user, ResourceKind kind, string ns, string name, PatchKind patchKind, JsonNode patch) =>
         Record(new BackendCall("patch", kind, ns, name, patchKind, patch.DeepClone()), () => Task.FromResult(Find(kind, ns, name) ?? Stub(kind, ns, name)));
 
+    /// <summary>What the server adds to a created object (e.g. an AccessToken's token, shown once).</summary>
+    public Func<KubeObject, KubeObject> Completing { get; set; } = obj => obj;
+
     /// <summary>What <see cref="Create"/> returns: the object with its generateName completed, as the API does.</summary>
     public Task<KubeObject> Create(DashboardUser user, ResourceKind kind, string ns, KubeObject obj) =>
-        Record(new BackendCall("create", kind, ns, obj.Metadata.Name ?? obj.Metadata.GenerateName, Created: obj), () => Task.FromResult(
-            obj.Metadata.Name is null && obj.Metadata.GenerateName is { } prefix ? obj with { Metadata = obj.Metadata with { Name = prefix + "abcde" } } : obj));
+        Record(new BackendCall("create", kind, ns, obj.Metadata.Name ?? obj.Metadata.GenerateName, Created: obj), () => Task.FromResult(Completing(
+            obj.Metadata.Name is null && obj.Metadata.GenerateName is { } prefix ? obj with { Metadata = obj.Metadata with { Name = prefix + "abcde" } } : obj)));
 
     public Task Delete(DashboardUser user, ResourceKind kind, string ns, string name) =>
         Record<object?>(new BackendCall("delete", kind, ns, name), () => Task.FromResult<object?>(null));

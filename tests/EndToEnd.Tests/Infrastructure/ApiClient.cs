@@ -22,9 +22,9 @@ public sealed class ApiClient : IDisposable
         if (token is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    /// <summary>The bootstrap administrator's token from the silo's token file.</summary>
+    /// <summary>The administrator's token from the kubeconfig the silo wrote (its token file keeps only the token's hash).</summary>
     public static string AdminToken(SiloProcess silo) =>
-        File.ReadLines(silo.TokenFilePath).First(l => l.Contains("system:masters", StringComparison.Ordinal)).Split(',')[0];
+        File.ReadLines(silo.KubeconfigPath).Select(l => l.Trim()).First(l => l.StartsWith("token: ", StringComparison.Ordinal))["token: ".Length..].Trim();
 
     public async Task<(int Code, JsonNode? Body)> Send(HttpMethod method, string path, string? body = null, string contentType = "application/json")
     {

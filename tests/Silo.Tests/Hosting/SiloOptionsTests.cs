@@ -57,6 +57,19 @@ public sealed class SiloOptionsTests
     }
 
     [Fact]
+    public void SessionRecheck_AtMostAMinute_AndDashboardHttpsIsAFlag()
+    {
+        var defaults = SiloOptions.Parse([]);
+        Assert.Equal(TimeSpan.FromSeconds(30), defaults.SessionRecheck);
+        Assert.False(defaults.DashboardHttps);
+
+        Assert.Equal(TimeSpan.FromSeconds(60), SiloOptions.Parse(["--session-recheck", "60"]).SessionRecheck);
+        Assert.Contains("at most 60 seconds", Assert.Throws<ArgumentException>(() => SiloOptions.Parse(["--session-recheck", "61"])).Message);
+        Assert.True(SiloOptions.Parse(["--dashboard-https"]).DashboardHttps);
+        Assert.Contains("--dashboard-https", SiloOptions.Usage);
+    }
+
+    [Fact]
     public void BindAddressAndAudit_DefaultToLoopbackAndTheDataFolder()
     {
         var options = SiloOptions.Parse(["--data-dir", "/tmp/oo-data"]);

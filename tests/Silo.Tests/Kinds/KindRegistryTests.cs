@@ -204,11 +204,11 @@ public class KindRegistryTests
     }
 
     [Fact]
-    public void Owners_KindsThatCreateObjects_WorkloadsAndServices()
+    public void Owners_KindsThatCreateObjects_WorkloadsAndServices_AndUsersTheirTokens()
     {
         // Pods own the claims a StatefulSet's scale-down condemns (persistentVolumeClaimRetentionPolicy whenScaled: Delete).
-        Assert.Equal(["cronjobs.batch", "daemonsets.apps", "deployments.apps", "jobs.batch", "pods", "replicasets.apps", "services", "statefulsets.apps"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
-        Assert.Equal(["controllerrevisions.apps", "endpoints", "endpointslices.discovery.k8s.io", "jobs.batch", "persistentvolumeclaims", "pods", "replicasets.apps"], KindRegistry.Dependents.Select(k => k.Resource).Order(StringComparer.Ordinal));
+        Assert.Equal(["cronjobs.batch", "daemonsets.apps", "deployments.apps", "jobs.batch", "pods", "replicasets.apps", "services", "statefulsets.apps", "users.tenancy.orleans-orchestrator.io"], KindRegistry.Owners.Select(k => k.Resource).Order(StringComparer.Ordinal));
+        Assert.Equal(["accesstokens.tenancy.orleans-orchestrator.io", "controllerrevisions.apps", "endpoints", "endpointslices.discovery.k8s.io", "jobs.batch", "persistentvolumeclaims", "pods", "replicasets.apps"], KindRegistry.Dependents.Select(k => k.Resource).Order(StringComparer.Ordinal));
     }
 
     private static IReadOnlyList<KindStrategy> With(KindStrategy replacement) =>

@@ -109,6 +109,17 @@ internal static class KindSamples
             Metadata = Meta("acme", ns: null),
             Spec = new TenantSpec { Quota = new TenantQuota { Hard = new Dictionary<string, string> { ["pods"] = "10", ["requests.cpu"] = "4", ["namespaces"] = "3" } } },
         },
+        [ResourceKinds.User] = () => new User
+        {
+            Metadata = Meta("erin", ns: "team-b"),
+            Spec = new UserSpec { Groups = ["view"], PasswordHash = Silo.Api.Auth.Identity.Credentials.HashPassword("a-long-password") },
+        },
+        [ResourceKinds.AccessToken] = () => new AccessToken
+        {
+            Metadata = Meta("erin-laptop", ns: "team-b"),
+            Spec = new AccessTokenSpec { User = "erin", ExpirationSeconds = 3600 },
+            Status = new AccessTokenStatus { TokenHash = Silo.Api.Auth.Identity.Credentials.HashToken("team-b." + new string('a', 48)) },
+        },
         [ResourceKinds.ReplicaSet] = () => new ReplicaSet
         {
             Metadata = Meta("web-abc"),

@@ -102,6 +102,53 @@ public sealed class TokenFileTests : IDisposable
         Assert.NotEqual(fingerprint, TokenFingerprint.Of(Bob));
     }
 
+    [Fact]
+    public void HashedLine_AuthenticatesTheTokenWhoseHashItIs_AndPlainLinesStillWork()
+    {
+        File.WriteAllText(_path, $"sha256:{TokenFingerprint.Of(Alice)},alice,team-a,system:masters\n{Bob},bob,team-a\n");
+        var tokens = TokenFile.Load(_path);
+
+        Assert.Equal("alice", tokens.Authenticate(Alice)?.User);
+        Assert.Null(tokens.Authenticate($"sha256:{TokenFingerprint.Of(Alice)}")); // the hash is no token
+        Assert.Equal("bob", tokens.Authenticate(Bob)?.User);
+        Assert.Null(tokens.PlainAdminToken); // the admin's line holds no token
+    }
+
+    [Theory]
+    [InlineData("sha256:abc,alice,team-a")]
+    [InlineData("sha256:ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789,alice,team-a")]
+    public void MalformedHash_IsRefusedWithoutShowingTheLine(string line)
+    {
+        File.WriteAllText(_path, line + "\n");
+
+        var refused = Assert.Throws<FormatException>(() => TokenFile.Load(_path));
+        Assert.DoesNotContain("alice", refused.Message); // nothing of the line: it may be a token
+        Assert.Contains("line 1", refused.Message);
+    }
+
+    [Fact]
+    public void NewFile_HoldsOnlyTheBootstrapTokensHash()
+    {
+        File.Delete(_path);
+        var tokens = TokenFile.LoadOrCreate(_path, "team-a", out var created);
+
+        Assert.NotNull(created);
+        var text = File.ReadAllText(_path);
+        Assert.DoesNotContain(created, text);
+        Assert.Contains($"sha256:{TokenFingerprint.Of(created)},admin,team-a,system:masters", text);
+        Assert.True(tokens.Authenticate(created)?.IsAdmin);
+
+        TokenFile.LoadOrCreate(_path, "team-a", out var again);
+        Assert.Null(again); // an existing file is kept
+    }
+
+    [Fact]
+    public void OversizedToken_IsNotHashed()
+    {
+        File.WriteAllText(_path, $"{Alice},alice,team-a\n");
+        Assert.Null(TokenFile.Load(_path).Authenticate(new string('x', 1_000_000)));
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
