@@ -25,6 +25,8 @@ public static class AdmissionServices
         services.AddSingleton<IValidatingAdmission, NamespaceLifecycle>();
         services.AddSingleton<IValidatingAdmission, NodeRestriction>();
         services.AddSingleton<IValidatingAdmission, KindValidation>();
+        // No user's Endpoints or EndpointSlice may name a loopback, link-local or unspecified address for the proxy to forward to.
+        services.AddSingleton<IValidatingAdmission, EndpointAddressRestriction>();
         services.AddSingleton<IValidatingAdmission>(sp => sp.GetRequiredService<IdentityAdmission>());
         services.AddSingleton<IValidatingAdmission, HostPathRestriction>();
         services.AddSingleton<IValidatingAdmission, ServiceAccountExists>();
