@@ -49,17 +49,14 @@ public sealed partial class ResourceQuotaAdmission(IGrainFactory grains, ILogger
     }
 
     /// <summary>
-    /// Creates, updates of the main part that may count for more (a Service's type and ports, a claim's size; a pod's
-    /// resources cannot change), and any write that takes a pod out of Succeeded or Failed: an ended pod stopped holding
-    /// its <c>pods</c> slot and compute resources, so coming back (Kubernetes' kubelet never does, but a status writer
-    /// could) takes them again and must find room, or <c>status.used</c> would pass <c>hard</c> unchecked.
+    /// Creates, and updates that may count for more (<see cref="QuotaUsage.UpdateMayCountMore"/>), or <c>status.used</c>
+    /// would pass <c>hard</c> unchecked.
     /// </summary>
     internal static bool Applies(AdmissionRequest request) =>
         QuotaUsage.Counts(request.Kind)
         && (request.Operation == AdmissionOperation.Create
-            || request.Operation == AdmissionOperation.Update && request.WritesMain && request.Object is Service or PersistentVolumeClaim
-            || request.Operation == AdmissionOperation.Update && request.Old is Pod { } ended && QuotaUsage.HasEnded(ended)
-               && request.Object is Pod { } next && !QuotaUsage.HasEnded(next));
+            || request.Operation == AdmissionOperation.Update && request.Old is { } old
+               && QuotaUsage.UpdateMayCountMore(old, request.Object, request.WritesMain));
 
     private static bool QuotaSpecWritten(ResourceQuota? before, ResourceQuota? after) =>
         before is null || after is null || before.Metadata.DeletionTimestamp != after.Metadata.DeletionTimestamp

@@ -46,13 +46,15 @@ public sealed partial class TenantQuotaAdmission(IGrainFactory grains, ILogger<T
     }
 
     /// <summary>
-    /// Every create outside the system tenant (the quota grain is also the Terminating gate), and updates of the main
-    /// part that may count for more (a Service's type and ports).
+    /// Every create outside the system tenant (the quota grain is also the Terminating gate), and updates that may count
+    /// for more (<see cref="QuotaUsage.UpdateMayCountMore"/>, the namespace quota's rule too): a pod written Failed and
+    /// back to Running must find room again, or a tenant could free its slot and take it back unchecked.
     /// </summary>
-    private static bool Applies(AdmissionRequest request) =>
+    internal static bool Applies(AdmissionRequest request) =>
         request.Tenant != StoreKeys.SystemTenant && request.Kind != ResourceKinds.Event
         && (request.Operation == AdmissionOperation.Create
-            || request.Operation == AdmissionOperation.Update && request.WritesMain && request.Object is Service);
+            || request.Operation == AdmissionOperation.Update && request.Old is { } old
+               && QuotaUsage.UpdateMayCountMore(old, request.Object, request.WritesMain));
 
     /// <summary>The kinds whose writes may change what a tenant quota counts.</summary>
     private static bool Counted(ResourceKind kind) => kind == ResourceKinds.Namespace || QuotaUsage.Counts(kind);

@@ -126,10 +126,20 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) throw ApiException.Unauthorized();
         var token = header[scheme.Length..].Trim();
-        // Signed service account tokens are judged by their signature and the objects they name; any other by the token file.
-        if (Auth.ServiceAccounts.ServiceAccountJwt.LooksLikeJwt(token))
-            return await serviceAccountTokens.Authenticate(token) ?? throw ApiException.Unauthorized();
-        return tokens.Authenticate(token) ?? await identities.Authenticate(token) ?? throw ApiException.Unauthorized();
+        return await AuthenticateBearer(token, serviceAccountTokens.Authenticate, tokens.Authenticate, identities.Authenticate)
+               ?? throw ApiException.Unauthorized();
+    }
+
+    /// <summary>
+    /// Signed service account tokens are judged by their signature and the objects they name; a token of that shape the
+    /// signature does not vouch for may still be an operator's (the token file's lines and issued tokens are free text),
+    /// so it is looked up there next, as any other token is.
+    /// </summary>
+    internal static async ValueTask<Caller?> AuthenticateBearer(string token, Func<string, ValueTask<Caller?>> serviceAccount,
+        Func<string, Caller?> tokenFile, Func<string, ValueTask<Caller?>> stored)
+    {
+        if (Auth.ServiceAccounts.ServiceAccountJwt.LooksLikeJwt(token) && await serviceAccount(token) is { } account) return account;
+        return tokenFile(token) ?? await stored(token);
     }
 
     private async Task Dispatch(HttpContext context, Caller caller, ResourcePath target)

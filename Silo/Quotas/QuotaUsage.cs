@@ -122,6 +122,17 @@ public static class QuotaUsage
     public static ResourceKind? KindCountedInTenant(string resourceName) =>
         resourceName is "namespaces" or "count/namespaces" ? ResourceKinds.Namespace : KindCounted(resourceName);
 
+    /// <summary>
+    /// Whether an update may make an object count for more, so the quotas (namespace and tenant alike) must find room:
+    /// a write of the main part of a Service (type, ports) or claim (size) — a pod's resources cannot change — and any
+    /// write that takes a pod out of Succeeded or Failed. An ended pod stopped holding its <c>pods</c> slot and compute
+    /// resources, so coming back (Kubernetes' kubelet never does, but a status writer could) takes them again; the one
+    /// rule for both quota steps, so neither can be freed by one write and refilled unchecked by the next.
+    /// </summary>
+    public static bool UpdateMayCountMore(KubeObject old, KubeObject next, bool writesMain) =>
+        writesMain && next is Service or PersistentVolumeClaim
+        || old is Pod ended && HasEnded(ended) && next is Pod revived && !HasEnded(revived);
+
     /// <summary>A pod that has Succeeded or Failed no longer holds compute resources nor a <c>pods</c> slot.</summary>
     public static bool HasEnded(Pod pod) => pod.Status?.Phase is "Succeeded" or "Failed";
 

@@ -24,12 +24,22 @@ public sealed class KnownTenants(TokenFile tokens, IGrainFactory grains)
         [.. (await grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(StoreKeys.SystemTenant, ResourceKinds.Tenant, ""))
             .List(new ListOptions { Filter = ObjectFilter.Everything })).Items.OfType<Tenant>()];
 
+    /// <summary>
+    /// Whether one tenant is active, given the Tenant objects as a follower of their collection holds them (so that a
+    /// caller asking on every request reads no store): the rule of <see cref="Active"/> for one name.
+    /// </summary>
+    public bool IsActive(string tenant, IEnumerable<KubeObject> tenantObjects) =>
+        tenantObjects.OfType<Tenant>().FirstOrDefault(t => t.Metadata.Name == tenant) is { } found
+            ? found.Metadata.DeletionTimestamp is null
+            : tokens.Callers.Values.Any(c => c.Tenant == tenant);
+
     private async Task<IReadOnlyList<string>> Read(bool includeTerminating)
     {
         var objects = await Objects();
         var names = new SortedSet<string>(tokens.Callers.Values.Select(c => c.Tenant), StringComparer.Ordinal);
         foreach (var tenant in objects)
         {
+            // A Terminating Tenant is not active even when the token file names it (IsActive says the same for one name).
             if (tenant.Metadata.DeletionTimestamp is null || includeTerminating) names.Add(tenant.Metadata.Name!);
             else names.Remove(tenant.Metadata.Name!);
         }

@@ -41,9 +41,20 @@ public static class TenantContents
         var system = new StoreClient(grains, StoreKeys.SystemTenant, actor);
         foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced && ResourceKinds.IsOperatorOnly(k)))
             left += await DeleteAll(system, kind, tenant);
-        if (await system.Get<Namespace>("", tenant) is { } folder && left == 0) await system.Delete(folder);
+        // The folder goes only if it holds nothing but the tenant's operator-only objects (now gone): a namespace of the
+        // same name the system tenant uses for anything else (its names are reserved, but a Tenant may predate that) stays.
+        if (await system.Get<Namespace>("", tenant) is { } folder && left == 0 && !await HoldsOtherObjects(system, tenant))
+            await system.Delete(folder);
         if (await system.Get<ConfigMap>(RbacBootstrap.MarkerNamespace, RbacBootstrap.MarkerName(tenant)) is { } marker) await system.Delete(marker);
         return left;
+    }
+
+    /// <summary>Whether a system-tenant namespace holds any object of a kind that is not operator-only.</summary>
+    private static async Task<bool> HoldsOtherObjects(StoreClient system, string ns)
+    {
+        foreach (var kind in KindRegistry.All.Select(s => s.Kind).Where(k => k.Namespaced && !ResourceKinds.IsOperatorOnly(k)))
+            if ((await system.List(kind, ns)).Count > 0) return true;
+        return false;
     }
 
     /// <summary>Deletes every object of a collection; returns how many it held (those in graceful deletion stay a while).</summary>

@@ -16,6 +16,13 @@ namespace OrleansOrchestrator.Silo.Kinds.Tenants;
 /// </summary>
 public static class TenantStrategy
 {
+    /// <summary>
+    /// The namespaces the system tenant uses for itself (every tenant's standard namespaces and the RBAC bootstrap
+    /// records' folder), which no Tenant may be named after: the Tenant's deletion would delete that namespace.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SystemNamespaces = new HashSet<string>(StringComparer.Ordinal)
+        { "default", "kube-system", "kube-public", "kube-node-lease", Hosting.RbacBootstrap.MarkerNamespace };
+
     public static readonly KindStrategy<Tenant> Strategy = new()
     {
         Identity = ResourceKinds.Tenant,
@@ -27,6 +34,9 @@ public static class TenantStrategy
             // The system tenant holds the operator's objects (Nodes, Tenants, the bootstrap records): deleting a Tenant of that name would empty it.
             if (t.Metadata.Name == StoreKeys.SystemTenant)
                 errors.Add(InvalidValue("metadata.name", Quote(t.Metadata.Name), "is reserved for the system tenant"));
+            // A tenant's name is also a namespace of the system tenant, which a Tenant's deletion empties: never one it uses itself.
+            else if (t.Metadata.Name is { } name && SystemNamespaces.Contains(name))
+                errors.Add(InvalidValue("metadata.name", Quote(name), "is reserved: the system tenant uses a namespace of this name"));
             Validate(t.Spec, errors);
         },
         Table =

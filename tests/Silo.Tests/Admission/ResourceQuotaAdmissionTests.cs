@@ -31,4 +31,17 @@ public sealed class ResourceQuotaAdmissionTests
     [Fact]
     public void ACreate_AsksTheQuotas() =>
         Assert.True(ResourceQuotaAdmission.Applies(new AdmissionRequest(AdmissionOperation.Create, ResourceKinds.Pod, Subresource.Main, "t1", PodIn(null), null, SystemActors.ReplicaSets)));
+
+    /// <summary>The tenant quota asks on the same writes, so a pod written Failed and back cannot dodge the tenant's <c>pods</c> limit.</summary>
+    [Theory]
+    [InlineData("Failed", "Running")]
+    [InlineData("Succeeded", "Pending")]
+    public void TheTenantQuota_AsksOnTheSameRevival(string from, string to) =>
+        Assert.True(TenantQuotaAdmission.Applies(StatusWrite(PodIn(from), PodIn(to))));
+
+    [Theory]
+    [InlineData("Running", "Failed")]
+    [InlineData("Pending", "Running")]
+    public void TheTenantQuota_NotOnOtherStatusWrites(string from, string to) =>
+        Assert.False(TenantQuotaAdmission.Applies(StatusWrite(PodIn(from), PodIn(to))));
 }

@@ -60,6 +60,15 @@ public class TenantStrategyTests
         Assert.Equal(["metadata.name: Invalid value: \"system\": is reserved for the system tenant"], Messages(Tenant(name: "system")));
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("kube-system")]
+    [InlineData("kube-public")]
+    [InlineData("kube-node-lease")]
+    [InlineData("oo-rbac-bootstrap")]
+    public void Name_OfANamespaceTheSystemTenantUses_IsReserved(string name) =>
+        Assert.Equal([$"metadata.name: Invalid value: \"{name}\": is reserved: the system tenant uses a namespace of this name"], Messages(Tenant(name: name)));
+
     [Fact]
     public void Table_ShowsPhaseAndPodsUsedOverHard()
     {

@@ -3,6 +3,7 @@ using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
 using OrleansOrchestrator.Silo.Api.Auth.Rbac;
 using OrleansOrchestrator.Silo.Kinds.Identity;
+using OrleansOrchestrator.Silo.Tenancy;
 
 namespace OrleansOrchestrator.Silo.Api.Auth.Identity;
 
@@ -12,9 +13,11 @@ namespace OrleansOrchestrator.Silo.Api.Auth.Identity;
 /// (<see cref="FollowedCollection"/>, as RBAC's policy cache does), indexed by token hash once per change. A deleted token
 /// or user is gone from the index as soon as its watch event arrives, so the next request with it is refused. Only
 /// tenants that have a namespace in the system tenant (made when their first user is) are looked in: a stranger naming
-/// made-up tenants in made-up tokens makes the silo follow nothing.
+/// made-up tenants in made-up tokens makes the silo follow nothing. And only active tenants (<see cref="KnownTenants.IsActive"/>,
+/// over a follower of the Tenant objects): a Terminating tenant's users and tokens stop working as soon as its deletion
+/// mark's watch event arrives.
 /// </summary>
-public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock) : IDisposable
+public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock, KnownTenants knownTenants) : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(2);
@@ -30,6 +33,7 @@ public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock) :
     private readonly ConcurrentDictionary<string, (long Users, long Tokens, TenantIdentities Index)> _indexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _relisted = new(StringComparer.Ordinal);
     private FollowedCollection? _tenants;
+    private FollowedCollection? _tenantObjects;
 
     /// <summary>The tenants with users, as of one stamp of the system tenant's namespaces (replaced whole, never torn).</summary>
     private sealed record TenantNames(long Stamp, HashSet<string> Names);
@@ -52,6 +56,7 @@ public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock) :
             // A tenant whose first user was made an instant ago on another silo: look once more, at most once a second for all.
             if (!relistOnMiss || !MayRelist("")) return null;
             _tenants?.MarkStale();
+            _tenantObjects?.MarkStale();
             if (!await IsKnownTenant(tenant)) return null;
         }
         var hash = Credentials.HashPrefix + fingerprint;
@@ -89,6 +94,7 @@ public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock) :
         foreach (var kind in new[] { ResourceKinds.User, ResourceKinds.AccessToken })
             if (_collections.TryGetValue(StoreKeys.Collection(StoreKeys.SystemTenant, kind, tenant), out var collection)) collection.MarkStale();
         _tenants?.MarkStale();
+        _tenantObjects?.MarkStale();
     }
 
     internal static Caller CallerOf(User user, string tenant) => new(user.Metadata.Name!, tenant, user.Spec.Groups ?? []);
@@ -111,7 +117,12 @@ public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock) :
         var (items, stamp) = await _tenants.Current();
         var known = _tenantNames;
         if (known.Stamp != stamp) _tenantNames = known = new TenantNames(stamp, items.Select(n => n.Metadata.Name!).ToHashSet(StringComparer.Ordinal));
-        return known.Names.Contains(tenant);
+        if (!known.Names.Contains(tenant)) return false;
+        if (_tenantObjects is null)
+            Interlocked.CompareExchange(ref _tenantObjects, new FollowedCollection(
+                grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(StoreKeys.SystemTenant, ResourceKinds.Tenant, "")),
+                Poll, TimeSpan.MaxValue, () => { }, _stopping.Token), null);
+        return knownTenants.IsActive(tenant, (await _tenantObjects.Current()).Items);
     }
 
     private async ValueTask<TenantIdentities> Index(string tenant)

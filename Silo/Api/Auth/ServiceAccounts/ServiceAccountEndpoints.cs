@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
@@ -20,6 +21,13 @@ public sealed class ServiceAccountEndpoints(ServiceAccountTokens tokens, Authori
 
     /// <summary>The most audiences a request may name.</summary>
     public const int MaxAudiences = 16;
+
+    /// <summary>
+    /// The most bytes the audiences may take together as JSON strings (escaped as the token's claims escape them): with the
+    /// bounded names, uids and a signature, a token carrying them stays well under <see cref="ServiceAccountJwt.MaxTokenLength"/>
+    /// once base64url adds its third, so every token issued is one the authenticator accepts.
+    /// </summary>
+    public const int MaxAudiencesBytes = 3 * 1024;
 
     private static readonly ResourceKind TokenReviewKind = new(Rbac.AccessReviews.AuthenticationGroup, "v1", "TokenReview", "tokenreviews", "tokenreview", false, typeof(KubeObject), [], []);
 
@@ -132,6 +140,10 @@ public sealed class ServiceAccountEndpoints(ServiceAccountTokens tokens, Authori
         }
 
         var issued = await tokens.Request(caller.Tenant, ns, name, audiences, lifetime, pod);
+        // The audiences' bound keeps tokens short; this keeps it so whatever the configured issuer's length.
+        var token = tokens.Jwt.Issue(issued);
+        if (token.Length > ServiceAccountJwt.MaxTokenLength)
+            throw Invalid("spec.audiences", "FieldValueTooLong", $"Too long: the token would be longer than the {ServiceAccountJwt.MaxTokenLength} characters a token may have");
         var answerSpec = new JsonObject
         {
             ["audiences"] = new JsonArray([.. issued.Audiences.Select(a => (JsonNode)JsonValue.Create(a))]),
@@ -151,7 +163,7 @@ public sealed class ServiceAccountEndpoints(ServiceAccountTokens tokens, Authori
             ["spec"] = answerSpec,
             ["status"] = new JsonObject
             {
-                ["token"] = tokens.Jwt.Issue(issued),
+                ["token"] = token,
                 ["expirationTimestamp"] = issued.Expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             },
         };
@@ -169,6 +181,9 @@ public sealed class ServiceAccountEndpoints(ServiceAccountTokens tokens, Authori
                 throw Invalid($"{field}[{i}]", "FieldValueInvalid", "Invalid value: must be a non-empty string of at most 1024 characters", kind);
             audiences.Add(audience);
         }
+        var bytes = audiences.Sum(a => JsonEncodedText.Encode(a).EncodedUtf8Bytes.Length + 3);
+        if (bytes > MaxAudiencesBytes)
+            throw Invalid(field, "FieldValueTooLong", $"Too long: the audiences take {bytes} bytes: must take at most {MaxAudiencesBytes} together", kind);
         return audiences;
     }
 

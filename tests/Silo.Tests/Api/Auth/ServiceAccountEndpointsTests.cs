@@ -52,6 +52,31 @@ public sealed class ServiceAccountEndpointsTests : IDisposable
         Assert.Equal(422, refusal.Code);
     }
 
+    /// <summary>Sixteen audiences of 1000 characters would make a token longer than any the authenticator accepts.</summary>
+    [Fact]
+    public async Task TokenRequest_AudiencesTooLongTogether_Refused()
+    {
+        var body = new JsonObject { ["spec"] = new JsonObject { ["audiences"] = new JsonArray([.. Enumerable.Range(0, 16).Select(i => (JsonNode)JsonValue.Create($"{i:x}" + new string('a', 999)))]) } };
+        var refusal = await Assert.ThrowsAsync<ApiException>(() => _endpoints.RequestToken(Operator, "shop", "builder", body));
+        Assert.Equal(422, refusal.Code);
+        Assert.Contains("must take at most", refusal.ToStatus().Details?.Causes?.Single().Message);
+    }
+
+    /// <summary>The largest token the bound lets through (longest names, escaped audiences) is still one the authenticator takes.</summary>
+    [Fact]
+    public void LargestAllowedAudiences_TokenWithinTheAuthenticatorsLimit()
+    {
+        // Control characters escape to six bytes each: the bound counts them escaped, as the token carries them.
+        var each = ServiceAccountEndpoints.MaxAudiencesBytes / ServiceAccountEndpoints.MaxAudiences - 3;
+        var audiences = Enumerable.Range(0, ServiceAccountEndpoints.MaxAudiences).Select(i => new string('\u0001', each / 6 - 1) + (char)('a' + i)).ToList();
+        var name = new string('n', 253);
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var token = new ServiceAccountJwt(_key).Issue(new BoundToken(new string('t', 63), new string('s', 63), name, Guid.NewGuid().ToString(),
+            new BoundPod(name, Guid.NewGuid().ToString()), audiences, now, now.AddHours(1), Guid.NewGuid().ToString()));
+
+        Assert.InRange(token.Length, ServiceAccountEndpoints.MaxAudiencesBytes, ServiceAccountJwt.MaxTokenLength);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not-a-jwt")]

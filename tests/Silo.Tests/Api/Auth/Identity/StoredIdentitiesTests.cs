@@ -13,8 +13,18 @@ namespace OrleansOrchestrator.Silo.Tests.Api.Auth.Identity;
 /// lists): a forged tenant costs no list, a token made elsewhere works at its first use, a password session ends with
 /// a new password.
 /// </summary>
-public sealed class StoredIdentitiesTests
+public sealed class StoredIdentitiesTests : IDisposable
 {
+    /// <summary>A token file naming only the operator's tenant: the tenants here exist through their Tenant objects.</summary>
+    private readonly string _tokenPath = Path.Combine(Path.GetTempPath(), $"tokens-{Guid.NewGuid():N}.csv");
+
+    public StoredIdentitiesTests() => File.WriteAllText(_tokenPath, "operator-token-0123456789,admin,ops,system:masters\n");
+
+    public void Dispose() => File.Delete(_tokenPath);
+
+    private StoredIdentities NewIdentities() =>
+        new(_grains, TimeProvider.System, new OrleansOrchestrator.Silo.Tenancy.KnownTenants(OrleansOrchestrator.Silo.Api.Auth.TokenFile.Load(_tokenPath), _grains));
+
     /// <summary>Collections by store key, their lists counted; watches wait forever.</summary>
     public class MemoryStore : DispatchProxy
     {
@@ -59,6 +69,7 @@ public sealed class StoredIdentitiesTests
     private void TenantWithUser(string tenant, string user, string password)
     {
         Store.Put(ResourceKinds.Namespace, "", new Namespace { Metadata = new ObjectMeta { Name = tenant } });
+        Store.Put(ResourceKinds.Tenant, "", new Tenant { Metadata = new ObjectMeta { Name = tenant } });
         Store.Put(ResourceKinds.User, tenant, new User
         {
             Metadata = new ObjectMeta { Name = user, Namespace = tenant, Uid = $"uid-{user}" },
@@ -77,7 +88,7 @@ public sealed class StoredIdentitiesTests
     [Fact]
     public async Task ForgedTenant_NothingOfItIsListed()
     {
-        using var identities = new StoredIdentities(_grains, TimeProvider.System);
+        using var identities = NewIdentities();
 
         Assert.Null(await identities.Authenticate(Credentials.NewToken("made-up")));
         Assert.Null(await identities.SignIn("made-up", "erin", "a-long-password"));
@@ -89,7 +100,7 @@ public sealed class StoredIdentitiesTests
     public async Task TokenMadeAfterTheFirstLook_WorksAtItsFirstUse_WithoutAWatchEvent()
     {
         TenantWithUser("team-b", "erin", "a-long-password");
-        using var identities = new StoredIdentities(_grains, TimeProvider.System);
+        using var identities = NewIdentities();
         Assert.Null(await identities.Authenticate(Credentials.NewToken("team-b")));
 
         var token = Credentials.NewToken("team-b");
@@ -105,7 +116,7 @@ public sealed class StoredIdentitiesTests
     public async Task Password_RightOneSignsIn_WrongOneDoesNot_AndANewPasswordEndsTheSession()
     {
         TenantWithUser("team-b", "erin", "a-long-password");
-        using var identities = new StoredIdentities(_grains, TimeProvider.System);
+        using var identities = NewIdentities();
 
         Assert.Null(await identities.SignIn("team-b", "erin", "a-long-passworD"));
         Assert.Null(await identities.SignIn("team-b", "nobody", "a-long-password"));
@@ -119,5 +130,21 @@ public sealed class StoredIdentitiesTests
 
         Assert.Null(await identities.BySession("team-b", "erin", session));
         Assert.Null(await identities.BySession("team-b", "erin", "password:" + new string('0', 64)));
+    }
+
+    [Fact]
+    public async Task TerminatingTenant_ItsTokensAndPasswordsStopWorking()
+    {
+        TenantWithUser("team-b", "erin", "a-long-password");
+        var token = Credentials.NewToken("team-b");
+        Issue("team-b", "erin", token);
+        using var identities = NewIdentities();
+        Assert.Equal("erin", (await identities.Authenticate(token))?.User);
+
+        Store.Put(ResourceKinds.Tenant, "", new Tenant { Metadata = new ObjectMeta { Name = "team-b", DeletionTimestamp = DateTimeOffset.UtcNow } });
+        identities.Changed("team-b");
+
+        Assert.Null(await identities.Authenticate(token));
+        Assert.Null(await identities.SignIn("team-b", "erin", "a-long-password"));
     }
 }
