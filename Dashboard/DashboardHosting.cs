@@ -98,15 +98,21 @@ public static class DashboardHosting
                 // A user name and password, of the tenant on the form (or user@tenant in the name field).
                 var tenant = form["tenant"].ToString().Trim();
                 if (tenant.Length == 0 && name.LastIndexOf('@') is var at and > 0) (name, tenant) = (name[..at], name[(at + 1)..]);
-                var keys = new[] { SignInThrottle.UserKey(tenant, name), SignInThrottle.AddressKey(context.Connection.RemoteIpAddress?.ToString()) };
                 // Locked out: refused unchecked, with the same answer as a wrong password.
-                if (throttle.IsLockedOut(keys)) return Results.Redirect($"{LoginPath}?error=password");
-                if (backend.SignInWithPassword(tenant, name, form["password"].ToString()) is not { } signedIn)
-                {
-                    throttle.Failed(keys);
+                if (throttle.Begin(SignInThrottle.UserKey(tenant, name), SignInThrottle.AddressKey(context.Connection.RemoteIpAddress?.ToString())) is not { } attempt)
                     return Results.Redirect($"{LoginPath}?error=password");
+                await throttle.Checks.WaitAsync(context.RequestAborted);
+                (DashboardUser User, string Credential)? checkedIn;
+                try
+                {
+                    checkedIn = backend.SignInWithPassword(tenant, name, form["password"].ToString());
                 }
-                throttle.Succeeded(keys);
+                finally
+                {
+                    throttle.Checks.Release();
+                }
+                if (checkedIn is not { } signedIn) return Results.Redirect($"{LoginPath}?error=password");
+                attempt.Succeeded();
                 (user, credential) = signedIn;
             }
             else

@@ -31,15 +31,41 @@ public sealed class SignInThrottleTests
 
         _clock.Now += SignInThrottle.FirstLockout;
         Assert.False(throttle.IsLockedOut(_hal));
-        throttle.Failed(_hal);
+        Assert.NotNull(throttle.Begin(_hal, _address)); // a wrong one: never told it succeeded
         _clock.Now += SignInThrottle.FirstLockout;
         Assert.True(throttle.IsLockedOut(_hal)); // the eleventh locks for two minutes
         _clock.Now += SignInThrottle.FirstLockout;
         Assert.False(throttle.IsLockedOut(_hal));
 
-        throttle.Succeeded(_hal);
+        throttle.Begin(_hal, _address)!.Succeeded();
         throttle.Failed(_hal);
         Assert.False(throttle.IsLockedOut(_hal)); // counting starts again
+    }
+
+    [Fact]
+    public void AttemptsSentTogether_AreCountedBeforeTheirChecksEnd()
+    {
+        var throttle = new SignInThrottle(_clock);
+        var started = Enumerable.Range(0, 10).Select(_ => throttle.Begin(_hal, _address)).ToList(); // none has finished
+
+        Assert.All(started, Assert.NotNull);
+        Assert.Null(throttle.Begin(_hal, _address));
+        Assert.Null(throttle.Begin(SignInThrottle.UserKey("team-b", "ida"), _address));
+    }
+
+    [Fact]
+    public void SigningInToOnesOwnAccount_DoesNotForgetTheAddressesEarlierGuesses()
+    {
+        var throttle = new SignInThrottle(_clock);
+        var own = SignInThrottle.UserKey("team-b", "mallory");
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 4; i++) throttle.Begin(SignInThrottle.UserKey("team-b", $"victim-{round}-{i}"), _address);
+            throttle.Begin(own, _address)?.Succeeded();
+        }
+
+        Assert.True(throttle.IsLockedOut(own, _address)); // 12 wrong guesses from the address, whatever succeeded between them
+        Assert.False(throttle.IsLockedOut(own, SignInThrottle.AddressKey("192.0.2.8")));
     }
 
     [Theory]

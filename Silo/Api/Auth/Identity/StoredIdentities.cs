@@ -75,10 +75,19 @@ public sealed class StoredIdentities(IGrainFactory grains, TimeProvider clock, K
     /// </summary>
     public async ValueTask<(Caller Caller, string Session)?> SignIn(string tenant, string name, string password)
     {
-        if (tenant.Length > 63 || name.Length > 253 || !await IsKnownTenant(tenant)) return null;
-        if ((await Index(tenant)).User(name) is not { Spec.PasswordHash: { } hash } user || !Credentials.VerifyPassword(hash, password)) return null;
+        var user = tenant.Length <= 63 && name.Length <= 253 && await IsKnownTenant(tenant) ? (await Index(tenant)).User(name) : null;
+        // A miss costs a hash check too: the answer's time must not tell which tenants and users exist.
+        if (user is not { Spec.PasswordHash: { } hash })
+        {
+            Credentials.VerifyPassword(NobodysHash.Value, password);
+            return null;
+        }
+        if (!Credentials.VerifyPassword(hash, password)) return null;
         return (CallerOf(user, tenant), Credentials.PasswordSession(user.Metadata.Uid ?? "", hash));
     }
+
+    /// <summary>What a password is checked against when its user does not exist (made once, of a random password).</summary>
+    private static readonly Lazy<string> NobodysHash = new(() => Credentials.HashPassword(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
 
     /// <summary>The user of a password session while the user exists with the same password, or null.</summary>
     public async ValueTask<Caller?> BySession(string tenant, string name, string session)
