@@ -110,9 +110,11 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
         }
         catch (Exception e)
         {
+            // The details go to the log; the client gets Kubernetes' retryable 503 for a lost silo, else a bounded 500.
             LogUnexpected(logger, e, context.Request.Method, context.Request.Path);
-            await WriteStatus(context, new ApiStatus { Code = 500, Reason = "InternalError", Message = $"Internal error occurred: {e.Message}" });
-            return "InternalError";
+            var status = ControlPlaneFailure.StatusOf(e);
+            await WriteStatus(context, status);
+            return status.Reason;
         }
     }
 
@@ -458,6 +460,8 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     public static Task WriteStatus(HttpContext context, ApiStatus status)
     {
         if (context.Response.HasStarted) return Task.CompletedTask;
+        // As Kubernetes: a status that says when to retry says it in the header clients read too.
+        if (status.Details?.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return WriteJson(context, status.Code, WireFormat.Status(status));
     }
 

@@ -1,0 +1,52 @@
+using Orleans.Runtime;
+
+namespace OrleansOrchestrator.Silo.Api.Wire;
+
+/// <summary>
+/// What a client is told when a request fails for a reason of ours rather than its own: a silo or its connection
+/// went away (a failover under way) becomes Kubernetes' retryable <c>503 ServiceUnavailable</c> with
+/// <c>Retry-After</c>, as client-go's retrying clients expect; anything else a <c>500 InternalError</c>. Neither
+/// carries more than one bounded line: the runtime's texts hold stack traces and source paths a client must not see.
+/// </summary>
+public static class ControlPlaneFailure
+{
+    /// <summary>Seconds a client is asked to wait before trying again: a new activation takes about that long.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    /// <summary>How much of an unexpected exception's message a 500 shows.</summary>
+    public const int MaxMessageLength = 200;
+
+    /// <summary>How deep the inner exceptions are searched for a lost silo.</summary>
+    private const int MaxDepth = 8;
+
+    public static ApiStatus StatusOf(Exception e) =>
+        IsUnavailable(e)
+            ? new ApiStatus
+            {
+                Code = 503,
+                Reason = "ServiceUnavailable",
+                Message = "the control plane is moving work off a lost silo; retry shortly",
+                Details = new StatusDetails { RetryAfterSeconds = RetryAfterSeconds },
+            }
+            : new ApiStatus { Code = 500, Reason = "InternalError", Message = $"Internal error occurred: {FirstLine(e.Message)}" };
+
+    /// <summary>Whether the request failed because a silo or the connection to it was lost (or did not answer in time).</summary>
+    public static bool IsUnavailable(Exception e)
+    {
+        for (var (current, depth) = (e, 0); current is not null && depth < MaxDepth; (current, depth) = (current.InnerException, depth + 1))
+        {
+            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate) current = aggregate.InnerExceptions[0];
+            if (current is SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or TimeoutException
+                || current.GetType().FullName == "Orleans.Runtime.Messaging.ConnectionFailedException")
+                return true;
+        }
+        return false;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var line = message.AsSpan();
+        if (line.IndexOfAny('\r', '\n') is var end and >= 0) line = line[..end];
+        return line.Length <= MaxMessageLength ? line.ToString() : string.Concat(line[..MaxMessageLength], "…");
+    }
+}
