@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
@@ -13,7 +10,6 @@ using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Api.Auth.Rbac;
 using OrleansOrchestrator.Silo.Api.Wire;
 using OrleansOrchestrator.Silo.Controllers;
-using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Tests.Api;
 
@@ -71,24 +67,7 @@ public sealed class ResourceServiceRbacTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var backend = StorageBackend.Sqlite(Path.Combine(_folder, "store.db"));
-        await SchemaInstaller.Apply(backend);
-        var tokenPath = Path.Combine(_folder, "tokens");
-        await File.WriteAllTextAsync(tokenPath, $"0123456789abcdef0123,root,{Tenant},system:masters\n");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddAdoNetGrainStorage(StorageNames.Store, o => (o.Invariant, o.DataSource) = (backend.Invariant, backend.DataSource));
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
-                .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
-            silo.Services.AddSingleton(backend);
-            silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
-            silo.Services.AddSingleton(new ControllerOptions());
-            silo.Services.AddSingleton(TokenFile.Load(tokenPath));
-            silo.Services.AddAdmission();
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await StoreTestSilo.Start(_folder, $"0123456789abcdef0123,root,{Tenant},system:masters\n");
         _resources = new ResourceService(_cluster.Client, new AdmissionChain([], []), TimeProvider.System, new Authorizer(Policies));
 
         await Create(ResourceKinds.Namespace, null, new Namespace { Metadata = new ObjectMeta { Name = Ns } });

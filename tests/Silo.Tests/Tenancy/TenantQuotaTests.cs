@@ -1,13 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
-using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Controllers;
-using OrleansOrchestrator.Silo.Storage;
 using OrleansOrchestrator.Silo.Tenancy;
 using OrleansOrchestrator.Tests.Shared;
 
@@ -25,25 +20,7 @@ public sealed class TenantQuotaTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var backend = StorageBackend.Sqlite(Path.Combine(_folder, "store.db"));
-        await SchemaInstaller.Apply(backend);
-        var tokenPath = Path.Combine(_folder, "tokens");
-        await File.WriteAllTextAsync(tokenPath, "0123456789abcdef0123,admin,admins,system:masters\n");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddAdoNetGrainStorage(StorageNames.Store, o => (o.Invariant, o.DataSource) = (backend.Invariant, backend.DataSource));
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
-                .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
-            silo.Services.AddSingleton(backend);
-            silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
-            silo.Services.AddSingleton(new ControllerOptions());
-            silo.Services.AddSingleton(TokenFile.Load(tokenPath));
-            silo.Services.AddSingleton<KnownTenants>();
-            silo.Services.AddAdmission();
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await StoreTestSilo.Start(_folder, "0123456789abcdef0123,admin,admins,system:masters\n");
         foreach (var ns in new[] { "default", "dev" })
             Assert.Null((await Store.TryCreate(new Namespace { Metadata = new ObjectMeta { Name = ns } })).Error);
     }

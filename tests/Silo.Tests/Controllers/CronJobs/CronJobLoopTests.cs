@@ -1,14 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Store;
-using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Controllers.CronJobs;
-using OrleansOrchestrator.Silo.Storage;
 using OrleansOrchestrator.Silo.Tests.Kinds;
 
 namespace OrleansOrchestrator.Silo.Tests.Controllers.CronJobs;
@@ -37,26 +33,10 @@ public sealed class CronJobLoopTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var backend = StorageBackend.Sqlite(Path.Combine(_folder, "store.db"));
-        await SchemaInstaller.Apply(backend);
-        var tokenPath = Path.Combine(_folder, "tokens");
-        await File.WriteAllTextAsync(tokenPath, $"0123456789abcdef0123,admin,{Tenant},system:masters\n");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        _cluster = await StoreTestSilo.Start(_folder, $"0123456789abcdef0123,admin,{Tenant},system:masters\n", services =>
         {
-            silo.AddAdoNetGrainStorage(StorageNames.Store, o => (o.Invariant, o.DataSource) = (backend.Invariant, backend.DataSource));
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
-                .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
-            silo.Services.AddSingleton(backend);
-            silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
-            silo.Services.AddSingleton<TimeProvider>(_clock);
-            silo.Services.AddSingleton(new ControllerOptions());
-            silo.Services.AddSingleton(TokenFile.Load(tokenPath));
-            silo.Services.AddSingleton<OrleansOrchestrator.Silo.Tenancy.KnownTenants>();
-            silo.Services.AddAdmission();
+            services.AddSingleton<TimeProvider>(_clock);
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
         Assert.NotNull(await Store.Create(new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = Ns } }));
     }
 

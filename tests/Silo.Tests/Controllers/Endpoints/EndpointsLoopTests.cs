@@ -2,17 +2,13 @@ using OrleansOrchestrator.Silo.Networking;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Networking;
 using OrleansOrchestrator.Contracts.Store;
-using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Controllers.Endpoints;
-using OrleansOrchestrator.Silo.Storage;
 using Xunit.Abstractions;
 
 namespace OrleansOrchestrator.Silo.Tests.Controllers.Endpoints;
@@ -39,27 +35,11 @@ public sealed class EndpointsLoopTests(ITestOutputHelper output) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        var backend = StorageBackend.Sqlite(Path.Combine(_folder, "store.db"));
-        await SchemaInstaller.Apply(backend);
-        var tokenPath = Path.Combine(_folder, "tokens");
-        await File.WriteAllTextAsync(tokenPath, $"0123456789abcdef0123,admin,{Tenant},system:masters\n");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
+        _cluster = await StoreTestSilo.Start(_folder, $"0123456789abcdef0123,admin,{Tenant},system:masters\n", services =>
         {
-            silo.AddAdoNetGrainStorage(StorageNames.Store, o => (o.Invariant, o.DataSource) = (backend.Invariant, backend.DataSource));
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Store)
-                .Configure<IServiceProvider>((o, services) => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(services));
-            silo.Services.AddSingleton(backend);
-            silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
-            silo.Services.AddSingleton(TimeProvider.System);
-            silo.Services.AddSingleton(new ControllerOptions());
-            silo.Services.AddSingleton(TokenFile.Load(tokenPath));
-            silo.Services.AddServiceNetworking(new ClusterNetwork { ServiceCidr = "10.43.0.0/16", KubernetesServiceIp = "10.43.0.1", DnsIp = "10.43.0.10" }, []);
-            silo.Services.AddSingleton<OrleansOrchestrator.Silo.Tenancy.KnownTenants>();
-            silo.Services.AddAdmission();
+            services.AddSingleton(TimeProvider.System);
+            services.AddServiceNetworking(new ClusterNetwork { ServiceCidr = "10.43.0.0/16", KubernetesServiceIp = "10.43.0.1", DnsIp = "10.43.0.10" }, []);
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
         _observerReference = _cluster.Client.CreateObjectReference<IServiceDirectoryObserver>(_observer);
         Assert.NotNull(await Store.Create(new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = Ns } }));
     }
