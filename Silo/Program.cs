@@ -16,6 +16,11 @@ try
 {
     options = SiloOptions.Parse(args);
 }
+catch (OrleansOrchestrator.Agents.Hosting.HelpRequestedException help)
+{
+    Console.WriteLine(help.Message);
+    return 0;
+}
 catch (ArgumentException e)
 {
     Console.Error.WriteLine(e.Message);
@@ -27,6 +32,10 @@ _ = OrleansOrchestrator.Silo.Kinds.KindRegistry.All;
 
 DataFolder.Prepare(options);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+// The settings file's own sections for the host (e.g. Logging), as appsettings.json next to the program already is.
+if (options.ConfigFile is { } configFile) builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
 builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
 // The dashboard's styles and scripts come from its own and MudBlazor's packages, in every environment.
 builder.WebHost.UseStaticWebAssets();

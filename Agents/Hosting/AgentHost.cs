@@ -55,7 +55,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
         }
         for (var i = 0; i < options.SimulatedNodes; i++)
         {
-            var name = $"{options.SimulatedNodePrefix}-{i:D4}";
+            var name = SimulatedNodeNames.Of(options.SimulatedNodePrefix, i);
             // Hollow nodes get addresses of their own (never contacted) and the envelope of a typical machine.
             var address = $"10.{64 + i / 62500 % 64}.{i / 250 % 250}.{i % 250 + 2}";
             var node = NodeDescription.ForHost(name, address, "simulated://1.0", simulated: true, cpus: 4, memoryBytes: 16L << 30, options.LocalPathFolder);

@@ -54,5 +54,5 @@ public sealed record AgentOptions
     public int SimulatedNodes { get; init; }
 
     /// <summary>Simulated nodes are named <c>{prefix}-0000</c>, <c>{prefix}-0001</c>, …</summary>
-    public string SimulatedNodePrefix { get; init; } = "sim";
+    public string SimulatedNodePrefix { get; init; } = SimulatedNodeNames.DefaultPrefix;
 }

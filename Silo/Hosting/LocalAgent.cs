@@ -30,6 +30,7 @@ public static class LocalAgent
             DockerNodeName = dockerVersion is null ? null : options.NodeName,
             DockerEndpoint = options.DockerEndpoint,
             SimulatedNodes = options.SimulatedNodes,
+            SimulatedNodePrefix = options.SimulatedNodePrefix,
         };
         if (agent.DockerNodeName is not null || agent.SimulatedNodes > 0)
             services.AddHostedService(sp => new AgentHost(sp.GetRequiredService<IGrainFactory>(), agent, sp.GetRequiredService<ILoggerFactory>()));
@@ -37,6 +38,6 @@ public static class LocalAgent
         var docker = !options.LocalAgent ? "no local agent (--no-agent)"
             : dockerVersion is null ? $"no Docker engine reachable at {options.DockerEndpoint ?? DockerRuntime.DefaultEndpoint}: the control plane runs, pods wait for a node (start dockerd, or add --simulated-nodes N)"
             : $"node {options.NodeName} on {dockerVersion}";
-        return options.SimulatedNodes > 0 ? $"{docker}; {options.SimulatedNodes} simulated nodes" : docker;
+        return options.SimulatedNodes > 0 ? $"{docker}; {options.SimulatedNodes} simulated nodes ({SimulatedNodeNames.Of(options.SimulatedNodePrefix, 0)}, …)" : docker;
     }
 }

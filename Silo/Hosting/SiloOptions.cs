@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansOrchestrator.Agents.Hosting;
 
 namespace OrleansOrchestrator.Silo.Hosting;
 
@@ -136,138 +137,121 @@ public sealed record SiloOptions
     /// <summary>The local agent's pod volumes (emptyDir, ConfigMap and Secret files), read by containers.</summary>
     public string AgentDataDir => Path.Combine(DataDir, "agent");
 
-    public const string Usage = """
-        Usage: OrleansOrchestrator.Silo [options]
-          --data-dir DIR          data folder: SQLite store, TLS certificate, tokens, kubeconfig (default ./data)
-          --api-port N            Kubernetes API (HTTPS, TLS 1.2 or 1.3) port (default 6443)
-          --dashboard-port N      dashboard (HTTP) port (default 8080)
-          --dashboard-https       serve the dashboard over HTTPS with the API's certificate (Secure cookie)
-          --bind-address IP       address the API and the dashboard listen on (default 127.0.0.1;
-                                  0.0.0.0 for every IPv4 address)
-          --audit-log-path FILE   audit log, JSON lines of audit.k8s.io/v1 Events (default DATA-DIR/audit.log;
-                                  - for standard output)
-          --audit-log-maxsize MB  size at which the audit log is rotated (default 100; 0: never)
-          --audit-log-maxbackup N rotated audit logs kept (default 10; 0: all)
-          --silo-port N           Orleans silo-to-silo port (default 11111)
-          --gateway-port N        Orleans client gateway port (default 30000)
-          --postgres CONN         use PostgreSQL (clustering, state, reminders) instead of embedded SQLite
-          --tls-cert FILE --tls-key FILE   PEM certificate and key for the API
-          --cluster-id ID         Orleans cluster id, also on the local agent's containers, so that clusters
-                                  sharing a Docker engine leave each other's alone (default orleans-orchestrator)
-          --node-name NAME        the local agent's node name (default: this host's name)
-          --no-agent              do not run a local agent on the Docker engine
-          --docker-endpoint URI   the Docker engine (default unix:///var/run/docker.sock)
-          --local-path-root DIR   where the local agent keeps local-path persistent volumes, one folder per
-                                  tenant (default DATA-DIR/agent/local-path)
-          --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
-          --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
-          --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
-          --event-ttl S           seconds an Event is kept after it last happened (default 3600)
-          --service-cidr CIDR     IPv4 range cluster IPs are allocated from, at most /28 (default 10.96.0.0/12);
-                                  its first address is the kubernetes Service's, its tenth the cluster DNS
-          --service-node-port-range MIN-MAX  ports NodePort Services may use (default 30000-32767)
-          --advertise-address IP  the API's address in the kubernetes Service's endpoints (default 127.0.0.1)
-          --session-recheck S     seconds between an open dashboard page's checks that its token was not
-                                  revoked (default 30, at most 60; every request checks too)
-          --encryption-key-file FILE  the keys Secrets are encrypted with, NAME:BASE64 a line, the first
-                                  encrypts (default DATA-DIR/encryption-keys, made on first start); silos
-                                  sharing a PostgreSQL database must share this file
-          --encryption-provider P  aesgcm (default: Secrets encrypted at rest) or identity (stored as
-                                  they are, as Kubernetes without an EncryptionConfiguration; Secrets
-                                  encrypted before still read with the key file)
-          --service-account-key-file FILE  the ECDSA P-256 key (PEM) service account tokens are signed
-                                  with (default DATA-DIR/service-account.key, made on first start); silos
-                                  sharing a PostgreSQL database must share this file
-          --service-account-token-seconds S  lifetime of the token put into pods (default 3600); the
-                                  node's agent renews it after 80 % of it
-          --rewrite-secrets       encrypt every stored Secret with the key file's first key, then exit
-                                  (after adding a new first key; then the old key can be removed)
-          --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
-          --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
-                                  (repeat for several; --data-dir must hold the silos' tokens.csv)
-        """;
+    /// <summary>
+    /// The simulated nodes' prefix as given (<c>--simulated-node-prefix</c>); null: <see cref="SimulatedNodePrefix"/>'s default.
+    /// </summary>
+    public string? SimulatedNodePrefixSetting { get; init; }
 
-    public static SiloOptions Parse(IReadOnlyList<string> args)
+    /// <summary>
+    /// Simulated nodes are named <c>PREFIX-0000</c>, … A silo on its own SQLite store defaults to <c>sim</c>; a silo that
+    /// clusters with others through PostgreSQL defaults to one of its own (host and silo port), so that two silos never
+    /// host the same simulated nodes without being told to.
+    /// </summary>
+    public string SimulatedNodePrefix => SimulatedNodePrefixSetting
+        ?? (PostgreSql is null ? SimulatedNodeNames.DefaultPrefix : SimulatedNodeNames.ForClusteredSilo(NodeName, SiloPort));
+
+    /// <summary>The settings file read (<c>--config</c>), whose other sections (e.g. <c>Logging</c>) the host reads too; null: none.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>The silo's environment variables: <c>OO__</c> and the option's key, e.g. <c>OO__ApiPort=7443</c>.</summary>
+    public const string EnvironmentPrefix = "OO__";
+
+    private static CommandOption<SiloOptions> Value(string name, string valueName, string help, Func<SiloOptions, string, SiloOptions> apply) =>
+        CommandOption<SiloOptions>.Value(name, valueName, help, apply);
+
+    private static CommandOption<SiloOptions> Flag(string name, string help, Func<SiloOptions, bool, SiloOptions> apply) =>
+        CommandOption<SiloOptions>.Flag(name, help, apply);
+
+    /// <summary>Every option of the main command, one entry each: its name (and so its key), its help and how it is read.</summary>
+    public static readonly CommandOptions<SiloOptions> Table = new("OrleansOrchestrator.Silo", EnvironmentPrefix,
+    [
+        Value("data-dir", "DIR", "data folder: SQLite store, TLS certificate, tokens, kubeconfig (default ./data)",
+            (o, v) => o with { DataDir = OptionValues.FullPath(v) }),
+        Value("api-port", "N", "Kubernetes API (HTTPS, TLS 1.2 or 1.3) port (default 6443)", (o, v) => o with { ApiPort = OptionValues.Port(v) }),
+        Value("dashboard-port", "N", "dashboard (HTTP) port (default 8080)", (o, v) => o with { DashboardPort = OptionValues.Port(v) }),
+        Flag("dashboard-https", "serve the dashboard over HTTPS with the API's certificate (Secure cookie)", (o, on) => o with { DashboardHttps = on }),
+        Value("bind-address", "IP", "address the API and the dashboard listen on (default 127.0.0.1;\n0.0.0.0 for every IPv4 address)",
+            (o, v) => o with { BindAddress = OptionValues.Address(v) }),
+        Value("audit-log-path", "FILE", "audit log, JSON lines of audit.k8s.io/v1 Events (default DATA-DIR/audit.log;\n- for standard output)",
+            (o, v) => o with { AuditLogPathSetting = v == "-" ? v : OptionValues.FullPath(v) }),
+        Value("audit-log-maxsize", "MB", "size at which the audit log is rotated (default 100; 0: never)",
+            (o, v) => o with { AuditLogMaxSizeMegabytes = OptionValues.WholeNumber(v) }),
+        Value("audit-log-maxbackup", "N", "rotated audit logs kept (default 10; 0: all)", (o, v) => o with { AuditLogMaxBackups = OptionValues.WholeNumber(v) }),
+        Value("silo-port", "N", "Orleans silo-to-silo port (default 11111)", (o, v) => o with { SiloPort = OptionValues.Port(v) }),
+        Value("gateway-port", "N", "Orleans client gateway port (default 30000)", (o, v) => o with { GatewayPort = OptionValues.Port(v) }),
+        Value("postgres", "CONN", "use PostgreSQL (clustering, state, reminders) instead of embedded SQLite",
+            (o, v) => o with { PostgreSql = OptionValues.NotEmpty(v) }),
+        Value("tls-cert", "FILE", "PEM certificate for the API (with --tls-key)", (o, v) => o with { TlsCertificate = OptionValues.NotEmpty(v) }),
+        Value("tls-key", "FILE", "PEM key of --tls-cert", (o, v) => o with { TlsKey = OptionValues.NotEmpty(v) }),
+        Value("cluster-id", "ID", "Orleans cluster id, also on the local agent's containers, so that clusters\nsharing a Docker engine leave each other's alone (default orleans-orchestrator)",
+            (o, v) => o with { ClusterId = OptionValues.NotEmpty(v) }),
+        Value("node-name", "NAME", "the local agent's node name (default: this host's name)", (o, v) => o with { NodeName = OptionValues.NotEmpty(v) }),
+        Flag("no-agent", "do not run a local agent on the Docker engine", (o, on) => o with { LocalAgent = !on }),
+        Value("docker-endpoint", "URI", "the Docker engine (default unix:///var/run/docker.sock)", (o, v) => o with { DockerEndpoint = OptionValues.AbsoluteUri(v) }),
+        Value("local-path-root", "DIR", "where the local agent keeps local-path persistent volumes, one folder per\ntenant (default DATA-DIR/agent/local-path)",
+            (o, v) => o with { LocalPathRoot = OptionValues.FullPath(v) }),
+        Value("simulated-nodes", "N", "also host N simulated nodes (pods go Running without containers)",
+            (o, v) => o with { SimulatedNodes = OptionValues.WholeNumber(v) }),
+        Value("simulated-node-prefix", "P", "names of the simulated nodes: P-0000, P-0001, … (default sim; with --postgres\nsim-HOST-SILOPORT, so that silos sharing a cluster never host the same ones)",
+            (o, v) => o with { SimulatedNodePrefixSetting = v }),
+        Value("node-grace-period", "S", "seconds without heartbeat before a node is unreachable (default 40)",
+            (o, v) => o with { Controllers = o.Controllers with { NodeMonitorGracePeriod = OptionValues.Seconds(v) } }),
+        Value("pod-eviction-timeout", "S", "seconds a node may stay unreachable before its pods are replaced (default 300)",
+            (o, v) => o with { Controllers = o.Controllers with { PodEvictionTimeout = OptionValues.Seconds(v) } }),
+        Value("event-ttl", "S", "seconds an Event is kept after it last happened (default 3600)",
+            (o, v) => o with { Controllers = o.Controllers with { EventTtl = OptionValues.Seconds(v) } }),
+        Value("service-cidr", "CIDR", "IPv4 range cluster IPs are allocated from, at most /28 (default 10.96.0.0/12);\nits first address is the kubernetes Service's, its tenth the cluster DNS",
+            (o, v) => o with { ServiceRange = Contracts.Networking.ServiceRange.TryParse(v, out var range, out var problem) ? range : throw new OptionValueException($": {problem}") }),
+        Value("service-node-port-range", "MIN-MAX", "ports NodePort Services may use (default 30000-32767)",
+            (o, v) => PortRange(v) switch { var (min, max) => o with { NodePortMin = min, NodePortMax = max } }),
+        Value("advertise-address", "IP", "the API's address in the kubernetes Service's endpoints (default 127.0.0.1)",
+            (o, v) => o with { AdvertiseAddress = OptionValues.Address(v).ToString() }),
+        Value("session-recheck", "S", "seconds between an open dashboard page's checks that its token was not\nrevoked (default 30, at most 60; every request checks too)",
+            (o, v) => OptionValues.Seconds(v) is var recheck && recheck <= MaxSessionRecheck ? o with { SessionRecheck = recheck }
+                : throw new OptionValueException($" may be at most {MaxSessionRecheck.TotalSeconds} seconds: a revoked token's dashboard pages must end within a minute")),
+        Value("encryption-key-file", "FILE", "the keys Secrets are encrypted with, NAME:BASE64 a line, the first\nencrypts (default DATA-DIR/encryption-keys, made on first start); silos\nsharing a PostgreSQL database must share this file",
+            (o, v) => o with { EncryptionKeyFile = OptionValues.FullPath(v) }),
+        Value("encryption-provider", "P", "aesgcm (default: Secrets encrypted at rest) or identity (stored as\nthey are, as Kubernetes without an EncryptionConfiguration; Secrets\nencrypted before still read with the key file)",
+            (o, v) => v is EncryptionProviders.AesGcm or EncryptionProviders.Identity ? o with { EncryptionProvider = v }
+                : throw new OptionValueException($" is aesgcm or identity, not {v}")),
+        Value("service-account-key-file", "FILE", "the ECDSA P-256 key (PEM) service account tokens are signed\nwith (default DATA-DIR/service-account.key, made on first start); silos\nsharing a PostgreSQL database must share this file",
+            (o, v) => o with { ServiceAccountKeyFile = OptionValues.FullPath(v) }),
+        Value("service-account-token-seconds", "S", "lifetime of the token put into pods (default 3600); the\nnode's agent renews it after 80 % of it",
+            (o, v) => o with { PodTokenLifetime = OptionValues.Seconds(v) }),
+        Flag("rewrite-secrets", "encrypt every stored Secret with the key file's first key, then exit\n(after adding a new first key; then the old key can be removed)",
+            (o, on) => o with { RewriteSecrets = on }),
+        Value("metrics-interval", "S", "print a line of gauges (grain activations, timers) every S seconds",
+            (o, v) => o with { MetricsInterval = OptionValues.Seconds(v) }),
+        CommandOption<SiloOptions>.Repeated("dashboard-only", "HOST:PORT", "run only the dashboard, as an Orleans client of this silo gateway\n(--data-dir must hold the silos' tokens.csv)",
+            (o, v) => o with { DashboardGateways = [.. o.DashboardGateways ?? [], OptionValues.Gateway(v)] }),
+    ],
+    // The host reads these sections of the same files (appsettings.json, the --config file).
+    foreignSections: ["Logging"],
+    validate: o => SimulatedNodeNames.Problem(o.SimulatedNodePrefix, o.SimulatedNodes) is { } problem ? $"--simulated-node-prefix: {problem}" : null);
+
+    /// <summary>The help: the options' table, then how the settings file and the environment are used.</summary>
+    public static string Usage => Table.Usage;
+
+    /// <summary>
+    /// Reads the options from <c>appsettings.json</c> next to the program, the <c>--config</c> file, <c>OO__</c> environment
+    /// variables and the command line (a later one winning); throws an <see cref="ArgumentException"/> (with the usage) for
+    /// anything bad or unknown, and <see cref="HelpRequestedException"/> for <c>--help</c>.
+    /// </summary>
+    public static SiloOptions Parse(IReadOnlyList<string> args, System.Collections.IDictionary? environment = null, string? programDirectory = null)
     {
-        var options = new SiloOptions();
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
-            int Port() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
-                ? p
-                : throw new ArgumentException($"{args[i - 1]} needs a port number between 1 and 65535\n{Usage}");
-            int Count() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 1_000_000
-                ? n
-                : throw new ArgumentException($"{args[i - 1]} needs a whole number\n{Usage}");
-            TimeSpan Seconds() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s > 0
-                ? TimeSpan.FromSeconds(s)
-                : throw new ArgumentException($"{args[i - 1]} needs a whole number of seconds\n{Usage}");
-            System.Net.IPEndPoint Gateway() => System.Net.IPEndPoint.TryParse(Value(), out var endpoint) && endpoint.Port > 0
-                ? endpoint
-                : throw new ArgumentException($"{args[i - 1]} needs HOST:PORT of a silo gateway, e.g. 127.0.0.1:30000\n{Usage}");
-            Contracts.Networking.ServiceRange Range() =>
-                Contracts.Networking.ServiceRange.TryParse(Value(), out var range, out var problem)
-                    ? range
-                    : throw new ArgumentException($"--service-cidr: {problem}\n{Usage}");
-            (int Min, int Max) PortRange()
-            {
-                var text = Value();
-                var parts = text.Split('-');
-                return parts.Length == 2
-                       && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var min)
-                       && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max)
-                       && min is > 0 and < 65536 && max is > 0 and < 65536 && min <= max
-                    ? (min, max)
-                    : throw new ArgumentException($"--service-node-port-range needs MIN-MAX, two port numbers with MIN <= MAX (e.g. 30000-32767), not {text}\n{Usage}");
-            }
-            System.Net.IPAddress Address() => System.Net.IPAddress.TryParse(Value(), out var address)
-                ? address
-                : throw new ArgumentException($"{args[i - 1]} needs an IP address\n{Usage}");
-            options = args[i] switch
-            {
-                "--data-dir" => options with { DataDir = Path.GetFullPath(Value()) },
-                "--api-port" => options with { ApiPort = Port() },
-                "--dashboard-port" => options with { DashboardPort = Port() },
-                "--silo-port" => options with { SiloPort = Port() },
-                "--gateway-port" => options with { GatewayPort = Port() },
-                "--postgres" => options with { PostgreSql = Value() },
-                "--tls-cert" => options with { TlsCertificate = Value() },
-                "--tls-key" => options with { TlsKey = Value() },
-                "--cluster-id" => options with { ClusterId = Value() },
-                "--node-name" => options with { NodeName = Value() },
-                "--no-agent" => options with { LocalAgent = false },
-                "--local-path-root" => options with { LocalPathRoot = Path.GetFullPath(Value()) },
-                "--docker-endpoint" => options with { DockerEndpoint = new Uri(Value()) },
-                "--node-grace-period" => options with { Controllers = options.Controllers with { NodeMonitorGracePeriod = Seconds() } },
-                "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
-                "--event-ttl" => options with { Controllers = options.Controllers with { EventTtl = Seconds() } },
-                "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
-                "--service-cidr" => options with { ServiceRange = Range() },
-                "--service-node-port-range" => PortRange() switch { var (min, max) => options with { NodePortMin = min, NodePortMax = max } },
-                "--advertise-address" => options with { AdvertiseAddress = Address().ToString() },
-                "--metrics-interval" => options with { MetricsInterval = Seconds() },
-                "--session-recheck" => Seconds() is var recheck && recheck <= MaxSessionRecheck ? options with { SessionRecheck = recheck }
-                    : throw new ArgumentException($"--session-recheck may be at most {MaxSessionRecheck.TotalSeconds} seconds: a revoked token's dashboard pages must end within a minute\n{Usage}"),
-                "--dashboard-https" => options with { DashboardHttps = true },
-                "--encryption-key-file" => options with { EncryptionKeyFile = Path.GetFullPath(Value()) },
-                "--encryption-provider" => Value() switch
-                {
-                    var provider when provider is EncryptionProviders.AesGcm or EncryptionProviders.Identity => options with { EncryptionProvider = provider },
-                    var other => throw new ArgumentException($"--encryption-provider is aesgcm or identity, not {other}\n{Usage}"),
-                },
-                "--rewrite-secrets" => options with { RewriteSecrets = true },
-                "--service-account-key-file" => options with { ServiceAccountKeyFile = Path.GetFullPath(Value()) },
-                "--service-account-token-seconds" => options with { PodTokenLifetime = Seconds() },
-                "--bind-address" => options with { BindAddress = Address() },
-                "--audit-log-path" => Value() switch { var path => options with { AuditLogPathSetting = path == "-" ? path : Path.GetFullPath(path) } },
-                "--audit-log-maxsize" => options with { AuditLogMaxSizeMegabytes = Count() },
-                "--audit-log-maxbackup" => options with { AuditLogMaxBackups = Count() },
-                "--dashboard-only" => options with { DashboardGateways = [.. options.DashboardGateways ?? [], Gateway()] },
-                "--help" or "-h" => throw new ArgumentException(Usage),
-                _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
-            };
-        }
-        return options;
+        var loaded = Table.Load(new SiloOptions(), args, environment, programDirectory);
+        return loaded.Options with { ConfigFile = loaded.ConfigFile };
+    }
+
+    private static (int Min, int Max) PortRange(string text)
+    {
+        var parts = text.Split('-');
+        return parts.Length == 2
+               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var min)
+               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max)
+               && min is > 0 and < 65536 && max is > 0 and < 65536 && min <= max
+            ? (min, max)
+            : throw new OptionValueException($" needs MIN-MAX, two port numbers with MIN <= MAX (e.g. 30000-32767), not {text}");
     }
 }
 
