@@ -8,7 +8,7 @@ namespace OrleansOrchestrator.EndToEnd.Tests.Hosting;
 /// The main command configured as an operator would: a settings file (<c>--config</c>), <c>OO__</c> environment variables
 /// and the command line, a later source winning option by option.
 /// </summary>
-public sealed class ConfigurationTests : IDisposable
+public sealed class ConfigurationTests(PostgresServer postgres) : IDisposable, IClassFixture<PostgresServer>
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("oo-config-").FullName;
 
@@ -63,6 +63,27 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("missing.json does not exist", missingFile.Stderr);
         // Refused before anything was made in the data folder.
         Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public async Task TwoSilosSharingPostgreSql_WithoutAPrefix_HostSimulatedNodesOfTheirOwn()
+    {
+        await postgres.CreateDatabase("config_prefix");
+        var connection = postgres.ConnectionString("config_prefix");
+        await using var first = new SiloProcess(postgres: connection, extraArgs: ["--node-name", "host-a", "--simulated-nodes", "2"]);
+        await first.Start();
+        // The second silo shares the first's keys, as silos sharing a database must, and its network settings.
+        await using var second = new SiloProcess(postgres: connection, extraArgs: ["--node-name", "host-b", "--simulated-nodes", "2",
+            "--encryption-key-file", Path.Combine(first.DataDir, "encryption-keys"), "--service-account-key-file", Path.Combine(first.DataDir, "service-account.key"),
+            "--service-cidr", first.ServiceCidr, "--service-node-port-range", $"{first.NodePortMin}-{first.NodePortMax}"]);
+        await second.Start();
+
+        string[] expected = [$"sim-host-a-{first.SiloPort}-0000", $"sim-host-a-{first.SiloPort}-0001", $"sim-host-b-{second.SiloPort}-0000", $"sim-host-b-{second.SiloPort}-0001"];
+        Assert.Contains($"2 simulated nodes ({expected[0]}, …)", first.Output);
+        var kubectl = new Kubectl("1.32", first.KubeconfigPath);
+        await Eventually.True(async () => (await kubectl.Ok("get nodes --no-headers")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Where(l => l.Contains(" Ready ", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).Order().SequenceEqual(expected),
+            "both silos' simulated nodes, four in all, Ready");
     }
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunSilo(string[] args, Dictionary<string, string> environment)
