@@ -40,7 +40,7 @@ if (options.DashboardGateways is { } gateways)
     // The dashboard on its own: an Orleans client that reads and writes through the same API verbs.
     if (!File.Exists(options.TokenFilePath))
     {
-        Console.Error.WriteLine($"--dashboard-only needs the silos' token file; {options.TokenFilePath} does not exist (use --data-dir).");
+        Console.Error.WriteLine($"--dashboard-only needs the silos' token file; {options.TokenFilePath} does not exist (use --data-dir or --credentials-dir).");
         return 2;
     }
     builder.UseOrleansClient(client =>
@@ -71,6 +71,19 @@ if (options.DashboardGateways is { } gateways)
 var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(OwnerOnlyFile.Touch(options.SqlitePath));
 await SchemaInstaller.Apply(backend);
 
+// The cluster's credentials, shared by every silo of one control plane: read, or made by the first silo while it holds the
+// folder's lock, so that two silos starting at once on an empty folder end with one certificate, one token and one set of keys.
+CredentialsFolder credentialsLock;
+try
+{
+    credentialsLock = await CredentialsFolder.Lock(options.CredentialsPath, TimeSpan.FromSeconds(60));
+}
+catch (TimeoutException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
 // Secrets are sealed at rest with the key file's first key; a store whose Secrets the keys cannot open does not start.
 var (envelope, keyRefusal) = await EncryptionKeys.Load(options, backend, CancellationToken.None);
 if (envelope is null)
@@ -78,18 +91,53 @@ if (envelope is null)
     Console.Error.WriteLine(keyRefusal);
     return 2;
 }
+var serviceAccountKey = ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath);
+// Silos of one database must hold the same keys: a silo with others would seal Secrets and sign tokens the rest cannot read.
+if (options.PostgreSql is not null)
+{
+    var encryptionKeys = File.Exists(options.EncryptionKeyFilePath)
+        ? KeyFingerprints.EncryptionKeys(OrleansOrchestrator.Silo.Storage.Encryption.EncryptionKeyFile.Read(options.EncryptionKeyFilePath))
+        : null;
+    if (await ClusterKeyRecord.CheckAndRecord(backend.DataSource, KeyFingerprints.ServiceAccount(serviceAccountKey), encryptionKeys, CancellationToken.None) is { } refusal)
+    {
+        Console.Error.WriteLine($"This silo does not start: {refusal}");
+        return 2;
+    }
+}
 if (options.RewriteSecrets) return await EncryptionKeys.Rewrite(backend, envelope, CancellationToken.None);
 builder.Services.AddSingleton(envelope);
 
-var certificate = ApiCertificate.LoadOrCreate(options);
+var certificate = ApiCertificate.LoadOrCreate(options, out var certificateCreated);
 var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant, out var createdAdminToken);
+// The kubeconfig carries an administrator's token: the one just made (the token file keeps only its hash), one the file
+// holds as itself, or the one this silo's or the cluster's kubeconfig already has while the file still names it an administrator's.
+var kubeconfigServer = options.KubeconfigServer ?? server;
+var adminToken = createdAdminToken ?? tokens.PlainAdminToken
+    ?? new[] { options.KubeconfigPath, options.SharedKubeconfigPath }.Select(Kubeconfig.TokenOf).FirstOrDefault(kept => kept is not null && tokens.Authenticate(kept) is { IsAdmin: true });
+if (adminToken is not null && tokens.Authenticate(adminToken) is { } admin)
+{
+    Kubeconfig.Write(options.KubeconfigPath, kubeconfigServer, certificate, admin.User, adminToken);
+    // The cluster's copy, for the next silo and the operator: written when made or changed here, or when it names a load balancer.
+    var shared = options.SharedKubeconfigPath;
+    if (shared != options.KubeconfigPath
+        && (options.KubeconfigServer is not null || createdAdminToken is not null || certificateCreated || Kubeconfig.TokenOf(shared) != adminToken))
+    {
+        try { Kubeconfig.Write(shared, kubeconfigServer, certificate, admin.User, adminToken); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"warning: the cluster's kubeconfig {shared} could not be written ({e.Message}); this silo's is {options.KubeconfigPath}.");
+        }
+    }
+}
+else Console.Error.WriteLine($"No administrator's token (group {Caller.AdminGroup}) is known from {options.TokenFilePath}, {options.KubeconfigPath} or {options.SharedKubeconfigPath}: no kubeconfig written.");
+credentialsLock.Dispose();
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
-// Service account tokens: signed with a key of the data folder, checked against the objects they name.
-builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath)));
+// Service account tokens: signed with the credentials folder's key (the same on every silo), checked against the objects they name.
+builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(serviceAccountKey));
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokenOptions(options.PodTokenLifetime));
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ApiCertificatePem(certificate.ExportCertificatePem()));
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokens>();
@@ -120,13 +168,6 @@ var app = builder.Build();
 var api = app.Services.GetRequiredService<KubeApiHandler>();
 app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.UseWebSockets().Run(api.Handle));
 app.MapWhen(context => context.Connection.LocalPort == options.DashboardPort, branch => branch.UseDashboard());
-// The kubeconfig carries an administrator's token: the one just made (the token file keeps only its hash), one the file
-// holds as itself, or the one the kubeconfig already has while the file still names it an administrator's.
-var adminToken = createdAdminToken ?? tokens.PlainAdminToken
-    ?? (Kubeconfig.TokenOf(options.KubeconfigPath) is { } kept && tokens.Authenticate(kept) is { IsAdmin: true } ? kept : null);
-if (adminToken is not null && tokens.Authenticate(adminToken) is { } admin) Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.User, adminToken);
-else Console.Error.WriteLine($"No administrator's token (group {Caller.AdminGroup}) is known from {options.TokenFilePath} or {options.KubeconfigPath}: no kubeconfig written.");
-
 await app.StartAsync();
 Console.WriteLine($"""
     OrleansOrchestrator control plane is running ({backend.Description})

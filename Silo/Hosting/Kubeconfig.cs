@@ -17,6 +17,18 @@ public static class Kubeconfig
         return line?["token: ".Length..].Trim();
     }
 
+    /// <summary>Bounds what <c>--kubeconfig-server</c> takes.</summary>
+    public const int MaxServerLength = 2048;
+
+    /// <summary>Why a <c>--kubeconfig-server</c> value cannot be a kubeconfig's server (null: it can).</summary>
+    public static string? ServerProblem(string url) =>
+        url.Length > MaxServerLength ? $"a URL of at most {MaxServerLength} characters"
+        : !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0
+            ? $"an https:// URL such as https://api.example.com:6443, not \"{(url.Length > 64 ? url[..64] + "…" : url)}\""
+        : uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0 ? "a URL without user, query or fragment"
+        : url.Any(char.IsWhiteSpace) ? "a URL without spaces"
+        : null;
+
     public static void Write(string path, string server, X509Certificate2 certificate, string user, string token, string ns = "default")
     {
         var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()));

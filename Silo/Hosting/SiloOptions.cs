@@ -83,7 +83,7 @@ public sealed record SiloOptions
     /// <summary>The key service account tokens are signed with (<c>--service-account-key-file</c>); null: in the data folder, made on first start.</summary>
     public string? ServiceAccountKeyFile { get; init; }
 
-    public string ServiceAccountKeyPath => ServiceAccountKeyFile ?? Path.Combine(DataDir, ServiceAccountKey.DefaultName);
+    public string ServiceAccountKeyPath => ServiceAccountKeyFile ?? Path.Combine(CredentialsPath, ServiceAccountKey.DefaultName);
 
     /// <summary>How long the token projected into a pod lives (<c>--service-account-token-seconds</c>); the agent renews it at 80 %.</summary>
     public TimeSpan PodTokenLifetime { get; init; } = TimeSpan.FromHours(1);
@@ -126,13 +126,37 @@ public sealed record SiloOptions
 
     public Api.Audit.AuditLogOptions AuditLog => new(AuditLogPath, AuditLogMaxSizeMegabytes, AuditLogMaxBackups);
 
+    /// <summary>
+    /// The folder of the cluster's credentials (<c>--credentials-dir</c>), shared by every silo of one control plane: the API
+    /// certificate, the token file, the service account key, the encryption keys and the cluster's kubeconfig. Null: the data folder.
+    /// </summary>
+    public string? CredentialsDir { get; init; }
+
+    /// <summary>Where the credentials are: <see cref="CredentialsDir"/>, or the data folder (one silo, as before).</summary>
+    public string CredentialsPath => CredentialsDir ?? DataDir;
+
+    /// <summary>Extra names (DNS names or IP addresses) on the generated API certificate (<c>--tls-san</c>), e.g. a load balancer's.</summary>
+    public IReadOnlyList<string> TlsSubjectAlternativeNames { get; init; } = [];
+
+    /// <summary>
+    /// The API URL the kubeconfigs name (<c>--kubeconfig-server</c>), e.g. a load balancer in front of every silo; null: this
+    /// silo's own API.
+    /// </summary>
+    public string? KubeconfigServer { get; init; }
+
+    /// <summary>This silo's kubeconfig: its server is this silo's API (or <see cref="KubeconfigServer"/>).</summary>
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
-    public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
+    /// <summary>
+    /// The cluster's kubeconfig in the credentials folder, which keeps the administrator's token for every silo (the token file
+    /// keeps only its hash); the same file as <see cref="KubeconfigPath"/> without <c>--credentials-dir</c>.
+    /// </summary>
+    public string SharedKubeconfigPath => Path.Combine(CredentialsPath, "kubeconfig");
+    public string TokenFilePath => Path.Combine(CredentialsPath, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
-    public string EncryptionKeyFilePath => EncryptionKeyFile ?? Path.Combine(DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName);
+    public string EncryptionKeyFilePath => EncryptionKeyFile ?? Path.Combine(CredentialsPath, Storage.Encryption.EncryptionKeyFile.DefaultName);
     public string DashboardKeysPath => Path.Combine(DataDir, "dashboard-keys");
     /// <summary>The API's generated certificate and key (without <see cref="TlsCertificate"/>).</summary>
-    public string TlsDir => Path.Combine(DataDir, "tls");
+    public string TlsDir => Path.Combine(CredentialsPath, "tls");
     /// <summary>The local agent's pod volumes (emptyDir, ConfigMap and Secret files), read by containers.</summary>
     public string AgentDataDir => Path.Combine(DataDir, "agent");
 
@@ -152,6 +176,13 @@ public sealed record SiloOptions
           --gateway-port N        Orleans client gateway port (default 30000)
           --postgres CONN         use PostgreSQL (clustering, state, reminders) instead of embedded SQLite
           --tls-cert FILE --tls-key FILE   PEM certificate and key for the API
+          --credentials-dir DIR   the cluster's credentials, shared by every silo of one control plane (TLS
+                                  certificate, tokens.csv, service account key, encryption keys, kubeconfig);
+                                  the first silo makes what is missing (default DATA-DIR)
+          --tls-san NAME|IP       also name this on the generated API certificate, e.g. a load balancer
+                                  (repeat for several)
+          --kubeconfig-server URL the API URL written into kubeconfigs, e.g. https://LOAD-BALANCER:6443
+                                  (default this silo's API)
           --cluster-id ID         Orleans cluster id, also on the local agent's containers, so that clusters
                                   sharing a Docker engine leave each other's alone (default orleans-orchestrator)
           --node-name NAME        the local agent's node name (default: this host's name)
@@ -233,6 +264,13 @@ public sealed record SiloOptions
                 "--postgres" => options with { PostgreSql = Value() },
                 "--tls-cert" => options with { TlsCertificate = Value() },
                 "--tls-key" => options with { TlsKey = Value() },
+                "--credentials-dir" => options with { CredentialsDir = Path.GetFullPath(Value()) },
+                "--tls-san" => CertificateNames.TryParse(Value(), out var san, out var sanProblem)
+                    ? options with { TlsSubjectAlternativeNames = [.. options.TlsSubjectAlternativeNames, san] }
+                    : throw new ArgumentException($"--tls-san: {sanProblem}\n{Usage}"),
+                "--kubeconfig-server" => Kubeconfig.ServerProblem(Value()) is { } serverProblem
+                    ? throw new ArgumentException($"--kubeconfig-server: {serverProblem}\n{Usage}")
+                    : options with { KubeconfigServer = args[i].TrimEnd('/') },
                 "--cluster-id" => options with { ClusterId = Value() },
                 "--node-name" => options with { NodeName = Value() },
                 "--no-agent" => options with { LocalAgent = false },
