@@ -91,14 +91,15 @@ if (envelope is null)
     Console.Error.WriteLine(keyRefusal);
     return 2;
 }
-var serviceAccountKey = ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath);
+// --rewrite-secrets signs no token: it neither needs nor makes the service account key.
+var serviceAccountKey = options.RewriteSecrets ? null : ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath);
 // Silos of one database must hold the same keys: a silo with others would seal Secrets and sign tokens the rest cannot read.
 if (options.PostgreSql is not null)
 {
     var encryptionKeys = File.Exists(options.EncryptionKeyFilePath)
         ? KeyFingerprints.EncryptionKeys(OrleansOrchestrator.Silo.Storage.Encryption.EncryptionKeyFile.Read(options.EncryptionKeyFilePath))
         : null;
-    if (await ClusterKeyRecord.CheckAndRecord(backend.DataSource, KeyFingerprints.ServiceAccount(serviceAccountKey), encryptionKeys, CancellationToken.None) is { } refusal)
+    if (await ClusterKeyRecord.CheckAndRecord(backend.DataSource, serviceAccountKey is null ? null : KeyFingerprints.ServiceAccount(serviceAccountKey), encryptionKeys, CancellationToken.None) is { } refusal)
     {
         Console.Error.WriteLine($"This silo does not start: {refusal}");
         return 2;
@@ -137,7 +138,7 @@ AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
 // Service account tokens: signed with the credentials folder's key (the same on every silo), checked against the objects they name.
-builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(serviceAccountKey));
+builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(serviceAccountKey!)); // made above: only --rewrite-secrets, which has exited, goes without
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokenOptions(options.PodTokenLifetime));
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ApiCertificatePem(certificate.ExportCertificatePem()));
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokens>();

@@ -17,7 +17,7 @@ public static class ClusterKeyRecord
     private const long AdvisoryLock = 716254420102;
 
     /// <returns>Why this silo must not start, or null once its fingerprints are recorded.</returns>
-    public static async Task<string?> CheckAndRecord(DbDataSource dataSource, string serviceAccount, string? encryptionKeys, CancellationToken cancellationToken)
+    public static async Task<string?> CheckAndRecord(DbDataSource dataSource, string? serviceAccount, string? encryptionKeys, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -33,7 +33,8 @@ public static class ClusterKeyRecord
             INSERT INTO OrleansOrchestratorKeyFingerprints (Name, Fingerprint) VALUES (@name, @fingerprint)
             ON CONFLICT (Name) DO UPDATE SET Fingerprint = EXCLUDED.Fingerprint, UpdatedAt = now()
             """;
-        await Execute(connection, transaction, upsert, [("name", ServiceAccountRow), ("fingerprint", serviceAccount)], cancellationToken);
+        if (serviceAccount is not null)
+            await Execute(connection, transaction, upsert, [("name", ServiceAccountRow), ("fingerprint", serviceAccount)], cancellationToken);
         // The latest accepted key list: after a rotation ends (the old key removed), a silo still holding only the old key is refused.
         if (encryptionKeys is not null)
             await Execute(connection, transaction, upsert, [("name", EncryptionKeysRow), ("fingerprint", encryptionKeys)], cancellationToken);

@@ -36,11 +36,12 @@ public static class KeyFingerprints
     /// Why a silo with these keys must not join a cluster that recorded those (null: it may). The service account key must
     /// be the same. The encryption keys must share at least one key and disagree on none of the same name, which lets a
     /// rotation through (a new key added next to the old one, the old one removed later) and stops a silo with a key
-    /// file of its own. Null recorded values: nothing recorded yet (the first silo), or a silo without keys (identity provider).
+    /// file of its own. Null recorded values: nothing recorded yet (the first silo); null own values: not compared (a silo
+    /// without encryption keys under the identity provider, or <c>--rewrite-secrets</c>, which signs no token).
     /// </summary>
-    public static string? Refusal(string? recordedServiceAccount, string? recordedEncryptionKeys, string serviceAccount, string? encryptionKeys)
+    public static string? Refusal(string? recordedServiceAccount, string? recordedEncryptionKeys, string? serviceAccount, string? encryptionKeys)
     {
-        if (recordedServiceAccount is not null && recordedServiceAccount != serviceAccount)
+        if (recordedServiceAccount is not null && serviceAccount is not null && recordedServiceAccount != serviceAccount)
             return $"This silo's service account key (public key {serviceAccount}) is not the one the other silos of this database use ({recordedServiceAccount}): "
                 + "tokens one signs would be refused by the others. Give every silo the same key (a shared --credentials-dir, or --service-account-key-file).";
         if (recordedEncryptionKeys is null || encryptionKeys is null) return null;

@@ -159,6 +159,8 @@ public sealed class SharedCredentialsOptionsTests : IDisposable
         var both = KeyFingerprints.EncryptionKeys([("key2", k2), ("key1", k1)]);
         Assert.Null(KeyFingerprints.Refusal(sa, cluster, sa, both));
         Assert.Null(KeyFingerprints.Refusal(sa, both, sa, KeyFingerprints.EncryptionKeys([("key2", k2)])));
+        // --rewrite-secrets signs nothing: its service account key is not compared.
+        Assert.Null(KeyFingerprints.Refusal("sha256:bb", cluster, null, cluster));
         // A silo without keys (identity provider, nothing sealed) has nothing to compare.
         Assert.Null(KeyFingerprints.Refusal(sa, cluster, sa, null));
     }
