@@ -86,6 +86,29 @@ public sealed partial class SharedCredentialsTests(PostgresServer postgres) : IC
     }
 
     [Fact]
+    public async Task BehindATcpLoadBalancer_TheKubeconfigNamingItWorksAsIs_WhicheverSiloAnswers()
+    {
+        var connection = await Database("load_balanced");
+        var balancerPort = FreePort.Next();
+        await using var first = Silo(connection, extraArgs: ["--kubeconfig-server", TcpBalancer.UrlOf(balancerPort)]);
+        await using var second = Silo(connection, first, "--kubeconfig-server", TcpBalancer.UrlOf(balancerPort));
+        await using var balancer = new TcpBalancer(balancerPort, first.ApiPort, second.ApiPort);
+        await first.Start();
+        await second.Start();
+
+        // Every kubeconfig names the balancer (127.0.0.1 is on the certificate by default; another name would take --tls-san).
+        foreach (var kubeconfig in new[] { SharedKubeconfig, first.KubeconfigPath, second.KubeconfigPath })
+            Assert.Equal($"server: {balancer.Url}", Line(kubeconfig, "server:"));
+
+        // The cluster's kubeconfig, unchanged, through the balancer: kubectl opens a connection per run, and they go to both silos.
+        var kubectl = new Kubectl("1.32", SharedKubeconfig);
+        for (var i = 0; i < 4; i++)
+            await kubectl.Ok($"create configmap through-balancer-{i} --from-literal=n={i}");
+        Assert.All(balancer.Connections, count => Assert.True(count > 0, $"a silo got no connection: {string.Join(", ", balancer.Connections)}"));
+        Assert.Equal("3", await kubectl.Ok("get configmap through-balancer-3 -o jsonpath={.data.n}"));
+    }
+
+    [Fact]
     public async Task ThirdSilo_WithAnotherEncryptionKeyOrServiceAccountKey_IsRefusedWithTheReason()
     {
         var connection = await Database("refused_keys");
