@@ -215,7 +215,8 @@ public sealed record SiloOptions
                                   (after adding a new first key; then the old key can be removed)
           --metrics-interval S    print a line of gauges (grain activations, timers) every S seconds
           --dashboard-only HOST:PORT  run only the dashboard, as an Orleans client of this silo gateway
-                                  (repeat for several; --data-dir must hold the silos' tokens.csv)
+                                  (repeat for several; --credentials-dir, or else --data-dir, must
+                                  hold the silos' tokens.csv)
         """;
 
     public static SiloOptions Parse(IReadOnlyList<string> args)
