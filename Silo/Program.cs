@@ -94,43 +94,17 @@ if (envelope is null)
 // --rewrite-secrets signs no token: it neither needs nor makes the service account key.
 var serviceAccountKey = options.RewriteSecrets ? null : ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath);
 // Silos of one database must hold the same keys: a silo with others would seal Secrets and sign tokens the rest cannot read.
-if (options.PostgreSql is not null)
+if (await ClusterKeyRecord.Check(options, backend, serviceAccountKey, CancellationToken.None) is { } refusal)
 {
-    var encryptionKeys = File.Exists(options.EncryptionKeyFilePath)
-        ? KeyFingerprints.EncryptionKeys(OrleansOrchestrator.Silo.Storage.Encryption.EncryptionKeyFile.Read(options.EncryptionKeyFilePath))
-        : null;
-    if (await ClusterKeyRecord.CheckAndRecord(backend.DataSource, serviceAccountKey is null ? null : KeyFingerprints.ServiceAccount(serviceAccountKey), encryptionKeys, CancellationToken.None) is { } refusal)
-    {
-        Console.Error.WriteLine($"This silo does not start: {refusal}");
-        return 2;
-    }
+    Console.Error.WriteLine($"This silo does not start: {refusal}");
+    return 2;
 }
 if (options.RewriteSecrets) return await EncryptionKeys.Rewrite(backend, envelope, CancellationToken.None);
 builder.Services.AddSingleton(envelope);
 
 var certificate = ApiCertificate.LoadOrCreate(options, out var certificateCreated);
 var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant, out var createdAdminToken);
-// The kubeconfig carries an administrator's token: the one just made (the token file keeps only its hash), one the file
-// holds as itself, or the one this silo's or the cluster's kubeconfig already has while the file still names it an administrator's.
-var kubeconfigServer = options.KubeconfigServer ?? server;
-var adminToken = createdAdminToken ?? tokens.PlainAdminToken
-    ?? new[] { options.KubeconfigPath, options.SharedKubeconfigPath }.Select(Kubeconfig.TokenOf).FirstOrDefault(kept => kept is not null && tokens.Authenticate(kept) is { IsAdmin: true });
-if (adminToken is not null && tokens.Authenticate(adminToken) is { } admin)
-{
-    Kubeconfig.Write(options.KubeconfigPath, kubeconfigServer, certificate, admin.User, adminToken);
-    // The cluster's copy, for the next silo and the operator: written when made or changed here, or when it names a load balancer.
-    var shared = options.SharedKubeconfigPath;
-    if (shared != options.KubeconfigPath
-        && (options.KubeconfigServer is not null || createdAdminToken is not null || certificateCreated || Kubeconfig.TokenOf(shared) != adminToken))
-    {
-        try { Kubeconfig.Write(shared, kubeconfigServer, certificate, admin.User, adminToken); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"warning: the cluster's kubeconfig {shared} could not be written ({e.Message}); this silo's is {options.KubeconfigPath}.");
-        }
-    }
-}
-else Console.Error.WriteLine($"No administrator's token (group {Caller.AdminGroup}) is known from {options.TokenFilePath}, {options.KubeconfigPath} or {options.SharedKubeconfigPath}: no kubeconfig written.");
+Kubeconfig.WriteForSilo(options, server, certificate, tokens, createdAdminToken, certificateCreated);
 credentialsLock.Dispose();
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));

@@ -16,6 +16,21 @@ public static class ClusterKeyRecord
     /// <summary>Serialises the check among silos starting at once (the schema scripts use 716254420101).</summary>
     private const long AdvisoryLock = 716254420102;
 
+    /// <summary>
+    /// With <c>--postgres</c>: compares this silo's key file and service account key (null: <c>--rewrite-secrets</c>, which
+    /// signs nothing) with the database's record and records them; without it (one SQLite silo) there is nothing to compare.
+    /// </summary>
+    /// <returns>Why this silo must not start, or null.</returns>
+    public static async Task<string?> Check(SiloOptions options, Storage.StorageBackend backend, System.Security.Cryptography.ECDsa? serviceAccountKey, CancellationToken cancellationToken)
+    {
+        if (options.PostgreSql is null) return null;
+        var encryptionKeys = File.Exists(options.EncryptionKeyFilePath)
+            ? KeyFingerprints.EncryptionKeys(Storage.Encryption.EncryptionKeyFile.Read(options.EncryptionKeyFilePath))
+            : null;
+        var serviceAccount = serviceAccountKey is null ? null : KeyFingerprints.ServiceAccount(serviceAccountKey);
+        return await CheckAndRecord(backend.DataSource, serviceAccount, encryptionKeys, cancellationToken);
+    }
+
     /// <returns>Why this silo must not start, or null once its fingerprints are recorded.</returns>
     public static async Task<string?> CheckAndRecord(DbDataSource dataSource, string? serviceAccount, string? encryptionKeys, CancellationToken cancellationToken)
     {
