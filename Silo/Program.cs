@@ -49,7 +49,7 @@ if (options.DashboardGateways is { } gateways)
     // The dashboard on its own: an Orleans client that reads and writes through the same API verbs.
     if (!File.Exists(options.TokenFilePath))
     {
-        Console.Error.WriteLine($"--dashboard-only needs the silos' token file; {options.TokenFilePath} does not exist (use --data-dir).");
+        Console.Error.WriteLine($"--dashboard-only needs the silos' token file; {options.TokenFilePath} does not exist (use --data-dir or --credentials-dir).");
         return 2;
     }
     builder.UseOrleansClient(client =>
@@ -80,6 +80,19 @@ if (options.DashboardGateways is { } gateways)
 var backend = options.PostgreSql is { } pg ? StorageBackend.PostgreSql(pg) : StorageBackend.Sqlite(OwnerOnlyFile.Touch(options.SqlitePath));
 await SchemaInstaller.Apply(backend);
 
+// The cluster's credentials, shared by every silo of one control plane: read, or made by the first silo while it holds the
+// folder's lock, so that two silos starting at once on an empty folder end with one certificate, one token and one set of keys.
+CredentialsFolder credentialsLock;
+try
+{
+    credentialsLock = await CredentialsFolder.Lock(options.CredentialsPath, TimeSpan.FromSeconds(60));
+}
+catch (TimeoutException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
 // Secrets are sealed at rest with the key file's first key; a store whose Secrets the keys cannot open does not start.
 var (envelope, keyRefusal) = await EncryptionKeys.Load(options, backend, CancellationToken.None);
 if (envelope is null)
@@ -87,18 +100,28 @@ if (envelope is null)
     Console.Error.WriteLine(keyRefusal);
     return 2;
 }
+// --rewrite-secrets signs no token: it neither needs nor makes the service account key.
+var serviceAccountKey = options.RewriteSecrets ? null : ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath);
+// Silos of one database must hold the same keys: a silo with others would seal Secrets and sign tokens the rest cannot read.
+if (await ClusterKeyRecord.Check(options, backend, serviceAccountKey, CancellationToken.None) is { } refusal)
+{
+    Console.Error.WriteLine($"This silo does not start: {refusal}");
+    return 2;
+}
 if (options.RewriteSecrets) return await EncryptionKeys.Rewrite(backend, envelope, CancellationToken.None);
 builder.Services.AddSingleton(envelope);
 
-var certificate = ApiCertificate.LoadOrCreate(options);
+var certificate = ApiCertificate.LoadOrCreate(options, out var certificateCreated);
 var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant, out var createdAdminToken);
+Kubeconfig.WriteForSilo(options, server, certificate, tokens, createdAdminToken, certificateCreated);
+credentialsLock.Dispose();
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
-// Service account tokens: signed with a key of the data folder, checked against the objects they name.
-builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath)));
+// Service account tokens: signed with the credentials folder's key (the same on every silo), checked against the objects they name.
+builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(serviceAccountKey!)); // made above: only --rewrite-secrets, which has exited, goes without
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokenOptions(options.PodTokenLifetime));
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ApiCertificatePem(certificate.ExportCertificatePem()));
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokens>();
@@ -129,13 +152,6 @@ var app = builder.Build();
 var api = app.Services.GetRequiredService<KubeApiHandler>();
 app.MapWhen(context => context.Connection.LocalPort == options.ApiPort, branch => branch.UseWebSockets().Run(api.Handle));
 app.MapWhen(context => context.Connection.LocalPort == options.DashboardPort, branch => branch.UseDashboard());
-// The kubeconfig carries an administrator's token: the one just made (the token file keeps only its hash), one the file
-// holds as itself, or the one the kubeconfig already has while the file still names it an administrator's.
-var adminToken = createdAdminToken ?? tokens.PlainAdminToken
-    ?? (Kubeconfig.TokenOf(options.KubeconfigPath) is { } kept && tokens.Authenticate(kept) is { IsAdmin: true } ? kept : null);
-if (adminToken is not null && tokens.Authenticate(adminToken) is { } admin) Kubeconfig.Write(options.KubeconfigPath, server, certificate, admin.User, adminToken);
-else Console.Error.WriteLine($"No administrator's token (group {Caller.AdminGroup}) is known from {options.TokenFilePath} or {options.KubeconfigPath}: no kubeconfig written.");
-
 await app.StartAsync();
 Console.WriteLine($"""
     OrleansOrchestrator control plane is running ({backend.Description})

@@ -8,53 +8,61 @@ namespace OrleansOrchestrator.Silo.Hosting;
 /// data folder. kubectl sends bearer tokens only over TLS, and trusts this certificate through the
 /// kubeconfig's <c>certificate-authority-data</c>. The generated one names loopback, localhost and the
 /// <c>--bind-address</c> (when it is one address), the <c>kubernetes</c> Service's cluster IP and DNS names and the
-/// <c>--advertise-address</c> (so that pods verify it), and is made anew when one of these is not among its names.
+/// <c>--advertise-address</c> (so that pods verify it), the <c>--tls-san</c> names (a load balancer's), and is made anew
+/// when one of these is not among its names (see <see cref="CertificateNames"/>). It lives in the credentials folder,
+/// which silos of one control plane share, so every silo serves the same certificate and one kubeconfig trusts them all.
 /// </summary>
 public static class ApiCertificate
 {
-    public static X509Certificate2 LoadOrCreate(SiloOptions options)
+    /// <summary>The subject of the certificates we generate: one with another subject is the operator's, never replaced.</summary>
+    public const string GeneratedSubject = "CN=orleans-orchestrator-apiserver";
+
+    public static X509Certificate2 LoadOrCreate(SiloOptions options) => LoadOrCreate(options, out _);
+
+    /// <param name="created">Whether this call made the certificate (the first start, or a name was missing).</param>
+    public static X509Certificate2 LoadOrCreate(SiloOptions options, out bool created)
     {
+        created = false;
         if (options.TlsCertificate is { } certPath)
             return Reload(X509Certificate2.CreateFromPemFile(certPath, options.TlsKey ?? certPath));
 
         var dir = options.TlsDir;
         var cert = Path.Combine(dir, "apiserver.crt");
         var key = Path.Combine(dir, "apiserver.key");
+        var required = CertificateNames.Required(options);
+        IReadOnlyList<string> previous = [];
         if (File.Exists(cert) && File.Exists(key))
         {
             var existing = Reload(X509Certificate2.CreateFromPemFile(cert, key));
-            // Made for another --bind-address (kubectl would refuse it for the address the kubeconfig now names), or before
-            // pods reached the API through the kubernetes Service: made anew.
-            if (existing.MatchesHostname(options.ClientAddress.ToString()) && InClusterNames(options).All(name => existing.MatchesHostname(name))) return existing;
+            var missing = CertificateNames.Missing(existing, required);
+            if (missing.Count == 0) return existing;
+            if (existing.Subject != GeneratedSubject)
+            {
+                // Put there by the operator (or another tool): theirs to renew; kubectl will refuse the names it lacks.
+                Console.Error.WriteLine($"warning: the API certificate {cert} does not name {string.Join(", ", missing)}; it was not made by this silo, so it is kept as it is.");
+                return existing;
+            }
+            // Made for another --bind-address or --tls-san, or before pods reached the API through the kubernetes Service:
+            // made anew, keeping the names it had, which another silo sharing it may need.
+            previous = CertificateNames.Of(existing);
             existing.Dispose();
+            Console.Error.WriteLine($"The API certificate {cert} did not name {string.Join(", ", missing)}: made anew. Kubeconfigs holding the previous one need this silo's new kubeconfig; other silos sharing it load it at their next start.");
         }
 
         DataFolder.CreateFolder(dir);
         using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=orleans-orchestrator-apiserver", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(System.Net.IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        // The address the kubeconfig names (::1 too, for a bind to every IPv6 address).
-        if (!options.ClientAddress.Equals(System.Net.IPAddress.Loopback)) names.AddIpAddress(options.ClientAddress);
-        // What pods reach the API by: the kubernetes Service's cluster IP and names, and the address its endpoints name.
-        foreach (var name in InClusterNames(options).Distinct())
-        {
-            if (System.Net.IPAddress.TryParse(name, out var address))
-            {
-                if (!address.Equals(System.Net.IPAddress.Loopback) && !address.Equals(options.ClientAddress)) names.AddIpAddress(address);
-            }
-            else names.AddDnsName(name);
-        }
-        request.CertificateExtensions.Add(names.Build());
+        var request = new CertificateRequest(GeneratedSubject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(CertificateNames.Build(CertificateNames.Merge(required, previous)).Build());
         // Its own CA: kubectl verifies the server against this very certificate.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
-        OwnerOnlyFile.Write(cert, created.ExportCertificatePem());
+        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        // Under CredentialsFolder's lock: no other silo of the folder reads the pair while it is replaced.
         OwnerOnlyFile.Write(key, rsa.ExportPkcs8PrivateKeyPem());
+        OwnerOnlyFile.Write(cert, made.ExportCertificatePem());
+        created = true;
         return Reload(X509Certificate2.CreateFromPemFile(cert, key));
     }
 

@@ -15,14 +15,16 @@ public static class DataFolder
         CreateFolder(options.DataDir);
         // ASP.NET's data protection would make this one open.
         CreateFolder(options.DashboardKeysPath);
-        foreach (var folder in new[] { options.DashboardKeysPath, options.TlsDir }.Where(Directory.Exists))
+        // A separate credentials folder may be a mounted secret or another host's share: its modes are its owner's to set.
+        var credentialsHere = options.CredentialsDir is null;
+        foreach (var folder in new[] { options.DashboardKeysPath, credentialsHere ? options.TlsDir : null }.OfType<string>().Where(Directory.Exists))
         {
             CreateFolder(folder);
             foreach (var file in Directory.EnumerateFiles(folder)) OwnerOnlyFile.Tighten(file);
         }
         // Only the silo's own files: the folder may be one the user also keeps other things in.
-        string[] files = [options.SqlitePath, $"{options.SqlitePath}-wal", $"{options.SqlitePath}-shm", options.TokenFilePath, options.KubeconfigPath,
-            Path.Combine(options.DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName), options.ServiceAccountKeyPath];
+        string[] files = [options.SqlitePath, $"{options.SqlitePath}-wal", $"{options.SqlitePath}-shm", options.KubeconfigPath,
+            .. credentialsHere ? [options.TokenFilePath, Path.Combine(options.DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName), options.ServiceAccountKeyPath] : Array.Empty<string>()];
         foreach (var file in files.Where(File.Exists)) OwnerOnlyFile.Tighten(file);
     }
 

@@ -84,7 +84,7 @@ public sealed record SiloOptions
     /// <summary>The key service account tokens are signed with (<c>--service-account-key-file</c>); null: in the data folder, made on first start.</summary>
     public string? ServiceAccountKeyFile { get; init; }
 
-    public string ServiceAccountKeyPath => ServiceAccountKeyFile ?? Path.Combine(DataDir, ServiceAccountKey.DefaultName);
+    public string ServiceAccountKeyPath => ServiceAccountKeyFile ?? Path.Combine(CredentialsPath, ServiceAccountKey.DefaultName);
 
     /// <summary>How long the token projected into a pod lives (<c>--service-account-token-seconds</c>); the agent renews it at 80 %.</summary>
     public TimeSpan PodTokenLifetime { get; init; } = TimeSpan.FromHours(1);
@@ -127,13 +127,37 @@ public sealed record SiloOptions
 
     public Api.Audit.AuditLogOptions AuditLog => new(AuditLogPath, AuditLogMaxSizeMegabytes, AuditLogMaxBackups);
 
+    /// <summary>
+    /// The folder of the cluster's credentials (<c>--credentials-dir</c>), shared by every silo of one control plane: the API
+    /// certificate, the token file, the service account key, the encryption keys and the cluster's kubeconfig. Null: the data folder.
+    /// </summary>
+    public string? CredentialsDir { get; init; }
+
+    /// <summary>Where the credentials are: <see cref="CredentialsDir"/>, or the data folder (one silo, as before).</summary>
+    public string CredentialsPath => CredentialsDir ?? DataDir;
+
+    /// <summary>Extra names (DNS names or IP addresses) on the generated API certificate (<c>--tls-san</c>), e.g. a load balancer's.</summary>
+    public IReadOnlyList<string> TlsSubjectAlternativeNames { get; init; } = [];
+
+    /// <summary>
+    /// The API URL the kubeconfigs name (<c>--kubeconfig-server</c>), e.g. a load balancer in front of every silo; null: this
+    /// silo's own API.
+    /// </summary>
+    public string? KubeconfigServer { get; init; }
+
+    /// <summary>This silo's kubeconfig: its server is this silo's API (or <see cref="KubeconfigServer"/>).</summary>
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
-    public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
+    /// <summary>
+    /// The cluster's kubeconfig in the credentials folder, which keeps the administrator's token for every silo (the token file
+    /// keeps only its hash); the same file as <see cref="KubeconfigPath"/> without <c>--credentials-dir</c>.
+    /// </summary>
+    public string SharedKubeconfigPath => Path.Combine(CredentialsPath, "kubeconfig");
+    public string TokenFilePath => Path.Combine(CredentialsPath, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
-    public string EncryptionKeyFilePath => EncryptionKeyFile ?? Path.Combine(DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName);
+    public string EncryptionKeyFilePath => EncryptionKeyFile ?? Path.Combine(CredentialsPath, Storage.Encryption.EncryptionKeyFile.DefaultName);
     public string DashboardKeysPath => Path.Combine(DataDir, "dashboard-keys");
     /// <summary>The API's generated certificate and key (without <see cref="TlsCertificate"/>).</summary>
-    public string TlsDir => Path.Combine(DataDir, "tls");
+    public string TlsDir => Path.Combine(CredentialsPath, "tls");
     /// <summary>The local agent's pod volumes (emptyDir, ConfigMap and Secret files), read by containers.</summary>
     public string AgentDataDir => Path.Combine(DataDir, "agent");
 
@@ -183,6 +207,14 @@ public sealed record SiloOptions
             (o, v) => o with { PostgreSql = OptionValues.NotEmpty(v) }),
         Value("tls-cert", "FILE", "PEM certificate for the API (with --tls-key)", (o, v) => o with { TlsCertificate = OptionValues.NotEmpty(v) }),
         Value("tls-key", "FILE", "PEM key of --tls-cert", (o, v) => o with { TlsKey = OptionValues.NotEmpty(v) }),
+        Value("credentials-dir", "DIR", "the cluster's credentials, shared by every silo of one control plane (TLS\ncertificate, tokens.csv, service account key, encryption keys, kubeconfig);\nthe first silo makes what is missing (default DATA-DIR)",
+            (o, v) => o with { CredentialsDir = OptionValues.FullPath(v) }),
+        CommandOption<SiloOptions>.Repeated("tls-san", "NAME|IP", "also name this on the generated API certificate, e.g. a load balancer\n(repeat for several)",
+            (o, v) => CertificateNames.TryParse(v, out var san, out var problem)
+                ? o with { TlsSubjectAlternativeNames = [.. o.TlsSubjectAlternativeNames, san] }
+                : throw new OptionValueException($": {problem}")),
+        Value("kubeconfig-server", "URL", "the API URL written into kubeconfigs, e.g. https://LOAD-BALANCER:6443\n(default this silo's API)",
+            (o, v) => Kubeconfig.ServerProblem(v) is { } problem ? throw new OptionValueException($": {problem}") : o with { KubeconfigServer = v.TrimEnd('/') }),
         Value("cluster-id", "ID", "Orleans cluster id, also on the local agent's containers, so that clusters\nsharing a Docker engine leave each other's alone (default orleans-orchestrator)",
             (o, v) => o with { ClusterId = OptionValues.NotEmpty(v) }),
         Value("node-name", "NAME", "the local agent's node name (default: this host's name)", (o, v) => o with { NodeName = OptionValues.NotEmpty(v) }),
@@ -222,7 +254,7 @@ public sealed record SiloOptions
             (o, on) => o with { RewriteSecrets = on }),
         Value("metrics-interval", "S", "print a line of gauges (grain activations, timers) every S seconds",
             (o, v) => o with { MetricsInterval = OptionValues.Seconds(v) }),
-        CommandOption<SiloOptions>.Repeated("dashboard-only", "HOST:PORT", "run only the dashboard, as an Orleans client of this silo gateway\n(--data-dir must hold the silos' tokens.csv)",
+        CommandOption<SiloOptions>.Repeated("dashboard-only", "HOST:PORT", "run only the dashboard, as an Orleans client of this silo gateway\n(--credentials-dir, or else --data-dir, must hold the silos' tokens.csv)",
             (o, v) => o with { DashboardGateways = [.. o.DashboardGateways ?? [], OptionValues.Gateway(v)] }),
     ],
     // The host reads these sections of the same files (appsettings.json, the --config file).

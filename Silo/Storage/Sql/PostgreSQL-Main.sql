@@ -19,4 +19,15 @@ CREATE TABLE IF NOT EXISTS OrleansQuery
     CONSTRAINT OrleansQuery_Key PRIMARY KEY(QueryKey)
 );
 
+-- OrleansOrchestrator's own: the public fingerprints of the keys the silos of this database use (never the keys),
+-- compared by each silo at start (see Silo/Hosting/ClusterKeyRecord.cs).
+CREATE TABLE IF NOT EXISTS OrleansOrchestratorKeyFingerprints
+(
+    Name varchar(64) NOT NULL,
+    Fingerprint text NOT NULL,
+    UpdatedAt timestamptz NOT NULL DEFAULT now(),
+
+    CONSTRAINT OrleansOrchestratorKeyFingerprints_Key PRIMARY KEY(Name)
+);
+
 COMMIT;
