@@ -199,7 +199,7 @@ public sealed class SiloOptionsSourcesTests : IDisposable
         Assert.Contains("--config FILE", help.Message);
         Assert.Contains("appsettings.json next to the program", help.Message);
         Assert.Contains("OO__DataDir=X", help.Message);
-        Assert.Contains("OO__DashboardOnly__0=A", help.Message);
+        Assert.Contains("OO__TlsSan__0=A", help.Message);
         foreach (var option in SiloOptions.Table.Options) Assert.Contains($"--{option.Name}", help.Message);
     }
 
