@@ -25,6 +25,11 @@ public sealed class SiloProcess : IAsyncDisposable
         _servicePrefixLength = servicePrefixLength;
         _environment = environment ?? new Dictionary<string, string>();
         _extraArgs = dockerAgent ? extraArgs ?? [] : [.. extraArgs ?? [], "--no-agent"];
+        // Silos of one database are one control plane and share one credentials folder, as an operator's do (a silo with
+        // other keys is refused), unless the test names a folder itself.
+        var credentials = _extraArgs.ToList().IndexOf("--credentials-dir");
+        CredentialsDir = credentials >= 0 ? _extraArgs[credentials + 1] : postgres is null ? null : CredentialsOfDatabase.GetOrAdd(postgres, _ => Directory.CreateTempSubdirectory("oo-credentials-").FullName);
+        if (credentials < 0 && CredentialsDir is not null) _extraArgs = [.. _extraArgs, "--credentials-dir", CredentialsDir];
         _readyMarker = "Agent:";
         DataDir = dataDir ?? Directory.CreateTempSubdirectory("oo-silo-").FullName;
         Postgres = postgres;
@@ -83,8 +88,13 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int NodePortMax => _network.NodePortMax;
 
+    /// <summary>The silo's <c>--credentials-dir</c>: shared by the silos of one test database; null: the data folder.</summary>
+    public string? CredentialsDir { get; }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> CredentialsOfDatabase = new();
+
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
-    public string TokenFilePath => Path.Combine(DataDir, "tokens.csv");
+    public string TokenFilePath => Path.Combine(CredentialsDir ?? DataDir, "tokens.csv");
     public Uri ApiUri => new($"https://127.0.0.1:{ApiPort}");
 
     /// <summary>Started, and exited since (a crash, a kill or a stop).</summary>
