@@ -161,7 +161,10 @@ public sealed record SiloOptions
                                   tenant (default DATA-DIR/agent/local-path)
           --simulated-nodes N     also host N simulated nodes (pods go Running without containers)
           --node-grace-period S   seconds without heartbeat before a node is unreachable (default 40)
-          --pod-eviction-timeout S  seconds a node may stay unreachable before its pods are replaced (default 300)
+          --pod-eviction-timeout S  default of both toleration seconds below (default 300)
+          --default-not-ready-toleration-seconds S    tolerationSeconds a new pod is given for
+                                  node.kubernetes.io/not-ready:NoExecute (default: --pod-eviction-timeout)
+          --default-unreachable-toleration-seconds S  the same for node.kubernetes.io/unreachable:NoExecute
           --event-ttl S           seconds an Event is kept after it last happened (default 3600)
           --service-cidr CIDR     IPv4 range cluster IPs are allocated from, at most /28 (default 10.96.0.0/12);
                                   its first address is the kubernetes Service's, its tenth the cluster DNS
@@ -240,6 +243,8 @@ public sealed record SiloOptions
                 "--docker-endpoint" => options with { DockerEndpoint = new Uri(Value()) },
                 "--node-grace-period" => options with { Controllers = options.Controllers with { NodeMonitorGracePeriod = Seconds() } },
                 "--pod-eviction-timeout" => options with { Controllers = options.Controllers with { PodEvictionTimeout = Seconds() } },
+                "--default-not-ready-toleration-seconds" => options with { Controllers = options.Controllers with { DefaultNotReadyTolerationSeconds = (long)Seconds().TotalSeconds } },
+                "--default-unreachable-toleration-seconds" => options with { Controllers = options.Controllers with { DefaultUnreachableTolerationSeconds = (long)Seconds().TotalSeconds } },
                 "--event-ttl" => options with { Controllers = options.Controllers with { EventTtl = Seconds() } },
                 "--simulated-nodes" => options with { SimulatedNodes = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"--simulated-nodes needs a whole number\n{Usage}") },
                 "--service-cidr" => options with { ServiceRange = Range() },
