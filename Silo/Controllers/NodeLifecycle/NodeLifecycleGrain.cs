@@ -51,8 +51,8 @@ public sealed partial class NodeLifecycleGrain(
     /// <summary>The one activation's key.</summary>
     public const string Key = "cluster";
 
-    /// <summary>How often the whole node list is read (Ready=False taints, new and deleted nodes): a heavy read for 5,000 nodes.</summary>
-    internal static readonly TimeSpan FullListInterval = TimeSpan.FromSeconds(30);
+    /// <summary>How many sweeps between two reads of the whole node list (Ready=False taints, new and deleted nodes): a heavy read for 5,000 nodes, every 30 s by default.</summary>
+    internal const int SweepsPerFullList = 6;
 
     /// <summary>The one sweep timer of this activation.</summary>
     private IGrainTimer? _sweepTimer;
@@ -128,7 +128,7 @@ public sealed partial class NodeLifecycleGrain(
 
         NodeLifecycleMetrics.Swept();
         var now = clock.GetUtcNow();
-        if (now - _lastFullList >= FullListInterval)
+        if (now - _lastFullList >= options.ClusterSweep * SweepsPerFullList)
         {
             await ReconcileAll(now);
             _lastFullList = now;

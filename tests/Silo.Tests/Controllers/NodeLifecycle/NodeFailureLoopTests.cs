@@ -141,6 +141,35 @@ public sealed class NodeFailureLoopTests : IAsyncLifetime
             $"marked {(marked - lastHeartbeat).TotalSeconds:F1} s after the last heartbeat, {(marked - reactivated).TotalSeconds:F1} s after reactivation: the grace period restarted");
     }
 
+    [Fact]
+    public async Task NodeReportingNotReady_GetsTheNotReadyTaints_ItsPodsAreNotReadyAndEvicted_AndReadyAgainRemovesThem()
+    {
+        await RunPod("web-1", "10.244.1.5");
+
+        // The agent, still heartbeating, reports its node not ready (as a kubelet whose runtime is down).
+        await SetNodeReady("False");
+        var node = await Eventually.Value(async () => await NodeObject.Get() is Node { Spec.Taints: { Count: > 0 } taints } n
+            && taints.All(t => t.Key == NodeTaints.NotReady) ? n : null, "the not-ready taints");
+        Assert.Equal([(NodeTaints.NotReady, "NoExecute"), (NodeTaints.NotReady, "NoSchedule")], node.Spec.Taints!.Select(t => (t.Key, t.Effect)).Order());
+        Assert.Equal("False", NodeTaints.ReadyStatus(node));
+        await Eventually.True(async () => await Store.Get<Pod>(Ns, "web-1") is { } pod && !PodConditions.IsReady(pod), "web-1 Ready=False");
+        var taintAdded = node.Spec.Taints!.Single(t => t.Effect == "NoExecute").TimeAdded!.Value;
+        await Eventually.True(async () => await Store.Get<Pod>(Ns, "web-1") is null or { Metadata.DeletionTimestamp: not null }, "web-1 evicted");
+        Assert.True(DateTimeOffset.UtcNow >= taintAdded + TimeSpan.FromSeconds(TolerationSeconds), "evicted before its toleration ran out");
+
+        await SetNodeReady("True");
+        await Eventually.True(async () => await NodeObject.Get() is Node { Spec.Taints: null or [] }, "the taints gone once the node is Ready");
+    }
+
+    /// <summary>Writes the node's Ready condition as its agent.</summary>
+    private async Task SetNodeReady(string status)
+    {
+        var node = (Node)(await NodeObject.Get())!;
+        var conditions = node.Status!.Conditions!.Select(c => c.Type == "Ready" ? c with { Status = status, Reason = status == "True" ? "KubeletReady" : "KubeletNotReady" } : c).ToList();
+        var written = await NodeObject.Update(node with { Status = node.Status with { Conditions = conditions } }, Subresource.Status, Actor.Node(NodeName));
+        Assert.True(written.Succeeded, written.Error?.Message);
+    }
+
     private async Task<Contracts.Model.Endpoints?> Endpoints() => await Store.Get<Contracts.Model.Endpoints>(Ns, "web");
 
     /// <summary>A pod bound to the node and Running and Ready as its agent reports it.</summary>
