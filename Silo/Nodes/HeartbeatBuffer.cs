@@ -25,8 +25,6 @@ public sealed class HeartbeatBuffer
             if (_pending.TryRemove(node, out var at)) batch[node] = at;
         return batch;
     }
-
-    public int Count => _pending.Count;
 }
 
 /// <summary>Hands the buffered heartbeats to the node lifecycle loop; a batch that fails goes back into the buffer.</summary>
