@@ -9,6 +9,7 @@ using OrleansOrchestrator.Silo.Api.Auth;
 using OrleansOrchestrator.Silo.Controllers;
 using OrleansOrchestrator.Silo.Hosting;
 using OrleansOrchestrator.Silo.Networking;
+using OrleansOrchestrator.Silo.Nodes;
 using OrleansOrchestrator.Silo.Storage;
 
 SiloOptions options;
@@ -133,6 +134,7 @@ builder.Services.AddSingleton<TenantBootstrap>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<TenantBootstrap>());
 builder.Services.AddSingleton(options.Controllers);
 builder.Services.AddHostedService<ControllerSweep>();
+builder.Services.AddNodeHeartbeats(); // node grains batch heartbeats to the node lifecycle loop (OrleansOrchestrator.Silo.Nodes)
 if (options.MetricsInterval is { } metricsInterval) builder.Services.AddHostedService(_ => new MetricsLog(metricsInterval));
 var agentLine = await LocalAgent.Configure(builder.Services, options);
 builder.WebHost.ConfigureKestrel(kestrel =>

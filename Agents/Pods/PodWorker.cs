@@ -92,11 +92,16 @@ public sealed partial class PodWorker
     public void Update(Pod pod)
     {
         if (pod.Metadata.Uid == Pod.Metadata.Uid && Version(pod) < Version(Pod)) return;
+        // Someone else changed the pod's readiness (the node lifecycle controller marks the pods of a node it lost
+        // not ready): the status this agent sees must be written again even though it has not changed here.
+        if (ReadyOf(pod) != ReadyOf(Pod)) _lastStatusDigest = null;
         Pod = pod;
         Removed = false;
     }
 
     public void Remove() => Removed = true;
+
+    private static string? ReadyOf(Pod pod) => pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status;
 
     private static long Version(Pod pod) => long.TryParse(pod.Metadata.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
 

@@ -35,7 +35,7 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>
     /// The node lifecycle controller's verdict that the agent is silent: Ready becomes Unknown and the node
-    /// gets the <c>node.kubernetes.io/unreachable</c> taint. The agent's next heartbeat undoes both.
+    /// gets the <c>node.kubernetes.io/unreachable</c> taints (NoSchedule and NoExecute). The agent's next heartbeat undoes both.
     /// </summary>
     [Alias("MarkUnreachable")]
     Task MarkUnreachable();

@@ -15,6 +15,8 @@ public static class AdmissionServices
         services.AddSingleton<IMutatingAdmission, KindDefaults>();
         services.AddSingleton<IMutatingAdmission, DefaultStorageClass>();
         services.AddSingleton<IMutatingAdmission, ServiceAccountDefaults>();
+        // The seconds come from the controllers' options; a host without them (a test's) gets Kubernetes' 300.
+        services.AddSingleton<IMutatingAdmission>(sp => new DefaultTolerationSeconds(sp.GetService<Controllers.ControllerOptions>() ?? new()));
         // A user is given its tenant's namespace among the users when the tenant exists.
         services.TryAddSingleton<Tenancy.KnownTenants>();
         services.AddSingleton<IdentityAdmission>();

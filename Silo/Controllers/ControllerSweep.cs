@@ -22,7 +22,7 @@ public sealed partial class ControllerSweep(IGrainFactory grains, Tenancy.KnownT
         {
             try
             {
-                await grains.GetGrain<INodeLifecycle>("cluster").Start();
+                await grains.GetGrain<INodeLifecycle>(NodeLifecycleGrain.Key).Start();
                 foreach (var tenant in await tenants.All()) await WakeTenant(tenant);
                 // A Tenant being deleted when the silo stopped resumes its deletion.
                 foreach (var tenant in await tenants.Objects()) grains.GetGrain<Tenancy.ITenantLifecycle>(tenant.Metadata.Name!).Wake().Ignore();

@@ -5,19 +5,33 @@ namespace OrleansOrchestrator.Silo.Nodes;
 /// <summary>The conditions a live node reports, with transition times kept when nothing changed.</summary>
 public static class NodeConditions
 {
-    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
+    /// <summary>The conditions the agent posts, each of which an unreachable node has as Unknown.</summary>
+    private static readonly string[] Posted = ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"];
 
-    /// <summary>Every condition Unknown, as Kubernetes marks a node whose kubelet stopped posting status.</summary>
-    public static NodeStatus Unknown(NodeStatus reported, DateTimeOffset now) => reported with
+    /// <summary>
+    /// Every condition Unknown, as Kubernetes marks a node whose kubelet stopped posting status; one never posted
+    /// is added as Unknown too (a node registered without conditions, or whose agent never came).
+    /// </summary>
+    public static NodeStatus Unknown(NodeStatus reported, DateTimeOffset now)
     {
-        Conditions = (reported.Conditions ?? []).Select(c => c.Status == "Unknown" ? c : c with
+        var conditions = (reported.Conditions ?? []).Select(c => c.Status == "Unknown" ? c : c with
         {
             Status = "Unknown",
             Reason = "NodeStatusUnknown",
             Message = "Kubelet stopped posting node status.",
             LastTransitionTime = Truncate(now),
-        }).ToList(),
-    };
+        }).ToList();
+        foreach (var type in Posted.Where(t => conditions.All(c => c.Type != t)))
+            conditions.Add(new Condition
+            {
+                Type = type,
+                Status = "Unknown",
+                Reason = "NodeStatusNeverUpdated",
+                Message = "Kubelet never posted node status.",
+                LastTransitionTime = Truncate(now),
+            });
+        return reported with { Conditions = conditions };
+    }
 
     public static NodeStatus Ready(NodeStatus reported, IReadOnlyList<Condition>? previous, DateTimeOffset now)
     {

@@ -38,6 +38,9 @@ public sealed partial class NodeGrain(
     private DateTimeOffset _lastReadyWrite = DateTimeOffset.MinValue;
     private bool _markedUnreachable;
 
+    /// <summary>This silo's heartbeat buffer, which feeds the node lifecycle loop's durable ledger (absent in a test's silo without that loop).</summary>
+    private HeartbeatBuffer? _heartbeats;
+
     private string NodeName => this.GetPrimaryKeyString();
 
     /// <summary>The node's agent: registration and heartbeats write the Node as the node itself.</summary>
@@ -49,6 +52,7 @@ public sealed partial class NodeGrain(
     {
         state = new DurableState<NodeState>(backend.ObjectStorage(services), "node", this.GetGrainId(), NodeName);
         await state.ReadStateAsync();
+        _heartbeats = services.GetService<HeartbeatBuffer>();
         this.RegisterGrainTimer(_ => RefreshPods(), new GrainTimerCreationOptions
         {
             DueTime = RefreshInterval,
@@ -86,8 +90,14 @@ public sealed partial class NodeGrain(
         }
         var status = NodeConditions.Ready(node.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
         await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status, Agent);
-        _lastHeartbeat = now;
+        Heard(now);
         _lastReadyWrite = now;
+    }
+
+    private void Heard(DateTimeOffset now)
+    {
+        _lastHeartbeat = now;
+        _heartbeats?.Record(NodeName, now);
     }
 
     private static Dictionary<string, string> Merged(IReadOnlyDictionary<string, string>? stored, IReadOnlyDictionary<string, string>? agents)
@@ -100,16 +110,16 @@ public sealed partial class NodeGrain(
     public async Task Heartbeat()
     {
         var now = clock.GetUtcNow();
-        _lastHeartbeat = now;
+        Heard(now);
         if (now - _lastReadyWrite < HeartbeatWriteInterval && !_markedUnreachable) return;
         if (await NodeObject.Get() is not Node stored) return;
-        if (_markedUnreachable || stored.Spec.Taints?.Any(t => t.Key == NodeConditions.UnreachableTaint) == true)
+        // Back: the taints of an unreachable or not-ready node go (the agent reports Ready=True below).
+        if (NodeTaints.Reconciled(stored.Spec.Taints, "True", now) is { } taints)
         {
-            var taints = stored.Spec.Taints?.Where(t => t.Key != NodeConditions.UnreachableTaint).ToList();
-            var back = await NodeObject.Update(stored with { Spec = stored.Spec with { Taints = taints is { Count: > 0 } ? taints : null }, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Main, Agent);
+            var back = await NodeObject.Update(stored with { Spec = stored.Spec with { Taints = taints.Count > 0 ? taints : null }, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Main, Agent);
             stored = back.Object as Node ?? stored;
-            _markedUnreachable = false;
         }
+        _markedUnreachable = false;
         var status = NodeConditions.Ready(stored.Status ?? new NodeStatus(), stored.Status?.Conditions, now);
         await NodeObject.Update(stored with { Status = status, Metadata = stored.Metadata with { ResourceVersion = null } }, Subresource.Status, Agent);
         _lastReadyWrite = now;
@@ -119,13 +129,10 @@ public sealed partial class NodeGrain(
     {
         if (await NodeObject.Get() is not Node stored) return;
         var now = clock.GetUtcNow();
-        if (stored.Spec.Taints?.Any(t => t.Key == NodeConditions.UnreachableTaint) != true)
+        // Taints first: from the moment the node is Unknown, nothing new may be scheduled there.
+        if (NodeTaints.Reconciled(stored.Spec.Taints, "Unknown", now) is { } taints)
         {
-            var tainted = stored with
-            {
-                Spec = stored.Spec with { Taints = [.. stored.Spec.Taints ?? [], new Taint { Key = NodeConditions.UnreachableTaint, Effect = "NoExecute", TimeAdded = now }] },
-                Metadata = stored.Metadata with { ResourceVersion = null },
-            };
+            var tainted = stored with { Spec = stored.Spec with { Taints = taints }, Metadata = stored.Metadata with { ResourceVersion = null } };
             stored = (await NodeObject.Update(tainted, Subresource.Main, Controllers.SystemActors.NodeLifecycle)).Object as Node ?? stored;
         }
         var unknown = NodeConditions.Unknown(stored.Status ?? new NodeStatus(), now);

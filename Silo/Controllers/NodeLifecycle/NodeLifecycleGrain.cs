@@ -1,6 +1,8 @@
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Nodes;
 using OrleansOrchestrator.Contracts.Store;
+using OrleansOrchestrator.Silo.Nodes;
+using OrleansOrchestrator.Silo.Storage;
 
 namespace OrleansOrchestrator.Silo.Controllers.NodeLifecycle;
 
@@ -9,23 +11,79 @@ public interface INodeLifecycle : IGrainWithStringKey
 {
     /// <summary>Makes sure the loop runs (it keeps itself alive with its timer).</summary>
     Task Start();
+
+    /// <summary>A silo's batch of its node grains' latest heartbeats (see <see cref="HeartbeatBuffer"/>).</summary>
+    [Alias("RecordHeartbeats")]
+    Task RecordHeartbeats(IReadOnlyDictionary<string, DateTimeOffset> heartbeats);
+
+    /// <summary>When the loop last heard of each node, as last stored: what a new activation (after a silo's loss) starts from.</summary>
+    [Alias("LastHeard"), Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> LastHeard();
+}
+
+/// <summary>The loop's durable ledger: the last heartbeat (or, for a node never heard, when the loop first saw it) per node.</summary>
+[GenerateSerializer, Alias("oo.NodeLifecycleState")]
+public sealed class NodeLifecycleState
+{
+    [Id(0)] public Dictionary<string, DateTimeOffset> LastHeard { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// Watches node heartbeats: a node silent for the grace period is marked unreachable (Ready=Unknown and the
-/// <c>node.kubernetes.io/unreachable</c> taint, so nothing new lands there); after the eviction timeout its
-/// pods are deleted so that their controllers replace them elsewhere. A node that comes back clears both
-/// itself (on its next heartbeat), and its agent then removes the deleted pods' containers.
+/// Kubernetes' node lifecycle controller and taint eviction in one loop, every <see cref="ControllerOptions.ClusterSweep"/>:
+/// <list type="bullet">
+/// <item>a node not heard of for the grace period is marked unreachable: every condition Unknown, the
+/// <c>node.kubernetes.io/unreachable</c> taint with NoSchedule and NoExecute, and its pods Ready=False. The time is
+/// measured from the ledger, which the silos' heartbeat batches feed and which is stored once per sweep, so a silo
+/// restart or failover does not restart the grace period (it is at most one flush and one sweep stale);</item>
+/// <item>every half minute, the whole node list: nodes new to the ledger, nodes gone from it, and the taints of a node
+/// whose Ready is False (<c>node.kubernetes.io/not-ready</c>) or True (none) made to match;</item>
+/// <item>the pods of a node with NoExecute taints are deleted when their toleration runs out (<see cref="TaintEviction"/>).</item>
+/// </list>
+/// A node that comes back clears its taints and conditions itself (on its next heartbeat), and its agent then
+/// removes the evicted pods' containers.
 /// </summary>
-public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimeProvider clock, ILogger<NodeLifecycleGrain> logger) : Grain, INodeLifecycle
+public sealed partial class NodeLifecycleGrain(
+    [PersistentState("nodelifecycle", StorageNames.Store)] IPersistentState<NodeLifecycleState> ledger,
+    ControllerOptions options,
+    TimeProvider clock,
+    ILogger<NodeLifecycleGrain> logger) : Grain, INodeLifecycle
 {
-    /// <summary>When this loop first saw each node: a node with no heartbeat since a silo restart gets the grace period from then.</summary>
-    private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
+    /// <summary>The one activation's key.</summary>
+    public const string Key = "cluster";
 
-    /// <summary>The one sweep timer of this activation: <see cref="ControllerSweep"/> calls <see cref="Start"/> every half minute.</summary>
+    /// <summary>How many sweeps between two reads of the whole node list (Ready=False taints, new and deleted nodes): a heavy read for 5,000 nodes, every 30 s by default.</summary>
+    internal const int SweepsPerFullList = 6;
+
+    /// <summary>The one sweep timer of this activation.</summary>
     private IGrainTimer? _sweepTimer;
 
+    private bool _dirty;
+
+    /// <summary>A copy of the ledger as last stored or read.</summary>
+    private IReadOnlyDictionary<string, DateTimeOffset> _stored = new Dictionary<string, DateTimeOffset>();
+    private DateTimeOffset _lastFullList = DateTimeOffset.MinValue;
+
+    /// <summary>Nodes this activation marked unreachable (their next heartbeat takes them out).</summary>
+    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
+
+    /// <summary>Nodes known to carry NoExecute taints: their pods are checked for eviction on every sweep.</summary>
+    private readonly HashSet<string> _evicting = new(StringComparer.Ordinal);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Whatever woke the loop (a silo's heartbeat batch after a failover, or Start), it runs from now on.
+        _stored = new Dictionary<string, DateTimeOffset>(ledger.State.LastHeard);
+        StartTimer();
+        return Task.CompletedTask;
+    }
+
     public Task Start()
+    {
+        StartTimer();
+        return Task.CompletedTask;
+    }
+
+    private void StartTimer()
     {
         // Start is how the loop comes back after a deactivation or a silo restart, so it is called again and
         // again on a live activation too: a timer per call would multiply the sweeps for as long as the silo runs.
@@ -35,7 +93,6 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
             NodeLifecycleMetrics.TimerStarted();
         }
         DelayDeactivation(TimeSpan.FromDays(3650));
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -49,40 +106,131 @@ public sealed partial class NodeLifecycleGrain(ControllerOptions options, TimePr
         return Task.CompletedTask;
     }
 
+    public Task RecordHeartbeats(IReadOnlyDictionary<string, DateTimeOffset> heartbeats)
+    {
+
+        foreach (var (node, at) in heartbeats) _dirty |= Heard(node, at);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> LastHeard() => Task.FromResult(_stored);
+
+    /// <summary>Keeps the later of the two times; true when that changed the ledger.</summary>
+    private bool Heard(string node, DateTimeOffset at)
+    {
+        if (ledger.State.LastHeard.TryGetValue(node, out var before) && before >= at) return false;
+        ledger.State.LastHeard[node] = at;
+        return true;
+    }
+
     private async Task Sweep()
     {
+
         NodeLifecycleMetrics.Swept();
         var now = clock.GetUtcNow();
-        var nodes = new StoreClient(GrainFactory, StoreKeys.SystemTenant, SystemActors.NodeLifecycle);
-        foreach (var node in await nodes.List<Node>(""))
+        if (now - _lastFullList >= options.ClusterSweep * SweepsPerFullList)
         {
-            var name = node.Metadata.Name!;
-            var grain = GrainFactory.GetGrain<INodeGrain>(name);
-            var lastHeard = await grain.LastHeartbeat() ?? (_firstSeen.TryGetValue(name, out var seen) ? seen : _firstSeen[name] = now);
-            var silence = now - lastHeard;
-            if (silence <= options.NodeMonitorGracePeriod) continue;
-
-            await grain.MarkUnreachable();
-            if (silence <= options.NodeMonitorGracePeriod + options.PodEvictionTimeout) continue;
-            foreach (var bound in await grain.BoundPods())
-            {
-                if (bound.Pod.Metadata.DeletionTimestamp is not null || ToleratesUnreachableForEver(bound.Pod)) continue;
-                var tenant = StoreKeys.ParseObject(bound.Key).Tenant;
-                if (await new StoreClient(GrainFactory, tenant, SystemActors.NodeLifecycle).Delete(bound.Pod))
-                    LogEvicted(logger, bound.Key, name);
-            }
+            await ReconcileAll(now);
+            _lastFullList = now;
+        }
+        await MarkSilentNodes(now);
+        foreach (var node in _evicting.ToList()) await EvictDue(node, now);
+        if (_dirty)
+        {
+            // One write per sweep however many heartbeats arrived: the ledger's staleness is bounded by the sweep period.
+            await ledger.WriteStateAsync();
+            _dirty = false;
+            _stored = new Dictionary<string, DateTimeOffset>(ledger.State.LastHeard);
         }
     }
 
-    private static readonly Taint Unreachable = new() { Key = Silo.Nodes.NodeConditions.UnreachableTaint, Effect = Scheduling.Tolerations.NoExecute };
+    private async Task MarkSilentNodes(DateTimeOffset now)
+    {
+        foreach (var (name, lastHeard) in ledger.State.LastHeard.ToList())
+        {
+            if (!NodeSilence.IsSilent(lastHeard, now, options.NodeMonitorGracePeriod))
+            {
+                _unreachable.Remove(name);
+                continue;
+            }
+            if (_unreachable.Contains(name)) continue;
+            var grain = GrainFactory.GetGrain<INodeGrain>(name);
+            // A heartbeat still on its way in a silo's buffer: the node grain knows it already.
+            if (await grain.LastHeartbeat() is { } fresher && Heard(name, fresher))
+            {
+                _dirty = true;
+                if (!NodeSilence.IsSilent(fresher, now, options.NodeMonitorGracePeriod)) continue;
+            }
+            await grain.MarkUnreachable();
+            // From here, not from the node grain: a pod's status write calls its node grain back.
+            await PodReadiness.MarkNotReady(GrainFactory, await grain.BoundPods(), now);
+            _unreachable.Add(name);
+            _evicting.Add(name);
+            LogUnreachable(logger, name, (now - ledger.State.LastHeard[name]).TotalSeconds);
+        }
+    }
 
-    /// <summary>
-    /// A pod that tolerates the unreachable taint without <c>tolerationSeconds</c> stays, as Kubernetes' taint-based
-    /// eviction leaves it: DaemonSet pods get that toleration so that a node's trouble never evicts them.
-    /// </summary>
-    private static bool ToleratesUnreachableForEver(Pod pod) =>
-        pod.Spec.Tolerations?.Any(t => t.TolerationSeconds is null && Scheduling.Tolerations.Tolerates(t, Unreachable)) == true;
+    /// <summary>The whole node list: the ledger follows it, and the Ready condition's taints and pods' readiness follow each node.</summary>
+    private async Task ReconcileAll(DateTimeOffset now)
+    {
+        var store = new StoreClient(GrainFactory, StoreKeys.SystemTenant, SystemActors.NodeLifecycle);
+        var nodes = await store.List<Node>("");
+        var names = nodes.Select(n => n.Metadata.Name!).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in ledger.State.LastHeard.Keys.Where(n => !names.Contains(n)).ToList())
+        {
+            ledger.State.LastHeard.Remove(gone);
+            _unreachable.Remove(gone);
+            _evicting.Remove(gone);
+            _dirty = true;
+        }
+        foreach (var node in nodes)
+        {
+            var name = node.Metadata.Name!;
+            // A node never heard of gets the grace period from when the loop first saw it, as Kubernetes' does.
+            if (!ledger.State.LastHeard.ContainsKey(name)) _dirty |= Heard(name, now);
+            var ready = NodeTaints.ReadyStatus(node);
+            // A node without a Ready condition has never posted status: the silence above decides about it.
+            if (ready is null) continue;
+            var current = node;
+            if (NodeTaints.Reconciled(node.Spec.Taints, ready, now) is { } taints)
+            {
+                // Conditional on the version listed: a heartbeat that changed the node meanwhile wins, and the next pass looks again.
+                var updated = await store.Update(node with { Spec = node.Spec with { Taints = taints.Count > 0 ? taints : null } });
+                if (updated is null) continue;
+                current = updated;
+            }
+            if (current.Spec.Taints?.Any(t => t.Effect == Scheduling.Tolerations.NoExecute) == true) _evicting.Add(name);
+            if (ready != "True") await PodReadiness.MarkNotReady(GrainFactory, await GrainFactory.GetGrain<INodeGrain>(name).BoundPods(), now);
+        }
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Evicted pod {Pod} from unreachable node {Node}")]
+    /// <summary>Deletes the node's pods whose tolerations of its NoExecute taints have run out.</summary>
+    private async Task EvictDue(string name, DateTimeOffset now)
+    {
+        var node = await GrainFactory.GetGrain<IObjectGrain>(StoreKeys.Object(StoreKeys.SystemTenant, ResourceKinds.Node, null, name)).Get() as Node;
+        if (node?.Spec.Taints?.Any(t => t.Effect == Scheduling.Tolerations.NoExecute) != true)
+        {
+            _evicting.Remove(name);
+            return;
+        }
+        foreach (var bound in await GrainFactory.GetGrain<INodeGrain>(name).BoundPods())
+        {
+            if (bound.Pod.Metadata.DeletionTimestamp is not null || !TaintEviction.IsDue(bound.Pod, node.Spec.Taints, now)) continue;
+            var tenant = StoreKeys.ParseObject(bound.Key).Tenant;
+            if (await new StoreClient(GrainFactory, tenant, SystemActors.NodeLifecycle).Delete(bound.Pod))
+                LogEvicted(logger, bound.Key, name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} not heard of for {Seconds:F0} s: marked unreachable")]
+    private static partial void LogUnreachable(ILogger logger, string node, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evicted pod {Pod} from node {Node}: its toleration of the node's NoExecute taints ran out")]
     private static partial void LogEvicted(ILogger logger, string pod, string node);
+}
+
+/// <summary>Whether a node is silent: not heard of for longer than the grace period.</summary>
+public static class NodeSilence
+{
+    public static bool IsSilent(DateTimeOffset lastHeard, DateTimeOffset now, TimeSpan grace) => now - lastHeard > grace;
 }

@@ -44,6 +44,20 @@ public sealed class AgentProcess(SiloProcess silo, IReadOnlyList<string> args) :
         await p.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process hangs (as on a frozen machine or a long GC pause) while its containers run on.</summary>
+    public Task Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT: the paused process goes on where it stopped.</summary>
+    public Task Resume() => Signal("CONT");
+
+    private async Task Signal(string signal)
+    {
+        if (_process is not { HasExited: false } p) throw new InvalidOperationException("the agent is not running");
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {p.Id} failed with {kill.ExitCode}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Kill();

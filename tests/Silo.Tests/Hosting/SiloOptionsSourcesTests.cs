@@ -44,6 +44,8 @@ public sealed class SiloOptionsSourcesTests : IDisposable
         ["simulated-node-prefix"] = (["--simulated-node-prefix", "rack1"], o => o.SimulatedNodePrefix, "rack1"),
         ["node-grace-period"] = (["--node-grace-period", "15"], o => $"{o.Controllers.NodeMonitorGracePeriod.TotalSeconds}", "15"),
         ["pod-eviction-timeout"] = (["--pod-eviction-timeout", "20"], o => $"{o.Controllers.PodEvictionTimeout.TotalSeconds}", "20"),
+        ["default-not-ready-toleration-seconds"] = (["--default-not-ready-toleration-seconds", "30"], o => $"{o.Controllers.NotReadyTolerationSeconds}", "30"),
+        ["default-unreachable-toleration-seconds"] = (["--default-unreachable-toleration-seconds", "40"], o => $"{o.Controllers.UnreachableTolerationSeconds}", "40"),
         ["event-ttl"] = (["--event-ttl", "60"], o => $"{o.Controllers.EventTtl.TotalSeconds}", "60"),
         ["service-cidr"] = (["--service-cidr", "10.200.0.0/16"], o => o.ClusterNetwork.ServiceCidr, "10.200.0.0/16"),
         ["service-node-port-range"] = (["--service-node-port-range", "31000-31099"], o => $"{o.NodePortMin}-{o.NodePortMax}", "31000-31099"),

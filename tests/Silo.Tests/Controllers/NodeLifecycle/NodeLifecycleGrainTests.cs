@@ -13,8 +13,12 @@ namespace OrleansOrchestrator.Silo.Tests.Controllers.NodeLifecycle;
 /// The node lifecycle loop in an in-process silo: <see cref="ControllerSweep"/> calls <c>Start</c> every half
 /// minute for as long as the silo runs, and that must not add a sweep each time.
 /// </summary>
+[Collection(Collection)]
 public sealed class NodeLifecycleGrainTests : IDisposable
 {
+    /// <summary>The loop's metrics are the process's: no other test's loop may sweep while these count.</summary>
+    public const string Collection = "node lifecycle loops";
+
     private readonly MeterListener _listener = new();
     private long _timers;
     private long _sweeps;
