@@ -11,6 +11,10 @@ using OrleansOrchestrator.Silo.Hosting;
 using OrleansOrchestrator.Silo.Networking;
 using OrleansOrchestrator.Silo.Storage;
 
+// Subcommands own their arguments; the main command's options follow.
+if (OrleansOrchestrator.Silo.Operations.SnapshotCommand.Handles(args))
+    return await OrleansOrchestrator.Silo.Operations.SnapshotCommand.Run(args, Console.Out, Console.Error);
+
 SiloOptions options;
 try
 {
