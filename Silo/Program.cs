@@ -89,9 +89,13 @@ var certificate = ApiCertificate.LoadOrCreate(options);
 var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant, out var createdAdminToken);
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
+// SIGTERM or Ctrl-C: readyz fails and watches end at once, then requests in flight get this long to finish together
+// with the silo's graceful leave of the cluster (Kestrel stops first, Orleans after it), and the process exits 0.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = OrleansOrchestrator.Silo.Api.Health.GracefulShutdown.Timeout);
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
+builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Health.HealthEndpoints>();
 // Service account tokens: signed with a key of the data folder, checked against the objects they name.
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(ServiceAccountKey.LoadOrCreate(options.ServiceAccountKeyPath)));
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokenOptions(options.PodTokenLifetime));
