@@ -1,5 +1,4 @@
 using System.Globalization;
-using Npgsql;
 using OrleansOrchestrator.Silo.Hosting;
 using OrleansOrchestrator.Silo.Storage;
 
@@ -47,8 +46,9 @@ public static class SnapshotCommand
             error.WriteLine(e.Message);
             return 1;
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or NpgsqlException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // An operator's command: the reason in one line, not a stack trace.
             error.WriteLine($"snapshot {command.Verb} failed: {e.Message}");
             return 1;
         }

@@ -62,7 +62,8 @@ public static class StoreRows
         var extension = Add(command, "@Extension", DbType.String);
         var serviceId = Add(command, "@ServiceId", DbType.String);
         var payload = Add(command, "@Payload", DbType.Binary);
-        var modifiedOn = Add(command, "@ModifiedOn", DbType.DateTime);
+        // DateTime2: "timestamp without time zone" on PostgreSQL (Npgsql maps DateTime to the zoned type), text on SQLite.
+        var modifiedOn = Add(command, "@ModifiedOn", DbType.DateTime2);
         var version = Add(command, "@Version", DbType.Int32);
         long count = 0;
         await foreach (var row in rows.WithCancellation(cancellationToken))
