@@ -8,7 +8,7 @@ using OrleansOrchestrator.Tests.Shared;
 namespace OrleansOrchestrator.EndToEnd.Tests.HighAvailability;
 
 /// <summary>What a load balancer and an operator see of a silo's health and of its stop on SIGTERM.</summary>
-public sealed class HealthAndShutdownTests
+public sealed class HealthAndShutdownTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     [Fact]
     public async Task HealthEndpoints_AnswerWithoutAuthentication_AsKubeApiserverWordsThem()
@@ -79,6 +79,39 @@ public sealed class HealthAndShutdownTests
 
         await silo.Start();
         Assert.Equal("before in-flight", (await kubectl.Ok("get configmaps -o jsonpath={.items[*].metadata.name}")).Replace("kube-root-ca.crt", "").Trim());
+    }
+
+    [Fact]
+    public async Task APostgreSqlSilo_IsReadyOnceActiveInMembership_AndOnSigtermLeavesTheClusterAsDead_NotAsASuspect()
+    {
+        await postgres.CreateDatabase("graceful_leave");
+        await using var silo = new SiloProcess(postgres: postgres.ConnectionString("graceful_leave"));
+        await silo.Start();
+        using (var anonymous = new ApiClient(silo, token: null))
+            Assert.Contains("[+]cluster-membership ok", await anonymous.Http.GetStringAsync("/readyz?verbose"));
+        Assert.Equal([MembershipActive], await MembershipStatuses("graceful_leave"));
+
+        var signalled = Stopwatch.StartNew();
+        Process.Start("kill", ["-TERM", silo.ProcessId.ToString(CultureInfo.InvariantCulture)]).WaitForExit();
+        await silo.Exit.WaitAsync(TimeSpan.FromSeconds(25));
+        Assert.Equal(0, silo.ExitCode);
+        Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(10), $"the stop took {signalled.Elapsed}");
+        // Declared dead by itself on the way out: the other silos need not wait out failure detection.
+        Assert.Equal([MembershipDead], await MembershipStatuses("graceful_leave"));
+    }
+
+    // Orleans' SiloStatus values as its membership table stores them.
+    private const string MembershipActive = "3";
+    private const string MembershipDead = "6";
+
+    /// <summary>The status column of every row of Orleans' membership table, read from a dump of the database.</summary>
+    private async Task<List<string>> MembershipStatuses(string database)
+    {
+        var lines = (await postgres.Dump(database)).Split('\n');
+        var header = Array.FindIndex(lines, l => l.StartsWith("COPY public.orleansmembershiptable ", StringComparison.Ordinal));
+        var columns = lines[header][(lines[header].IndexOf('(') + 1)..lines[header].IndexOf(')')].Split(", ");
+        var status = Array.IndexOf(columns, "status");
+        return lines.Skip(header + 1).TakeWhile(l => l != "\\.").Select(l => l.Split('\t')[status]).ToList();
     }
 
     /// <summary>A request body sent in two parts, the second only when the test says.</summary>
