@@ -56,7 +56,7 @@ public sealed class HealthEndpoints(
             case HealthCheckNames.Ping:
                 return true;
             case HealthCheckNames.GrainRuntime:
-                await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+                await grains.GetGrain<IRuntimePing>(0).Ping();
                 return true;
             case HealthCheckNames.Store:
                 await using (var connection = await backend.DataSource.OpenConnectionAsync())

@@ -72,7 +72,7 @@ public static class HealthReport
 public static class HealthCheckNames
 {
     public const string Ping = "ping";
-    /// <summary>This process's Orleans runtime answers a grain call.</summary>
+    /// <summary>This process's Orleans runtime answers a grain call (one that reads no database).</summary>
     public const string GrainRuntime = "grain-runtime";
     /// <summary>The store's database answers a query.</summary>
     public const string Store = "store";

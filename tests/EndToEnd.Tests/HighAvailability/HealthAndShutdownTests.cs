@@ -100,6 +100,39 @@ public sealed class HealthAndShutdownTests(PostgresServer postgres) : IClassFixt
         Assert.Equal([MembershipDead], await MembershipStatuses("graceful_leave"));
     }
 
+    [Fact]
+    public async Task WhenTheDatabaseIsGone_ReadyzFailsNamingTheStoreCheckOnly_AndLivezStaysOk()
+    {
+        // A database of this test's own, which it stops.
+        var database = new PostgresServer();
+        await database.InitializeAsync();
+        await using var silo = new SiloProcess(postgres: database.ConnectionString("postgres"));
+        try
+        {
+            await silo.Start();
+            using var anonymous = new ApiClient(silo, token: null);
+            Assert.Equal("ok", await anonymous.Http.GetStringAsync("/readyz"));
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+
+        using var probe = new ApiClient(silo, token: null);
+        using var readyz = await probe.Http.GetAsync("/readyz");
+        var body = await readyz.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, readyz.StatusCode);
+        Assert.Contains("[-]store failed: reason withheld\n", body);
+        Assert.Contains("[+]ping ok\n", body);
+        Assert.EndsWith("readyz check failed\n", body);
+        // Nothing of the failure itself (driver, address, message) reaches an unauthenticated caller.
+        Assert.DoesNotContain("Npgsql", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("127.0.0.1", body);
+        using var single = await probe.Http.GetAsync("/readyz/store");
+        Assert.Equal(HttpStatusCode.InternalServerError, single.StatusCode);
+        Assert.Equal("ok", await probe.Http.GetStringAsync("/livez"));
+    }
+
     // Orleans' SiloStatus values as its membership table stores them.
     private const string MembershipActive = "3";
     private const string MembershipDead = "6";
