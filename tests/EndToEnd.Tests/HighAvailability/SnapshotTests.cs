@@ -9,8 +9,13 @@ namespace OrleansOrchestrator.EndToEnd.Tests.HighAvailability;
 /// <c>snapshot save/restore/status</c> run as an operator runs them, against a silo that keeps running and taking writes;
 /// then silos started on what was restored (a new data folder, or PostgreSQL: the move from the embedded default).
 /// </summary>
-public sealed class SnapshotTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+public sealed class SnapshotTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
+    /// <summary>Where this test's snapshot files go (removed after it).</summary>
+    private readonly string _backups = Directory.CreateTempSubdirectory("oo-snapshots-").FullName;
+
+    public void Dispose() => Directory.Delete(_backups, recursive: true);
+
     private const string AdminToken = "snapshot-admin-token-0123456789";
     private const string TeamBToken = "snapshot-team-b-token-012345678";
 
@@ -38,7 +43,7 @@ public sealed class SnapshotTests(PostgresServer postgres) : IClassFixture<Postg
             }
         });
         await Eventually.True(() => Volatile.Read(ref written) >= 5, "some writes before the snapshot");
-        var file = Path.Combine(source.DataDir, "..", $"{Path.GetFileName(source.DataDir)}.snapshot");
+        var file = Path.Combine(_backups, "cluster.snapshot");
         var writtenBefore = Volatile.Read(ref written);
         var save = await Cli("snapshot", "save", file, "--data-dir", source.DataDir);
         Assert.True(save.Code == 0, save.Output);
@@ -97,7 +102,7 @@ public sealed class SnapshotTests(PostgresServer postgres) : IClassFixture<Postg
         var admin = Admin(source);
         await admin.Ok("create namespace kept");
         await admin.Ok("create configmap settings -n kept --from-literal=mode=fast");
-        var file = Path.Combine(source.DataDir, "..", $"{Path.GetFileName(source.DataDir)}.snapshot");
+        var file = Path.Combine(_backups, "cluster.snapshot");
         Assert.Equal(0, (await Cli("snapshot", "save", file, "--data-dir", source.DataDir)).Code);
 
         await postgres.CreateDatabase("snapshot_move");
@@ -111,7 +116,13 @@ public sealed class SnapshotTests(PostgresServer postgres) : IClassFixture<Postg
         // Saved back from PostgreSQL before any silo ran there: the very same rows.
         var fromPostgres = file + ".pg";
         Assert.Equal(0, (await Cli("snapshot", "save", fromPostgres, "--postgres", connection)).Code);
-        Assert.Equal(Checksum((await Cli("snapshot", "status", file)).Output), Checksum((await Cli("snapshot", "status", fromPostgres)).Output));
+        var checksum = Checksum((await Cli("snapshot", "status", file)).Output);
+        Assert.Equal(checksum, Checksum((await Cli("snapshot", "status", fromPostgres)).Output));
+        // And back: PostgreSQL's snapshot restored into a new data folder holds the same rows again.
+        var back = Path.Combine(_backups, "back");
+        Assert.Equal(0, (await Cli("snapshot", "restore", fromPostgres, "--data-dir", back)).Code);
+        Assert.Equal(0, (await Cli("snapshot", "save", back + ".snapshot", "--data-dir", back)).Code);
+        Assert.Equal(checksum, Checksum((await Cli("snapshot", "status", back + ".snapshot")).Output));
 
         await using var moved = new SiloProcess(postgres: connection);
         Directory.CreateDirectory(moved.DataDir);
