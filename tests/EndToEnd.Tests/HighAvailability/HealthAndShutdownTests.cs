@@ -44,6 +44,10 @@ public sealed class HealthAndShutdownTests(PostgresServer postgres) : IClassFixt
         var kubectl = new Kubectl("1.32", silo.KubeconfigPath);
         Assert.Equal(verbose, await kubectl.Ok("get --raw /readyz?verbose"));
         Assert.Equal("ok", await kubectl.Ok("get --raw /livez"));
+        // The root lists them with the API's paths, as kube-apiserver's does.
+        var paths = System.Text.Json.Nodes.JsonNode.Parse(await kubectl.Ok("get --raw /"))!["paths"]!.AsArray().Select(p => p!.GetValue<string>()).ToList();
+        Assert.Subset(paths.ToHashSet(), new HashSet<string> { "/api", "/api/v1", "/apis", "/apis/apps", "/apis/apps/v1", "/version", "/livez", "/readyz", "/readyz/shutdown", "/healthz" });
+        Assert.Equal(paths.Order(StringComparer.Ordinal), paths);
     }
 
     [Fact]
