@@ -12,6 +12,10 @@ using OrleansOrchestrator.Silo.Networking;
 using OrleansOrchestrator.Silo.Nodes;
 using OrleansOrchestrator.Silo.Storage;
 
+// Subcommands own their arguments; the main command's options follow.
+if (OrleansOrchestrator.Silo.Operations.SnapshotCommand.Handles(args))
+    return await OrleansOrchestrator.Silo.Operations.SnapshotCommand.Run(args, Console.Out, Console.Error);
+
 SiloOptions options;
 try
 {
@@ -118,11 +122,15 @@ Kubeconfig.WriteForSilo(options, server, certificate, tokens, createdAdminToken,
 credentialsLock.Dispose();
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
+// SIGTERM or Ctrl-C: readyz fails and watches end at once, then requests in flight get this long to finish together
+// with the silo's graceful leave of the cluster (Kestrel stops first, Orleans after it), and the process exits 0.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = OrleansOrchestrator.Silo.Api.Health.GracefulShutdown.Timeout);
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();
 // Service account tokens: signed with the credentials folder's key (the same on every silo), checked against the objects they name.
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountJwt(serviceAccountKey!)); // made above: only --rewrite-secrets, which has exited, goes without
+builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Health.HealthEndpoints>();
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokenOptions(options.PodTokenLifetime));
 builder.Services.AddSingleton(new OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ApiCertificatePem(certificate.ExportCertificatePem()));
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.ServiceAccounts.ServiceAccountTokens>();

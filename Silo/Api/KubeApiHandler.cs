@@ -29,11 +29,11 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     public async Task Handle(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (path is "/healthz" or "/livez" or "/readyz")
+        if (Health.HealthEndpoints.Handles(path))
         {
             // Probes are not audited (as the usual Kubernetes audit policies leave them out): they carry no identity
             // and would drown the log.
-            await WriteText(context, 200, "ok");
+            await context.RequestServices.GetRequiredService<Health.HealthEndpoints>().Serve(context);
             return;
         }
         var audit = ApiRequestAudit.Begin(context, auditLog, clock);
@@ -302,7 +302,10 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
     private async Task StreamWatch(HttpContext context, Caller caller, ResourceKind kind, string? ns, ObjectFilter filter)
     {
         var query = context.Request.Query;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // The stream also ends, cleanly, when the silo is told to stop: clients re-watch elsewhere instead of waiting on a
+        // connection the shutdown would only cut after its grace period.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted,
+            context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
         if (IntegerParameter(query, "timeoutSeconds") is { } timeout)
         {
             if (timeout < 0) throw ApiException.BadRequest($"invalid value for timeoutSeconds: {timeout}: must be greater than or equal to 0");
@@ -348,7 +351,7 @@ public sealed partial class KubeApiHandler(ResourceService resources, Authorizer
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            // Timeout or client gone: end the stream.
+            // Timeout, shutdown or client gone: end the stream.
         }
     }
 

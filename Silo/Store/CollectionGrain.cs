@@ -15,7 +15,8 @@ namespace OrleansOrchestrator.Silo.Store;
 public sealed class CollectionGrain(
     [PersistentState("collection", StorageNames.Store)] IPersistentState<CollectionState> state,
     IStoredObjectReader reader,
-    TimeProvider clock) : Grain, ICollectionGrain, IClaimCandidates
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime) : Grain, ICollectionGrain, IClaimCandidates
 {
     /// <summary>Versions reserved ahead with one durable write of the ceiling.</summary>
     internal const long CeilingStep = 10_000;
@@ -96,7 +97,10 @@ public sealed class CollectionGrain(
 
     public async Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait)
     {
-        using var timeout = new CancellationTokenSource(maxWait);
+        // A stopping silo answers its pending polls at once: Orleans deactivates a grain only after its running calls
+        // end, so a poll left to wait would hold the graceful shutdown for its whole wait.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        timeout.CancelAfter(maxWait);
         while (true)
         {
             var changes = _sequencer.ChangesAfter(afterVersion);

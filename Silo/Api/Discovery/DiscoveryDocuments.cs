@@ -47,6 +47,7 @@ public static class DiscoveryDocuments
         var aggregated = AggregatedVersions.FirstOrDefault(v => accept.Contains($"g=apidiscovery.k8s.io;v={v};as=APIGroupDiscoveryList", StringComparison.Ordinal));
         return path.TrimEnd('/') switch
         {
+            "" => () => KubeApiHandler.WriteJson(context, 200, RootPaths()),
             "/version" => () => KubeApiHandler.WriteJson(context, 200, Version()),
             "/api" when aggregated is not null => () => KubeApiHandler.WriteJson(context, 200, Aggregated(core: true, aggregated), AggregatedType(aggregated)),
             "/apis" when aggregated is not null => () => KubeApiHandler.WriteJson(context, 200, Aggregated(core: false, aggregated), AggregatedType(aggregated)),
@@ -190,6 +191,21 @@ public static class DiscoveryDocuments
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 
     private static JsonArray Verbs() => new("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    /// <summary>What <c>GET /</c> lists, as kube-apiserver's root: the API paths, discovery, and each health endpoint and check.</summary>
+    private static JsonObject RootPaths()
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal) { "/api", "/apis", "/openapi/v3", "/version" };
+        paths.UnionWith(ByGroupVersion.Select(g => g.Key));
+        paths.UnionWith(Reviews.Select(r => r.GroupVersionPath));
+        paths.UnionWith(GroupNames().Select(g => $"/apis/{g}"));
+        foreach (var (endpoint, checks) in Health.HealthReport.Endpoints)
+        {
+            paths.Add($"/{endpoint}");
+            paths.UnionWith(checks.Select(c => $"/{endpoint}/{c}"));
+        }
+        return new JsonObject { ["paths"] = new JsonArray(paths.Select(p => (JsonNode)p).ToArray()) };
+    }
 
     private static JsonObject GroupList() => new()
     {

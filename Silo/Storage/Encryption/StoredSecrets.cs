@@ -104,7 +104,7 @@ public static class StoredSecrets
         return $"{ns}/{name}\" of tenant \"{tenant}";
     }
 
-    private static bool IsSecretKey(string key) => key.Split('/') is [_, var resource, _, _] && resource == ResourceKinds.Secret.Resource;
+    internal static bool IsSecretKey(string key) => key.Split('/') is [_, var resource, _, _] && resource == ResourceKinds.Secret.Resource;
 
     private static async Task<Row?> ReadOne(DbDataSource dataSource, string key, CancellationToken cancellationToken)
     {

@@ -103,6 +103,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Completes when the started process exits.</summary>
     public Task Exit => (_process ?? throw new InvalidOperationException("the silo was not started")).WaitForExitAsync();
 
+    /// <summary>The exit code of the started process, once it has exited.</summary>
+    public int ExitCode => (_process ?? throw new InvalidOperationException("the silo was not started")).ExitCode;
+
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <summary>The silo's process (with the main command, its local agent runs inside it).</summary>
