@@ -26,7 +26,7 @@ public sealed class ApiFuzzTests
         await using var silo = new SiloProcess(environment: FuzzTarget.SiloEnvironment);
         TokenFiles.WriteUsers(silo);
         await silo.Start();
-        using var target = new FuzzTarget(silo.ApiUri, File.ReadAllText(Path.Combine(silo.DataDir, "tls", "apiserver.crt")),
+        using var target = new FuzzTarget(silo.ApiUri, File.ReadAllText(silo.CertificatePath),
             TokenFiles.Admin, TokenFiles.Viewer, silo.Exit);
         var run = new FuzzRun(new FuzzGenerator(FuzzScope.Default), target);
         await run.Prepare();

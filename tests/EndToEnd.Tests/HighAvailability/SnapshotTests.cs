@@ -70,7 +70,7 @@ public sealed class SnapshotTests(PostgresServer postgres) : IClassFixture<Postg
         File.Copy(source.TokenFilePath, restored.TokenFilePath);
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => restored.Start());
         Assert.Contains("encrypt", refused.Message, StringComparison.OrdinalIgnoreCase);
-        File.Copy(Path.Combine(source.DataDir, "encryption-keys"), Path.Combine(restored.DataDir, "encryption-keys"));
+        File.Copy(Path.Combine(source.CredentialsPath, "encryption-keys"), Path.Combine(restored.CredentialsPath, "encryption-keys"));
         await restored.Start();
         var (admin2, teamB2) = (Admin(restored), TeamB(restored));
 
@@ -127,7 +127,7 @@ public sealed class SnapshotTests(PostgresServer postgres) : IClassFixture<Postg
         await using var moved = new SiloProcess(postgres: connection);
         Directory.CreateDirectory(moved.DataDir);
         File.Copy(source.TokenFilePath, moved.TokenFilePath);
-        File.Copy(Path.Combine(source.DataDir, "encryption-keys"), Path.Combine(moved.DataDir, "encryption-keys"));
+        File.Copy(Path.Combine(source.CredentialsPath, "encryption-keys"), Path.Combine(moved.CredentialsPath, "encryption-keys"));
         await moved.Start();
         foreach (var (before, after) in new[] { (Admin(source), Admin(moved)), (TeamB(source), TeamB(moved)) })
             Assert.Equal(await before.Ok("get namespaces,configmaps,secrets -A -o json"), await after.Ok("get namespaces,configmaps,secrets -A -o json"));

@@ -72,9 +72,8 @@ public sealed class ConfigurationTests(PostgresServer postgres) : IDisposable, I
         var connection = postgres.ConnectionString("config_prefix");
         await using var first = new SiloProcess(postgres: connection, extraArgs: ["--node-name", "host-a", "--simulated-nodes", "2"]);
         await first.Start();
-        // The second silo shares the first's keys, as silos sharing a database must, and its network settings.
+        // The second silo shares the first's credentials folder (SiloProcess does that for silos of one database) and its network settings.
         await using var second = new SiloProcess(postgres: connection, extraArgs: ["--node-name", "host-b", "--simulated-nodes", "2",
-            "--encryption-key-file", Path.Combine(first.DataDir, "encryption-keys"), "--service-account-key-file", Path.Combine(first.DataDir, "service-account.key"),
             "--service-cidr", first.ServiceCidr, "--service-node-port-range", $"{first.NodePortMin}-{first.NodePortMax}"]);
         await second.Start();
 

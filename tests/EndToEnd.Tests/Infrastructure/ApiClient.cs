@@ -12,7 +12,7 @@ public sealed class ApiClient : IDisposable
 
     public ApiClient(SiloProcess silo, string? token)
     {
-        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(silo.DataDir, "tls", "apiserver.crt")));
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(silo.CertificatePath));
         var thumbprint = certificate.Thumbprint;
         var handler = new HttpClientHandler
         {

@@ -94,7 +94,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> CredentialsOfDatabase = new();
 
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
-    public string TokenFilePath => Path.Combine(CredentialsDir ?? DataDir, "tokens.csv");
+    /// <summary>Where this silo's credentials are: <see cref="CredentialsDir"/>, or its data folder.</summary>
+    public string CredentialsPath => CredentialsDir ?? DataDir;
+    public string TokenFilePath => Path.Combine(CredentialsPath, "tokens.csv");
+    /// <summary>The API's generated certificate (PEM), which clients trust.</summary>
+    public string CertificatePath => Path.Combine(CredentialsPath, "tls", "apiserver.crt");
     public Uri ApiUri => new($"https://127.0.0.1:{ApiPort}");
 
     /// <summary>Started, and exited since (a crash, a kill or a stop).</summary>

@@ -17,7 +17,7 @@ public sealed partial class DashboardHttpsTests
         await using var silo = new SiloProcess(extraArgs: ["--dashboard-https"]);
         TokenFiles.WriteUsers(silo);
         await silo.Start();
-        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(silo.DataDir, "tls", "apiserver.crt")));
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(silo.CertificatePath));
 
         var cookie = await SignIn(new Uri($"https://127.0.0.1:{silo.DashboardPort}"), certificate.Thumbprint);
 

@@ -32,7 +32,7 @@ public sealed class SecretsAtRestTests(PostgresServer postgres) : IClassFixture<
         await kubectl.Ok("apply -f -", Manifest(applied));
         await kubectl.Ok($"create configmap settings --from-literal=mode={visible}");
 
-        var keyFile = Path.Combine(silo.DataDir, "encryption-keys");
+        var keyFile = Path.Combine(silo.CredentialsPath, "encryption-keys");
         var firstKeyLine = File.ReadAllLines(keyFile).Single(l => l.Length > 0 && !l.StartsWith('#'));
         var firstKey = firstKeyLine[..firstKeyLine.IndexOf(':')];
         var files = Directory.EnumerateFiles(silo.DataDir, "store.db*").ToList();
