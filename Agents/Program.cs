@@ -38,6 +38,7 @@ builder.Logging.AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLev
 builder.UseOrleansClient(client =>
 {
     client.UseStaticClustering(gateways.ToArray());
+    client.ForFailover();
     client.Configure<ClusterOptions>(o =>
     {
         o.ClusterId = options.ClusterId;

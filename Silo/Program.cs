@@ -60,6 +60,7 @@ if (options.DashboardGateways is { } gateways)
     builder.UseOrleansClient(client =>
     {
         client.UseStaticClustering(gateways.ToArray());
+        OrleansOrchestrator.Contracts.ClusterTimings.ForFailover(client);
         client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, OrleansOrchestrator.Contracts.ClusterIdentity.ServiceId));
     });
     AddApiServices(builder.Services, TokenFile.Load(options.TokenFilePath));

@@ -17,6 +17,12 @@ public sealed partial class NodeAgent(
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The wait after a failed contact: while the control plane fails over (its silo killed, another taking the node's
+    /// grain) a heartbeat and resync through another gateway go through within seconds, not one whole interval later.
+    /// </summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
+
     /// <summary>Full resync and subscription renewal; well within the node grain's one-minute subscription expiry.</summary>
     public static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(20);
 
@@ -36,6 +42,7 @@ public sealed partial class NodeAgent(
         var nextResync = DateTimeOffset.MinValue;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var wait = HeartbeatInterval;
             try
             {
                 if (DateTimeOffset.UtcNow >= nextResync)
@@ -51,8 +58,9 @@ public sealed partial class NodeAgent(
             {
                 LogContactFailed(logger, e, Name);
                 nextResync = DateTimeOffset.MinValue;
+                wait = RetryAfterFailure;
             }
-            await Task.Delay(HeartbeatInterval, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(wait, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
         try { await node.Unsubscribe(self); }
         catch (Exception e) { LogContactFailed(logger, e, Name); }

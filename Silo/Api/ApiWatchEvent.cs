@@ -19,7 +19,17 @@ public sealed record ApiWatchEvent(string Type, KubeObject? Object, string Resou
     public static ApiWatchEvent Expired(string version) =>
         new(ErrorType, null, version, new ApiStatus { Code = 410, Reason = "Expired", Message = $"too old resource version: {version}" });
 
-    /// <summary>The watch cannot go on (its store call failed): the client must watch, or list, again.</summary>
-    public static ApiWatchEvent Failed(string message) =>
-        new(ErrorType, null, "", new ApiStatus { Code = 500, Reason = "InternalError", Message = $"Internal error occurred: {message}" });
+    /// <summary>
+    /// The watch cannot go on (its store call failed): the client must list again. A lost silo is told as 410 Expired,
+    /// which client-go's informers and kubectl answer by relisting; anything else as ControlPlaneFailure's bounded 500.
+    /// </summary>
+    public static ApiWatchEvent Stopped(Exception failure, string lastVersion) =>
+        ControlPlaneFailure.IsUnavailable(failure)
+            ? new(ErrorType, null, lastVersion, new ApiStatus
+            {
+                Code = 410,
+                Reason = "Expired",
+                Message = $"the watch from resource version {lastVersion} was lost with a silo of the control plane; list again",
+            })
+            : new(ErrorType, null, lastVersion, ControlPlaneFailure.StatusOf(failure));
 }

@@ -25,6 +25,9 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// <summary>How long one store watch call waits for changes before the loop asks again.</summary>
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(20);
 
+    /// <summary>How calls into the grains are asked again while a lost silo's grains move (reads always, writes when unapplied).</summary>
+    private static FailoverRetry Retry => FailoverRetry.Default;
+
     /// <summary>Retries of a patch that lost an optimistic-concurrency race to another writer.</summary>
     private const int PatchAttempts = 5;
 
@@ -46,7 +49,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     public Task<KubeObject> GetForAuthorizedSubresource(Caller caller, ResourceKind kind, string? ns, string name) => Read(caller, kind, ns, name);
 
     private async Task<KubeObject> Read(Caller caller, ResourceKind kind, string? ns, string name) =>
-        await ObjectGrain(caller, kind, ns, name).Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
+        await Retry.Read(() => ObjectGrain(caller, kind, ns, name).Get()) ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
 
     public sealed record ListPage(IReadOnlyList<KubeObject> Items, string ResourceVersion, string? Continue, long? RemainingItemCount);
 
@@ -64,7 +67,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         {
             var at = continueToken is null ? null : ListContinue.Decode(continueToken);
             if (at is not null && at.Namespace != (ns ?? "")) throw ApiException.BadRequest("invalid continue token");
-            var page = await Collection(caller, kind, ns).List(new ListOptions { Filter = filter, Limit = limit, After = at?.Name });
+            var page = await Retry.Read(() => Collection(caller, kind, ns).List(new ListOptions { Filter = filter, Limit = limit, After = at?.Name }));
             var listVersion = at?.Version ?? Version(page.Version);
             return new ListPage(page.Items, listVersion,
                 page.ContinueAfter is null ? null : new ListContinue(listVersion, ns ?? "", page.ContinueAfter).Encode(), page.RemainingItemCount);
@@ -79,12 +82,12 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
             .Where(n => from is null || string.CompareOrdinal(n, from.Namespace) >= 0)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var pages = await Task.WhenAll(namespaces.Select(n => Collection(caller, kind, n).List(new ListOptions
+        var pages = await Task.WhenAll(namespaces.Select(n => Retry.Read(() => Collection(caller, kind, n).List(new ListOptions
         {
             Filter = filter,
             Limit = limit,
             After = n == from?.Namespace ? from.Name : null,
-        })));
+        }))));
         var version = from?.Version
             ?? CompositeVersion.Encode(namespaces.Zip(pages).ToDictionary(p => p.First, p => p.Second.Version, StringComparer.Ordinal));
         var items = pages.SelectMany(p => p.Items).ToList();
@@ -143,7 +146,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         var composite = kind.Namespaced && ns is null;
         // The namespaces of the tenant the kind lives in (a User's are tenants, in the system tenant).
         var namespaces = grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(Authorizer.TenantFor(caller, kind), ResourceKinds.Namespace, null));
-        var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? namespaces : null, WatchPoll);
+        var watcher = new CollectionWatcher(n => Collection(caller, kind, n), composite ? namespaces : null, WatchPoll, FailoverRetry.Default);
         await foreach (var e in watcher.Watch(positions, filter, bookmarks, cancellationToken))
             yield return e;
     }
@@ -177,7 +180,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         // An access token is made here, kept as its hash, and shown once: in this response only.
         var issued = obj is AccessToken ? Auth.Identity.Credentials.NewToken(ns!) : null;
         if (obj is AccessToken token) obj = token with { Status = new AccessTokenStatus { TokenHash = Auth.Identity.Credentials.HashToken(issued!) } };
-        var result = dryRun ? await DryRunCreate(caller, kind, obj) : await ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor);
+        var result = dryRun ? await DryRunCreate(caller, kind, obj) : await Retry.Write(() => ObjectGrain(caller, kind, ns, name!).Create(obj, caller.Actor));
         authorizer.Changed(caller, kind, ns);
         var created = Unwrap(result, kind, name!);
         if (created is AccessToken stored && issued is not null && !dryRun) created = stored with { Status = (stored.Status ?? new AccessTokenStatus()) with { Token = issued } };
@@ -200,7 +203,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         CheckIdentity(obj, kind, ns, name);
         obj = obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } };
         await authorizer.ConfirmNoEscalation(caller, obj);
-        var result = await ObjectGrain(caller, kind, ns, name).Update(obj, subresource, caller.Actor);
+        var result = await Retry.Write(() => ObjectGrain(caller, kind, ns, name).Update(obj, subresource, caller.Actor));
         authorizer.Changed(caller, kind, ns);
         return (Unwrap(result, kind, name), warnings);
     }
@@ -220,7 +223,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         var pinnedVersion = type != PatchType.Json ? PinnedVersion(patch) : null;
         for (var attempt = 1; ; attempt++)
         {
-            var current = await grain.Get();
+            var current = await Retry.Read(() => grain.Get());
             if (current is null)
             {
                 if (type != PatchType.Apply) throw ApiException.NotFound(kind.Plural, kind.Group, name);
@@ -234,7 +237,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
             if (pinnedVersion is null) obj = obj with { Metadata = obj.Metadata with { ResourceVersion = current.Metadata.ResourceVersion } };
             await authorizer.ConfirmNoEscalation(caller, obj with { Metadata = obj.Metadata with { Name = name, Namespace = kind.Namespaced ? ns : null } });
 
-            var result = await grain.Update(obj, subresource, caller.Actor);
+            var result = await Retry.Write(() => grain.Update(obj, subresource, caller.Actor));
             authorizer.Changed(caller, kind, ns);
             if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
             return (Unwrap(result, kind, name), warnings, false);
@@ -279,7 +282,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     {
         await authorizer.Authorize(caller, "delete", kind, ns, name);
         if (kind == ResourceKinds.Namespace) await DeleteNamespaceContents(caller, name);
-        var result = await ObjectGrain(caller, kind, ns, name).Delete(options, caller.Actor);
+        var result = await Retry.Write(() => ObjectGrain(caller, kind, ns, name).Delete(options, caller.Actor));
         authorizer.Changed(caller, kind, ns);
         var obj = Unwrap(result, kind, name);
         return (obj, obj.Metadata.DeletionTimestamp is null || !Store.ObjectSemantics.HasFinalizers(obj));
@@ -325,7 +328,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
         var grain = ObjectGrain(caller, kind, ns, name);
         for (var attempt = 1; ; attempt++)
         {
-            var current = await grain.Get() ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
+            var current = await Retry.Read(() => grain.Get()) ?? throw ApiException.NotFound(kind.Plural, kind.Group, name);
             var scale = change(ScaleOf(current)) as JsonObject ?? throw ApiException.BadRequest("a Scale must be a JSON object");
             var replicasNode = scale["spec"] is JsonObject spec ? spec["replicas"] : scale["spec"] is null ? null
                 : throw ApiException.BadRequest("Scale.spec must be an object");
@@ -339,7 +342,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
                 throw ApiException.Invalid("Scale", "autoscaling", name, [new FieldCause("spec.replicas", "FieldValueInvalid", $"Invalid value: {replicas}: must be greater than or equal to 0")]);
             var updated = WithReplicas(current, replicas);
             if (pinnedVersion is not null) updated = updated with { Metadata = updated.Metadata with { ResourceVersion = pinnedVersion } };
-            var result = await grain.Update(updated, Subresource.Main, caller.Actor);
+            var result = await Retry.Write(() => grain.Update(updated, Subresource.Main, caller.Actor));
             if (result.Error is { Code: 409 } && pinnedVersion is null && attempt < PatchAttempts) continue;
             return ScaleOf(Unwrap(result, kind, name));
         }
@@ -378,7 +381,7 @@ public sealed class ResourceService(IGrainFactory grains, AdmissionChain admissi
     /// <summary>The tenant's namespaces (names only), for reads across all of them.</summary>
     public async Task<IReadOnlyList<string>> NamespaceNames(string tenant)
     {
-        var page = await grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(tenant, ResourceKinds.Namespace, null)).List(ListOptions.All);
+        var page = await Retry.Read(() => grains.GetGrain<ICollectionGrain>(StoreKeys.Collection(tenant, ResourceKinds.Namespace, null)).List(ListOptions.All));
         return page.Items.Select(n => n.Metadata.Name!).ToList();
     }
 

@@ -37,11 +37,31 @@ public static class ControlPlaneFailure
         {
             if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate) current = aggregate.InnerExceptions[0];
             if (current is SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or TimeoutException
-                || current.GetType().FullName == "Orleans.Runtime.Messaging.ConnectionFailedException")
+                || IsConnectionFailure(current))
                 return true;
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether the runtime refused the call before any grain ran it (a rejected message, a gateway too busy, a
+    /// connection that could not be made): only such a write is safe to send again. A silo lost or a timeout after
+    /// sending says nothing about whether the grain applied it.
+    /// </summary>
+    public static bool NeverDelivered(Exception e)
+    {
+        for (var (current, depth) = (e, 0); current is not null && depth < MaxDepth; (current, depth) = (current.InnerException, depth + 1))
+        {
+            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate) current = aggregate.InnerExceptions[0];
+            // First: a lost silo is also a rejection to the runtime (SiloUnavailableException derives from it).
+            if (current is SiloUnavailableException or TimeoutException) return false;
+            if (current is OrleansMessageRejectionException or GatewayTooBusyException || IsConnectionFailure(current))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsConnectionFailure(Exception e) => e.GetType().FullName == "Orleans.Runtime.Messaging.ConnectionFailedException";
 
     private static string FirstLine(string message)
     {

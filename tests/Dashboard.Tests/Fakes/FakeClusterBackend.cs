@@ -89,6 +89,9 @@ public sealed class FakeClusterBackend : IClusterBackend
     /// <summary>Ends the kind's current watch with 410 Gone, as when it fell behind the store's history.</summary>
     public void Expire(ResourceKind kind) => WatchChannel(kind).Writer.TryWrite(new FeedExpiredException("too old resource version"));
 
+    /// <summary>Ends the kind's current watch with <paramref name="failure"/>, as when the silo serving it is lost.</summary>
+    public void Fail(ResourceKind kind, Exception failure) => WatchChannel(kind).Writer.TryWrite(failure);
+
     public DashboardUser? SignIn(string token) => null;
 
     /// <summary>The users of the tokens still valid, by fingerprint (a test revokes one by removing it).</summary>

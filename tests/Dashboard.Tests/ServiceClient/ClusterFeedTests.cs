@@ -114,6 +114,24 @@ public sealed class ClusterFeedTests
     }
 
     [Fact]
+    public async Task Watch_FailsAsItsSiloIsLost_ReconnectsAndSendsWhatChangedMeanwhile()
+    {
+        _backend.SetObjects(ResourceKinds.Pod, Pod("a"), Pod("b"));
+        await using var feed = NewFeed();
+        using var subscription = await feed.Subscribe(Alice, ResourceKinds.Pod, CancellationToken.None);
+        await Eventually.True(() => _backend.WatchCalls(ResourceKinds.Pod) == 1, "the first watch", Patience);
+
+        // The control plane fails over: the watch breaks (not a 410), and a pod was deleted and one made meanwhile.
+        _backend.SetObjects(ResourceKinds.Pod, Pod("a"), Pod("c"));
+        _backend.Fail(ResourceKinds.Pod, new InvalidOperationException("the silo hosting the watch is gone"));
+
+        var changes = await Receive(subscription, 2);
+
+        Assert.Equal(["Delete default/b", "Upsert default/c"], changes.Select(c => $"{c.Type} {c.Key}").Order());
+        await Eventually.True(() => _backend.WatchCalls(ResourceKinds.Pod) == 2, "a new watch after the relist", Patience);
+    }
+
+    [Fact]
     public async Task Subscribe_KindTheUserMayNotList_Refused403WithoutWatching()
     {
         _backend.Authorize = (_, verb, kind, _) => !(kind == ResourceKinds.Node && verb == "list");

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Orleans.Runtime;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
@@ -18,6 +19,9 @@ public class CollectionWatcherTests
 
         public int Calls;
 
+        /// <summary>The version each watch call asked for changes after, in order.</summary>
+        public readonly List<long> Asked = [];
+
         public void Answer(WatchBatch batch) => _answers.Writer.TryWrite(() => batch);
 
         public void Fail(Exception failure) => _answers.Writer.TryWrite(() => throw failure);
@@ -25,6 +29,7 @@ public class CollectionWatcherTests
         public async Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait)
         {
             Interlocked.Increment(ref Calls);
+            lock (Asked) Asked.Add(afterVersion);
             // Deliberately not cancellable: an Orleans grain call is not either.
             var answer = await _answers.Reader.ReadAsync(CancellationToken.None);
             return answer();
@@ -41,6 +46,10 @@ public class CollectionWatcherTests
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(20);
 
+    private static readonly FailoverRetry NoRetry = new([]);
+
+    private static readonly FailoverRetry QuickRetry = new([TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1)]);
+
     private static ConfigMap Map(string name) => new() { Metadata = new ObjectMeta { Name = name, Namespace = "n" } };
 
     private static async Task<List<ApiWatchEvent>> Collect(IAsyncEnumerable<ApiWatchEvent> events, TimeSpan limit)
@@ -51,20 +60,67 @@ public class CollectionWatcherTests
     }
 
     [Fact]
-    public async Task Watch_ChangesThenGrainCallFails_ErrorEventThenEnds()
+    public async Task Watch_ChangesThenGrainCallFailsOtherwise_BoundedInternalErrorThenEnds()
     {
         var collection = new ScriptedCollection();
         collection.Answer(new WatchBatch([new WatchEvent(WatchEventType.Added, Map("a"), 5)], 5));
-        collection.Fail(new TimeoutException("Response did not arrive on time"));
-        var watcher = new CollectionWatcher(_ => collection, null, Poll);
+        collection.Fail(new InvalidOperationException("sequence contains no elements\n   at Orleans.Foo() in /src/Foo.cs:line 3"));
+        var watcher = new CollectionWatcher(_ => collection, null, Poll, QuickRetry);
 
         var events = await Collect(watcher.Watch(new() { ["n"] = 4 }, ObjectFilter.Everything, false, CancellationToken.None), TimeSpan.FromSeconds(10));
 
         Assert.Equal([ApiWatchEvent.Added, ApiWatchEvent.ErrorType], events.Select(e => e.Type));
         var status = events[^1].Error!;
-        Assert.Equal(500, status.Code);
-        Assert.Equal("InternalError", status.Reason);
-        Assert.Contains("Response did not arrive on time", status.Message, StringComparison.Ordinal);
+        Assert.Equal((500, "InternalError"), (status.Code, status.Reason));
+        Assert.DoesNotContain("/src/Foo.cs", status.Message, StringComparison.Ordinal);
+        Assert.Equal(2, collection.Calls); // not retried: it was no lost silo
+    }
+
+    [Fact]
+    public async Task Watch_SiloLostMidWatch_ResumesFromTheLastDeliveredVersion()
+    {
+        var collection = new ScriptedCollection();
+        collection.Answer(new WatchBatch([new WatchEvent(WatchEventType.Added, Map("a"), 5)], 5));
+        collection.Fail(new SiloUnavailableException("silo S127.0.0.1:11111:1 is gone"));
+        collection.Answer(new WatchBatch([new WatchEvent(WatchEventType.Added, Map("b"), 6)], 6));
+        collection.Fail(new InvalidOperationException("end of script"));
+        var watcher = new CollectionWatcher(_ => collection, null, Poll, QuickRetry);
+
+        var events = await Collect(watcher.Watch(new() { ["n"] = 4 }, ObjectFilter.Everything, false, CancellationToken.None), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["a", "b"], events.Where(e => e.Type == ApiWatchEvent.Added).Select(e => e.Object!.Metadata.Name));
+        // The call after the lost silo asks from the version the client last got, not from the start or past it.
+        Assert.Equal([4L, 5L, 5L, 6L], collection.Asked);
+    }
+
+    [Fact]
+    public async Task Watch_SiloLostLongerThanTheRetries_Expired410WithoutRuntimeText()
+    {
+        var collection = new ScriptedCollection();
+        collection.Answer(new WatchBatch([new WatchEvent(WatchEventType.Added, Map("a"), 7)], 7));
+        for (var i = 0; i < 3; i++) collection.Fail(new SiloUnavailableException("silo S127.0.0.1:11111:1 is gone"));
+        var watcher = new CollectionWatcher(_ => collection, null, Poll, QuickRetry);
+
+        var events = await Collect(watcher.Watch(new() { ["n"] = 4 }, ObjectFilter.Everything, false, CancellationToken.None), TimeSpan.FromSeconds(10));
+
+        var error = events[^1];
+        Assert.Equal(ApiWatchEvent.ErrorType, error.Type);
+        Assert.Equal((410, "Expired"), (error.Error!.Code, error.Error.Reason));
+        Assert.Equal("7", error.ResourceVersion);
+        Assert.DoesNotContain("S127.0.0.1", error.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(4, collection.Calls); // the first answer, then the failed call and its two retries
+    }
+
+    [Fact]
+    public async Task Watch_GrainCallNeverAnswers_EndsWithAnErrorAfterPollAndMargin()
+    {
+        // A silo that died without closing its connections: the call neither answers nor fails.
+        var collection = new ScriptedCollection();
+        var watcher = new CollectionWatcher(_ => collection, null, TimeSpan.FromMilliseconds(50), NoRetry, answerMargin: TimeSpan.FromMilliseconds(200));
+
+        var events = await Collect(watcher.Watch(new() { ["n"] = 4 }, ObjectFilter.Everything, false, CancellationToken.None), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(410, Assert.Single(events).Error!.Code);
     }
 
     [Fact]
@@ -72,12 +128,14 @@ public class CollectionWatcherTests
     {
         var collection = new ScriptedCollection();
         var namespaces = new ScriptedCollection();
-        namespaces.Fail(new InvalidOperationException("silo gone"));
-        var watcher = new CollectionWatcher(_ => collection, namespaces, Poll);
+        namespaces.Fail(new SiloUnavailableException("silo gone"));
+        var watcher = new CollectionWatcher(_ => collection, namespaces, Poll, NoRetry);
 
         var events = await Collect(watcher.Watch(new() { ["n"] = 0 }, ObjectFilter.Everything, false, CancellationToken.None), TimeSpan.FromSeconds(10));
 
-        Assert.Equal(500, Assert.Single(events).Error!.Code);
+        var error = Assert.Single(events);
+        Assert.Equal(410, error.Error!.Code);
+        Assert.Equal(CompositeVersion.Encode(new Dictionary<string, long> { ["n"] = 0 }), error.ResourceVersion);
     }
 
     [Fact]
@@ -86,7 +144,7 @@ public class CollectionWatcherTests
         // The grain call never answers (a 20 s poll that the deadline falls inside): the watch must still end on time.
         var collection = new ScriptedCollection();
         using var deadline = new CancellationTokenSource();
-        var watcher = new CollectionWatcher(_ => collection, null, Poll);
+        var watcher = new CollectionWatcher(_ => collection, null, Poll, NoRetry);
         var watching = Collect(watcher.Watch(new() { ["n"] = 0 }, ObjectFilter.Everything, false, deadline.Token), TimeSpan.FromSeconds(5));
         await Eventually.True(() => Volatile.Read(ref collection.Calls) > 0, "the first grain call");
 
@@ -101,7 +159,7 @@ public class CollectionWatcherTests
     {
         var collection = new ScriptedCollection();
         collection.Answer(new WatchBatch([], 9, Gone: true));
-        var watcher = new CollectionWatcher(_ => collection, null, Poll);
+        var watcher = new CollectionWatcher(_ => collection, null, Poll, NoRetry);
 
         var events = await Collect(watcher.Watch(new() { ["n"] = 3 }, ObjectFilter.Everything, false, CancellationToken.None), TimeSpan.FromSeconds(10));
 
@@ -114,7 +172,7 @@ public class CollectionWatcherTests
         var collection = new ScriptedCollection();
         collection.Answer(new WatchBatch([], 12));
         collection.Fail(new InvalidOperationException("stop"));
-        var watcher = new CollectionWatcher(_ => collection, null, Poll);
+        var watcher = new CollectionWatcher(_ => collection, null, Poll, NoRetry);
 
         var events = await Collect(watcher.Watch(new() { ["n"] = 3 }, ObjectFilter.Everything, true, CancellationToken.None), TimeSpan.FromSeconds(10));
 

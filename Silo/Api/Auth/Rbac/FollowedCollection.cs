@@ -42,7 +42,7 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
         {
             if (_stale)
             {
-                var list = await collection.List(ListOptions.All);
+                var list = await FailoverRetry.Default.Read(() => collection.List(ListOptions.All), stopping);
                 lock (this)
                 {
                     _items = list.Items.ToDictionary(o => o.Metadata.Name!, StringComparer.Ordinal);
@@ -82,7 +82,9 @@ public sealed class FollowedCollection(ICollectionGrain collection, TimeSpan pol
             {
                 long after;
                 lock (this) after = _version;
-                var batch = await collection.Watch(after, ObjectFilter.Everything, poll).WaitAsync(stopping);
+                // Bounded as the API's watches are: a call into a silo that neither answers nor fails would otherwise
+                // leave this copy trusted (a role binding deleted meanwhile still granting) for as long as it hangs.
+                var batch = await collection.Watch(after, ObjectFilter.Everything, poll).WaitAsync(poll + CollectionWatcher.DefaultAnswerMargin, stopping);
                 if (batch.Gone)
                 {
                     _stale = true;
