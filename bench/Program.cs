@@ -23,6 +23,7 @@ IScenario[] scenarios =
     new StreamingScenario(),
     new RbacLatencyScenario(),
     new SecurityOverheadScenario(),
+    new ChaosScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

@@ -48,7 +48,7 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
         var stoppedAt = DateTime.UtcNow;
         // The writer keeps going meanwhile: the API must answer it 503 (retried) rather than 500 or hang.
         await Eventually.True(() => Interlocked.Read(ref findings.Retried503Or429) >= 5 || findings.Count > 0, "the API to answer requests while its database is down", TimeSpan.FromSeconds(60));
-        Log($"{findings.Retried503Or429} answers 503/429 while PostgreSQL was down; starting it again");
+        Log($"{findings.Retried503Or429} answers 503/429 while PostgreSQL was down; starting it again; {findings.Describe()}");
         await postgres.Start();
         var startedAt = DateTime.UtcNow;
         await Eventually.True(() => writer.Acknowledged.Count(w => w.At > startedAt) >= 100, "100 writes acknowledged after the restart", TimeSpan.FromSeconds(90));

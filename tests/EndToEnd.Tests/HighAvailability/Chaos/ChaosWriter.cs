@@ -55,6 +55,7 @@ public sealed class ChaosWriter(ChaosApi api, ChaosFindings findings, string ns,
     private async Task WriteOne(int index, bool exists, HashSet<int> created, CancellationToken stop)
     {
         var name = NameOf(index);
+        // A write once sent runs to its answer even when the run stops: only then is it known whether it was acknowledged.
         var seq = Interlocked.Increment(ref _seq);
         Interlocked.Increment(ref _attempts);
         var data = new JsonObject { ["seq"] = seq.ToString(CultureInfo.InvariantCulture) };
@@ -62,7 +63,7 @@ public sealed class ChaosWriter(ChaosApi api, ChaosFindings findings, string ns,
         if (!exists)
         {
             var body = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = name }, ["data"] = data };
-            answer = await api.Send(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", body.ToJsonString(), preferred: Silo, cancel: stop);
+            answer = await api.Send(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", body.ToJsonString(), preferred: Silo);
             // A create whose answer was lost and that was sent again: the object exists; update it from now on.
             if (answer.Code == 409) { created.Add(index); return; }
         }
@@ -70,7 +71,7 @@ public sealed class ChaosWriter(ChaosApi api, ChaosFindings findings, string ns,
         {
             var patch = new JsonObject { ["data"] = data };
             answer = await api.Send(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/{name}", patch.ToJsonString(), "application/merge-patch+json",
-                preferred: Silo, cancel: stop);
+                preferred: Silo);
         }
         if (answer.Ok)
         {
@@ -80,7 +81,7 @@ public sealed class ChaosWriter(ChaosApi api, ChaosFindings findings, string ns,
                 findings.Add("acknowledged write without a numeric resourceVersion", $"{name}: {ChaosApi.Bounded(answer.Text)}");
             _acknowledged.Enqueue(new AcknowledgedWrite(name, seq, version, DateTime.UtcNow));
         }
-        else if (answer.Code != 0 && !stop.IsCancellationRequested)
+        else if (answer.Code != 0)
         {
             findings.Add($"write refused ({answer.Code})", $"{name} seq {seq}: {ChaosApi.Bounded(answer.Text)}");
         }
