@@ -1,6 +1,8 @@
 using OrleansOrchestrator.Chaos;
 using OrleansOrchestrator.EndToEnd.Tests.Infrastructure;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace OrleansOrchestrator.EndToEnd.Tests.HighAvailability;
 
@@ -9,13 +11,23 @@ namespace OrleansOrchestrator.EndToEnd.Tests.HighAvailability;
 /// under writes, watches and a rolling update while one silo after another is killed; and PostgreSQL itself restarted
 /// under load. docs/chaos.md describes what each check means.
 /// </summary>
-public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output) : IClassFixture<PostgresServer>
+public sealed class ChaosTests(PostgresServer postgres, DashboardBrowser browser, ITestOutputHelper output)
+    : IClassFixture<PostgresServer>, IClassFixture<DashboardBrowser>
 {
     [Fact]
     public async Task ThreeSilos_OneKilledEveryTwentySeconds_LoseNoAcknowledgedWrite_NoWatchGoesSilent_RolloutKeepsItsSurgeBound()
     {
         await postgres.CreateDatabase("chaos_short");
         await using var cluster = await ChaosProcessCluster.Start(postgres.ConnectionString("chaos_short"), silos: 3, simulatedNodesPerSilo: 3);
+        // The dashboard stays open on the silo the monkey spares, on the Deployment being rolled out.
+        IPage? page = null;
+        async Task OpenDashboard()
+        {
+            page = await browser.SignIn(cluster.Silos[0].Process.DashboardPort, ChaosProcessCluster.AdminToken, $"/deployments/chaos/{RolloutSampler.Name}");
+            await Expect(page.Locator("#deployment-counts")).ToContainTextAsync("ready 50");
+            // A marker in the page's JavaScript state: still there at the end means the page was never reloaded.
+            await page.EvaluateAsync("() => { window.__sameDocument = true; }");
+        }
         var verdict = await ChaosRun.Run(cluster.Silos, ChaosProcessCluster.AdminToken, new ChaosSettings
         {
             Rounds = 3,
@@ -24,9 +36,29 @@ public sealed class ChaosTests(PostgresServer postgres, ITestOutputHelper output
             Watches = 10,
             Replicas = 50,
             RolloutDeadline = TimeSpan.FromSeconds(60),
+            SparedSilo = 0,
+            DeploymentReady = OpenDashboard,
             Log = Log,
         });
-        Assert.True(verdict.Passed, verdict.ToString());
+
+        // The final state reaches the open page without a reload, although two of its silo's peers died under it.
+        Assert.NotNull(page);
+        var dashboardProblem = "";
+        try
+        {
+            await Expect(page.Locator("#deployment-counts")).ToContainTextAsync("up-to-date 50 · ready 50 · available 50");
+            await Expect(page.Locator("#deployment-counts")).ToContainTextAsync(RolloutSampler.NewImage);
+            if (!await page.EvaluateAsync<bool>("() => window.__sameDocument === true")) dashboardProblem = "the dashboard page was reloaded";
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            dashboardProblem = $"the dashboard did not show the final state: {e.Message.Split('\n')[0]}";
+        }
+        finally
+        {
+            await DashboardBrowser.Screenshot(page, "chaos-final");
+        }
+        Assert.True(verdict.Passed && dashboardProblem.Length == 0, $"{verdict}\n{dashboardProblem}");
     }
 
     [Fact]

@@ -50,6 +50,9 @@ public sealed record ChaosSettings
     /// <summary>How long every watch may take, after the last write, to show the same state as a fresh list.</summary>
     public TimeSpan ConvergenceDeadline { get; init; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>Called once the Deployment is available, before the first kill (e.g. to open the dashboard on it).</summary>
+    public Func<Task>? DeploymentReady { get; init; }
+
     public int Seed { get; init; } = Random.Shared.Next();
 
     /// <summary>Where progress and findings are printed.</summary>

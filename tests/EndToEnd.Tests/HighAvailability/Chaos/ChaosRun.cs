@@ -38,6 +38,7 @@ public static class ChaosRun
             before = await rollout.WaitFor(RolloutSampler.OldImage, settings.RolloutDeadline, CancellationToken.None);
         log($"  {clock.Elapsed.TotalSeconds,6:F1} s  Deployment before the chaos: {before.State}");
         if (!before.Done) findings.Add("rollout", $"the Deployment never became available before the chaos: {before.State}");
+        if (settings.DeploymentReady is { } ready) await ready();
 
         using var stopWrites = new CancellationTokenSource();
         using var stopReads = new CancellationTokenSource();
@@ -128,12 +129,15 @@ public static class ChaosRun
                 findings.Add("watch missed or reordered a change", v);
 
         var segments = watches.Sum(w => w.Segments.Count);
+        // The longest time without an acknowledged write while the writer ran: how long the control plane stalled.
+        var times = acknowledged.Select(w => w.At).Order().ToList();
+        var stall = times.Zip(times.Skip(1), (a, b) => b - a).DefaultIfEmpty().Max();
         var ends = watches.SelectMany(w => w.Segments).GroupBy(s => s.End.Split(' ', 2)[0] is var e && e.StartsWith("ERROR", StringComparison.Ordinal) ? s.End : e)
             .Select(g => $"{g.Key} ×{g.Count()}");
         List<string> summary =
         [
             string.Create(CultureInfo.InvariantCulture, $"chaos: {silos.Count} silos, {settings.Rounds} kills, {clock.Elapsed.TotalSeconds:F0} s, seed {settings.Seed}"),
-            string.Create(CultureInfo.InvariantCulture, $"writes: {writer.Acknowledged.Count:N0} acknowledged of {writer.Attempts:N0} attempted; lost {lost.Count}; 503/429 retried {findings.Retried503Or429}; connections refused {findings.ConnectionRefused}"),
+            string.Create(CultureInfo.InvariantCulture, $"writes: {writer.Acknowledged.Count:N0} acknowledged of {writer.Attempts:N0} attempted; lost {lost.Count}; 503/429 retried {findings.Retried503Or429}; connections refused {findings.ConnectionRefused}; longest time without an acknowledged write {stall.TotalSeconds:F1} s"),
             $"watches: {watches.Count}, {segments} list+watch segments (relists {findings.Relists}); ended: {string.Join(", ", ends)}; disagreeing with a fresh list at the end: {behind.Count}",
             string.Create(CultureInfo.InvariantCulture, $"rollout: most pods at once {rollout.MostPods} (bound {rollout.SurgeBound}) over {rollout.Samples} samples; {after.State}; {rolloutSeconds:F0} s from the image change"),
             $"violations: {findings.Count}",

@@ -89,7 +89,13 @@ public sealed class ChaosWatch(ChaosApi api, ChaosFindings findings, string ns, 
                 var e = JsonNode.Parse(line)!;
                 var type = e["type"]!.GetValue<string>();
                 var obj = e["object"]!;
-                if (type == "ERROR") return $"ERROR {obj["code"]} {obj["reason"]}";
+                if (type == "ERROR")
+                {
+                    // An ERROR tells the client to relist, which is allowed; but a 500 in it is as unactionable as a 500 answer.
+                    if (obj["code"]?.GetValue<int>() is >= 500 and not 503)
+                        findings.Add("watch ERROR event with a 500", $"{path} on silo {segment.Silo} → {ChaosApi.Bounded(obj.ToJsonString())}");
+                    return $"ERROR {obj["code"]} {obj["reason"]}";
+                }
                 var watchEvent = new WatchEvent(type, type == "BOOKMARK" ? "" : obj["metadata"]!["name"]!.GetValue<string>(), type == "BOOKMARK" ? 0 : SeqOf(obj), VersionOf(obj));
                 lock (_gate)
                 {
