@@ -40,6 +40,11 @@ public static class ChaosRun
         if (!before.Done) findings.Add("rollout", $"the Deployment never became available before the chaos: {before.State}");
         if (settings.DeploymentReady is { } ready) await ready();
 
+        // One ConfigMap before any watch starts: a list of an empty collection says version "0", and a watch from "0"
+        // means "from any point" (synthetic ADDED events in no particular order), which would void the order check.
+        var seed = await api.Send(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"seed"}}""");
+        if (!seed.Ok && seed.Code != 409) findings.Add("setup", $"creating the seed ConfigMap: {seed.Code} {ChaosApi.Bounded(seed.Text)}");
+
         using var stopWrites = new CancellationTokenSource();
         using var stopReads = new CancellationTokenSource();
         var writer = new ChaosWriter(api, findings, ns, settings.WritesPerSecond, settings.WriteConcurrency, settings.ConfigMaps);

@@ -40,8 +40,12 @@ public sealed class ChaosWatch(ChaosApi api, ChaosFindings findings, string ns, 
         var silo = home;
         while (!stop.IsCancellationRequested)
         {
-            var list = await List(api, ns, silo, stop);
+            (long Version, Dictionary<string, (long Seq, long ResourceVersion)> Items)? list;
+            try { list = await List(api, ns, silo, stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
             if (list is null) { silo++; continue; }
+            if (list.Value.Version == 0)
+                findings.Add("list version 0", $"a list of {ns}'s ConfigMaps on silo {silo % api.Silos} said version 0 with {list.Value.Items.Count} items");
             var segment = new WatchSegment(silo % api.Silos, list.Value.Version, list.Value.Items);
             lock (_gate)
             {

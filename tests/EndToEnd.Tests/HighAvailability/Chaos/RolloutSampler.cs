@@ -55,14 +55,20 @@ public sealed class RolloutSampler(ChaosApi api, ChaosFindings findings, string 
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         do
         {
-            var answer = await api.Send(HttpMethod.Get, $"/api/v1/namespaces/{ns}/pods?labelSelector=app%3D{Name}", deadline: TimeSpan.FromSeconds(10), cancel: stop);
+            ChaosAnswer answer;
+            try { answer = await api.Send(HttpMethod.Get, $"/api/v1/namespaces/{ns}/pods?labelSelector=app%3D{Name}", deadline: TimeSpan.FromSeconds(10), cancel: stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             if (!answer.Ok || answer.Body is null) continue;
-            var active = answer.Body["items"]!.AsArray().Count(p => p!["metadata"]!["deletionTimestamp"] is null
-                && p["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed"));
+            // Distinct names: a list that repeated a pod must not pass for a controller that made too many.
+            var pods = answer.Body["items"]!.AsArray().Where(p => p!["metadata"]!["deletionTimestamp"] is null
+                && p["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed")).ToList();
+            var active = pods.Select(p => p!["metadata"]!["name"]!.GetValue<string>()).Distinct().Count();
+            var byOwner = string.Join(", ", pods.GroupBy(p => p!["metadata"]!["ownerReferences"]?[0]?["name"]?.GetValue<string>() ?? "no owner")
+                .Select(g => $"{g.Key}: {g.Count()}"));
             Samples++;
             if (active > MostPods) MostPods = active;
             if (active > SurgeBound)
-                findings.Add("surge bound exceeded", $"{active} pods of the Deployment at {DateTime.UtcNow:HH:mm:ss.f} (bound {SurgeBound} = {replicas} + 25 %)");
+                findings.Add("surge bound exceeded", $"{active} pods of the Deployment at {DateTime.UtcNow:HH:mm:ss.f} (bound {SurgeBound} = {replicas} + 25 %; by ReplicaSet {byOwner})");
         }
         while (await Wait(timer, stop));
     }
