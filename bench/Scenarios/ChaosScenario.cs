@@ -37,8 +37,9 @@ public sealed class ChaosScenario : IScenario
         await using var cluster = await ChaosProcessCluster.Start(postgres.ConnectionString("chaos"), silos: 3, simulatedNodesPerSilo: 4);
         var verdict = await ChaosRun.Run(cluster.Silos, ChaosProcessCluster.AdminToken, settings);
 
-        var table = new Report("check", "result");
-        foreach (var line in verdict.Summary) table.Note("- " + line);
+        var table = new Report("part", "result");
+        foreach (var line in verdict.Summary)
+            table.Row(line.Split(':', 2)[0], line.Split(':', 2) is [_, var rest] ? rest.Trim() : "");
         table.Target("no violation", verdict.Passed, $"{verdict.Findings.Count}");
         table.Print();
         if (!verdict.Passed) Console.WriteLine("\n" + verdict.Findings.Describe());
