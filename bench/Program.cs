@@ -24,6 +24,7 @@ IScenario[] scenarios =
     new RbacLatencyScenario(),
     new SecurityOverheadScenario(),
     new FailoverScenario(),
+    new ChaosScenario(),
 ];
 
 var scenario = args.Length > 0 ? scenarios.FirstOrDefault(s => s.Name == args[0]) : null;

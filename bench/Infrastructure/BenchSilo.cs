@@ -22,6 +22,9 @@ public sealed record SiloSettings
     public string? SiloDll { get; init; }
     /// <summary>The token file (<c>tokens.csv</c> lines) to start with, e.g. to add a read-only user (null: the silo makes one admin token).</summary>
     public string? Tokens { get; init; }
+
+    /// <summary>The silo's <c>--credentials-dir</c>, which the silos of one database share (null: its data folder).</summary>
+    public string? CredentialsDir { get; init; }
     /// <summary>Variables added to the silo process's environment (e.g. a heap limit).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
@@ -36,15 +39,18 @@ public sealed class BenchSilo : IAsyncDisposable
     private readonly Queue<string> _lastLines = new();
     private IDisposable[] _signals = [];
 
-    private BenchSilo(Process process, string dataDir, int apiPort, int dashboardPort)
+    private BenchSilo(Process process, string dataDir, string credentialsPath, int apiPort, int dashboardPort)
     {
         _process = process;
         DataDir = dataDir;
+        CredentialsPath = credentialsPath;
         ApiPort = apiPort;
         DashboardPort = dashboardPort;
     }
 
     public string DataDir { get; }
+    /// <summary>Where the silo's certificate and tokens are: its <c>--credentials-dir</c> (silos of one database share one), or its data folder.</summary>
+    public string CredentialsPath { get; }
     public int ApiPort { get; }
     public int DashboardPort { get; }
     public int ProcessId => _process.Id;
@@ -63,7 +69,8 @@ public sealed class BenchSilo : IAsyncDisposable
             root.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0", "OrleansOrchestrator.Silo.dll"));
         if (!File.Exists(dll)) throw new FileNotFoundException($"build the silo first (dotnet build -c Release bench): {dll}");
         var dataDir = Directory.CreateTempSubdirectory("oo-bench-").FullName;
-        if (settings.Tokens is { } tokens) File.WriteAllText(Path.Combine(dataDir, "tokens.csv"), tokens);
+        var credentialsPath = settings.CredentialsDir ?? dataDir;
+        if (settings.Tokens is { } tokens) File.WriteAllText(Path.Combine(credentialsPath, "tokens.csv"), tokens);
         var apiPort = FreePort();
         var dashboardPort = FreePort();
         var args = new List<string>
@@ -75,6 +82,7 @@ public sealed class BenchSilo : IAsyncDisposable
         if (settings.DockerNodeName is { } node) args.AddRange(["--node-name", node]);
         else args.Add("--no-agent");
         if (settings.PostgreSql is { } pg) args.AddRange(["--postgres", pg]);
+        if (settings.CredentialsDir is { } credentials) args.AddRange(["--credentials-dir", credentials]);
         if (settings.MetricsSeconds is { } metrics) args.AddRange(["--metrics-interval", $"{metrics}"]);
         args.AddRange(settings.ExtraArgs);
 
@@ -83,7 +91,7 @@ public sealed class BenchSilo : IAsyncDisposable
         foreach (var (name, value) in settings.Environment) info.Environment[name] = value;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var silo = new BenchSilo(process, dataDir, apiPort, dashboardPort);
+        var silo = new BenchSilo(process, dataDir, credentialsPath, apiPort, dashboardPort);
         void Collect(string? line)
         {
             if (line is null) return;
@@ -142,7 +150,7 @@ public sealed class BenchSilo : IAsyncDisposable
     /// <param name="token">Whose token the client sends (null: the administrator's).</param>
     public BenchClient Client(string? token = null)
     {
-        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDir, "tls", "apiserver.crt")));
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(CredentialsPath, "tls", "apiserver.crt")));
         var thumbprint = certificate.Thumbprint;
         token ??= AdminToken();
         var handler = new SocketsHttpHandler

@@ -36,15 +36,17 @@ public sealed class FailoverScenario : IScenario
         await using var postgres = await PostgresServer.Start(fsync: true);
         await postgres.CreateDatabase("failover");
         string[] common = ["--node-grace-period", $"{grace}"];
-        SiloSettings Settings(int simulated, string? tokens) => new()
+        // The silos of one control plane share one credentials folder (decision 46): one certificate, one admin token.
+        var credentials = Directory.CreateTempSubdirectory("oo-bench-credentials-").FullName;
+        // The victim's simulated nodes keep their names when it is started again (on new ports), as a restarted host's do.
+        SiloSettings Settings(int simulated) => new()
         {
-            PostgreSql = postgres.ConnectionString("failover"), SimulatedNodes = simulated, ExtraArgs = common, SiloDll = siloDll, Tokens = tokens,
+            PostgreSql = postgres.ConnectionString("failover"), SimulatedNodes = simulated, SiloDll = siloDll, CredentialsDir = credentials,
+            ExtraArgs = simulated > 0 ? [.. common, "--simulated-node-prefix", "victim"] : common,
         };
-        await using var front = await BenchSilo.Start(Settings(0, null));
-        // The other silos accept the first one's token (the API is only ever asked through the first).
-        var tokens = await File.ReadAllTextAsync(Path.Combine(front.DataDir, "tokens.csv"));
-        await using var bystander = await BenchSilo.Start(Settings(0, tokens));
-        var victim = await BenchSilo.Start(Settings(nodes, tokens));
+        await using var front = await BenchSilo.Start(Settings(0));
+        await using var bystander = await BenchSilo.Start(Settings(0));
+        var victim = await BenchSilo.Start(Settings(nodes));
         using var api = front.Client();
         Console.WriteLine($"3 silos up (pids {front.ProcessId}, {bystander.ProcessId}, {victim.ProcessId}); {nodes} simulated nodes on the second");
         await api.WaitForReadyNodes(nodes, TimeSpan.FromMinutes(3));
@@ -66,7 +68,7 @@ public sealed class FailoverScenario : IScenario
                 results.Add(outcome);
                 Console.WriteLine($"round {round}: first write {outcome.FirstWriteMs:F0} ms, longest {outcome.LongestWriteMs:F0} ms, refused {Describe(outcome.Refused)}, "
                     + $"watches ended {Describe(outcome.WatchEnds)}, undelivered {outcome.Undelivered}, nodes NotReady after {outcome.NodesNotReadyMs / 1000:F1} s");
-                victim = await BenchSilo.Start(Settings(nodes, tokens));
+                victim = await BenchSilo.Start(Settings(nodes));
                 await api.WaitForReadyNodes(nodes, TimeSpan.FromMinutes(3));
             }
         }

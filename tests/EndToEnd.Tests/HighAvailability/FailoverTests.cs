@@ -19,7 +19,7 @@ public sealed class FailoverTests(PostgresServer postgres, Xunit.Abstractions.IT
 
     /// <summary>
     /// The first silo, started alone, creates the namespaces (so their collection grains live on it, the silo to be
-    /// killed); the second joins with the first's credentials, as an operator starts a second silo.
+    /// killed); the second joins with the first's credentials folder (SiloProcess shares one per database), as an operator starts a second silo.
     /// </summary>
     private async Task<(SiloProcess Doomed, SiloProcess Survivor)> TwoSilos(string database, IReadOnlyList<string>? survivorArgs = null)
     {
@@ -34,9 +34,6 @@ public sealed class FailoverTests(PostgresServer postgres, Xunit.Abstractions.IT
         }
 
         var survivor = new SiloProcess(postgres: postgres.ConnectionString(database), extraArgs: survivorArgs);
-        Directory.CreateDirectory(survivor.DataDir);
-        File.Copy(doomed.TokenFilePath, survivor.TokenFilePath);
-        File.Copy(doomed.KubeconfigPath, survivor.KubeconfigPath);
         await survivor.Start();
         return (doomed, survivor);
     }

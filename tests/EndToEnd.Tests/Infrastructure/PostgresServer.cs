@@ -29,9 +29,16 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         await Run("chown", "-R", "postgres:", _dir);
         await RunAsPostgres(Bin("initdb"), "-D", $"{_dir}/data", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
-        await RunAsPostgres(Bin("pg_ctl"), "-D", $"{_dir}/data", "-l", $"{_dir}/log", "-w", "-o",
-            $"-p {Port} -c listen_addresses=127.0.0.1 -k {_dir} -c fsync=off", "start");
+        await Start();
     }
+
+    /// <summary>Starts the server (again, after <see cref="Stop"/>) on the same port and data.</summary>
+    public Task Start() =>
+        RunAsPostgres(Bin("pg_ctl"), "-D", $"{_dir}/data", "-l", $"{_dir}/log", "-w", "-o",
+            $"-p {Port} -c listen_addresses=127.0.0.1 -k {_dir} -c fsync=off", "start");
+
+    /// <summary>Stops the server as an operator's restart does (fast: open connections are cut, committed data kept).</summary>
+    public Task Stop() => RunAsPostgres(Bin("pg_ctl"), "-D", $"{_dir}/data", "-m", "fast", "-w", "stop");
 
     public async Task CreateDatabase(string name) =>
         await RunAsPostgres(Bin("createdb"), "-h", "127.0.0.1", "-p", $"{Port}", "-U", "postgres", name);

@@ -29,6 +29,36 @@ public sealed class ControlPlaneFailureTests
         Assert.DoesNotContain("00:00:30", status.Message);
     }
 
+    public static TheoryData<Exception> StoreUnreachable => new()
+    {
+        // What the writes of a silo saw while its PostgreSQL restarted (ChaosTests): cut connections, a refused connect, start-up.
+        new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"),
+        new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03"),
+        new Npgsql.NpgsqlException("Exception while reading from stream", new IOException("connection reset")),
+        new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111)),
+        new OrleansException("storage write failed", new Npgsql.NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111))),
+    };
+
+    [Theory]
+    [MemberData(nameof(StoreUnreachable))]
+    public void StoreUnreachable_IsServiceUnavailable_WithRetryAfter_AndNoDriverText(Exception e)
+    {
+        var status = ControlPlaneFailure.StatusOf(e);
+
+        Assert.Equal((503, "ServiceUnavailable"), (status.Code, status.Reason));
+        Assert.Equal(ControlPlaneFailure.RetryAfterSeconds, status.Details?.RetryAfterSeconds);
+        Assert.Contains("store", status.Message);
+        Assert.DoesNotContain("127.0.0.1", status.Message);
+    }
+
+    [Fact]
+    public void StoreErrorsThatRetryingCannotFix_StayInternalErrors()
+    {
+        var status = ControlPlaneFailure.StatusOf(new Npgsql.PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", "23505"));
+
+        Assert.Equal((500, "InternalError"), (status.Code, status.Reason));
+    }
+
     [Fact]
     public void OtherFailures_AreInternalErrors_OfTheirFirstLineOnly_Bounded()
     {
