@@ -37,11 +37,43 @@ public sealed class SiloProcess : IAsyncDisposable
         DashboardPort = FreePort.Next();
         SiloPort = FreePort.Next();
         GatewayPort = FreePort.Next();
-        _network = NetworkSlice.Lease();
+        // One database, one cluster: its silos share the service range too (the certificate names the kubernetes Service's address).
+        _network = postgres is null ? NetworkSlice.Lease() : NetworkOfDatabase.Take(postgres);
+        _postgresNetwork = postgres;
     }
 
     /// <summary>This silo's own service range and node ports, which no other test silo on the machine uses meanwhile.</summary>
     private readonly NetworkSlice _network;
+    private readonly string? _postgresNetwork;
+
+    private static readonly SharedSlices NetworkOfDatabase = new();
+
+    /// <summary>Network slices shared by the silos of one database, given back when the last of them is disposed.</summary>
+    private sealed class SharedSlices
+    {
+        private readonly Dictionary<string, (NetworkSlice Slice, int Users)> _slices = new(StringComparer.Ordinal);
+
+        public NetworkSlice Take(string database)
+        {
+            lock (_slices)
+            {
+                var (slice, users) = _slices.TryGetValue(database, out var held) ? held : (NetworkSlice.Lease(), 0);
+                _slices[database] = (slice, users + 1);
+                return slice;
+            }
+        }
+
+        public void Give(string database)
+        {
+            lock (_slices)
+            {
+                var (slice, users) = _slices[database];
+                if (users > 1) { _slices[database] = (slice, users - 1); return; }
+                _slices.Remove(database);
+                slice.Dispose();
+            }
+        }
+    }
 
     private readonly int _servicePrefixLength;
 
@@ -171,11 +203,15 @@ public sealed class SiloProcess : IAsyncDisposable
         catch (OperationCanceledException) { await Kill(); }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await Kill();
         _process?.Dispose();
-        _network.Dispose();
+        if (_postgresNetwork is null) _network.Dispose();
+        else NetworkOfDatabase.Give(_postgresNetwork);
         if (!OwnsDataDir) return;
         try { Directory.Delete(DataDir, recursive: true); }
         catch (IOException) { }
