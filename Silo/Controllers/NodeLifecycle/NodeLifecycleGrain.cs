@@ -215,7 +215,7 @@ public sealed partial class NodeLifecycleGrain(
         }
         foreach (var bound in await GrainFactory.GetGrain<INodeGrain>(name).BoundPods())
         {
-            if (bound.Pod.Metadata.DeletionTimestamp is not null || !TaintEviction.IsDue(bound.Pod, node.Spec.Taints, now)) continue;
+            if (bound.Pod.Metadata.DeletionTimestamp is not null || !TaintEviction.IsDue(bound.Pod, node.Spec.Taints, now, options)) continue;
             var tenant = StoreKeys.ParseObject(bound.Key).Tenant;
             if (await new StoreClient(GrainFactory, tenant, SystemActors.NodeLifecycle).Delete(bound.Pod))
                 LogEvicted(logger, bound.Key, name);
