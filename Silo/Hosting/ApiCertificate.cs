@@ -8,9 +8,12 @@ namespace OrleansOrchestrator.Silo.Hosting;
 /// data folder. kubectl sends bearer tokens only over TLS, and trusts this certificate through the
 /// kubeconfig's <c>certificate-authority-data</c>. The generated one names loopback, localhost and the
 /// <c>--bind-address</c> (when it is one address), the <c>kubernetes</c> Service's cluster IP and DNS names and the
-/// <c>--advertise-address</c> (so that pods verify it), the <c>--tls-san</c> names (a load balancer's), and is made anew
-/// when one of these is not among its names (see <see cref="CertificateNames"/>). It lives in the credentials folder,
+/// <c>--advertise-address</c> (so that pods verify it), the <c>--tls-san</c> names (a load balancer's), and is issued
+/// again when one of these is not among its names (see <see cref="CertificateNames"/>). It lives in the credentials folder,
 /// which silos of one control plane share, so every silo serves the same certificate and one kubeconfig trusts them all.
+/// Issued again, it keeps its key and subject: a client that trusts the previous certificate as its CA finds the new
+/// one signed by that CA's subject and key, so kubeconfigs already given out and silos still serving the previous one
+/// all keep working together.
 /// </summary>
 public static class ApiCertificate
 {
@@ -43,14 +46,16 @@ public static class ApiCertificate
                 return existing;
             }
             // Made for another --bind-address or --tls-san, or before pods reached the API through the kubernetes Service:
-            // made anew, keeping the names it had, which another silo sharing it may need.
+            // issued again, keeping the names it had, which another silo sharing it may need.
             previous = CertificateNames.Of(existing);
             existing.Dispose();
-            Console.Error.WriteLine($"The API certificate {cert} did not name {string.Join(", ", missing)}: made anew. Kubeconfigs holding the previous one need this silo's new kubeconfig; other silos sharing it load it at their next start.");
+            Console.Error.WriteLine($"The API certificate {cert} did not name {string.Join(", ", missing)}: issued again with the same key, so kubeconfigs holding the previous one still trust it; other silos sharing it serve it from their next start.");
         }
 
         DataFolder.CreateFolder(dir);
+        var reissued = previous.Count > 0;
         using var rsa = RSA.Create(2048);
+        if (reissued) rsa.ImportFromPem(File.ReadAllText(key));
         var request = new CertificateRequest(GeneratedSubject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(CertificateNames.Build(CertificateNames.Merge(required, previous)).Build());
         // Its own CA: kubectl verifies the server against this very certificate.
@@ -60,7 +65,7 @@ public static class ApiCertificate
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
         // Under CredentialsFolder's lock: no other silo of the folder reads the pair while it is replaced.
-        OwnerOnlyFile.Write(key, rsa.ExportPkcs8PrivateKeyPem());
+        if (!reissued) OwnerOnlyFile.Write(key, rsa.ExportPkcs8PrivateKeyPem());
         OwnerOnlyFile.Write(cert, made.ExportCertificatePem());
         created = true;
         return Reload(X509Certificate2.CreateFromPemFile(cert, key));

@@ -128,19 +128,47 @@ public sealed partial class NodeLifecycleGrain(
 
         NodeLifecycleMetrics.Swept();
         var now = clock.GetUtcNow();
-        if (now - _lastFullList >= options.ClusterSweep * SweepsPerFullList)
+        // One node's failure (its grain on a silo just lost, a pod write that fails) is that node's alone: it is
+        // logged and tried again next sweep, while the other nodes, the evictions and the ledger go on.
+        try
         {
-            await ReconcileAll(now);
-            _lastFullList = now;
+            if (now - _lastFullList >= options.ClusterSweep * SweepsPerFullList)
+            {
+                try
+                {
+                    await ReconcileAll(now);
+                    _lastFullList = now;
+                }
+                catch (Exception e)
+                {
+                    LogFailed(logger, e, "the node list", "reconciling");
+                }
+            }
+            await MarkSilentNodes(now);
+            foreach (var node in _evicting.ToList()) await ForNode(node, "evicting pods", () => EvictDue(node, now));
         }
-        await MarkSilentNodes(now);
-        foreach (var node in _evicting.ToList()) await EvictDue(node, now);
-        if (_dirty)
+        finally
         {
-            // One write per sweep however many heartbeats arrived: the ledger's staleness is bounded by the sweep period.
-            await ledger.WriteStateAsync();
-            _dirty = false;
-            _stored = new Dictionary<string, DateTimeOffset>(ledger.State.LastHeard);
+            if (_dirty)
+            {
+                // One write per sweep however many heartbeats arrived: the ledger's staleness is bounded by the sweep period.
+                await ledger.WriteStateAsync();
+                _dirty = false;
+                _stored = new Dictionary<string, DateTimeOffset>(ledger.State.LastHeard);
+            }
+        }
+    }
+
+    /// <summary>Runs one node's part of the sweep; what fails is logged, not passed on to the next node's part.</summary>
+    private async Task ForNode(string node, string doing, Func<Task> part)
+    {
+        try
+        {
+            await part();
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e, node, doing);
         }
     }
 
@@ -154,20 +182,26 @@ public sealed partial class NodeLifecycleGrain(
                 continue;
             }
             if (_unreachable.Contains(name)) continue;
-            var grain = GrainFactory.GetGrain<INodeGrain>(name);
-            // A heartbeat still on its way in a silo's buffer: the node grain knows it already.
-            if (await grain.LastHeartbeat() is { } fresher && Heard(name, fresher))
-            {
-                _dirty = true;
-                if (!NodeSilence.IsSilent(fresher, now, options.NodeMonitorGracePeriod)) continue;
-            }
-            await grain.MarkUnreachable();
-            // From here, not from the node grain: a pod's status write calls its node grain back.
-            await PodReadiness.MarkNotReady(GrainFactory, await grain.BoundPods(), now);
-            _unreachable.Add(name);
-            _evicting.Add(name);
-            LogUnreachable(logger, name, (now - ledger.State.LastHeard[name]).TotalSeconds);
+            await ForNode(name, "marking it unreachable", () => MarkUnreachable(name, now));
         }
+    }
+
+    /// <summary>Marks a silent node unreachable and its pods not ready, unless a heartbeat still on its way shows it is not silent.</summary>
+    private async Task MarkUnreachable(string name, DateTimeOffset now)
+    {
+        var grain = GrainFactory.GetGrain<INodeGrain>(name);
+        // A heartbeat still on its way in a silo's buffer: the node grain knows it already.
+        if (await grain.LastHeartbeat() is { } fresher && Heard(name, fresher))
+        {
+            _dirty = true;
+            if (!NodeSilence.IsSilent(fresher, now, options.NodeMonitorGracePeriod)) return;
+        }
+        await grain.MarkUnreachable();
+        // From here, not from the node grain: a pod's status write calls its node grain back.
+        await PodReadiness.MarkNotReady(GrainFactory, await grain.BoundPods(), now);
+        _unreachable.Add(name);
+        _evicting.Add(name);
+        LogUnreachable(logger, name, (now - ledger.State.LastHeard[name]).TotalSeconds);
     }
 
     /// <summary>The whole node list: the ledger follows it, and the Ready condition's taints and pods' readiness follow each node.</summary>
@@ -188,20 +222,27 @@ public sealed partial class NodeLifecycleGrain(
             var name = node.Metadata.Name!;
             // A node never heard of gets the grace period from when the loop first saw it, as Kubernetes' does.
             if (!ledger.State.LastHeard.ContainsKey(name)) _dirty |= Heard(name, now);
-            var ready = NodeTaints.ReadyStatus(node);
-            // A node without a Ready condition has never posted status: the silence above decides about it.
-            if (ready is null) continue;
-            var current = node;
-            if (NodeTaints.Reconciled(node.Spec.Taints, ready, now) is { } taints)
-            {
-                // Conditional on the version listed: a heartbeat that changed the node meanwhile wins, and the next pass looks again.
-                var updated = await store.Update(node with { Spec = node.Spec with { Taints = taints.Count > 0 ? taints : null } });
-                if (updated is null) continue;
-                current = updated;
-            }
-            if (current.Spec.Taints?.Any(t => t.Effect == Scheduling.Tolerations.NoExecute) == true) _evicting.Add(name);
-            if (ready != "True") await PodReadiness.MarkNotReady(GrainFactory, await GrainFactory.GetGrain<INodeGrain>(name).BoundPods(), now);
+            await ForNode(name, "reconciling its taints", () => Reconcile(store, node, now));
         }
+    }
+
+    /// <summary>The node's taints follow its Ready condition, and its pods' readiness follows a Ready that is not True.</summary>
+    private async Task Reconcile(StoreClient store, Node node, DateTimeOffset now)
+    {
+        var name = node.Metadata.Name!;
+        var ready = NodeTaints.ReadyStatus(node);
+        // A node without a Ready condition has never posted status: the silence above decides about it.
+        if (ready is null) return;
+        var current = node;
+        if (NodeTaints.Reconciled(node.Spec.Taints, ready, now) is { } taints)
+        {
+            // Conditional on the version listed: a heartbeat that changed the node meanwhile wins, and the next pass looks again.
+            var updated = await store.Update(node with { Spec = node.Spec with { Taints = taints.Count > 0 ? taints : null } });
+            if (updated is null) return;
+            current = updated;
+        }
+        if (current.Spec.Taints?.Any(t => t.Effect == Scheduling.Tolerations.NoExecute) == true) _evicting.Add(name);
+        if (ready != "True") await PodReadiness.MarkNotReady(GrainFactory, await GrainFactory.GetGrain<INodeGrain>(name).BoundPods(), now);
     }
 
     /// <summary>Deletes the node's pods whose tolerations of its NoExecute taints have run out.</summary>
@@ -215,7 +256,7 @@ public sealed partial class NodeLifecycleGrain(
         }
         foreach (var bound in await GrainFactory.GetGrain<INodeGrain>(name).BoundPods())
         {
-            if (bound.Pod.Metadata.DeletionTimestamp is not null || !TaintEviction.IsDue(bound.Pod, node.Spec.Taints, now)) continue;
+            if (bound.Pod.Metadata.DeletionTimestamp is not null || !TaintEviction.IsDue(bound.Pod, node.Spec.Taints, now, options)) continue;
             var tenant = StoreKeys.ParseObject(bound.Key).Tenant;
             if (await new StoreClient(GrainFactory, tenant, SystemActors.NodeLifecycle).Delete(bound.Pod))
                 LogEvicted(logger, bound.Key, name);
@@ -224,6 +265,9 @@ public sealed partial class NodeLifecycleGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} not heard of for {Seconds:F0} s: marked unreachable")]
     private static partial void LogUnreachable(ILogger logger, string node, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node lifecycle: {Doing} failed for {Node}; tried again next sweep")]
+    private static partial void LogFailed(ILogger logger, Exception error, string node, string doing);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evicted pod {Pod} from node {Node}: its toleration of the node's NoExecute taints ran out")]
     private static partial void LogEvicted(ILogger logger, string pod, string node);

@@ -1,4 +1,5 @@
 using OrleansOrchestrator.Contracts.Model;
+using OrleansOrchestrator.Silo.Admission;
 using OrleansOrchestrator.Silo.Controllers.Scheduling;
 
 namespace OrleansOrchestrator.Silo.Controllers.NodeLifecycle;
@@ -9,6 +10,10 @@ namespace OrleansOrchestrator.Silo.Controllers.NodeLifecycle;
 /// goes at the earliest time one of those runs out (a toleration without seconds never runs out, one of zero or fewer
 /// seconds at once). Unlike Kubernetes, which counts from when its in-memory queue first saw the taint, the time is
 /// counted from the taint's own <c>timeAdded</c>, which is stored: a silo restart does not give pods more time.
+/// A pod that lacks the default tolerations of a failed node (it was stored before the admission gave them, or restored
+/// from an older snapshot) is judged as if it had them (<see cref="DefaultTolerationSeconds.WithDefaults"/>): without
+/// that, its node going silent would evict it after the grace period instead of minutes later. Any other NoExecute
+/// taint it does not tolerate still evicts it at once.
 /// </summary>
 public static class TaintEviction
 {
@@ -16,13 +21,16 @@ public static class TaintEviction
     private const long LongestCounted = 100L * 365 * 24 * 3600;
 
     /// <summary>When the pod is to be evicted, or null when never (no NoExecute taint, or only tolerations for ever).</summary>
-    public static DateTimeOffset? EvictAt(Pod pod, IReadOnlyList<Taint>? taints, DateTimeOffset now)
+    public static DateTimeOffset? EvictAt(Pod pod, IReadOnlyList<Taint>? taints, DateTimeOffset now, ControllerOptions options)
     {
         DateTimeOffset? earliest = null;
+        IReadOnlyList<Toleration>? tolerations = null;
         foreach (var taint in taints ?? [])
         {
             if (taint.Effect != Tolerations.NoExecute) continue;
-            var used = pod.Spec.Tolerations?.FirstOrDefault(t => Tolerations.Tolerates(t, taint));
+            // The same defaults the admission gives a new pod, so an old pod and a new one are evicted alike.
+            tolerations ??= DefaultTolerationSeconds.WithDefaults(pod.Spec.Tolerations, options) ?? [];
+            var used = tolerations.FirstOrDefault(t => Tolerations.Tolerates(t, taint));
             if (used is null) return now;
             if (used.TolerationSeconds is not { } seconds) continue;
             var added = taint.TimeAdded ?? now;
@@ -33,6 +41,6 @@ public static class TaintEviction
     }
 
     /// <summary>Whether the pod is due for eviction now.</summary>
-    public static bool IsDue(Pod pod, IReadOnlyList<Taint>? taints, DateTimeOffset now) =>
-        EvictAt(pod, taints, now) is { } at && at <= now;
+    public static bool IsDue(Pod pod, IReadOnlyList<Taint>? taints, DateTimeOffset now, ControllerOptions options) =>
+        EvictAt(pod, taints, now, options) is { } at && at <= now;
 }

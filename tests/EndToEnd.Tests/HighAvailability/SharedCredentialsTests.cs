@@ -86,6 +86,29 @@ public sealed partial class SharedCredentialsTests(PostgresServer postgres) : IC
     }
 
     [Fact]
+    public async Task ASiloStartedWithANewTlsSan_ReissuesTheCertificate_AndOldAndNewKubeconfigsWorkOnEverySilo()
+    {
+        var connection = await Database("reissued_certificate");
+        await using var first = Silo(connection);
+        await first.Start();
+        var before = KubeconfigFor(first);
+        var beforeCa = Line(SharedKubeconfig, "certificate-authority-data:");
+
+        // A second silo asks for a name the shared certificate lacks: it is issued again, the cluster's kubeconfig rewritten.
+        await using var second = Silo(connection, first, "--tls-san", "api.orchestrator.test");
+        await second.Start();
+        Assert.NotEqual(beforeCa, Line(SharedKubeconfig, "certificate-authority-data:"));
+
+        // A kubeconfig given out before (its CA the previous certificate) works on the silo serving the new one, and the
+        // rewritten one on the silo still serving the previous one: real kubectl verifies both.
+        var oldOnSecond = Path.Combine(first.DataDir, "old-kubeconfig-on-second");
+        File.WriteAllText(oldOnSecond, ServerLine().Replace(File.ReadAllText(before), $"server: {second.ApiUri.ToString().TrimEnd('/')}"));
+        Assert.Contains("namespace/default", await new Kubectl("1.32", oldOnSecond).Ok("get namespaces -o name"));
+        Assert.Contains("namespace/default", await new Kubectl("1.32", KubeconfigFor(first)).Ok("get namespaces -o name"));
+        Assert.Contains("namespace/default", await new Kubectl("1.32", KubeconfigFor(second)).Ok("get namespaces -o name"));
+    }
+
+    [Fact]
     public async Task BehindATcpLoadBalancer_TheKubeconfigNamingItWorksAsIs_WhicheverSiloAnswers()
     {
         var connection = await Database("load_balanced");

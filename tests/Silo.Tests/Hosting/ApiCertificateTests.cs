@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using OrleansOrchestrator.Silo.Hosting;
 
 namespace OrleansOrchestrator.Silo.Tests.Hosting;
@@ -39,6 +40,27 @@ public sealed class ApiCertificateTests : IDisposable
         Assert.NotEqual(cert.Thumbprint, moved.Thumbprint);
         Assert.True(moved.MatchesHostname("10.100.0.1"));
     }
+
+    [Fact]
+    public void IssuedAgainForANewName_KeepsTheKeyAndSubject_SoWhoeverTrustsThePreviousOneTrustsIt()
+    {
+        var options = new SiloOptions { DataDir = _dir };
+        using var previous = ApiCertificate.LoadOrCreate(options);
+        using var reissued = ApiCertificate.LoadOrCreate(options with { TlsSubjectAlternativeNames = ["lb.example.com"] }, out var created);
+        Assert.True(created);
+        Assert.NotEqual(previous.Thumbprint, reissued.Thumbprint);
+        Assert.True(reissued.MatchesHostname("lb.example.com"));
+        Assert.True(reissued.MatchesHostname("127.0.0.1"));
+        // Self-signed under the previous one's subject with the previous one's key: a client whose CA is the previous
+        // certificate finds the new one issued by it (kubectl does: SharedCredentialsTests in the end-to-end tests;
+        // .NET's own chain builder stops at a self-signed leaf, so it is not the check here).
+        Assert.Equal(previous.SubjectName.RawData, reissued.IssuerName.RawData);
+        Assert.Equal(PublicKey(previous), PublicKey(reissued));
+        using var stranger = ApiCertificate.LoadOrCreate(new SiloOptions { DataDir = Path.Combine(_dir, "another-cluster") });
+        Assert.NotEqual(PublicKey(previous), PublicKey(stranger));
+    }
+
+    private static byte[] PublicKey(X509Certificate2 certificate) => certificate.PublicKey.ExportSubjectPublicKeyInfo();
 
     public void Dispose() => Directory.Delete(_dir, true);
 }

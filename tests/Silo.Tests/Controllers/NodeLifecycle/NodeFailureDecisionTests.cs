@@ -93,31 +93,52 @@ public class NodeFailureDecisionTests
 
     private static readonly IReadOnlyList<Taint> UnreachableSince = NodeTaints.Reconciled(null, "Unknown", Now)!;
 
+    private static readonly ControllerOptions Defaults = new();
+
+    private static readonly Taint Maintenance = new() { Key = "maintenance", Effect = "NoExecute", TimeAdded = Now };
+
     [Fact]
     public void Eviction_UntoleratedTaint_AtOnce()
     {
-        Assert.Equal(Now.AddMinutes(2), TaintEviction.EvictAt(PodWith(), UnreachableSince, Now.AddMinutes(2)));
-        Assert.Equal(Now.AddMinutes(2), TaintEviction.EvictAt(PodWith(Tolerating(NodeTaints.NotReady, 300)), UnreachableSince, Now.AddMinutes(2)));
+        Assert.Equal(Now.AddMinutes(2), TaintEviction.EvictAt(PodWith(), [Maintenance], Now.AddMinutes(2), Defaults));
+        Assert.Equal(Now.AddMinutes(2), TaintEviction.EvictAt(PodWith(Tolerating(NodeTaints.Unreachable, null)), [.. UnreachableSince, Maintenance], Now.AddMinutes(2), Defaults));
+    }
+
+    [Fact]
+    public void Eviction_PodWithoutTheDefaultTolerations_GetsTheConfiguredSecondsOnAFailedNode()
+    {
+        // Stored before the admission added the defaults (or restored from an older snapshot): five minutes, not at once.
+        Assert.Equal(Now.AddSeconds(300), TaintEviction.EvictAt(PodWith(), UnreachableSince, Now.AddSeconds(41), Defaults));
+        Assert.False(TaintEviction.IsDue(PodWith(), UnreachableSince, Now.AddSeconds(41), Defaults));
+        var notReady = NodeTaints.Reconciled(null, "False", Now)!;
+        var options = new ControllerOptions { DefaultNotReadyTolerationSeconds = 30, DefaultUnreachableTolerationSeconds = 90 };
+        Assert.Equal(Now.AddSeconds(30), TaintEviction.EvictAt(PodWith(), notReady, Now, options));
+        Assert.Equal(Now.AddSeconds(90), TaintEviction.EvictAt(PodWith(), UnreachableSince, Now, options));
+        // One of the two tolerated by the pod itself: the other still gets its default.
+        Assert.Equal(Now.AddSeconds(90), TaintEviction.EvictAt(PodWith(Tolerating(NodeTaints.NotReady, 10)), UnreachableSince, Now, options));
+        // A toleration of the key that does not match (a value the taint lacks) is the pod's own choice, as at admission: at once.
+        var mismatched = new Toleration { Key = NodeTaints.Unreachable, Operator = "Equal", Value = "x", Effect = "NoExecute" };
+        Assert.Equal(Now, TaintEviction.EvictAt(PodWith(mismatched), UnreachableSince, Now, options));
     }
 
     [Fact]
     public void Eviction_TolerationSeconds_CountFromWhenTheTaintWasAdded()
     {
         var pod = PodWith(Tolerating(NodeTaints.Unreachable, 300));
-        Assert.Equal(Now.AddSeconds(300), TaintEviction.EvictAt(pod, UnreachableSince, Now.AddSeconds(10)));
-        Assert.False(TaintEviction.IsDue(pod, UnreachableSince, Now.AddSeconds(299)));
-        Assert.True(TaintEviction.IsDue(pod, UnreachableSince, Now.AddSeconds(300)));
-        Assert.True(TaintEviction.IsDue(PodWith(Tolerating(NodeTaints.Unreachable, 0)), UnreachableSince, Now));
+        Assert.Equal(Now.AddSeconds(300), TaintEviction.EvictAt(pod, UnreachableSince, Now.AddSeconds(10), Defaults));
+        Assert.False(TaintEviction.IsDue(pod, UnreachableSince, Now.AddSeconds(299), Defaults));
+        Assert.True(TaintEviction.IsDue(pod, UnreachableSince, Now.AddSeconds(300), Defaults));
+        Assert.True(TaintEviction.IsDue(PodWith(Tolerating(NodeTaints.Unreachable, 0)), UnreachableSince, Now, Defaults));
     }
 
     [Fact]
     public void Eviction_ForEverToleration_Never_AndOnlyNoExecuteCounts()
     {
-        Assert.Null(TaintEviction.EvictAt(PodWith(Tolerating(NodeTaints.Unreachable, null)), UnreachableSince, Now.AddDays(30)));
+        Assert.Null(TaintEviction.EvictAt(PodWith(Tolerating(NodeTaints.Unreachable, null)), UnreachableSince, Now.AddDays(30), Defaults));
         // Every key, every effect, for ever: a pod that tolerates everything stays.
-        Assert.Null(TaintEviction.EvictAt(PodWith(new Toleration { Operator = "Exists" }), UnreachableSince, Now));
-        Assert.Null(TaintEviction.EvictAt(PodWith(), [UserTaint], Now));
-        Assert.Null(TaintEviction.EvictAt(PodWith(), null, Now));
+        Assert.Null(TaintEviction.EvictAt(PodWith(new Toleration { Operator = "Exists" }), UnreachableSince, Now, Defaults));
+        Assert.Null(TaintEviction.EvictAt(PodWith(), [UserTaint], Now, Defaults));
+        Assert.Null(TaintEviction.EvictAt(PodWith(), null, Now, Defaults));
     }
 
     [Fact]
@@ -125,9 +146,9 @@ public class NodeFailureDecisionTests
     {
         var taints = new List<Taint>(UnreachableSince) { new() { Key = "maintenance", Effect = "NoExecute", TimeAdded = Now.AddSeconds(20) } };
         var pod = PodWith(Tolerating(NodeTaints.Unreachable, 300), Tolerating("maintenance", 60));
-        Assert.Equal(Now.AddSeconds(80), TaintEviction.EvictAt(pod, taints, Now));
+        Assert.Equal(Now.AddSeconds(80), TaintEviction.EvictAt(pod, taints, Now, Defaults));
         var staysForMaintenance = PodWith(Tolerating(NodeTaints.Unreachable, 300), Tolerating("maintenance", null));
-        Assert.Equal(Now.AddSeconds(300), TaintEviction.EvictAt(staysForMaintenance, taints, Now));
+        Assert.Equal(Now.AddSeconds(300), TaintEviction.EvictAt(staysForMaintenance, taints, Now, Defaults));
     }
 
     private static async Task<Pod> Admitted(Pod pod, ControllerOptions? options = null, AdmissionOperation operation = AdmissionOperation.Create) =>

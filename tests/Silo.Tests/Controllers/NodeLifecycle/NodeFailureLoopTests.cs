@@ -22,6 +22,9 @@ public sealed class NodeFailureLoopTests : IAsyncLifetime
     private const string Tenant = "team-a";
     private const string Ns = "default";
     private const string NodeName = "node-1";
+
+    /// <summary>A node whose grain fails to be marked unreachable, as one on a silo just lost does (<see cref="FailingMarkUnreachable"/>).</summary>
+    private const string BrokenNode = "node-broken";
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(4);
     private const long TolerationSeconds = 3;
 
@@ -52,6 +55,7 @@ public sealed class NodeFailureLoopTests : IAsyncLifetime
                 DefaultNotReadyTolerationSeconds = TolerationSeconds,
             });
             services.AddNodeHeartbeats();
+            services.AddSingleton<IIncomingGrainCallFilter, FailingMarkUnreachable>();
         });
         Assert.NotNull(await Store.Create(new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = Ns } }));
         _agent = new TestAgent(Grains.GetGrain<INodeGrain>(NodeName));
@@ -161,6 +165,36 @@ public sealed class NodeFailureLoopTests : IAsyncLifetime
         await Eventually.True(async () => await NodeObject.Get() is Node { Spec.Taints: null or [] }, "the taints gone once the node is Ready");
     }
 
+    [Fact]
+    public async Task ANodeWhoseHandlingFails_DoesNotStopTheOtherNodes_TheEvictions_OrTheLedger()
+    {
+        await RunPod("web-1", "10.244.1.5");
+        var broken = new TestAgent(Grains.GetGrain<INodeGrain>(BrokenNode));
+        await broken.Start();
+        await Eventually.True(async () => (await Loop.LastHeard()).ContainsKey(BrokenNode), "the broken node in the stored ledger");
+        var brokenSilentSince = await broken.Stop();
+
+        // Past its grace period, marking the broken node fails on every sweep; node-1's heartbeats are still stored.
+        await Eventually.True(async () => (await Loop.LastHeard())[NodeName] > brokenSilentSince + Grace + TimeSpan.FromSeconds(2),
+            "node-1's heartbeats stored while the broken node fails", TimeSpan.FromSeconds(30));
+
+        // node-1 goes silent too: it is marked, and its pod evicted, while the broken node still fails on every sweep.
+        await _agent.Stop();
+        await Eventually.True(async () => await NodeObject.Get() is Node n && NodeTaints.ReadyStatus(n) == "Unknown", "node-1 Ready=Unknown", TimeSpan.FromSeconds(30));
+        await Eventually.True(async () => await Store.Get<Pod>(Ns, "web-1") is null or { Metadata.DeletionTimestamp: not null }, "web-1 evicted", TimeSpan.FromSeconds(30));
+        var brokenNode = await Grains.GetGrain<IObjectGrain>(StoreKeys.Object(StoreKeys.SystemTenant, ResourceKinds.Node, null, BrokenNode)).Get() as Node;
+        Assert.NotEqual("Unknown", NodeTaints.ReadyStatus(brokenNode!));
+    }
+
+    /// <summary>Fails every call that marks <see cref="BrokenNode"/> unreachable.</summary>
+    private sealed class FailingMarkUnreachable : IIncomingGrainCallFilter
+    {
+        public Task Invoke(IIncomingGrainCallContext context) =>
+            context.MethodName == nameof(INodeGrain.MarkUnreachable) && context.TargetId.Key.ToString() == BrokenNode
+                ? throw new InvalidOperationException("the node grain's silo is gone")
+                : context.Invoke();
+    }
+
     /// <summary>Writes the node's Ready condition as its agent.</summary>
     private async Task SetNodeReady(string status)
     {
@@ -210,7 +244,7 @@ public sealed class NodeFailureLoopTests : IAsyncLifetime
             {
                 ApiVersion = "v1",
                 Kind = "Node",
-                Metadata = new ObjectMeta { Name = NodeName },
+                Metadata = new ObjectMeta { Name = node.GetPrimaryKeyString() },
                 Status = new NodeStatus { Addresses = [new NodeAddress { Type = "InternalIP", Address = "192.168.50.1" }] },
             }, new AgentEndpoint("https://192.168.50.1:10250", "token"));
             _lastSent = DateTimeOffset.UtcNow;
