@@ -31,6 +31,7 @@ public sealed class CollectionGrain(
 
     private readonly SortedDictionary<string, KubeObject> _objects = new(StringComparer.Ordinal);
     private readonly ControllerIndex _controllers = new();
+    private readonly CommittedAhead _ahead = new();
     private VersionSequencer<Change> _sequencer = null!;
     private TaskCompletionSource _released = NewSignal();
     private Guid _epoch;
@@ -87,11 +88,18 @@ public sealed class CollectionGrain(
         return Task.FromResult(new ListResult(page, _sequencer.Released, page[^1].Metadata.Name, remaining));
     }
 
+    /// <remarks>
+    /// Answered from every committed write, released or not (<see cref="CommittedAhead"/>), as a quorum read of etcd
+    /// would be: a controller counts at least the objects it was told it created, so it never creates them again.
+    /// </remarks>
     public Task<IReadOnlyList<KubeObject>> ClaimCandidates(string ownerUid, IReadOnlyList<LabelRequirement> selector)
     {
-        var candidates = _controllers.ControlledBy(ownerUid).Select(name => _objects[name]).ToList();
-        if (selector.Count > 0)
-            candidates.AddRange(_controllers.Orphans.Select(name => _objects[name]).Where(obj => selector.All(r => r.Matches(obj.Metadata.Labels))));
+        bool IsCandidate(KubeObject obj) => Controllers.ChangeRouter.ControllerOf(obj)?.Uid is { } controller
+            ? controller == ownerUid
+            : selector.Count > 0 && selector.All(r => r.Matches(obj.Metadata.Labels));
+        var released = _controllers.ControlledBy(ownerUid).Select(name => _objects[name]).ToList();
+        if (selector.Count > 0) released.AddRange(_controllers.Orphans.Select(name => _objects[name]).Where(IsCandidate));
+        var candidates = _ahead.Count == 0 ? released : _ahead.Latest(released, IsCandidate);
         return Task.FromResult<IReadOnlyList<KubeObject>>(candidates);
     }
 
@@ -152,7 +160,10 @@ public sealed class CollectionGrain(
     public Task<bool> Commit(VersionReservation reservation, WatchEvent change)
     {
         if (reservation.Epoch != _epoch || !_sequencer.IsPending(reservation.Version)) return Task.FromResult(false);
-        Apply(_sequencer.Commit(reservation.Version, new Change(change)));
+        var released = _sequencer.Commit(reservation.Version, new Change(change));
+        if (reservation.Version > _sequencer.Released)
+            _ahead.Committed(change.Object.Metadata.Name!, reservation.Version, change.Type == WatchEventType.Deleted ? null : change.Object);
+        Apply(released);
         return Task.FromResult(true);
     }
 
@@ -172,10 +183,11 @@ public sealed class CollectionGrain(
     private void Apply(IReadOnlyList<(long Version, Change Change)> released)
     {
         if (released.Count == 0) return;
-        foreach (var (_, change) in released)
+        foreach (var (version, change) in released)
         {
             var obj = change.Event.Object;
             var name = obj.Metadata.Name!;
+            _ahead.Released(name, version);
             change.Previous = _objects.GetValueOrDefault(name);
             var deleted = change.Event.Type == WatchEventType.Deleted;
             if (deleted) _objects.Remove(name);
