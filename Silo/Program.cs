@@ -118,14 +118,18 @@ if (options.RewriteSecrets) return await EncryptionKeys.Rewrite(backend, envelop
 builder.Services.AddSingleton(envelope);
 
 var certificate = ApiCertificate.LoadOrCreate(options, out var certificateCreated);
-var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant, out var createdAdminToken);
+// A new administrator's token goes into the kubeconfig, the only place that keeps it, before its hash goes into the token file.
+var tokens = TokenFile.LoadOrCreate(options.TokenFilePath, options.AdminTenant,
+    (user, token) => Kubeconfig.Write(options.KubeconfigPath, options.KubeconfigServer ?? server, certificate, user, token), out var createdAdminToken);
 Kubeconfig.WriteForSilo(options, server, certificate, tokens, createdAdminToken, certificateCreated);
 credentialsLock.Dispose();
 
 builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, backend));
-// SIGTERM or Ctrl-C: readyz fails and watches end at once, then requests in flight get this long to finish together
-// with the silo's graceful leave of the cluster (Kestrel stops first, Orleans after it), and the process exits 0.
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = OrleansOrchestrator.Silo.Api.Health.GracefulShutdown.Timeout);
+// SIGTERM or Ctrl-C: readyz fails and watches end at once; everything else is served for --shutdown-delay-duration more, then
+// requests in flight get this long to finish together with the silo's graceful leave of the cluster (Kestrel stops first,
+// Orleans after it), and the process exits 0.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownDelay + OrleansOrchestrator.Silo.Api.Health.GracefulShutdown.Timeout);
+builder.Services.AddHostedService(_ => new OrleansOrchestrator.Silo.Api.Health.ShutdownDelay(options.ShutdownDelay));
 AddApiServices(builder.Services, tokens);
 builder.Services.AddSingleton<OrleansOrchestrator.Silo.Api.Auth.Rbac.AccessReviews>();
 builder.Services.AddSingleton<KubeApiHandler>();

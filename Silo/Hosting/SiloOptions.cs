@@ -65,6 +65,9 @@ public sealed record SiloOptions
     public IReadOnlyList<int> NodePortsInUse =>
         [.. new[] { ApiPort, DashboardPort, SiloPort, GatewayPort }.Where(p => p >= NodePortMin && p <= NodePortMax).Distinct().Order()];
 
+    /// <summary>How long after SIGTERM the silo still serves while readyz already fails (<c>--shutdown-delay-duration</c>).</summary>
+    public TimeSpan ShutdownDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>How often an open dashboard page checks that its user's token is still in the token file (<c>--session-recheck</c>).</summary>
     public TimeSpan SessionRecheck { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -245,6 +248,9 @@ public sealed record SiloOptions
         Value("session-recheck", "S", "seconds between an open dashboard page's checks that its token was not\nrevoked (default 30, at most 60; every request checks too)",
             (o, v) => OptionValues.Seconds(v) is var recheck && recheck <= MaxSessionRecheck ? o with { SessionRecheck = recheck }
                 : throw new OptionValueException($" may be at most {MaxSessionRecheck.TotalSeconds} seconds: a revoked token's dashboard pages must end within a minute")),
+        Value("shutdown-delay-duration", "S", "seconds between SIGTERM and the API closing, during which readyz already\nfails and everything else still answers, so that a load balancer takes the\nsilo out first (default 0; at most 300)",
+            (o, v) => TimeSpan.FromSeconds(OptionValues.WholeNumber(v)) is var delay && delay <= Api.Health.ShutdownDelay.Max ? o with { ShutdownDelay = delay }
+                : throw new OptionValueException($" may be at most {Api.Health.ShutdownDelay.Max.TotalSeconds} seconds")),
         Value("encryption-key-file", "FILE", "the keys Secrets are encrypted with, NAME:BASE64 a line, the first\nencrypts (default DATA-DIR/encryption-keys, made on first start); silos\nsharing a PostgreSQL database must share this file",
             (o, v) => o with { EncryptionKeyFile = OptionValues.FullPath(v) }),
         Value("encryption-provider", "P", "aesgcm (default: Secrets encrypted at rest) or identity (stored as\nthey are, as Kubernetes without an EncryptionConfiguration; Secrets\nencrypted before still read with the key file)",

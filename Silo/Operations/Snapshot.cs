@@ -73,10 +73,21 @@ public static class Snapshot
     }
 
     /// <summary>Copies a snapshot's rows into an empty store (its schema installed first); refuses a store that holds any row.</summary>
-    public static async Task<Info> Restore(string file, StorageBackend target, CancellationToken cancellationToken)
+    public static async Task<Info> Restore(string file, StorageBackend target, CancellationToken cancellationToken) =>
+        await Restore(await Verify(file, cancellationToken), file, target, cancellationToken);
+
+    /// <summary>The snapshot's description once its rows are known to match its checksum; throws for a missing, foreign or damaged file.</summary>
+    public static async Task<Summary> Verify(string file, CancellationToken cancellationToken)
     {
         var summary = await Status(file, cancellationToken);
         if (!summary.ChecksumMatches) throw new SnapshotException($"{file} is damaged: its rows do not match the checksum it was saved with.");
+        return summary;
+    }
+
+    /// <summary>As <see cref="Restore(string, StorageBackend, CancellationToken)"/>, with the snapshot already checked by <see cref="Verify"/>.</summary>
+    public static async Task<Info> Restore(Summary verified, string file, StorageBackend target, CancellationToken cancellationToken)
+    {
+        var summary = verified;
         await SchemaInstaller.Apply(target, cancellationToken);
         await using var snapshot = await Open(file, cancellationToken, readOnly: true);
         await using var connection = await target.DataSource.OpenConnectionAsync(cancellationToken);

@@ -20,7 +20,8 @@ public static class SnapshotCommand
     /// <summary>Whether the command line is this subcommand's (dispatched before the main command's options are parsed).</summary>
     public static bool Handles(IReadOnlyList<string> args) => args is ["snapshot", ..];
 
-    public static async Task<int> Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <param name="environment">The environment the main command's options are read from (default the process's).</param>
+    public static async Task<int> Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, System.Collections.IDictionary? environment = null)
     {
         if (Parse(args) is not { } command)
         {
@@ -32,7 +33,7 @@ public static class SnapshotCommand
             switch (command.Verb)
             {
                 case "save":
-                    return await Save(command, output, error);
+                    return await Save(command, output, error, environment);
                 case "restore":
                     return await Restore(command, output);
                 default:
@@ -81,18 +82,18 @@ public static class SnapshotCommand
         return new Command(verb, Path.GetFullPath(file), dataDir, postgres);
     }
 
-    private static async Task<int> Save(Command command, TextWriter output, TextWriter error)
+    private static async Task<int> Save(Command command, TextWriter output, TextWriter error, System.Collections.IDictionary? environment)
     {
         StorageBackend source;
         string sourceName;
-        if (command.Postgres is { } connection)
+        // Without --postgres or --data-dir, the store the silo itself would use: its options from appsettings.json and OO__ variables.
+        var options = SiloOptions.Parse(command.DataDir is null ? [] : ["--data-dir", command.DataDir], environment);
+        if ((command.Postgres ?? (command.DataDir is null ? options.PostgreSql : null)) is { } connection)
         {
             (source, sourceName) = (StorageBackend.PostgreSql(connection), "postgresql");
         }
         else
         {
-            // The main command's default data folder when none is named.
-            var options = SiloOptions.Parse(command.DataDir is null ? [] : ["--data-dir", command.DataDir]);
             if (!File.Exists(options.SqlitePath)) throw new Snapshot.SnapshotException($"There is no store at {options.SqlitePath}.");
             (source, sourceName) = (StorageBackend.Sqlite(options.SqlitePath), "sqlite");
         }
@@ -104,27 +105,40 @@ public static class SnapshotCommand
 
     private static async Task<int> Restore(Command command, TextWriter output)
     {
-        StorageBackend target;
-        string keyAdvice;
+        // The snapshot first: a missing or damaged file must leave nothing behind.
+        var verified = await Snapshot.Verify(command.File, CancellationToken.None);
         if (command.Postgres is { } connection)
         {
-            target = StorageBackend.PostgreSql(connection);
-            keyAdvice = "Start the silos with --postgres and the snapshot's encryption key file (--encryption-key-file).";
+            var info = await Snapshot.Restore(verified, command.File, StorageBackend.PostgreSql(connection), CancellationToken.None);
+            Restored(output, command, info, "Start the silos with --postgres and the snapshot's encryption key file (--encryption-key-file).");
+            return 0;
         }
-        else
+        var options = SiloOptions.Parse(["--data-dir", command.DataDir!]);
+        // A new data folder: a store file already there (even an empty one) is another cluster's.
+        if (File.Exists(options.SqlitePath))
+            throw new Snapshot.SnapshotException($"{options.SqlitePath} already exists: restore into a new, empty data folder.");
+        var folderCreated = !Directory.Exists(options.DataDir);
+        try
         {
-            var options = SiloOptions.Parse(["--data-dir", command.DataDir!]);
-            // A new data folder: a store file already there (even an empty one) is another cluster's.
-            if (File.Exists(options.SqlitePath))
-                throw new Snapshot.SnapshotException($"{options.SqlitePath} already exists: restore into a new, empty data folder.");
             DataFolder.CreateFolder(options.DataDir);
-            target = StorageBackend.Sqlite(OwnerOnlyFile.Touch(options.SqlitePath));
-            keyAdvice = $"Copy the snapshot's encryption key file to {options.EncryptionKeyFilePath} before starting a silo on {options.DataDir}.";
+            var info = await Snapshot.Restore(verified, command.File, StorageBackend.Sqlite(OwnerOnlyFile.Touch(options.SqlitePath)), CancellationToken.None);
+            Restored(output, command, info, $"Copy the snapshot's encryption key file to {options.EncryptionKeyFilePath} before starting a silo on {options.DataDir}.");
+            return 0;
         }
-        var info = await Snapshot.Restore(command.File, target, CancellationToken.None);
+        catch
+        {
+            // A store file left half-restored (or empty) would refuse the retry, and a silo started there would be an empty cluster.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) File.Delete(options.SqlitePath + suffix);
+            if (folderCreated && !Directory.EnumerateFileSystemEntries(options.DataDir).Any()) Directory.Delete(options.DataDir);
+            throw;
+        }
+    }
+
+    private static void Restored(TextWriter output, Command command, Snapshot.Info info, string keyAdvice)
+    {
         output.WriteLine($"Restored {info.Rows} rows from {command.File} (saved {info.Created.ToString("u", CultureInfo.InvariantCulture)} from {info.Source}).");
         output.WriteLine(keyAdvice);
-        return 0;
     }
 
     public static string Describe(Snapshot.Summary summary)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
@@ -28,6 +29,9 @@ public sealed class CollectionGrain(
     internal static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(30);
 
     private const int MaxEventsPerBatch = 1_000;
+
+    /// <summary>How long a poll without changes still waits once this silo is stopping (less when its own wait ends sooner).</summary>
+    internal static readonly TimeSpan StoppingPollWait = TimeSpan.FromSeconds(1);
 
     private readonly SortedDictionary<string, KubeObject> _objects = new(StringComparer.Ordinal);
     private readonly ControllerIndex _controllers = new();
@@ -105,10 +109,14 @@ public sealed class CollectionGrain(
 
     public async Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait)
     {
-        // A stopping silo answers its pending polls at once: Orleans deactivates a grain only after its running calls
-        // end, so a poll left to wait would hold the graceful shutdown for its whole wait.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
-        timeout.CancelAfter(maxWait);
+        // A stopping silo cuts its polls short: Orleans deactivates a grain only after its running calls end, so a poll left
+        // to wait would hold the graceful shutdown for its whole wait. Short, not at once: until the grain deactivates, the
+        // watchers of other silos ask again as soon as they are answered, and an empty answer at once would make that a
+        // tight loop of grain calls.
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = new CancellationTokenSource(maxWait);
+        using var stopping = lifetime.ApplicationStopping.Register(() =>
+            timeout.CancelAfter(TimeSpan.FromTicks(Math.Max(0, Math.Min(StoppingPollWait.Ticks, (maxWait - Stopwatch.GetElapsedTime(started)).Ticks)))));
         while (true)
         {
             var changes = _sequencer.ChangesAfter(afterVersion);

@@ -61,19 +61,26 @@ public sealed class TokenFile
 
     public static TokenFile Load(string path, TimeProvider? clock = null) => new(path, clock ?? TimeProvider.System);
 
+    /// <summary>The user of the administrator's token a new file is made with.</summary>
+    public const string BootstrapAdminUser = "admin";
+
     /// <summary>
     /// Creates the file with the hash of a fresh admin token of tenant <paramref name="tenant"/> when it does not exist;
     /// that token is returned (<paramref name="createdToken"/>) for the kubeconfig, the only place that keeps it.
+    /// <paramref name="keepToken"/> (user, token) is given it first, before the file names its hash: a crash between the
+    /// two then leaves a token that is not valid yet (the next start makes another), never a valid one nobody holds.
     /// </summary>
-    public static TokenFile LoadOrCreate(string path, string tenant, out string? createdToken)
+    public static TokenFile LoadOrCreate(string path, string tenant, Action<string, string> keepToken, out string? createdToken)
     {
         createdToken = null;
         if (!File.Exists(path))
         {
-            createdToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            keepToken(BootstrapAdminUser, token);
             Hosting.OwnerOnlyFile.Write(path,
                 $"# token,user,tenant,groups (';'-separated); the token may be written as sha256:<hex of its SHA-256>\n" +
-                $"{Identity.Credentials.HashToken(createdToken)},admin,{tenant},{Caller.AdminGroup}\n");
+                $"{Identity.Credentials.HashToken(token)},{BootstrapAdminUser},{tenant},{Caller.AdminGroup}\n");
+            createdToken = token;
         }
         return Load(path);
     }

@@ -15,6 +15,12 @@ public sealed class HealthEndpoints(
     /// <summary>A check that has not answered by then has failed: a load balancer's probe must not hang.</summary>
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
+    // The checks that cost a call or a connection run once at a time and answer everyone asking meanwhile (SharedCheck);
+    // the others read a value and stay immediate, so that readyz fails the moment shutdown begins.
+    private readonly SharedCheck _grainRuntime = new(_ => grains.GetGrain<IRuntimePing>(0).Ping(), CheckTimeout, TimeProvider.System);
+    private readonly SharedCheck _informerSync = new(_ => tenants.All(), CheckTimeout, TimeProvider.System);
+    private readonly SharedCheck _store = new(cancellationToken => ProbeStore(backend, cancellationToken), CheckTimeout, TimeProvider.System);
+
     public static bool Handles(string path) => HealthReport.Parse(path, []) is not null;
 
     public async Task Serve(HttpContext context)
@@ -36,45 +42,23 @@ public sealed class HealthEndpoints(
         await context.Response.WriteAsync(body, context.RequestAborted);
     }
 
-    private async Task<bool> Run(string check)
+    private Task<bool> Run(string check) => check switch
     {
-        try
-        {
-            return await Probe(check).WaitAsync(CheckTimeout);
-        }
-        catch (Exception)
-        {
-            // Any failure is a failed check; its reason is withheld from the answer.
-            return false;
-        }
-    }
+        HealthCheckNames.Ping => Task.FromResult(true),
+        HealthCheckNames.GrainRuntime => _grainRuntime.Run(),
+        HealthCheckNames.Store => _store.Run(),
+        HealthCheckNames.Membership => Task.FromResult(membership.CurrentStatus == SiloStatus.Active),
+        HealthCheckNames.InformerSync => _informerSync.Run(),
+        HealthCheckNames.Shutdown => Task.FromResult(!lifetime.ApplicationStopping.IsCancellationRequested),
+        _ => Task.FromResult(false),
+    };
 
-    private async Task<bool> Probe(string check)
+    /// <summary>The store answers a query: the timeout's token cancels the connection's opening and the query themselves.</summary>
+    private static async Task ProbeStore(StorageBackend backend, CancellationToken cancellationToken)
     {
-        switch (check)
-        {
-            case HealthCheckNames.Ping:
-                return true;
-            case HealthCheckNames.GrainRuntime:
-                await grains.GetGrain<IRuntimePing>(0).Ping();
-                return true;
-            case HealthCheckNames.Store:
-                await using (var connection = await backend.DataSource.OpenConnectionAsync())
-                await using (var command = connection.CreateCommand())
-                {
-                    command.CommandText = "SELECT 1 FROM OrleansStorage LIMIT 1";
-                    await command.ExecuteScalarAsync();
-                }
-                return true;
-            case HealthCheckNames.Membership:
-                return membership.CurrentStatus == SiloStatus.Active;
-            case HealthCheckNames.InformerSync:
-                await tenants.All();
-                return true;
-            case HealthCheckNames.Shutdown:
-                return !lifetime.ApplicationStopping.IsCancellationRequested;
-            default:
-                return false;
-        }
+        await using var connection = await backend.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM OrleansStorage LIMIT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 }

@@ -50,6 +50,7 @@ public sealed class SiloOptionsSourcesTests : IDisposable
         ["service-cidr"] = (["--service-cidr", "10.200.0.0/16"], o => o.ClusterNetwork.ServiceCidr, "10.200.0.0/16"),
         ["service-node-port-range"] = (["--service-node-port-range", "31000-31099"], o => $"{o.NodePortMin}-{o.NodePortMax}", "31000-31099"),
         ["advertise-address"] = (["--advertise-address", "192.0.2.9"], o => o.AdvertiseAddress, "192.0.2.9"),
+        ["shutdown-delay-duration"] = (["--shutdown-delay-duration", "7"], o => $"{o.ShutdownDelay.TotalSeconds}", "7"),
         ["session-recheck"] = (["--session-recheck", "45"], o => $"{o.SessionRecheck.TotalSeconds}", "45"),
         ["encryption-key-file"] = (["--encryption-key-file", "/etc/oo/keys"], o => o.EncryptionKeyFilePath, "/etc/oo/keys"),
         ["encryption-provider"] = (["--encryption-provider", "identity"], o => o.EncryptionProvider, "identity"),

@@ -113,6 +113,54 @@ public sealed class SnapshotTests : IAsyncLifetime
         Assert.Contains("damaged", error.ToString());
     }
 
+    [Fact]
+    public async Task Restore_OfAMissingOrDamagedSnapshot_LeavesNoStoreBehind_SoThatTheRetrySucceeds()
+    {
+        var restoredDir = Path.Combine(_dir, "restored");
+        var restoredStore = Path.Combine(restoredDir, "store.db");
+        var error = new StringWriter();
+        Assert.Equal(1, await SnapshotCommand.Run(["snapshot", "restore", SnapshotFile, "--data-dir", restoredDir], new StringWriter(), error));
+        Assert.Contains("does not exist", error.ToString());
+        Assert.False(File.Exists(restoredStore));
+
+        await Insert("t1/pods/default/web-1", Encoding.UTF8.GetBytes("pod"), version: 1);
+        await Snapshot.Save(_source, "sqlite", SnapshotFile, default);
+        var damaged = Path.Combine(_dir, "damaged.snapshot");
+        File.Copy(SnapshotFile, damaged);
+        await using (var connection = new SqliteConnection($"Data Source={damaged};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE OrleansStorage SET Version = 99";
+            await command.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(1, await SnapshotCommand.Run(["snapshot", "restore", damaged, "--data-dir", restoredDir], new StringWriter(), new StringWriter()));
+        Assert.False(File.Exists(restoredStore));
+
+        Assert.Equal(0, await SnapshotCommand.Run(["snapshot", "restore", SnapshotFile, "--data-dir", restoredDir], new StringWriter(), new StringWriter()));
+        Assert.Equal(await Rows(_source), await Rows(StorageBackend.Sqlite(restoredStore)));
+    }
+
+    [Fact]
+    public async Task Save_WithoutPostgresOrDataDir_ReadsTheStoreTheSiloIsConfiguredWith()
+    {
+        // A SQLite store in the configured data folder, and a configured PostgreSQL that nothing answers: the silo would use
+        // PostgreSQL, so the snapshot must come from there (and fail), not from the SQLite file it would never read.
+        await Insert("t1/pods/default/web-1", Encoding.UTF8.GetBytes("pod"), version: 1);
+        var environment = new Dictionary<string, string>
+        {
+            ["OO__DataDir"] = Path.GetDirectoryName(SourceStore)!,
+            ["OO__Postgres"] = $"Host=127.0.0.1;Port={ClosedPort()};Username=oo;Password=oo;Database=oo;Timeout=3",
+        };
+        var error = new StringWriter();
+        Assert.Equal(1, await SnapshotCommand.Run(["snapshot", "save", SnapshotFile], new StringWriter(), error, environment));
+        Assert.Contains("snapshot save failed", error.ToString());
+        Assert.False(File.Exists(SnapshotFile));
+
+        // Named on the command line, the data folder is read even so.
+        Assert.Equal(0, await SnapshotCommand.Run(["snapshot", "save", SnapshotFile, "--data-dir", Path.GetDirectoryName(SourceStore)!], new StringWriter(), new StringWriter(), environment));
+    }
+
     [Theory]
     [InlineData("snapshot")]
     [InlineData("snapshot save")]
@@ -125,6 +173,16 @@ public sealed class SnapshotTests : IAsyncLifetime
         var error = new StringWriter();
         Assert.Equal(2, await SnapshotCommand.Run(commandLine.Split(' '), new StringWriter(), error));
         Assert.Contains("usage:", error.ToString());
+    }
+
+    /// <summary>A local port nothing listens on (one the system just handed out and took back).</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private async Task Insert(string key, byte[]? payload, int version, DateTime? modified = null, string state = StorageNames.ObjectState)

@@ -130,7 +130,7 @@ public sealed class TokenFileTests : IDisposable
     public void NewFile_HoldsOnlyTheBootstrapTokensHash()
     {
         File.Delete(_path);
-        var tokens = TokenFile.LoadOrCreate(_path, "team-a", out var created);
+        var tokens = TokenFile.LoadOrCreate(_path, "team-a", (_, _) => { }, out var created);
 
         Assert.NotNull(created);
         var text = File.ReadAllText(_path);
@@ -138,8 +138,23 @@ public sealed class TokenFileTests : IDisposable
         Assert.Contains($"sha256:{TokenFingerprint.Of(created)},admin,team-a,system:masters", text);
         Assert.True(tokens.Authenticate(created)?.IsAdmin);
 
-        TokenFile.LoadOrCreate(_path, "team-a", out var again);
+        TokenFile.LoadOrCreate(_path, "team-a", (_, _) => Assert.Fail("no new token"), out var again);
         Assert.Null(again); // an existing file is kept
+    }
+
+    [Fact]
+    public void ANewAdminToken_IsKeptBeforeTheFileNamesIt_AndAFailureToKeepItLeavesNoFile()
+    {
+        File.Delete(_path);
+        (string User, string Token, bool FileExisted)? kept = null;
+        var tokens = TokenFile.LoadOrCreate(_path, "team-a", (user, token) => kept = (user, token, File.Exists(_path)), out var created);
+        Assert.Equal((TokenFile.BootstrapAdminUser, created!, false), kept);
+        Assert.Equal(TokenFile.BootstrapAdminUser, tokens.Authenticate(created!)?.User);
+
+        // The kubeconfig could not be written (or the silo died writing it): no file names a token nobody holds.
+        File.Delete(_path);
+        Assert.Throws<IOException>(() => TokenFile.LoadOrCreate(_path, "team-a", (_, _) => throw new IOException("disk full"), out _));
+        Assert.False(File.Exists(_path));
     }
 
     [Fact]
