@@ -21,9 +21,12 @@ public interface ICollectionGrain : IGrainWithStringKey
     [Alias("Watch"), Orleans.Concurrency.AlwaysInterleave]
     Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait);
 
-    /// <summary>Reserves the next version for a write by an object grain.</summary>
+    /// <summary>
+    /// Reserves the next version for a write of the object <paramref name="name"/> by its grain. The name is what the
+    /// collection checks when the writer never settles the reservation (did its write become durable?).
+    /// </summary>
     [Alias("Reserve")]
-    Task<VersionReservation> Reserve();
+    Task<VersionReservation> Reserve(string name);
 
     /// <summary>
     /// Reports a reserved write as durable. False when the reservation belongs to an earlier activation of

@@ -63,6 +63,31 @@ public sealed class AdoNetStoredObjectReader(
         return objects;
     }
 
+    public async Task<KubeObject?> ReadObject(string objectKey, CancellationToken cancellationToken)
+    {
+        var serializer = storageOptions.Get(StorageNames.Store).GrainStorageSerializer
+            ?? throw new InvalidOperationException("the store's grain storage serializer is not configured");
+        await using var connection = await backend.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT GrainIdExtensionString, PayloadBinary FROM OrleansStorage
+            WHERE ServiceId = @ServiceId AND GrainTypeString = @StateName AND GrainIdExtensionString = @Key
+              AND GrainIdN0 = 0 AND GrainIdN1 = 0 AND PayloadBinary IS NOT NULL
+            """;
+        AddParameter(command, "@ServiceId", clusterOptions.Value.ServiceId);
+        AddParameter(command, "@StateName", StorageNames.ObjectState);
+        AddParameter(command, "@Key", objectKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // The collation decides equality in the database; ordinal equality decides here.
+            if (reader.GetString(0) != objectKey) continue;
+            var stored = serializer.Deserialize<StoredObject>(new BinaryData((byte[])reader.GetValue(1)));
+            return stored?.Object;
+        }
+        return null;
+    }
+
     private static string SecretName(string rowKey)
     {
         var (_, _, ns, name) = StoreKeys.ParseObject(rowKey);

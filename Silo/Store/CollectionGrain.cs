@@ -2,8 +2,10 @@ using System.Diagnostics;
 using OrleansOrchestrator.Contracts.Model;
 using OrleansOrchestrator.Contracts.Selection;
 using OrleansOrchestrator.Contracts.Store;
+using Microsoft.Extensions.Options;
 using OrleansOrchestrator.Silo.Kinds;
 using OrleansOrchestrator.Silo.Storage;
+using OrleansOrchestrator.Silo.Storage.Encryption;
 
 namespace OrleansOrchestrator.Silo.Store;
 
@@ -13,11 +15,13 @@ namespace OrleansOrchestrator.Silo.Store;
 /// issued, so that versions keep rising across restarts; the objects themselves are re-read from the
 /// object grains' storage when it activates.
 /// </summary>
-public sealed class CollectionGrain(
+public sealed partial class CollectionGrain(
     [PersistentState("collection", StorageNames.Store)] IPersistentState<CollectionState> state,
     IStoredObjectReader reader,
     TimeProvider clock,
-    IHostApplicationLifetime lifetime) : Grain, ICollectionGrain, IClaimCandidates
+    IHostApplicationLifetime lifetime,
+    IOptions<CollectionGrainOptions> options,
+    ILogger<CollectionGrain> logger) : Grain, ICollectionGrain, IClaimCandidates
 {
     /// <summary>Versions reserved ahead with one durable write of the ceiling.</summary>
     internal const long CeilingStep = 10_000;
@@ -25,8 +29,7 @@ public sealed class CollectionGrain(
     /// <summary>Released changes kept for watchers that resume from an older version.</summary>
     internal const int HistoryLimit = 10_000;
 
-    /// <summary>A reservation whose writer has not settled it by then is abandoned (its silo died).</summary>
-    internal static readonly TimeSpan ReservationTimeout = TimeSpan.FromSeconds(30);
+    private TimeSpan ReservationTimeout => options.Value.ReservationTimeout;
 
     private const int MaxEventsPerBatch = 1_000;
 
@@ -47,8 +50,20 @@ public sealed class CollectionGrain(
     /// </summary>
     private sealed class Change(WatchEvent e)
     {
-        public WatchEvent Event { get; } = e;
+        public WatchEvent Event { get; set; } = e;
         public KubeObject? Previous { get; set; }
+
+        /// <summary>A write found durable after its writer died: Added or Modified is decided at release, from the list.</summary>
+        public bool Recovered { get; init; }
+
+        /// <summary>
+        /// Not a change for watchers (the sequencer never hands it to them): the stored state of <see cref="Name"/> after a
+        /// write whose fate is unknown, for the list. Null Stored: no row (or unreadable, then <see cref="Name"/> is null).
+        /// </summary>
+        public bool Resync { get; init; }
+
+        public string? Name { get; init; }
+        public KubeObject? Stored { get; init; }
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -70,10 +85,13 @@ public sealed class CollectionGrain(
         this.RegisterGrainTimer(ExpireAbandonedReservations, new GrainTimerCreationOptions
         {
             DueTime = ReservationTimeout,
-            Period = ReservationTimeout / 3,
+            Period = ExpiryPeriod,
             Interleave = false,
         });
     }
+
+    /// <summary>The timer's period: how late after <see cref="CollectionGrainOptions.ReservationTimeout"/> an abandoned reservation is settled.</summary>
+    private TimeSpan ExpiryPeriod => ReservationTimeout / 3;
 
     public Task<ListResult> List(ListOptions options)
     {
@@ -155,14 +173,14 @@ public sealed class CollectionGrain(
         };
     }
 
-    public async Task<VersionReservation> Reserve()
+    public async Task<VersionReservation> Reserve(string name)
     {
         if (_sequencer.Next >= state.State.VersionCeiling)
         {
             state.State.VersionCeiling = _sequencer.Next + CeilingStep;
             await state.WriteStateAsync();
         }
-        return new VersionReservation(_epoch, _sequencer.Reserve(clock.GetUtcNow()));
+        return new VersionReservation(_epoch, _sequencer.Reserve(clock.GetUtcNow(), name));
     }
 
     public Task<bool> Commit(VersionReservation reservation, WatchEvent change)
@@ -181,11 +199,57 @@ public sealed class CollectionGrain(
         return Task.CompletedTask;
     }
 
-    private Task ExpireAbandonedReservations(CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles reservations whose writer never came back (its silo died, or its call was lost). The writer may have
+    /// died after its row was stored and before it committed, and a client retrying that write is then answered from
+    /// the stored row — an acknowledged write. So an abandoned version is not simply skipped: the writer's row is
+    /// read, and the write is released to watchers when the row carries that version, skipped when the row is as
+    /// the list knows it (the write never landed), and otherwise — the row moved on, or cannot be read — the
+    /// version is forgotten: watchers from before it get "gone" and list again.
+    /// </summary>
+    private async Task ExpireAbandonedReservations(CancellationToken cancellationToken)
     {
-        Apply(_sequencer.ExpireBefore(clock.GetUtcNow() - ReservationTimeout));
-        return Task.CompletedTask;
+        foreach (var (version, name) in _sequencer.AbandonedBefore(clock.GetUtcNow() - ReservationTimeout))
+        {
+            Change? unknown = null;
+            KubeObject? stored = null;
+            if (name is null) unknown = new Change(Nothing(version)) { Resync = true };
+            else
+            {
+                try
+                {
+                    stored = await reader.ReadObject(StoreKeys.CollectionPrefix(this.GetPrimaryKeyString()) + name, cancellationToken);
+                }
+                catch (SecretDecryptionException)
+                {
+                    unknown = new Change(Nothing(version)) { Resync = true };
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The store is unreachable: the version stays held, and is looked at again at the next tick.
+                    LogAbandonedUnchecked(logger, e, this.GetPrimaryKeyString(), version);
+                    return;
+                }
+            }
+            if (!_sequencer.IsPending(version)) continue;
+
+            var known = name is null ? null : _objects.GetValueOrDefault(name);
+            if (unknown is null && stored?.Metadata.ResourceVersion == known?.Metadata.ResourceVersion)
+            {
+                // The row is as the list knows it: the write never landed.
+                Apply(_sequencer.Abort(version));
+                continue;
+            }
+            var durable = unknown is null && stored?.Metadata.ResourceVersion == version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Apply(durable
+                ? _sequencer.Commit(version, new Change(new WatchEvent(WatchEventType.Modified, stored!, version)) { Recovered = true })
+                : _sequencer.Forget(version, unknown ?? new Change(Nothing(version)) { Resync = true, Name = name, Stored = stored }));
+            LogAbandonedSettled(logger, this.GetPrimaryKeyString(), version, name, durable ? "found durable: released" : "unknown: watchers list again");
+        }
     }
+
+    /// <summary>The placeholder event of a change that readers never get.</summary>
+    private static WatchEvent Nothing(long version) => new(WatchEventType.Modified, null!, version);
 
     /// <summary>Brings the list up to date with newly released changes and wakes the watchers.</summary>
     private void Apply(IReadOnlyList<(long Version, Change Change)> released)
@@ -193,10 +257,21 @@ public sealed class CollectionGrain(
         if (released.Count == 0) return;
         foreach (var (version, change) in released)
         {
+            if (change.Resync)
+            {
+                if (change.Name is not { } resynced) continue;
+                var before = _objects.GetValueOrDefault(resynced);
+                if (change.Stored is { } now) _objects[resynced] = now;
+                else _objects.Remove(resynced);
+                _controllers.Replace(resynced, before, change.Stored);
+                continue;
+            }
             var obj = change.Event.Object;
             var name = obj.Metadata.Name!;
             _ahead.Released(name, version);
             change.Previous = _objects.GetValueOrDefault(name);
+            if (change.Recovered)
+                change.Event = change.Event with { Type = change.Previous is null ? WatchEventType.Added : WatchEventType.Modified };
             var deleted = change.Event.Type == WatchEventType.Deleted;
             if (deleted) _objects.Remove(name);
             else _objects[name] = obj;
@@ -208,4 +283,17 @@ public sealed class CollectionGrain(
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Collection {Collection}: abandoned version {Version} of {Name} {Outcome}")]
+    private static partial void LogAbandonedSettled(ILogger logger, string collection, long version, string? name, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Collection {Collection}: could not read the writer's row of abandoned version {Version}; trying again")]
+    private static partial void LogAbandonedUnchecked(ILogger logger, Exception exception, string collection, long version);
+}
+
+/// <summary>Timings of the collection grains (the defaults suit production; tests shorten them).</summary>
+public sealed class CollectionGrainOptions
+{
+    /// <summary>A reservation whose writer has not settled it by then is abandoned (its silo died, or its call was lost).</summary>
+    public TimeSpan ReservationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -167,7 +167,7 @@ public sealed partial class ObjectGrain(
         await BeforeWrite(next);
         while (true)
         {
-            var reservation = await _collection.Reserve();
+            var reservation = await _collection.Reserve(_name);
             var versioned = next with
             {
                 Metadata = next.Metadata with { ResourceVersion = reservation.Version.ToString(CultureInfo.InvariantCulture) },

@@ -15,12 +15,15 @@ public sealed class VersionSequencer<TChange>
     private readonly int _historyLimit;
     private long _next;
 
-    private sealed class Slot(DateTimeOffset reservedAt)
+    private sealed class Slot(DateTimeOffset reservedAt, string? writer)
     {
         public DateTimeOffset ReservedAt { get; } = reservedAt;
+        public string? Writer { get; } = writer;
         public bool Settled { get; set; }
         public bool HasChange { get; set; }
         public TChange? Change { get; set; }
+        /// <summary>Settled without knowing what became of its write: readers from before it must start again.</summary>
+        public bool Unknown { get; set; }
     }
 
     /// <param name="firstVersion">The first version to hand out; everything before it counts as released.</param>
@@ -46,10 +49,11 @@ public sealed class VersionSequencer<TChange>
 
     public int PendingCount => _pending.Count;
 
-    public long Reserve(DateTimeOffset now)
+    /// <param name="writer">Whose write the version is for (an object's name): what an abandoned reservation is checked against.</param>
+    public long Reserve(DateTimeOffset now, string? writer = null)
     {
         var version = _next++;
-        _pending.Add(version, new Slot(now));
+        _pending.Add(version, new Slot(now, writer));
         return version;
     }
 
@@ -74,13 +78,27 @@ public sealed class VersionSequencer<TChange>
     }
 
     /// <summary>
-    /// Abandons reservations older than <paramref name="cutoff"/> that never settled (their writer died),
-    /// so that they stop holding back later versions. A late commit of such a version is refused.
+    /// Reservations older than <paramref name="cutoff"/> that never settled (their writer may have died after making
+    /// its write durable), oldest first, with the writer each was reserved for. The caller settles each one: Commit
+    /// when its write is found durable, Abort when it is found absent, <see cref="Forget"/> when that cannot be told.
     /// </summary>
-    public IReadOnlyList<(long Version, TChange Change)> ExpireBefore(DateTimeOffset cutoff)
+    public IReadOnlyList<(long Version, string? Writer)> AbandonedBefore(DateTimeOffset cutoff) =>
+        _pending.Where(p => !p.Value.Settled && p.Value.ReservedAt < cutoff).Select(p => (p.Key, p.Value.Writer)).ToList();
+
+    /// <summary>
+    /// Settles a reserved version whose write may or may not have become durable. Once it is released, a reader
+    /// from any earlier version is told its history is gone (so that it lists again) rather than handed a stream
+    /// that may lack that write. <paramref name="resync"/> goes to the caller with the released changes (to bring
+    /// its own view up to date) but never to readers.
+    /// </summary>
+    public IReadOnlyList<(long Version, TChange Change)> Forget(long version, TChange resync)
     {
-        foreach (var slot in _pending.Values)
-            if (!slot.Settled && slot.ReservedAt < cutoff) slot.Settled = true;
+        if (!_pending.TryGetValue(version, out var slot) || slot.Settled)
+            throw new InvalidOperationException($"version {version} is not pending");
+        slot.Settled = true;
+        slot.HasChange = true;
+        slot.Change = resync;
+        slot.Unknown = true;
         return ReleaseSettledPrefix();
     }
 
@@ -102,8 +120,13 @@ public sealed class VersionSequencer<TChange>
             Released = version;
             if (!slot.HasChange) continue;
             released.Add((version, slot.Change!));
+            if (slot.Unknown)
+            {
+                ForgottenThrough = version;
+                continue;
+            }
             _history.Enqueue((version, slot.Change!));
-            while (_history.Count > _historyLimit) ForgottenThrough = _history.Dequeue().Version;
+            while (_history.Count > _historyLimit) ForgottenThrough = Math.Max(ForgottenThrough, _history.Dequeue().Version);
         }
         if (_pending.Count == 0) Released = _next - 1;
         return released;

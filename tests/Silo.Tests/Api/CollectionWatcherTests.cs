@@ -37,7 +37,7 @@ public class CollectionWatcherTests
 
         public Task<ListResult> List(ListOptions options) => Task.FromResult(new ListResult([], 0, null, null));
 
-        public Task<VersionReservation> Reserve() => throw new NotSupportedException();
+        public Task<VersionReservation> Reserve(string name) => throw new NotSupportedException();
 
         public Task<bool> Commit(VersionReservation reservation, WatchEvent change) => throw new NotSupportedException();
 

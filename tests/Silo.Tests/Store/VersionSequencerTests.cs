@@ -192,56 +192,80 @@ public class VersionSequencerTests
     }
 
     [Fact]
-    public void ExpireBefore_StaleReservation_ReleasesLaterCommits()
+    public void AbandonedBefore_OnlyUnsettledReservationsOlderThanCutoff_WithTheirWriters()
     {
         var sequencer = Sequencer();
-        var stale = sequencer.Reserve(T0);
-        var fresh = sequencer.Reserve(T0.AddSeconds(10));
+        var stale = sequencer.Reserve(T0, "a");
+        var committed = sequencer.Reserve(T0, "b");
+        var fresh = sequencer.Reserve(T0.AddSeconds(5), "c");
+        sequencer.Commit(committed, "b1");
+
+        Assert.Equal([(stale, "a")], sequencer.AbandonedBefore(T0.AddSeconds(5)));
+        Assert.True(sequencer.IsPending(fresh));
+    }
+
+    [Fact]
+    public void Abort_AbandonedReservation_ReleasesLaterCommitsAndRefusesALateCommit()
+    {
+        var sequencer = Sequencer();
+        var stale = sequencer.Reserve(T0, "a");
+        var fresh = sequencer.Reserve(T0.AddSeconds(10), "b");
         sequencer.Commit(fresh, "fresh");
 
-        var released = sequencer.ExpireBefore(T0.AddSeconds(5));
+        var released = sequencer.Abort(sequencer.AbandonedBefore(T0.AddSeconds(5)).Single().Version);
 
         Assert.Equal([(fresh, "fresh")], released);
         Assert.Equal(fresh, sequencer.Released);
-        Assert.False(sequencer.IsPending(stale));
-    }
-
-    [Fact]
-    public void ExpireBefore_LateCommitOfExpiredVersion_Refused()
-    {
-        var sequencer = Sequencer();
-        var stale = sequencer.Reserve(T0);
-        sequencer.ExpireBefore(T0.AddSeconds(5));
-
         Assert.Throws<InvalidOperationException>(() => sequencer.Commit(stale, "too late"));
-        Assert.Empty(sequencer.ChangesAfter(0)!);
     }
 
     [Fact]
-    public void ExpireBefore_ExpiredButHeldBehindAnOlderPending_LateCommitStillRefused()
+    public void Forget_ReleasedVersion_ReadersFromBeforeItAreGoneReadersAfterItContinue()
     {
         var sequencer = Sequencer();
-        var oldest = sequencer.Reserve(T0.AddSeconds(10));
-        var stale = sequencer.Reserve(T0);
-        sequencer.ExpireBefore(T0.AddSeconds(5));
+        sequencer.Commit(sequencer.Reserve(T0), "a");
+        var unknown = sequencer.Reserve(T0, "b");
+        var later = sequencer.Reserve(T0);
+        sequencer.Commit(later, "c");
 
-        Assert.True(sequencer.IsPending(oldest));
-        Assert.Throws<InvalidOperationException>(() => sequencer.Commit(stale, "too late"));
-        Assert.DoesNotContain(sequencer.Commit(oldest, "a"), c => c.Version == stale);
-        Assert.Equal(stale, sequencer.Released);
+        var released = sequencer.Forget(unknown, "resync b");
+
+        // The caller gets the resync in order, to bring its list up to date; readers never see it.
+        Assert.Equal([(unknown, "resync b"), (later, "c")], released);
+        Assert.Null(sequencer.ChangesAfter(0));
+        Assert.Null(sequencer.ChangesAfter(unknown - 1));
+        Assert.Equal([(later, "c")], sequencer.ChangesAfter(unknown)!);
+        Assert.Empty(sequencer.ChangesAfter(later)!);
     }
 
     [Fact]
-    public void ExpireBefore_ReservationsNotOlderThanCutoff_StayPending()
+    public void Forget_HeldBehindAnEarlierPending_ReadersKeepTheirHistoryUntilItIsReleased()
     {
         var sequencer = Sequencer();
-        var v1 = sequencer.Reserve(T0.AddSeconds(5));
-        var v2 = sequencer.Reserve(T0.AddSeconds(6));
+        sequencer.Commit(sequencer.Reserve(T0), "a");
+        var earlier = sequencer.Reserve(T0);
+        var unknown = sequencer.Reserve(T0, "b");
 
-        Assert.Empty(sequencer.ExpireBefore(T0.AddSeconds(5)));
-        Assert.True(sequencer.IsPending(v1));
-        Assert.True(sequencer.IsPending(v2));
-        Assert.Equal(0, sequencer.Released);
+        Assert.Empty(sequencer.Forget(unknown, "resync b"));
+        Assert.Equal([1L], Versions(sequencer.ChangesAfter(0)!));
+
+        sequencer.Commit(earlier, "e");
+        Assert.Null(sequencer.ChangesAfter(earlier));
+        Assert.Equal(unknown, sequencer.Released);
+    }
+
+    [Fact]
+    public void HistoryTrimmedAfterAForget_ForgottenThroughNeverMovesBack()
+    {
+        var sequencer = new VersionSequencer<string>(1, historyLimit: 2);
+        sequencer.Commit(sequencer.Reserve(T0), "a");
+        var unknown = sequencer.Reserve(T0, "b");
+        sequencer.Forget(unknown, "resync b");
+        sequencer.Commit(sequencer.Reserve(T0), "c");
+        sequencer.Commit(sequencer.Reserve(T0), "d");
+
+        Assert.Null(sequencer.ChangesAfter(unknown - 1));
+        Assert.Equal(unknown, sequencer.ForgottenThrough);
     }
 
     [Fact]
@@ -355,13 +379,15 @@ public class VersionSequencerTests
             else
             {
                 var cutoff = now.AddMilliseconds(-random.Next(0, 500));
-                batch = sequencer.ExpireBefore(cutoff);
-                // Expired reservations are abandoned: they will never be committed.
-                foreach (var version in open.Where(v => !sequencer.IsPending(v)).ToList())
+                // Abandoned reservations whose write was found absent: they will never be committed.
+                var abandonedBatch = new List<(long, string)>();
+                foreach (var (version, _) in sequencer.AbandonedBefore(cutoff))
                 {
+                    abandonedBatch.AddRange(sequencer.Abort(version));
                     open.Remove(version);
                     settled.Add(version);
                 }
+                batch = abandonedBatch;
             }
 
             released.AddRange(batch);

@@ -24,7 +24,7 @@ public sealed class FollowedCollectionTests : IDisposable
 
         public async Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait) => await Batches.Reader.ReadAsync();
 
-        public Task<VersionReservation> Reserve() => throw new NotSupportedException();
+        public Task<VersionReservation> Reserve(string name) => throw new NotSupportedException();
         public Task<bool> Commit(VersionReservation reservation, WatchEvent change) => throw new NotSupportedException();
         public Task Abort(VersionReservation reservation) => throw new NotSupportedException();
     }

@@ -106,5 +106,7 @@ public sealed class NodeLifecycleGrainTests : IDisposable
     {
         public Task<IReadOnlyList<KubeObject>> ReadCollection(string collectionKey, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<KubeObject>>([]);
+
+        public Task<KubeObject?> ReadObject(string objectKey, CancellationToken cancellationToken) => Task.FromResult<KubeObject?>(null);
     }
 }

@@ -58,7 +58,7 @@ public sealed class StoredIdentitiesTests : IDisposable
 
         public Task<WatchBatch> Watch(long afterVersion, ObjectFilter filter, TimeSpan maxWait) => new TaskCompletionSource<WatchBatch>().Task;
 
-        public Task<VersionReservation> Reserve() => throw new NotSupportedException();
+        public Task<VersionReservation> Reserve(string name) => throw new NotSupportedException();
         public Task<bool> Commit(VersionReservation reservation, WatchEvent change) => throw new NotSupportedException();
         public Task Abort(VersionReservation reservation) => throw new NotSupportedException();
     }
