@@ -58,7 +58,7 @@ public sealed class StalledReleaseTests : IAsyncLifetime
     public async Task PodsCreatedWhileTheListLags_AreCountedAndNotCreatedAgain()
     {
         var pods = _cluster.Client.GetGrain<ICollectionGrain>(StoreKeys.Collection(Tenant, ResourceKinds.Pod, Ns));
-        var stalled = await pods.Reserve();
+        var stalled = await pods.Reserve("a-pod-whose-writer-was-killed");
 
         Assert.NotNull(await Store.Create(Web(5)));
         var created = await AtReplicas(5);
