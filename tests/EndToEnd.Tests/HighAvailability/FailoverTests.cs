@@ -172,7 +172,7 @@ public sealed class FailoverTests(PostgresServer postgres, Xunit.Abstractions.IT
         // A short grace period, so that a node whose heartbeats stopped would show NotReady within the test — yet longer
         // than the agent's heartbeat interval (10 s) and the heartbeat ledger's staleness after a lost silo (≈ 7 s), as a
         // grace period must be for a healthy node never to flap.
-        var (doomed, survivor) = await TwoSilos("failover_agent", survivorArgs: ["--node-grace-period", "20"]);
+        var (doomed, survivor) = await TwoSilos("failover_agent", survivorArgs: ["--node-grace-period", "25"]);
         await using var _ = doomed;
         await using var __ = survivor;
         await using var agent = new AgentProcess(doomed,
@@ -186,7 +186,7 @@ public sealed class FailoverTests(PostgresServer postgres, Xunit.Abstractions.IT
         await doomed.Kill();
         var killed = Stopwatch.StartNew();
         // Ready at every look for the grace period and more: its heartbeats go on through the other gateway.
-        while (killed.Elapsed < TimeSpan.FromSeconds(30))
+        while (killed.Elapsed < TimeSpan.FromSeconds(35))
         {
             var ready = await Ready();
             Assert.True(ready is "True" or "", $"the node was {ready} {killed.Elapsed} after its first gateway's silo was killed:\n{agent.Output}");
