@@ -39,6 +39,7 @@ public static class OrleansSetup
                 o.DataSource = backend.DataSource;
             });
             DetectDeadSilosFast(silo);
+            KeepActivationsWhenASiloDies(silo);
         }
 
         silo.AddAdoNetGrainStorage(StorageNames.Store, o =>
@@ -56,6 +57,25 @@ public static class OrleansSetup
         silo.Services.AddSingleton(backend);
         silo.Services.AddSingleton<IStoredObjectReader, AdoNetStoredObjectReader>();
     }
+
+    /// <summary>
+    /// The grain directory that survives a silo's death. Orleans' default directory keeps each grain's registration on one
+    /// silo only, so when a silo dies every other silo deactivates its own grains that the dead one registered — a
+    /// third of the cluster's grains, live and healthy, each held until its running calls end: a collection grain's
+    /// watch polls (up to 20 s) held every write to its collection that long (issue 16's failover measure). The
+    /// distributed directory instead rebuilds a dead silo's ranges from the survivors' own activations, which stay.
+    /// Its range leases are off: a lease holds every new activation of a dead silo's grains (and, on a silo that joins
+    /// without a snapshot, of its whole range) for 30 s less the detection time, in case the silo declared dead still
+    /// runs them — 20 s without writes here. Orleans' default directory takes that risk too; our writes are conditional
+    /// on the stored row's ETag and collections on their epoch, so a grain briefly running twice cannot lose a write.
+    /// </summary>
+#pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10; chosen for the behaviour above (docs/architecture.md).
+    private static void KeepActivationsWhenASiloDies(ISiloBuilder silo)
+    {
+        silo.AddDistributedGrainDirectory();
+        silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = TimeSpan.Zero);
+    }
+#pragma warning restore ORLEANSEXP003
 
     /// <summary>
     /// Orleans' membership defaults suit a large cluster of busy servers, where declaring a live silo dead is costly:
