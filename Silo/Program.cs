@@ -35,7 +35,7 @@ catch (ArgumentException e)
 // The kind registry checks itself when built: a kind missing a part stops the silo here, not at its first request.
 _ = OrleansOrchestrator.Silo.Kinds.KindRegistry.All;
 
-DataFolder.Prepare(options);
+var dashboardKeys = DataFolder.Prepare(options);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 // The settings file's own sections for the host (e.g. Logging), as appsettings.json next to the program already is.
 if (options.ConfigFile is { } configFile) builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
@@ -198,5 +198,5 @@ void AddApiServices(IServiceCollection services, TokenFile tokenFile)
     services.AddSingleton<PodLogProxy>();
     services.AddSingleton<OrleansOrchestrator.Silo.Api.Streaming.PodStreamProxy>();
     services.AddSingleton<IClusterBackend, DashboardBackend>();
-    services.AddDashboard(new DashboardOptions(server, options.KubeconfigPath, options.DashboardKeysPath) { SessionRecheck = options.SessionRecheck });
+    services.AddDashboard(new DashboardOptions(server, options.KubeconfigPath, dashboardKeys) { SessionRecheck = options.SessionRecheck });
 }

@@ -10,14 +10,14 @@ public static class DataFolder
 {
     public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public static void Prepare(SiloOptions options)
+    /// <returns>The folder of the dashboard's cookie keys (see <see cref="DashboardKeys"/>).</returns>
+    public static string Prepare(SiloOptions options)
     {
         CreateFolder(options.DataDir);
-        // ASP.NET's data protection would make this one open.
-        CreateFolder(options.DashboardKeysPath);
+        var dashboardKeys = DashboardKeys(options);
         // A separate credentials folder may be a mounted secret or another host's share: its modes are its owner's to set.
         var credentialsHere = options.CredentialsDir is null;
-        foreach (var folder in new[] { options.DashboardKeysPath, credentialsHere ? options.TlsDir : null }.OfType<string>().Where(Directory.Exists))
+        foreach (var folder in new[] { dashboardKeys, credentialsHere ? options.TlsDir : null }.OfType<string>().Where(Directory.Exists))
         {
             CreateFolder(folder);
             foreach (var file in Directory.EnumerateFiles(folder)) OwnerOnlyFile.Tighten(file);
@@ -26,6 +26,29 @@ public static class DataFolder
         string[] files = [options.SqlitePath, $"{options.SqlitePath}-wal", $"{options.SqlitePath}-shm", options.KubeconfigPath,
             .. credentialsHere ? [options.TokenFilePath, Path.Combine(options.DataDir, Storage.Encryption.EncryptionKeyFile.DefaultName), options.ServiceAccountKeyPath] : Array.Empty<string>()];
         foreach (var file in files.Where(File.Exists)) OwnerOnlyFile.Tighten(file);
+        return dashboardKeys;
+    }
+
+    /// <summary>
+    /// Makes (owner-only: ASP.NET's data protection would make it open) the folder of the dashboard's cookie keys:
+    /// <see cref="SiloOptions.DashboardKeysPath"/> in the credentials folder, so that every silo of a control plane
+    /// reads the sessions any of them began and a load balancer may move a signed-in user. A credentials folder that
+    /// cannot be written (a read-only mounted secret) leaves the keys to each silo's data folder, as with one silo.
+    /// </summary>
+    private static string DashboardKeys(SiloOptions options)
+    {
+        try
+        {
+            CreateFolder(options.DashboardKeysPath);
+            return options.DashboardKeysPath;
+        }
+        catch (Exception e) when (options.CredentialsDir is not null && e is UnauthorizedAccessException or IOException)
+        {
+            var own = Path.Combine(options.DataDir, SiloOptions.DashboardKeysFolder);
+            Console.Error.WriteLine($"warning: {options.DashboardKeysPath} cannot be made or written ({e.Message}); the dashboard's sessions are this silo's own ({own}): a user a load balancer moves to another silo signs in again.");
+            CreateFolder(own);
+            return own;
+        }
     }
 
     /// <summary>Creates an owner-only folder, or makes an existing one owner-only.</summary>

@@ -158,7 +158,9 @@ public sealed record SiloOptions
     public string TokenFilePath => Path.Combine(CredentialsPath, "tokens.csv");
     public string SqlitePath => Path.Combine(DataDir, "store.db");
     public string EncryptionKeyFilePath => EncryptionKeyFile ?? Path.Combine(CredentialsPath, Storage.Encryption.EncryptionKeyFile.DefaultName);
-    public string DashboardKeysPath => Path.Combine(DataDir, "dashboard-keys");
+    /// <summary>The dashboard's cookie keys, shared by the silos of one control plane (see <see cref="DataFolder.Prepare"/>).</summary>
+    public string DashboardKeysPath => Path.Combine(CredentialsPath, DashboardKeysFolder);
+    public const string DashboardKeysFolder = "dashboard-keys";
     /// <summary>The API's generated certificate and key (without <see cref="TlsCertificate"/>).</summary>
     public string TlsDir => Path.Combine(CredentialsPath, "tls");
     /// <summary>The local agent's pod volumes (emptyDir, ConfigMap and Secret files), read by containers.</summary>

@@ -200,6 +200,9 @@ public sealed class BenchSilo : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>SIGKILL, and nothing else: the data folder stays until <see cref="DisposeAsync"/> (a timed kill must not include a clean-up).</summary>
+    public void Kill() => KillNow();
+
     private void KillNow()
     {
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }

@@ -120,7 +120,7 @@ public sealed class FailoverScenario : IScenario
         var endsBefore = watchEnds.Count;
         var killedAt = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        await victim.DisposeAsync(); // SIGKILL, then its data folder is removed
+        victim.Kill(); // its data folder is removed after the round
         double? firstWrite = null, notReady = null;
         var longest = 0.0;
         using (Ticker.Start(() => $"round {number}: {clock.Elapsed.TotalSeconds:F1} s after the kill, {writes} writes, first ok {(firstWrite is { } f ? $"{f:F0} ms" : "not yet")}, nodes NotReady {(notReady is { } n ? $"{n / 1000:F1} s" : "not yet")}"))
@@ -149,6 +149,7 @@ public sealed class FailoverScenario : IScenario
             }
             await nodeWatch;
         }
+        await victim.DisposeAsync();
 
         // Every acknowledged create of the round reached a watch (or the relist after a watch's end) within a few seconds.
         var deadline = Stopwatch.StartNew();

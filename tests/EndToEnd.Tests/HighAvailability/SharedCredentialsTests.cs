@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -187,6 +188,15 @@ public sealed partial class SharedCredentialsTests(PostgresServer postgres) : IC
         File.WriteAllText(Path.Combine(first.DataDir, "swapped"), ServerLine().Replace(File.ReadAllText(first.KubeconfigPath), $"server: {second.ApiUri.ToString().TrimEnd('/')}"));
         Assert.Contains("namespace/default", await new Kubectl("1.32", Path.Combine(first.DataDir, "swapped")).Ok("get namespaces -o name"));
         Assert.Contains("namespace/default", await new Kubectl("1.32", second.KubeconfigPath).Ok("get namespaces -o name"));
+
+        // A dashboard session begun on one silo is a session on the other (one key ring in the credentials folder), so a
+        // load balancer may send a signed-in user to either.
+        var token = Line(first.KubeconfigPath, "token:")["token:".Length..].Trim();
+        var cookie = await DashboardSignIn.SetCookie(new Uri($"http://127.0.0.1:{first.DashboardPort}"), token);
+        using (var home = await DashboardSignIn.Home(new Uri($"http://127.0.0.1:{second.DashboardPort}"), cookie))
+            Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        using (var anonymous = await DashboardSignIn.Home(new Uri($"http://127.0.0.1:{second.DashboardPort}"), ""))
+            Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
     }
 
     private async Task<string> Database(string name)
