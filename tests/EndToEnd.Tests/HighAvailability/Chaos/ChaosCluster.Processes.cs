@@ -75,10 +75,11 @@ public sealed class ChaosProcessCluster : IAsyncDisposable
             }
             if (dockerNode)
             {
-                // Its own node name (tests share one engine); the first gateway is given by AgentProcess, the others here.
+                // Its own node name (tests share one engine). AgentProcess gives the last silo's gateway, the others follow:
+                // the first gateway is then one the monkey may kill (it spares the first silo when it spares one).
                 var name = $"chaos-docker-{Guid.NewGuid().ToString("N")[..6]}";
-                var agent = new AgentProcess(list[0].Process,
-                    ["--node-name", name, .. list.Skip(1).SelectMany(s => new[] { "--gateway", $"127.0.0.1:{s.Process.GatewayPort}" })]);
+                var agent = new AgentProcess(list[^1].Process,
+                    ["--node-name", name, .. list.SkipLast(1).SelectMany(s => new[] { "--gateway", $"127.0.0.1:{s.Process.GatewayPort}" })]);
                 cluster.DockerNode = new ChaosDockerAgent(agent, name);
                 await agent.Start();
             }
