@@ -5,7 +5,8 @@ namespace OrleansOrchestrator.Bench.Scenarios;
 
 /// <summary>
 /// The chaos test of issue 16 in its long form (the harness of tests/EndToEnd.Tests/HighAvailability/Chaos, docs/chaos.md):
-/// three silos on a durable PostgreSQL, 50 writes/s, 50 watches and a rolling update of a 200-pod Deployment while one
+/// three silos on a durable PostgreSQL, 50 writes/s, 50 watches, a rolling update of a 200-pod Deployment (on simulated
+/// nodes) and a 2-pod Deployment on one real Docker node (an agent process joined through every silo's gateway) while one
 /// silo after another is killed with SIGKILL and restarted, one every 20 s for N minutes. Prints progress every two
 /// seconds and a summary with every violation; exits 1 if there was any.
 /// </summary>
@@ -34,8 +35,8 @@ public sealed class ChaosScenario : IScenario
         await using var postgres = await PostgresServer.Start(fsync: true);
         await postgres.CreateDatabase("chaos");
         Console.WriteLine($"PostgreSQL on port {postgres.Port}; starting three silos");
-        await using var cluster = await ChaosProcessCluster.Start(postgres.ConnectionString("chaos"), silos: 3, simulatedNodesPerSilo: 4);
-        var verdict = await ChaosRun.Run(cluster.Silos, ChaosProcessCluster.AdminToken, settings);
+        await using var cluster = await ChaosProcessCluster.Start(postgres.ConnectionString("chaos"), silos: 3, simulatedNodesPerSilo: 4, dockerNode: true);
+        var verdict = await ChaosRun.Run(cluster.Silos, ChaosProcessCluster.AdminToken, settings with { DockerNode = cluster.DockerNode });
 
         var table = new Report("part", "result");
         foreach (var line in verdict.Summary)

@@ -50,4 +50,42 @@ public sealed class ChaosChecksTests
         AcknowledgedWrite[] acknowledged = [new("a", 1, 11, At), new("a", 2, 12, At), new("a", 3, 13, At)];
         Assert.Empty(WatchCheck.Violations(0, [first, second], acknowledged));
     }
+
+    [Fact]
+    public void DockerNode_TwoPodsEachRunningOnce_Passes_AMissingADuplicateAndAnOrphanContainer_AreEachAViolation()
+    {
+        ListedPod[] pods = [new("a", "dn", "Running", true, false), new("b", "dn", "Running", true, false)];
+        EngineContainer[] whole = [new("1", "chaos", "a", true), new("2", "chaos", "a", false), new("3", "chaos", "b", true), new("4", "chaos", "b", false)];
+        Assert.Empty(DockerNodeCheck.Violations("dn", "chaos", 2, 1, pods, whole));
+
+        EngineContainer[] broken = [new("2", "chaos", "a", false), new("5", "chaos", "a", false), new("6", "chaos", "gone", false)];
+        var violations = DockerNodeCheck.Violations("dn", "chaos", 2, 1, pods, broken).ToList();
+
+        Assert.Equal(3, violations.Count);
+        Assert.Contains(violations, v => v.Contains("pod a has 2 running containers"));
+        Assert.Contains(violations, v => v.Contains("pod b has 0 running containers"));
+        Assert.Contains(violations, v => v.Contains("chaos/gone") && v.Contains("orphan"));
+    }
+
+    [Fact]
+    public void DockerNode_APodElsewhere_NotReady_OrOneTooMany_IsAViolation()
+    {
+        EngineContainer[] running = [new("1", "chaos", "a", false), new("2", "chaos", "b", false), new("3", "chaos", "c", false)];
+        ListedPod[] pods = [new("a", "dn", "Running", true, false), new("b", "sim-0", "Running", true, false), new("c", "dn", "Pending", false, false)];
+
+        var violations = DockerNodeCheck.Violations("dn", "chaos", 2, 1, pods, running).ToList();
+
+        Assert.Contains(violations, v => v.Contains("3 pods of the Deployment"));
+        Assert.Contains(violations, v => v.Contains("pod b is on 'sim-0'"));
+        Assert.Contains(violations, v => v.Contains("pod c is Pending, not Ready"));
+    }
+
+    [Fact]
+    public void DockerNode_NotReady_UnlessItsReadyConditionIsTrue()
+    {
+        Assert.Null(DockerNodeCheck.NotReady(System.Text.Json.Nodes.JsonNode.Parse("""{"status":{"conditions":[{"type":"MemoryPressure","status":"False"},{"type":"Ready","status":"True"}]}}""")));
+        Assert.Contains("NodeStatusUnknown", DockerNodeCheck.NotReady(System.Text.Json.Nodes.JsonNode.Parse(
+            """{"status":{"conditions":[{"type":"Ready","status":"Unknown","reason":"NodeStatusUnknown","message":"Kubelet stopped posting node status."}]}}""")));
+        Assert.Equal("no Ready condition", DockerNodeCheck.NotReady(System.Text.Json.Nodes.JsonNode.Parse("""{"status":{}}""")));
+    }
 }

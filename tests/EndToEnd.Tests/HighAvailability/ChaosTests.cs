@@ -8,17 +8,18 @@ namespace OrleansOrchestrator.EndToEnd.Tests.HighAvailability;
 
 /// <summary>
 /// Issue 16's chaos tests, short form (the long form is <c>bench chaos --minutes N</c>): three silos on one PostgreSQL
-/// under writes, watches and a rolling update while one silo after another is killed; and PostgreSQL itself restarted
+/// under writes, watches and a rolling update (on simulated nodes) while one silo after another is killed, with one real
+/// Docker node whose agent joins through every silo's gateway and keeps a small Deployment running; and PostgreSQL itself restarted
 /// under load. docs/chaos.md describes what each check means.
 /// </summary>
 public sealed class ChaosTests(PostgresServer postgres, DashboardBrowser browser, ITestOutputHelper output)
     : IClassFixture<PostgresServer>, IClassFixture<DashboardBrowser>
 {
     [Fact]
-    public async Task ThreeSilos_OneKilledEveryTwentySeconds_LoseNoAcknowledgedWrite_NoWatchGoesSilent_RolloutKeepsItsSurgeBound()
+    public async Task ThreeSilos_OneKilledEveryTwentySeconds_LoseNoAcknowledgedWrite_NoWatchGoesSilent_RolloutKeepsItsSurgeBound_DockerNodeStaysReady()
     {
         await postgres.CreateDatabase("chaos_short");
-        await using var cluster = await ChaosProcessCluster.Start(postgres.ConnectionString("chaos_short"), silos: 3, simulatedNodesPerSilo: 3);
+        await using var cluster = await ChaosProcessCluster.Start(postgres.ConnectionString("chaos_short"), silos: 3, simulatedNodesPerSilo: 3, dockerNode: true);
         // The dashboard stays open on the silo the monkey spares, on the Deployment being rolled out.
         IPage? page = null;
         async Task OpenDashboard()
@@ -37,6 +38,7 @@ public sealed class ChaosTests(PostgresServer postgres, DashboardBrowser browser
             Replicas = 50,
             RolloutDeadline = TimeSpan.FromSeconds(60),
             SparedSilo = 0,
+            DockerNode = cluster.DockerNode,
             DeploymentReady = OpenDashboard,
             Log = Log,
         });

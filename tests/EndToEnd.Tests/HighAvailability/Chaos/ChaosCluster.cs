@@ -19,6 +19,24 @@ public interface IChaosSilo
     Task Start();
 }
 
+/// <summary>
+/// A real node of the cluster under test: an agent process running its pods' containers on the Docker engine, joined
+/// through every silo's gateway (as the production topology has it), so that it outlives the loss of any one silo.
+/// </summary>
+public interface IChaosDockerNode
+{
+    string Name { get; }
+
+    /// <summary>An image present in the engine (no registry is reachable) with <c>sh</c> and <c>sleep</c>.</summary>
+    string Image { get; }
+
+    /// <summary>The engine's running containers of this node, as read from the labels the agent puts on them.</summary>
+    Task<IReadOnlyList<EngineContainer>> RunningContainers();
+}
+
+/// <summary>One running container in the engine: the pod it belongs to and whether it is the pod's sandbox or one of its containers.</summary>
+public sealed record EngineContainer(string Id, string Namespace, string Pod, bool Sandbox);
+
 /// <summary>How hard and how long a chaos run pushes (the short form in CI, the long form in <c>bench chaos</c>).</summary>
 public sealed record ChaosSettings
 {
@@ -49,6 +67,9 @@ public sealed record ChaosSettings
 
     /// <summary>How long every watch may take, after the last write, to show the same state as a fresh list.</summary>
     public TimeSpan ConvergenceDeadline { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>A real Docker node to keep a small Deployment running on through the chaos (null: simulated nodes only).</summary>
+    public IChaosDockerNode? DockerNode { get; init; }
 
     /// <summary>Called once the Deployment is available, before the first kill (e.g. to open the dashboard on it).</summary>
     public Func<Task>? DeploymentReady { get; init; }

@@ -15,10 +15,15 @@ public sealed record ChaosVerdict(ChaosFindings Findings, IReadOnlyList<string> 
 /// The chaos test of issue 16: a writer, N watches and a rolling update run against a cluster of silos while a
 /// monkey kills (SIGKILL) one silo at a time and restarts it; then every acknowledged write must be there, every watch
 /// must have seen every change in order or been told to relist (and agree with a fresh list), the rollout must never
-/// exceed its surge bound and must complete.
+/// exceed its surge bound and must complete. With a Docker node (<see cref="ChaosSettings.DockerNode"/>) a small
+/// Deployment runs on it throughout: the node must never go NotReady and its pods must end Running, each container
+/// running exactly once in the engine. The rolling update stays on simulated nodes (too many pods for real containers).
 /// </summary>
 public static class ChaosRun
 {
+    /// <summary>How long after the chaos the Docker node's pods may take to show whole again (they should never have stopped).</summary>
+    private static readonly TimeSpan DockerSettleDeadline = TimeSpan.FromSeconds(30);
+
     public static async Task<ChaosVerdict> Run(IReadOnlyList<IChaosSilo> silos, string token, ChaosSettings settings)
     {
         var log = settings.Log;
@@ -28,16 +33,24 @@ public static class ChaosRun
         var clock = Stopwatch.StartNew();
         var random = new Random(settings.Seed);
         log($"chaos: {silos.Count} silos, {settings.Rounds} rounds of {settings.Round.TotalSeconds:F0} s, {settings.WritesPerSecond}/s writes, " +
-            $"{settings.Watches} watches, a Deployment of {settings.Replicas}; seed {settings.Seed}");
+            $"{settings.Watches} watches, a Deployment of {settings.Replicas}{(settings.DockerNode is { } d ? $", Docker node {d.Name}" : "")}; seed {settings.Seed}");
 
         var created = await api.Send(HttpMethod.Post, "/api/v1/namespaces", $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{ns}}}"}}""");
         if (!created.Ok && created.Code != 409) findings.Add("setup", $"creating namespace {ns}: {created.Code} {ChaosApi.Bounded(created.Text)}");
         var rollout = new RolloutSampler(api, findings, ns, settings.Replicas);
+        var docker = settings.DockerNode is { } dockerNode ? new DockerNodeSampler(api, findings, ns, dockerNode) : null;
+        var dockerCreated = docker is not null && await docker.Create(CancellationToken.None);
         var before = (Done: false, State: "not created");
         if (await rollout.Create(CancellationToken.None))
             before = await rollout.WaitFor(RolloutSampler.OldImage, settings.RolloutDeadline, CancellationToken.None);
         log($"  {clock.Elapsed.TotalSeconds,6:F1} s  Deployment before the chaos: {before.State}");
         if (!before.Done) findings.Add("rollout", $"the Deployment never became available before the chaos: {before.State}");
+        if (docker is not null)
+        {
+            (bool Done, IReadOnlyList<string> Problems) dockerBefore = dockerCreated ? await docker.WaitFor(settings.RolloutDeadline, CancellationToken.None) : (false, ["not created"]);
+            log($"  {clock.Elapsed.TotalSeconds,6:F1} s  Docker node before the chaos: {(dockerBefore.Done ? $"Ready, {DockerNodeSampler.Replicas} pods running" : string.Join("; ", dockerBefore.Problems))}");
+            if (!dockerBefore.Done) findings.Add("docker node", $"never ready with its Deployment before the chaos: {string.Join("; ", dockerBefore.Problems)}");
+        }
         if (settings.DeploymentReady is { } ready) await ready();
 
         // One ConfigMap before any watch starts: a list of an empty collection says version "0", and a watch from "0"
@@ -51,6 +64,7 @@ public static class ChaosRun
         var watches = Enumerable.Range(0, settings.Watches).Select(i => new ChaosWatch(api, findings, ns, i % silos.Count)).ToList();
         var watchTasks = watches.Select(w => Task.Run(() => w.Run(stopReads.Token))).ToList();
         var sampler = Task.Run(() => rollout.Sample(stopReads.Token));
+        var dockerSampler = docker is null ? Task.CompletedTask : Task.Run(() => docker.Sample(stopReads.Token));
         var writing = Task.Run(() => writer.Run(stopWrites.Token));
         var round = 0;
         var lastAcked = 0;
@@ -103,6 +117,10 @@ public static class ChaosRun
         if (!after.Done) findings.Add("rollout", $"not complete {settings.RolloutDeadline.TotalSeconds:F0} s after the chaos: {after.State}");
         log($"  {clock.Elapsed.TotalSeconds,6:F1} s  rollout: {after.State}");
 
+        // The Docker node's work came through whole: node Ready, pods Running and Ready, each container once in the engine.
+        (bool Done, IReadOnlyList<string> Problems) dockerAfter = docker is null ? (true, []) : await docker.WaitFor(DockerSettleDeadline, CancellationToken.None);
+        foreach (var problem in dockerAfter.Problems) findings.Add("docker node after the chaos", problem);
+
         // Every acknowledged write is in a list taken now.
         var final = await ChaosWatch.List(api, ns, null, CancellationToken.None);
         var lost = final is null ? ["no list of the ConfigMaps after the run"] : ChaosWriter.Lost(writer.Acknowledged, final.Value.Items).ToList();
@@ -126,7 +144,7 @@ public static class ChaosRun
                 $"watch {watches.IndexOf(w)} on silo {last?.Silo}: its last segment from version {last?.ListVersion} has {last?.Events.Count} events, state '{last?.End}', last event at {w.LastEventAt:HH:mm:ss.f}");
         }
         await stopReads.CancelAsync();
-        await Task.WhenAll(watchTasks.Append(sampler));
+        await Task.WhenAll(watchTasks.Append(sampler).Append(dockerSampler));
 
         var acknowledged = writer.Acknowledged;
         for (var i = 0; i < watches.Count; i++)
@@ -145,8 +163,11 @@ public static class ChaosRun
             string.Create(CultureInfo.InvariantCulture, $"writes: {writer.Acknowledged.Count:N0} acknowledged of {writer.Attempts:N0} attempted; lost {lost.Count}; 503/429 retried {findings.Retried503Or429}; connections refused {findings.ConnectionRefused}; longest time without an acknowledged write {stall.TotalSeconds:F1} s"),
             $"watches: {watches.Count}, {segments} list+watch segments (relists {findings.Relists}); ended: {string.Join(", ", ends)}; disagreeing with a fresh list at the end: {behind.Count}",
             string.Create(CultureInfo.InvariantCulture, $"rollout: most pods at once {rollout.MostPods} (bound {rollout.SurgeBound}) over {rollout.Samples} samples; {after.State}; {rolloutSeconds:F0} s from the image change"),
-            $"violations: {findings.Count}",
         ];
+        if (docker is not null)
+            summary.Add($"docker node: {settings.DockerNode!.Name} not Ready in {docker.NotReadySamples} of {docker.Samples} samples; its Deployment at most {docker.MostPods} pods (replicas {DockerNodeSampler.Replicas}); " +
+                        (dockerAfter.Done ? "at the end Ready, every pod Running and Ready, each container running once in the engine" : $"at the end: {string.Join("; ", dockerAfter.Problems)}"));
+        summary.Add($"violations: {findings.Count}");
         foreach (var line in summary) log(line);
         return new ChaosVerdict(findings, summary);
     }

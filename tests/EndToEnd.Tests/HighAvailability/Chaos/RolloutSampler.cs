@@ -7,11 +7,16 @@ namespace OrleansOrchestrator.Chaos;
 /// A Deployment on simulated nodes whose image is changed during the chaos, and a sampler of its pods: Kubernetes
 /// guarantees that a rolling update never runs more than <c>replicas + maxSurge</c> pods (25 % by default, rounded up).
 /// Pods being deleted or finished are not counted, as the Deployment controller does not count them.
+/// It stays on simulated nodes (a node selector on their label): 200 pods' containers would not fit a small machine's
+/// Docker engine, and the chaos cluster's Docker node has work of its own (<see cref="DockerNodeSampler"/>).
 /// </summary>
 public sealed class RolloutSampler(ChaosApi api, ChaosFindings findings, string ns, int replicas)
 {
     public const string Name = "web";
     public const string OldImage = "example/web:1", NewImage = "example/web:2";
+
+    /// <summary>The label agents put on the simulated nodes they host.</summary>
+    public const string SimulatedNodeLabel = "orleans-orchestrator.io/simulated";
 
     public int SurgeBound => replicas + (int)Math.Ceiling(replicas * 0.25);
 
@@ -29,7 +34,15 @@ public sealed class RolloutSampler(ChaosApi api, ChaosFindings findings, string 
             {
                 ["replicas"] = replicas,
                 ["selector"] = new JsonObject { ["matchLabels"] = labels.DeepClone() },
-                ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labels }, ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = Name, ["image"] = OldImage }) } },
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["labels"] = labels },
+                    ["spec"] = new JsonObject
+                    {
+                        ["nodeSelector"] = new JsonObject { [SimulatedNodeLabel] = "true" },
+                        ["containers"] = new JsonArray(new JsonObject { ["name"] = Name, ["image"] = OldImage }),
+                    },
+                },
             },
         };
         var answer = await api.Send(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/deployments", deployment.ToJsonString(), cancel: cancel);
