@@ -35,9 +35,11 @@ public sealed record ServiceProxyOptions
 /// <c>iptables-restore --noflush</c> transaction of our chains only; every <see cref="ServiceProxyOptions.RepairInterval"/>
 /// the kernel's copy is compared with what we wrote and rewritten when it differs. Nothing is applied before the
 /// directory's view is complete, so that a restarted agent keeps the rules of its previous run (and traffic keeps
-/// flowing) until it knows every Service; and nothing is removed when the agent stops.
+/// flowing) until it knows every Service; and nothing is removed when the agent stops. <paramref name="hostPorts"/>
+/// (this node's pods' published ports) are guarded so that only their own tenant's pods reach them.
 /// </summary>
-public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks tenantNetworks, ServiceProxyOptions options, ILogger<ServiceProxy> logger)
+public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks tenantNetworks, ServiceProxyOptions options, ILogger<ServiceProxy> logger,
+    IHostPortOwners? hostPorts = null)
 {
     private const string Iptables = "iptables";
     private const string IptablesSave = "iptables-save";
@@ -77,6 +79,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         void OnChanged() => _changed.Release();
         routes.Changed += OnChanged;
         tenantNetworks.Changed += OnChanged;
+        if (hostPorts is not null) hostPorts.Changed += OnChanged;
         try
         {
             if (await IptablesUnusable(cancellationToken) is { } problem)
@@ -112,6 +115,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         {
             routes.Changed -= OnChanged;
             tenantNetworks.Changed -= OnChanged;
+            if (hostPorts is not null) hostPorts.Changed -= OnChanged;
         }
     }
 
@@ -145,6 +149,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
                 NodeAddresses = options.NodeAddresses,
                 Network = network,
                 TenantNetworks = bridges,
+                HostPorts = hostPorts?.Known ?? [],
                 DnsPort = options.DnsPort,
                 Chains = options.Chains,
             });

@@ -1,0 +1,78 @@
+using OrleansOrchestrator.Agents.Runtime;
+
+namespace OrleansOrchestrator.Agents.Networking;
+
+/// <summary>A port the engine published on this host for a pod, and the tenant whose pod it leads to.</summary>
+/// <param name="Protocol">TCP, UDP or SCTP, as the engine reports it.</param>
+/// <param name="HostIp">The address it is published on; empty or <c>0.0.0.0</c>: every address.</param>
+public sealed record HostPortOwner(string Tenant, string Protocol, string HostIp, int HostPort);
+
+/// <summary>The host ports published for this node's pods, by tenant: the proxy lets only their own tenant's pods reach them.</summary>
+public interface IHostPortOwners
+{
+    /// <summary>Every published port now, ordered (the same ports give the same list).</summary>
+    IReadOnlyList<HostPortOwner> Known { get; }
+
+    /// <summary>Raised after <see cref="Known"/> changed.</summary>
+    event Action? Changed;
+}
+
+/// <summary>
+/// The host ports of one node's pods, as its pod supervisor sees them: replaced by every listing of the engine's
+/// sandboxes, and told at once about a sandbox a worker just started (so that its port is guarded before the next
+/// listing, which takes up to a second). A listing taken before a sandbox started does not drop it.
+/// </summary>
+public sealed class PublishedHostPorts : IHostPortOwners
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (IReadOnlyList<HostPortOwner> Ports, DateTimeOffset SeenAt)> _byPod = new(StringComparer.Ordinal);
+    private IReadOnlyList<HostPortOwner> _known = [];
+
+    public IReadOnlyList<HostPortOwner> Known => Volatile.Read(ref _known);
+
+    public event Action? Changed;
+
+    /// <summary>A listing of every sandbox of the node taken at <paramref name="takenAt"/>.</summary>
+    public void Observe(IReadOnlyList<SandboxStatus> sandboxes, DateTimeOffset takenAt)
+    {
+        lock (_lock)
+        {
+            var listed = sandboxes.Select(s => s.Pod.Uid).ToHashSet(StringComparer.Ordinal);
+            foreach (var (uid, entry) in _byPod.ToList())
+                if (!listed.Contains(uid) && entry.SeenAt < takenAt) _byPod.Remove(uid);
+            foreach (var sandbox in sandboxes)
+            {
+                if (_byPod.TryGetValue(sandbox.Pod.Uid, out var newer) && newer.SeenAt > takenAt) continue;
+                _byPod[sandbox.Pod.Uid] = (Owners(sandbox), takenAt);
+            }
+        }
+        Publish();
+    }
+
+    /// <summary>A sandbox a worker started at <paramref name="at"/>, before any listing shows it.</summary>
+    public void Started(SandboxStatus sandbox, DateTimeOffset at)
+    {
+        lock (_lock) _byPod[sandbox.Pod.Uid] = (Owners(sandbox), at);
+        Publish();
+    }
+
+    private static List<HostPortOwner> Owners(SandboxStatus sandbox) =>
+        sandbox.Ports.Where(p => p.HostPort is > 0 and <= 65535)
+            .Select(p => new HostPortOwner(sandbox.Pod.Tenant, p.Protocol.ToUpperInvariant(), p.HostIp ?? "", p.HostPort))
+            .ToList();
+
+    private void Publish()
+    {
+        List<HostPortOwner> now;
+        lock (_lock)
+        {
+            now = _byPod.Values.SelectMany(e => e.Ports).Distinct()
+                .OrderBy(p => p.HostPort).ThenBy(p => p.Protocol, StringComparer.Ordinal)
+                .ThenBy(p => p.HostIp, StringComparer.Ordinal).ThenBy(p => p.Tenant, StringComparer.Ordinal)
+                .ToList();
+            if (now.SequenceEqual(_known)) return;
+            Volatile.Write(ref _known, now);
+        }
+        Changed?.Invoke();
+    }
+}
