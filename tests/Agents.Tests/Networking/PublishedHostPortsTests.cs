@@ -1,0 +1,52 @@
+using OrleansOrchestrator.Agents.Networking;
+using OrleansOrchestrator.Agents.Runtime;
+
+namespace OrleansOrchestrator.Agents.Tests.Networking;
+
+public sealed class PublishedHostPortsTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static SandboxStatus Sandbox(string tenant, string uid, params int[] hostPorts) =>
+        new($"id-{uid}", new PodRef(tenant, "default", $"pod-{uid}", uid), Running: true, "172.20.0.2",
+            hostPorts.Select(p => new PublishedPort(8080, "tcp", "192.0.2.2", p)).ToList());
+
+    [Fact]
+    public void A_listing_names_each_published_port_with_its_pods_tenant()
+    {
+        var ports = new PublishedHostPorts();
+        ports.Observe([Sandbox("acme", "a", 40001), Sandbox("globex", "g", 40000)], T0);
+
+        Assert.Equal(
+        [
+            new HostPortOwner("globex", "TCP", "192.0.2.2", 40000),
+            new HostPortOwner("acme", "TCP", "192.0.2.2", 40001),
+        ], ports.Known);
+    }
+
+    [Fact]
+    public void A_sandbox_started_after_a_listing_was_taken_survives_that_listing_and_goes_with_the_next_one_that_lacks_it()
+    {
+        var ports = new PublishedHostPorts();
+        var changes = 0;
+        ports.Changed += () => changes++;
+
+        ports.Started(Sandbox("acme", "a", 40001), T0.AddSeconds(2));
+        ports.Observe([], T0.AddSeconds(1));
+        Assert.Equal([new HostPortOwner("acme", "TCP", "192.0.2.2", 40001)], ports.Known);
+
+        ports.Observe([Sandbox("acme", "a", 40001)], T0.AddSeconds(3));
+        Assert.Equal(1, changes); // the same ports again: nothing to tell
+        ports.Observe([], T0.AddSeconds(4));
+        Assert.Empty(ports.Known);
+        Assert.Equal(2, changes);
+    }
+
+    [Fact]
+    public void Ports_the_engine_did_not_bind_are_left_out()
+    {
+        var ports = new PublishedHostPorts();
+        ports.Observe([Sandbox("acme", "a", 0)], T0);
+        Assert.Empty(ports.Known);
+    }
+}
