@@ -168,11 +168,20 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
         // Without the guard the other tenant's pod gets through: the gap this closes.
         await Eventually.True(async () => await Exec(otherTenant, fetch) == "pod-a", "beta's pod reaching alpha's host port before any guard", Timeout);
 
-        _routes.Set(complete: true);
+        // Alpha's Service has pod-a as an endpoint "on another node" (this host's address, its host port): the
+        // proxy's own DNAT to hostIP:hostPort, for the owning tenant's traffic, keeps working.
+        var viaHostPort = new RouteEndpoint
+        {
+            Ip = a.Ip, NodeName = "another-node", HostIP = alpha.Gateway, Ready = true,
+            Targets = [new EndpointTarget { Port = 8080, HostPort = hostPort }],
+        };
+        _routes.Set(complete: true, Web(viaHostPort) with { Tenant = "alpha" });
         StartProxy(networks: new TestTenantNetworks([alpha, beta]), hostPorts: new TestHostPorts([new HostPortOwner("alpha", "TCP", alpha.Gateway, hostPort)]));
+        await AssertServiceRangeRoutesLocally();
         await Eventually.True(async () => await Exec(otherTenant, fetch) is null, "beta's pod refused at alpha's host port", Timeout);
         Assert.Equal("pod-a", await Exec(sameTenant, fetch));
         Assert.Equal("pod-a", await Get(url));
+        Assert.Equal("pod-a", await Exec(sameTenant, "wget", "-q", "-O", "-", $"http://{ClusterIp}/"));
         // Its own gateway with the same port leads nowhere either: the port is published on one address only.
         Assert.Null(await Exec(otherTenant, "wget", "-q", "-O", "-", $"http://{beta.Gateway}:{hostPort}/"));
 
