@@ -13,6 +13,12 @@ public interface IHostPortOwners
     /// <summary>Every published port now, ordered (the same ports give the same list).</summary>
     IReadOnlyList<HostPortOwner> Known { get; }
 
+    /// <summary>
+    /// Whether a whole listing of the node's pods has been seen: before that, <see cref="Known"/> may lack the ports
+    /// of pods a restarted agent has not listed yet, and rules written from it would drop their guards.
+    /// </summary>
+    bool Complete { get; }
+
     /// <summary>Raised after <see cref="Known"/> changed.</summary>
     event Action? Changed;
 }
@@ -30,6 +36,8 @@ public sealed class PublishedHostPorts : IHostPortOwners
 
     public IReadOnlyList<HostPortOwner> Known => Volatile.Read(ref _known);
 
+    public bool Complete { get; private set; }
+
     public event Action? Changed;
 
     /// <summary>A listing of every sandbox of the node taken at <paramref name="takenAt"/>.</summary>
@@ -46,7 +54,9 @@ public sealed class PublishedHostPorts : IHostPortOwners
                 _byPod[sandbox.Pod.Uid] = (Owners(sandbox), takenAt);
             }
         }
-        Publish();
+        var first = !Complete;
+        Complete = true;
+        if (!Publish() && first) Changed?.Invoke();
     }
 
     /// <summary>A sandbox a worker started at <paramref name="at"/>, before any listing shows it.</summary>
@@ -61,7 +71,8 @@ public sealed class PublishedHostPorts : IHostPortOwners
             .Select(p => new HostPortOwner(sandbox.Pod.Tenant, p.Protocol.ToUpperInvariant(), p.HostIp ?? "", p.HostPort))
             .ToList();
 
-    private void Publish()
+    /// <summary>Tells the listeners when the ports changed; returns whether they did.</summary>
+    private bool Publish()
     {
         List<HostPortOwner> now;
         lock (_lock)
@@ -70,9 +81,10 @@ public sealed class PublishedHostPorts : IHostPortOwners
                 .OrderBy(p => p.HostPort).ThenBy(p => p.Protocol, StringComparer.Ordinal)
                 .ThenBy(p => p.HostIp, StringComparer.Ordinal).ThenBy(p => p.Tenant, StringComparer.Ordinal)
                 .ToList();
-            if (now.SequenceEqual(_known)) return;
+            if (now.SequenceEqual(_known)) return false;
             Volatile.Write(ref _known, now);
         }
         Changed?.Invoke();
+        return true;
     }
 }

@@ -132,9 +132,10 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         {
             if (routes.Network is not { } network) return false;
             await RouteServiceRange(network, cancellationToken);
-            if (!routes.Complete)
+            if (!routes.Complete || hostPorts is { Complete: false })
             {
-                // An incomplete view would remove the rules of Services we have not heard of yet.
+                // An incomplete view would remove the rules of Services we have not heard of yet, or the guards of
+                // host ports whose pods a restarted agent has not listed yet.
                 if (!_toldWaiting) LogWaitingForCompleteView(logger, options.NodeName);
                 _toldWaiting = true;
                 return false;
@@ -322,7 +323,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy: the service range {Cidr} is routed to this host")]
     private static partial void LogRouted(ILogger logger, string cidr);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: waiting for the directory's complete view before changing rules")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: waiting for the directory's complete view (and a first listing of the node's pods) before changing rules")]
     private static partial void LogWaitingForCompleteView(ILogger logger, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: all chains written ({Routes} Services, {Rules} rules) in {Milliseconds} ms")]

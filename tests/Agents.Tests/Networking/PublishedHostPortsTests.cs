@@ -49,4 +49,20 @@ public sealed class PublishedHostPortsTests
         ports.Observe([Sandbox("acme", "a", 0)], T0);
         Assert.Empty(ports.Known);
     }
+
+    [Fact]
+    public void It_is_complete_from_the_first_listing_on_and_says_so_even_when_that_listing_has_no_ports()
+    {
+        var ports = new PublishedHostPorts();
+        var changes = 0;
+        ports.Changed += () => changes++;
+        ports.Started(Sandbox("acme", "a", 0), T0);
+        Assert.False(ports.Complete);
+
+        ports.Observe([], T0.AddSeconds(1));
+        Assert.True(ports.Complete);
+        Assert.Equal(1, changes);
+        ports.Observe([], T0.AddSeconds(2));
+        Assert.Equal(1, changes);
+    }
 }

@@ -438,6 +438,8 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
     {
         public IReadOnlyList<HostPortOwner> Known => known;
 
+        public bool Complete => true;
+
         public event Action? Changed { add { } remove { } }
     }
 

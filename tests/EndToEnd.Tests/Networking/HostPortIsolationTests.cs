@@ -108,8 +108,18 @@ public sealed class HostPortIsolationTests : IAsyncLifetime
         await _agent.Kill();
         await AssertRefused(url);
         Assert.Equal("hp-web", (await InPod("hp-friend", $"timeout 3 wget -q -O - {url}")).Output.Trim());
+        // Behind the dead agent's back, the port's guard is deleted: the gap is open again, and the restarted agent,
+        // once it has listed its pods, puts the guard back.
+        var hostPort = published.Split(':')[1];
+        var guard = (await TestImages.Shell("iptables-save -t filter")).Split('\n')
+            .First(l => l.StartsWith("-A OO-", StringComparison.Ordinal) && l.Contains($"-d {_nodeAddress}/32 ") && l.Contains($"--dport {hostPort} ") && l.Contains("-HPT-"));
+        await TestImages.Shell($"iptables -t filter -D {guard[3..]}");
+        Assert.Equal("hp-web", (await InPod("hp-intruder", $"timeout 3 wget -q -O - {url}")).Output.Trim());
         _agent = StartAgent();
         await _agent.Start();
+        await Eventually.True(async () => (await InPod("hp-intruder", $"timeout 3 wget -q -O - {url}")).ExitCode != 0,
+            "the restarted agent guarding the host port again", TimeSpan.FromSeconds(60));
+        Assert.Equal("hp-web", (await InPod("hp-friend", $"timeout 3 wget -q -O - {url}")).Output.Trim());
 
         await _kubectl.Ok("delete pod hp-web hp-friend --wait=false");
         await _otherTenant.Ok("delete pod hp-intruder --wait=false");
