@@ -35,11 +35,12 @@ public sealed class PublishedHostPortsTests
         ports.Observe([], T0.AddSeconds(1));
         Assert.Equal([new HostPortOwner("acme", "TCP", "192.0.2.2", 40001)], ports.Known);
 
+        var told = changes;
         ports.Observe([Sandbox("acme", "a", 40001)], T0.AddSeconds(3));
-        Assert.Equal(1, changes); // the same ports again: nothing to tell
+        Assert.Equal(told, changes); // the same ports again: nothing to tell
         ports.Observe([], T0.AddSeconds(4));
         Assert.Empty(ports.Known);
-        Assert.Equal(2, changes);
+        Assert.Equal(told + 1, changes);
     }
 
     [Fact]
