@@ -5,7 +5,12 @@ namespace OrleansOrchestrator.Agents.Networking;
 /// <summary>A port the engine published on this host for a pod, and the tenant whose pod it leads to.</summary>
 /// <param name="Protocol">TCP, UDP or SCTP, as the engine reports it.</param>
 /// <param name="HostIp">The address it is published on; empty or <c>0.0.0.0</c>: every address.</param>
-public sealed record HostPortOwner(string Tenant, string Protocol, string HostIp, int HostPort);
+public sealed record HostPortOwner(string Tenant, string Protocol, string HostIp, int HostPort)
+{
+    /// <summary>Whether an IPv4 rule can guard it (a port in range, on every address or on an IPv4 one).</summary>
+    public bool Guardable => HostPort is > 0 and <= 65535
+        && (HostIp is "" or "0.0.0.0" || (System.Net.IPAddress.TryParse(HostIp, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork));
+}
 
 /// <summary>The host ports published for this node's pods, by tenant: the proxy lets only their own tenant's pods reach them.</summary>
 public interface IHostPortOwners
@@ -21,6 +26,9 @@ public interface IHostPortOwners
 
     /// <summary>Raised after <see cref="Known"/> changed.</summary>
     event Action? Changed;
+
+    /// <summary>The proxy tells which ports the rules now in the kernel guard.</summary>
+    void Guarded(IReadOnlyCollection<HostPortOwner> ports);
 }
 
 /// <summary>
@@ -33,6 +41,9 @@ public sealed class PublishedHostPorts : IHostPortOwners
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (IReadOnlyList<HostPortOwner> Ports, DateTimeOffset SeenAt)> _byPod = new(StringComparer.Ordinal);
     private IReadOnlyList<HostPortOwner> _known = [];
+    /// <summary>The ports the kernel's rules guard; null while no proxy has written any (none runs: nothing to wait for).</summary>
+    private IReadOnlySet<HostPortOwner>? _guarded;
+    private TaskCompletionSource _guardChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<HostPortOwner> Known => Volatile.Read(ref _known);
 
@@ -64,6 +75,50 @@ public sealed class PublishedHostPorts : IHostPortOwners
     {
         lock (_lock) _byPod[sandbox.Pod.Uid] = (Owners(sandbox), at);
         Publish();
+    }
+
+    public void Guarded(IReadOnlyCollection<HostPortOwner> ports)
+    {
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            if (_guarded is not null && _guarded.SetEquals(ports)) return;
+            _guarded = ports.ToHashSet();
+            changed = _guardChanged;
+            _guardChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+    }
+
+    /// <summary>Whether the sandbox's host ports are guarded in the kernel (or no proxy guards anything on this node).</summary>
+    public bool Covers(SandboxStatus sandbox)
+    {
+        lock (_lock) return _guarded is not { } guarded || Owners(sandbox).Where(p => p.Guardable).All(guarded.Contains);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for <see cref="Covers"/>: a pod's containers start only once no other
+    /// tenant's pod can reach them through its host ports (the proxy writes within tens of milliseconds).
+    /// </summary>
+    public async Task<bool> WaitUntilCovered(SandboxStatus sandbox, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        while (true)
+        {
+            Task changed;
+            lock (_lock) changed = _guardChanged.Task;
+            if (Covers(sandbox)) return true;
+            var left = deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero) return false;
+            try
+            {
+                await changed.WaitAsync(left, clock, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return Covers(sandbox);
+            }
+        }
     }
 
     private static List<HostPortOwner> Owners(SandboxStatus sandbox) =>

@@ -55,6 +55,13 @@ public sealed partial class PodWorker
     public static readonly WaitingReason WaitingForServiceDirectory = new("ContainerCreating",
         "waiting for the cluster's Service directory (cluster DNS address and Services) to write resolv.conf and Service variables");
 
+    /// <summary>What a container waits with until the node's proxy keeps other tenants' pods from the pod's host ports.</summary>
+    public static readonly WaitingReason WaitingForHostPortGuard = new("ContainerCreating",
+        "waiting for the node's Service proxy to keep other tenants' pods from this pod's host ports");
+
+    /// <summary>How long one pass waits for that before it reports the wait and tries again next pass.</summary>
+    private static readonly TimeSpan HostPortGuardWait = TimeSpan.FromSeconds(2);
+
     public PodWorker(string key, Pod pod, IContainerRuntime runtime, IClusterAccess cluster, PodVolumes volumes, IServiceRoutes routes,
         ResolverConfig nodeDns, string hostIp, TimeProvider clock, ILogger logger, PublishedHostPorts? hostPorts = null)
     {
@@ -262,6 +269,11 @@ public sealed partial class PodWorker
         if (_routes.Network is not { } network || !_routes.Complete)
         {
             tracker.Waiting = WaitingForServiceDirectory;
+            return;
+        }
+        if (_hostPorts is not null && !await _hostPorts.WaitUntilCovered(sandbox, HostPortGuardWait, _clock, ct))
+        {
+            tracker.Waiting = WaitingForHostPortGuard;
             return;
         }
         IReadOnlyDictionary<string, string> env;

@@ -50,6 +50,9 @@ public sealed record ProxyTable(string Name, IReadOnlyList<string> Chains, IRead
 /// <summary>The whole rule set of one agent's proxy: its nat and filter chains.</summary>
 public sealed record ProxyRules(ProxyTable Nat, ProxyTable Filter)
 {
+    /// <summary>The host ports these rules keep other tenants' pods from (see <see cref="ProxyRuleBuilder"/>).</summary>
+    public IReadOnlyList<HostPortOwner> GuardedHostPorts { get; init; } = [];
+
     /// <summary>
     /// The <c>iptables-restore --noflush</c> input that replaces our chains with these rules in one transaction:
     /// every chain is declared (which empties it), refilled, and the <paramref name="staleChains"/> of ours no
@@ -156,7 +159,7 @@ public static class ProxyRuleBuilder
             $"-j {names.Filter}",
             $"-m mark --mark {MasqueradeMark}/{MasqueradeMark} -j ACCEPT",
             "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
-        AddHostPortGuards(inputs, filter);
+        var guarded = AddHostPortGuards(inputs, filter);
 
         var services = inputs.Routes
             .Where(r => r.ClusterIP is { } ip && IsIPv4(ip) && r.Type != "ExternalName")
@@ -196,7 +199,7 @@ public static class ProxyRuleBuilder
         nat.Add(names.Services, $"-m addrtype --dst-type LOCAL -j {names.NodePorts}");
         filter.Add(names.Filter, $"-d {cidr} {Comment("nothing else in the service range")}{Reject}");
 
-        return new ProxyRules(nat.Build(), filter.Build());
+        return new ProxyRules(nat.Build(), filter.Build()) { GuardedHostPorts = guarded };
     }
 
     /// <summary>
@@ -205,16 +208,17 @@ public static class ProxyRuleBuilder
     /// the connection; the engine's DNAT path (without userland proxy) is forwarded between bridges, which Docker's
     /// isolation chains already drop.
     /// </summary>
-    private static void AddHostPortGuards(ProxyInputs inputs, TableBuilder filter)
+    /// <returns>The ports guarded.</returns>
+    private static List<HostPortOwner> AddHostPortGuards(ProxyInputs inputs, TableBuilder filter)
     {
         var names = inputs.Chains;
         var ports = inputs.HostPorts
-            .Where(p => p.HostPort is > 0 and <= 65535 && (p.HostIp is "" or "0.0.0.0" || IsIPv4(p.HostIp)))
+            .Where(p => p.Guardable)
             .Distinct().OrderBy(p => p.HostPort).ThenBy(p => p.Protocol, StringComparer.Ordinal)
             .ThenBy(p => p.HostIp, StringComparer.Ordinal).ThenBy(p => p.Tenant, StringComparer.Ordinal)
             .ToList();
         var networks = inputs.TenantNetworks.OrderBy(n => n.Bridge, StringComparer.Ordinal).ToList();
-        if (ports.Count == 0 || networks.Count == 0) return;
+        if (ports.Count == 0 || networks.Count == 0) return [];
 
         foreach (var network in networks)
             filter.Add(names.Filter, $"-i {network.Bridge} -m addrtype --dst-type LOCAL -j {names.HostPorts}");
@@ -231,6 +235,7 @@ public static class ProxyRuleBuilder
             foreach (var network in networks.Where(n => n.Tenant == tenant)) filter.Add(owner, $"-i {network.Bridge} -j RETURN");
             filter.Add(owner, $"{Comment($"only {tenant}'s pods reach its host ports")}{Reject}");
         }
+        return ports;
     }
 
     private static void AddServicePort(ProxyInputs inputs, ServiceRoute route, RoutePort port, TableBuilder nat, TableBuilder filter)

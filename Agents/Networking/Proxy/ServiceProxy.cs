@@ -169,6 +169,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             else
             {
                 Volatile.Write(ref _appliedBridges, bridges.Select(n => n.Bridge).ToHashSet());
+                hostPorts?.Guarded(rules.GuardedHostPorts);
                 return false;
             }
 
@@ -176,6 +177,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], script, cancellationToken);
             _applied = rules;
             Volatile.Write(ref _appliedBridges, bridges.Select(n => n.Bridge).ToHashSet());
+            hostPorts?.Guarded(rules.GuardedHostPorts);
             Applies++;
             LastApplyDuration = started.Elapsed;
             if (whole) LogAppliedWhole(logger, options.NodeName, routes.Routes.Count, rules.Nat.Rules.Count + rules.Filter.Rules.Count, started.ElapsedMilliseconds);

@@ -66,4 +66,25 @@ public sealed class PublishedHostPortsTests
         ports.Observe([], T0.AddSeconds(2));
         Assert.Equal(1, changes);
     }
+
+    [Fact]
+    public async Task A_pod_waits_for_its_host_ports_to_be_guarded_once_a_proxy_guards_this_node_and_not_when_none_does()
+    {
+        var ports = new PublishedHostPorts();
+        var pod = Sandbox("acme", "a", 40001);
+        // No proxy has written rules (none runs on this node): nothing to wait for.
+        Assert.True(ports.Covers(pod));
+        Assert.True(await ports.WaitUntilCovered(pod, TimeSpan.Zero, TimeProvider.System, CancellationToken.None));
+
+        ports.Guarded([]);
+        Assert.False(ports.Covers(pod));
+        Assert.False(await ports.WaitUntilCovered(pod, TimeSpan.Zero, TimeProvider.System, CancellationToken.None));
+        Assert.True(ports.Covers(Sandbox("acme", "b")));
+
+        var waiting = ports.WaitUntilCovered(pod, TimeSpan.FromSeconds(30), TimeProvider.System, CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        ports.Guarded([new HostPortOwner("globex", "TCP", "192.0.2.2", 40001)]); // another tenant's port: still waiting
+        ports.Guarded([new HostPortOwner("acme", "TCP", "192.0.2.2", 40001)]);
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }

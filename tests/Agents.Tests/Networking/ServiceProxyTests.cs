@@ -441,6 +441,10 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
         public bool Complete => true;
 
         public event Action? Changed { add { } remove { } }
+
+        public void Guarded(IReadOnlyCollection<HostPortOwner> ports)
+        {
+        }
     }
 
     private sealed class TestTenantNetworks(IReadOnlyList<TenantNetwork> known) : ITenantNetworks
