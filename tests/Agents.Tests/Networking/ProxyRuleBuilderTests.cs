@@ -414,6 +414,8 @@ public sealed class ProxyRuleBuilderTests
         ], Chain(rules.Filter, Names.HostPortOwner("acme")));
         Assert.Equal("-i br-globex -j RETURN", Chain(rules.Filter, Names.HostPortOwner("globex"))[0]);
         Assert.True(Names.HostPortOwner("globex").Length <= ProxyChainNames.MaxChainNameLength);
+        // What the proxy reports guarded (pods wait for it) is exactly what has a rule.
+        Assert.Equal([40000, 40001], rules.GuardedHostPorts.Select(p => p.HostPort));
     }
 
     [Fact]
@@ -427,6 +429,7 @@ public sealed class ProxyRuleBuilderTests
             HostPorts = [new HostPortOwner("acme", "TCP", NodeAddress, 40000)],
         });
         Assert.DoesNotContain(Names.HostPorts, noBridges.Filter.Chains);
+        Assert.Empty(noBridges.GuardedHostPorts);
     }
 }
 
