@@ -49,8 +49,9 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             // The tenant networks earlier agents made on this engine, for the rules and DNS listeners that follow them.
             await docker.Networks.Refresh(stoppingToken);
             // Before the node's pods, which wait for a complete view of the routes (Service variables, resolv.conf).
-            var podRoutes = ServeNetworking(nodeName, directory, docker.Networks, stoppingToken);
-            Add(node, docker, options.Address, podRoutes);
+            var hostPorts = new PublishedHostPorts();
+            var podRoutes = ServeNetworking(nodeName, directory, docker.Networks, hostPorts, stoppingToken);
+            Add(node, docker, options.Address, podRoutes, hostPorts);
             LogDockerNode(_logger, nodeName);
         }
         for (var i = 0; i < options.SimulatedNodes; i++)
@@ -74,7 +75,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             docker?.Dispose();
         }
 
-        void Add(Contracts.Model.Node node, IContainerRuntime runtime, string address, IServiceRoutes routes)
+        void Add(Contracts.Model.Node node, IContainerRuntime runtime, string address, IServiceRoutes routes, PublishedHostPorts? hostPorts = null)
         {
             var cluster = new GrainClusterAccess(grains, node.Metadata.Name!);
             var volumes = new PodVolumes(cluster, options.DataDir, new ClaimVolumes(cluster, node, options.LocalPathFolder, makeFolders: runtime.ReadsPodFiles));
@@ -83,7 +84,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
                 var sweeper = LocalVolumeSweeper.ForNode(options.LocalPathFolder, cluster, volumes, runtime, loggers.CreateLogger<LocalVolumeSweeper>());
                 _background.Add(Contained($"Local volume sweep of node {node.Metadata.Name}", sweeper.Run(stoppingToken)));
             }
-            var supervisor = new PodSupervisor(runtime, cluster, volumes, routes, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>());
+            var supervisor = new PodSupervisor(runtime, cluster, volumes, routes, nodeDns, address, clock, loggers.CreateLogger<PodSupervisor>(), hostPorts);
             _agents.Add(new NodeAgent(grains, node, endpoint, supervisor, loggers.CreateLogger<NodeAgent>()));
             server.AddNode(node.Metadata.Name!, runtime);
         }
@@ -95,7 +96,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
     /// to them. Simulated nodes have no kernel of their own and get neither.
     /// </summary>
     /// <returns>The routes as the node's pods may use them (complete once the proxy's rules cover them).</returns>
-    private IServiceRoutes ServeNetworking(string nodeName, IServiceRoutes directory, ITenantNetworks networks, CancellationToken stoppingToken)
+    private IServiceRoutes ServeNetworking(string nodeName, IServiceRoutes directory, ITenantNetworks networks, IHostPortOwners hostPorts, CancellationToken stoppingToken)
     {
         var dnsPort = options.DnsPort > 0
             ? options.DnsPort
@@ -114,7 +115,7 @@ public sealed partial class AgentHost(IGrainFactory grains, AgentOptions options
             DnsPort = _clusterDns.Port,
             NodeAddresses = [options.Address],
             Chains = ProxyChainNames.For(options.ClusterId, nodeName),
-        }, loggers.CreateLogger<ServiceProxy>());
+        }, loggers.CreateLogger<ServiceProxy>(), hostPorts);
         _background.Add(Contained("Service proxy", proxy.Run(stoppingToken)));
         return new ProxiedServiceRoutes(directory, () => proxy.Covers(networks.Known));
     }

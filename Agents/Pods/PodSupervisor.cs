@@ -13,6 +13,7 @@ namespace OrleansOrchestrator.Agents.Pods;
 /// restarted agent adopts what it already runs instead of tearing it down. Containers are created with the
 /// Service routes and network facts of <paramref name="routes"/>, and wait until it has a complete view.
 /// </summary>
+/// <param name="hostPorts">Told the published ports of every listing and every sandbox started (for the proxy's guard); null: nobody listens.</param>
 /// <param name="nodeDns">The node's own resolver configuration, for pods with <c>dnsPolicy: Default</c> (and the search path of ClusterFirst ones).</param>
 public sealed partial class PodSupervisor(
     IContainerRuntime runtime,
@@ -22,7 +23,8 @@ public sealed partial class PodSupervisor(
     ResolverConfig nodeDns,
     string hostIp,
     TimeProvider clock,
-    ILogger logger)
+    ILogger logger,
+    PublishedHostPorts? hostPorts = null)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
@@ -68,7 +70,7 @@ public sealed partial class PodSupervisor(
     private void Upsert(string key, Pod pod)
     {
         if (_workers.TryGetValue(key, out var worker) && worker.Ref.Uid == pod.Metadata.Uid) worker.Update(pod);
-        else if (worker is null || worker.Finished) _workers[key] = new PodWorker(key, pod, runtime, cluster, volumes, routes, nodeDns, hostIp, clock, logger);
+        else if (worker is null || worker.Finished) _workers[key] = new PodWorker(key, pod, runtime, cluster, volumes, routes, nodeDns, hostIp, clock, logger, hostPorts);
         else
         {
             // A new pod reusing the name of one still being torn down: it starts once the old one is gone.
@@ -127,6 +129,7 @@ public sealed partial class PodSupervisor(
     {
         var takenAt = clock.GetUtcNow();
         var snapshot = new NodeSnapshot(takenAt, await runtime.ListContainers(cancellationToken), await runtime.ListSandboxes(cancellationToken));
+        hostPorts?.Observe(snapshot.Sandboxes, takenAt);
         lock (_lock)
         {
             foreach (var (key, task) in _running.ToList())
@@ -136,7 +139,7 @@ public sealed partial class PodSupervisor(
                 if (worker.Finished)
                 {
                     _workers.Remove(key);
-                    if (_waitingForName.Remove(key, out var next)) _workers[key] = new PodWorker(key, next, runtime, cluster, volumes, routes, nodeDns, hostIp, clock, logger);
+                    if (_waitingForName.Remove(key, out var next)) _workers[key] = new PodWorker(key, next, runtime, cluster, volumes, routes, nodeDns, hostIp, clock, logger, hostPorts);
                     continue;
                 }
                 // A worker that is mid-step, or acted after this snapshot was taken, waits for the next one.

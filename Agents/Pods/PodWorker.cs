@@ -26,6 +26,7 @@ public sealed partial class PodWorker
     private readonly ResolverConfig _nodeDns;
     private readonly Prober _prober;
     private readonly string _hostIp;
+    private readonly PublishedHostPorts? _hostPorts;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Dictionary<string, ContainerTracker> _trackers = new(StringComparer.Ordinal);
@@ -54,9 +55,17 @@ public sealed partial class PodWorker
     public static readonly WaitingReason WaitingForServiceDirectory = new("ContainerCreating",
         "waiting for the cluster's Service directory (cluster DNS address and Services) to write resolv.conf and Service variables");
 
+    /// <summary>What a container waits with until the node's proxy keeps other tenants' pods from the pod's host ports.</summary>
+    public static readonly WaitingReason WaitingForHostPortGuard = new("ContainerCreating",
+        "waiting for the node's Service proxy to keep other tenants' pods from this pod's host ports");
+
+    /// <summary>How long one pass waits for that before it reports the wait and tries again next pass.</summary>
+    private static readonly TimeSpan HostPortGuardWait = TimeSpan.FromSeconds(2);
+
     public PodWorker(string key, Pod pod, IContainerRuntime runtime, IClusterAccess cluster, PodVolumes volumes, IServiceRoutes routes,
-        ResolverConfig nodeDns, string hostIp, TimeProvider clock, ILogger logger)
+        ResolverConfig nodeDns, string hostIp, TimeProvider clock, ILogger logger, PublishedHostPorts? hostPorts = null)
     {
+        _hostPorts = hostPorts;
         Key = key;
         Pod = pod;
         Tenant = StoreKeys.ParseObject(key).Tenant;
@@ -127,6 +136,8 @@ public sealed partial class PodWorker
                 foreach (var c in mine) await _runtime.RemoveContainer(c.Id, cancellationToken);
                 if (sandbox is not null) await _runtime.RemoveSandbox(Ref, cancellationToken);
                 sandbox = await _runtime.RunSandbox(new SandboxSpec(Ref, Ports(), PodDns.Hostname(Pod) is { Length: > 0 } hostname ? hostname : "pod"), cancellationToken);
+                // The proxy guards the new host ports from other tenants' pods without waiting for the next listing.
+                _hostPorts?.Started(sandbox, _clock.GetUtcNow());
                 mine.Clear();
                 Acted();
             }
@@ -258,6 +269,11 @@ public sealed partial class PodWorker
         if (_routes.Network is not { } network || !_routes.Complete)
         {
             tracker.Waiting = WaitingForServiceDirectory;
+            return;
+        }
+        if (_hostPorts is not null && !await _hostPorts.WaitUntilCovered(sandbox, HostPortGuardWait, _clock, ct))
+        {
+            tracker.Waiting = WaitingForHostPortGuard;
             return;
         }
         IReadOnlyDictionary<string, string> env;

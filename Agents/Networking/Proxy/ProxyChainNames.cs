@@ -35,6 +35,12 @@ public sealed record ProxyChainNames(string Prefix)
     /// <summary>From filter FORWARD: <see cref="Filter"/>, then accepts the forwarded traffic our rules translated.</summary>
     public string Forward => Prefix + "FORWARD";
 
+    /// <summary>From <see cref="Filter"/> for what a tenant bridge sends to this host: each published host port to its owner's chain.</summary>
+    public string HostPorts => Prefix + "HOSTPORTS";
+
+    /// <summary>A tenant's host ports: its own bridges pass, every other tenant's bridge is refused.</summary>
+    public string HostPortOwner(string tenant) => Prefix + "HPT-" + Hash(tenant, 12);
+
     /// <summary>A tenant's cluster IPs.</summary>
     public string Tenant(string tenant) => Prefix + "TEN-" + Hash(tenant, 12);
 

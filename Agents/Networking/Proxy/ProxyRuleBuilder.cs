@@ -22,6 +22,9 @@ public sealed record ProxyInputs
     /// <summary>The tenant bridges on this host: each reaches its own tenant's cluster IPs and DNS only.</summary>
     public IReadOnlyList<TenantNetwork> TenantNetworks { get; init; } = [];
 
+    /// <summary>The host ports published for this node's pods and their tenants: only the owner's bridges reach them.</summary>
+    public IReadOnlyList<HostPortOwner> HostPorts { get; init; } = [];
+
     /// <summary>The port the node's DNS server listens on at each tenant network's gateway; null: no DNS redirect.</summary>
     public int? DnsPort { get; init; }
 
@@ -47,6 +50,9 @@ public sealed record ProxyTable(string Name, IReadOnlyList<string> Chains, IRead
 /// <summary>The whole rule set of one agent's proxy: its nat and filter chains.</summary>
 public sealed record ProxyRules(ProxyTable Nat, ProxyTable Filter)
 {
+    /// <summary>The host ports these rules keep other tenants' pods from (see <see cref="ProxyRuleBuilder"/>).</summary>
+    public IReadOnlyList<HostPortOwner> GuardedHostPorts { get; init; } = [];
+
     /// <summary>
     /// The <c>iptables-restore --noflush</c> input that replaces our chains with these rules in one transaction:
     /// every chain is declared (which empties it), refilled, and the <paramref name="staleChains"/> of ours no
@@ -118,6 +124,10 @@ public static class ProxyRulesDiff
 /// <item>filter: what has no endpoint is rejected (connection refused at once, not a time-out), and nothing left
 /// addressed to the service range after nat reaches the host (another tenant's cluster IP, a port the
 /// Service does not have).</item>
+/// <item>filter: a tenant bridge's new connections to this host go through HOSTPORTS, which sends each published
+/// host port to its tenant's HPT chain: the tenant's own bridges return, any other is refused. Docker's nat rules
+/// leave traffic from its bridges alone and its userland proxy accepts it on the host, so without this a pod
+/// could reach another tenant's pod through the host port the pod's Services use.</item>
 /// </list>
 /// </summary>
 public static class ProxyRuleBuilder
@@ -149,6 +159,7 @@ public static class ProxyRuleBuilder
             $"-j {names.Filter}",
             $"-m mark --mark {MasqueradeMark}/{MasqueradeMark} -j ACCEPT",
             "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+        var guarded = AddHostPortGuards(inputs, filter);
 
         var services = inputs.Routes
             .Where(r => r.ClusterIP is { } ip && IsIPv4(ip) && r.Type != "ExternalName")
@@ -188,7 +199,43 @@ public static class ProxyRuleBuilder
         nat.Add(names.Services, $"-m addrtype --dst-type LOCAL -j {names.NodePorts}");
         filter.Add(names.Filter, $"-d {cidr} {Comment("nothing else in the service range")}{Reject}");
 
-        return new ProxyRules(nat.Build(), filter.Build());
+        return new ProxyRules(nat.Build(), filter.Build()) { GuardedHostPorts = guarded };
+    }
+
+    /// <summary>
+    /// Only a host port's own tenant's pods reach it on this host (the host itself, other hosts and non-tenant
+    /// networks are not matched). Matched on arrival at a local address, before the engine's userland proxy accepts
+    /// the connection; the engine's DNAT path (without userland proxy) is forwarded between bridges, which Docker's
+    /// isolation chains already drop.
+    /// </summary>
+    /// <returns>The ports guarded.</returns>
+    private static List<HostPortOwner> AddHostPortGuards(ProxyInputs inputs, TableBuilder filter)
+    {
+        var names = inputs.Chains;
+        var ports = inputs.HostPorts
+            .Where(p => p.Guardable)
+            .Distinct().OrderBy(p => p.HostPort).ThenBy(p => p.Protocol, StringComparer.Ordinal)
+            .ThenBy(p => p.HostIp, StringComparer.Ordinal).ThenBy(p => p.Tenant, StringComparer.Ordinal)
+            .ToList();
+        var networks = inputs.TenantNetworks.OrderBy(n => n.Bridge, StringComparer.Ordinal).ToList();
+        if (ports.Count == 0 || networks.Count == 0) return [];
+
+        foreach (var network in networks)
+            filter.Add(names.Filter, $"-i {network.Bridge} -m addrtype --dst-type LOCAL -j {names.HostPorts}");
+        foreach (var port in ports)
+        {
+            var protocol = port.Protocol.ToLowerInvariant() is "udp" or "sctp" ? port.Protocol.ToLowerInvariant() : "tcp";
+            var address = port.HostIp is "" or "0.0.0.0" ? "" : $"-d {port.HostIp}/32 ";
+            filter.Add(names.HostPorts,
+                $"{address}-p {protocol} -m {protocol} --dport {port.HostPort} {Comment($"{port.Tenant} host port")}-j {names.HostPortOwner(port.Tenant)}");
+        }
+        foreach (var tenant in ports.Select(p => p.Tenant).Distinct().Order(StringComparer.Ordinal))
+        {
+            var owner = names.HostPortOwner(tenant);
+            foreach (var network in networks.Where(n => n.Tenant == tenant)) filter.Add(owner, $"-i {network.Bridge} -j RETURN");
+            filter.Add(owner, $"{Comment($"only {tenant}'s pods reach its host ports")}{Reject}");
+        }
+        return ports;
     }
 
     private static void AddServicePort(ProxyInputs inputs, ServiceRoute route, RoutePort port, TableBuilder nat, TableBuilder filter)

@@ -35,9 +35,11 @@ public sealed record ServiceProxyOptions
 /// <c>iptables-restore --noflush</c> transaction of our chains only; every <see cref="ServiceProxyOptions.RepairInterval"/>
 /// the kernel's copy is compared with what we wrote and rewritten when it differs. Nothing is applied before the
 /// directory's view is complete, so that a restarted agent keeps the rules of its previous run (and traffic keeps
-/// flowing) until it knows every Service; and nothing is removed when the agent stops.
+/// flowing) until it knows every Service; and nothing is removed when the agent stops. <paramref name="hostPorts"/>
+/// (this node's pods' published ports) are guarded so that only their own tenant's pods reach them.
 /// </summary>
-public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks tenantNetworks, ServiceProxyOptions options, ILogger<ServiceProxy> logger)
+public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks tenantNetworks, ServiceProxyOptions options, ILogger<ServiceProxy> logger,
+    IHostPortOwners? hostPorts = null)
 {
     private const string Iptables = "iptables";
     private const string IptablesSave = "iptables-save";
@@ -77,6 +79,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         void OnChanged() => _changed.Release();
         routes.Changed += OnChanged;
         tenantNetworks.Changed += OnChanged;
+        if (hostPorts is not null) hostPorts.Changed += OnChanged;
         try
         {
             if (await IptablesUnusable(cancellationToken) is { } problem)
@@ -112,6 +115,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         {
             routes.Changed -= OnChanged;
             tenantNetworks.Changed -= OnChanged;
+            if (hostPorts is not null) hostPorts.Changed -= OnChanged;
         }
     }
 
@@ -128,9 +132,10 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         {
             if (routes.Network is not { } network) return false;
             await RouteServiceRange(network, cancellationToken);
-            if (!routes.Complete)
+            if (!routes.Complete || hostPorts is { Complete: false })
             {
-                // An incomplete view would remove the rules of Services we have not heard of yet.
+                // An incomplete view would remove the rules of Services we have not heard of yet, or the guards of
+                // host ports whose pods a restarted agent has not listed yet.
                 if (!_toldWaiting) LogWaitingForCompleteView(logger, options.NodeName);
                 _toldWaiting = true;
                 return false;
@@ -145,6 +150,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
                 NodeAddresses = options.NodeAddresses,
                 Network = network,
                 TenantNetworks = bridges,
+                HostPorts = hostPorts?.Known ?? [],
                 DnsPort = options.DnsPort,
                 Chains = options.Chains,
             });
@@ -163,6 +169,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             else
             {
                 Volatile.Write(ref _appliedBridges, bridges.Select(n => n.Bridge).ToHashSet());
+                hostPorts?.Guarded(rules.GuardedHostPorts);
                 return false;
             }
 
@@ -170,6 +177,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], script, cancellationToken);
             _applied = rules;
             Volatile.Write(ref _appliedBridges, bridges.Select(n => n.Bridge).ToHashSet());
+            hostPorts?.Guarded(rules.GuardedHostPorts);
             Applies++;
             LastApplyDuration = started.Elapsed;
             if (whole) LogAppliedWhole(logger, options.NodeName, routes.Routes.Count, rules.Nat.Rules.Count + rules.Filter.Rules.Count, started.ElapsedMilliseconds);
@@ -317,7 +325,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy: the service range {Cidr} is routed to this host")]
     private static partial void LogRouted(ILogger logger, string cidr);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: waiting for the directory's complete view before changing rules")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: waiting for the directory's complete view (and a first listing of the node's pods) before changing rules")]
     private static partial void LogWaitingForCompleteView(ILogger logger, string node);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: all chains written ({Routes} Services, {Rules} rules) in {Milliseconds} ms")]

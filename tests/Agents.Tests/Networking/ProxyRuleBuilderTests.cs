@@ -372,6 +372,65 @@ public sealed class ProxyRuleBuilderTests
         Assert.Equal(2, lines.Count(l => l == "COMMIT"));
         Assert.Contains("*filter", lines);
     }
+
+    [Fact]
+    public void A_host_port_is_reached_from_its_own_tenants_bridge_and_refused_from_every_other_tenants()
+    {
+        TenantNetwork[] networks =
+        [
+            new("globex", "oo-globex", "br-globex", "172.21.0.0/16", "172.21.0.1"),
+            new("acme", "oo-acme", "br-acme", "172.20.0.0/16", "172.20.0.1"),
+        ];
+        var rules = ProxyRuleBuilder.Build(new ProxyInputs
+        {
+            Routes = [], NodeName = Node, NodeAddresses = [NodeAddress], Network = Network, TenantNetworks = networks, Chains = Names,
+            HostPorts =
+            [
+                new HostPortOwner("globex", "UDP", "", 40001),
+                new HostPortOwner("acme", "TCP", NodeAddress, 40000),
+                new HostPortOwner("acme", "TCP", "::", 40002),
+            ],
+        });
+
+        // Only what a tenant bridge sends to this host's own addresses is looked at: the host, other hosts and
+        // traffic the proxy forwards elsewhere are not.
+        var filter = Chain(rules.Filter, Names.Filter);
+        Assert.Equal("-m conntrack ! --ctstate NEW -j RETURN", filter[0]);
+        Assert.Equal(
+        [
+            $"-i br-acme -m addrtype --dst-type LOCAL -j {Names.HostPorts}",
+            $"-i br-globex -m addrtype --dst-type LOCAL -j {Names.HostPorts}",
+        ], filter.Where(r => r.Contains(Names.HostPorts)));
+        // Published on the node's address: that address only; on every address: any local address. IPv6 is not iptables'.
+        Assert.Equal(
+        [
+            $"-d {NodeAddress}/32 -p tcp -m tcp --dport 40000 -m comment --comment \"acme host port\" -j {Names.HostPortOwner("acme")}",
+            $"-p udp -m udp --dport 40001 -m comment --comment \"globex host port\" -j {Names.HostPortOwner("globex")}",
+        ], Chain(rules.Filter, Names.HostPorts));
+        Assert.Equal(
+        [
+            "-i br-acme -j RETURN",
+            "-m comment --comment \"only acme's pods reach its host ports\" -j REJECT --reject-with icmp-port-unreachable",
+        ], Chain(rules.Filter, Names.HostPortOwner("acme")));
+        Assert.Equal("-i br-globex -j RETURN", Chain(rules.Filter, Names.HostPortOwner("globex"))[0]);
+        Assert.True(Names.HostPortOwner("globex").Length <= ProxyChainNames.MaxChainNameLength);
+        // What the proxy reports guarded (pods wait for it) is exactly what has a rule.
+        Assert.Equal([40000, 40001], rules.GuardedHostPorts.Select(p => p.HostPort));
+    }
+
+    [Fact]
+    public void Without_host_ports_or_tenant_bridges_there_is_no_host_port_chain()
+    {
+        TenantNetwork[] networks = [new("acme", "oo-acme", "br-acme", "172.20.0.0/16", "172.20.0.1")];
+        Assert.DoesNotContain(Names.HostPorts, Build(networks).Filter.Chains);
+        var noBridges = ProxyRuleBuilder.Build(new ProxyInputs
+        {
+            Routes = [], NodeName = Node, NodeAddresses = [NodeAddress], Network = Network, Chains = Names,
+            HostPorts = [new HostPortOwner("acme", "TCP", NodeAddress, 40000)],
+        });
+        Assert.DoesNotContain(Names.HostPorts, noBridges.Filter.Chains);
+        Assert.Empty(noBridges.GuardedHostPorts);
+    }
 }
 
 public sealed class ProxyRulesDiffTests

@@ -80,7 +80,8 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
             }
             return true;
         }, "only pod-a answering after pod-b left the endpoints", Timeout);
-        Assert.True(proxy.Applies >= 2);
+        // The kernel has the rules a moment before the proxy counts the write.
+        await Eventually.True(() => proxy.Applies >= 2, "the second write counted", Timeout);
     }
 
     [Fact]
@@ -149,6 +150,46 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
         await Eventually.True(async () => await Exec(sameTenant, "nc", $"{_subnet}.253", "53") == "dns-of-alpha", "alpha's pod reaching its DNS address", Timeout);
         Assert.Null(await Exec(otherTenant, "wget", "-q", "-O", "-", $"http://{ClusterIp}/"));
         Assert.Null(await Exec(otherTenant, "nc", $"{_subnet}.253", "53"));
+    }
+
+    [Fact]
+    public async Task A_pods_host_port_answers_its_own_tenants_pods_and_the_host_and_refuses_another_tenants_pods()
+    {
+        var alpha = await CreateTenantNetwork("alpha");
+        var beta = await CreateTenantNetwork("beta");
+        // Published on one of this host's own addresses (alpha's gateway stands in for the node's address): the
+        // engine's userland proxy listens there, and a pod of any bridge reaches it through the host.
+        var a = await StartPod("pod-a", publish: true, network: alpha.DockerNetwork, publishOn: alpha.Gateway);
+        var hostPort = int.Parse((await HostCommand.RunChecked("docker", ["port", a.Name, "8080/tcp"])).Trim().Split('\n')[0].Split(':')[^1]);
+        var sameTenant = await StartPod("alpha-client", network: alpha.DockerNetwork);
+        var otherTenant = await StartPod("beta-client", network: beta.DockerNetwork);
+        var url = $"http://{alpha.Gateway}:{hostPort}/";
+        string[] fetch = ["wget", "-q", "-O", "-", url];
+
+        // Without the guard the other tenant's pod gets through: the gap this closes.
+        await Eventually.True(async () => await Exec(otherTenant, fetch) == "pod-a", "beta's pod reaching alpha's host port before any guard", Timeout);
+
+        // Alpha's Service has pod-a as an endpoint "on another node" (this host's address, its host port): the
+        // proxy's own DNAT to hostIP:hostPort, for the owning tenant's traffic, keeps working.
+        var viaHostPort = new RouteEndpoint
+        {
+            Ip = a.Ip, NodeName = "another-node", HostIP = alpha.Gateway, Ready = true,
+            Targets = [new EndpointTarget { Port = 8080, HostPort = hostPort }],
+        };
+        _routes.Set(complete: true, Web(viaHostPort) with { Tenant = "alpha" });
+        StartProxy(networks: new TestTenantNetworks([alpha, beta]), hostPorts: new TestHostPorts([new HostPortOwner("alpha", "TCP", alpha.Gateway, hostPort)]));
+        await AssertServiceRangeRoutesLocally();
+        await Eventually.True(async () => await Exec(otherTenant, fetch) is null, "beta's pod refused at alpha's host port", Timeout);
+        Assert.Equal("pod-a", await Exec(sameTenant, fetch));
+        Assert.Equal("pod-a", await Get(url));
+        Assert.Equal("pod-a", await Exec(sameTenant, "wget", "-q", "-O", "-", $"http://{ClusterIp}/"));
+        // Its own gateway with the same port leads nowhere either: the port is published on one address only.
+        Assert.Null(await Exec(otherTenant, "wget", "-q", "-O", "-", $"http://{beta.Gateway}:{hostPort}/"));
+
+        // The guard is in the kernel, not in the agent: it stays while no proxy runs.
+        await StopProxies();
+        Assert.Null(await Exec(otherTenant, fetch));
+        Assert.Equal("pod-a", await Exec(sameTenant, fetch));
     }
 
     [Fact]
@@ -285,10 +326,10 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
         NodeName = _node, NodeAddresses = ["127.0.0.1"], Chains = Chains, RepairInterval = repairInterval,
     };
 
-    private ServiceProxy StartProxy(TimeSpan? repairInterval = null, ITenantNetworks? networks = null, int? dnsPort = null)
+    private ServiceProxy StartProxy(TimeSpan? repairInterval = null, ITenantNetworks? networks = null, int? dnsPort = null, IHostPortOwners? hostPorts = null)
     {
         var options = Options(repairInterval ?? TimeSpan.FromSeconds(3)) with { DnsPort = dnsPort };
-        var proxy = new ServiceProxy(_routes, networks ?? new NoTenantNetworks(), options, NullLogger<ServiceProxy>.Instance);
+        var proxy = new ServiceProxy(_routes, networks ?? new NoTenantNetworks(), options, NullLogger<ServiceProxy>.Instance, hostPorts);
         _proxies.Add((proxy, Task.Run(() => proxy.Run(_stop.Token))));
         return proxy;
     }
@@ -327,11 +368,11 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
 
     private sealed record Pod(string Name, string Ip);
 
-    private async Task<Pod> StartPod(string text, bool publish = false, string? network = null)
+    private async Task<Pod> StartPod(string text, bool publish = false, string? network = null, string publishOn = "127.0.0.1")
     {
         var name = $"{_node}-{text}";
         List<string> args = ["run", "-d", "--name", name, "--label", $"io.orleans-orchestrator.test={_node}"];
-        if (publish) args.AddRange(["-p", "127.0.0.1::8080"]);
+        if (publish) args.AddRange(["-p", $"{publishOn}::8080"]);
         if (network is not null) args.AddRange(["--network", network]);
         args.AddRange([DockerEngineFixture.TestImage, "sh", "-c", $"mkdir -p /www && echo {text} > /www/index.html && exec httpd -f -p 8080 -h /www"]);
         await HostCommand.RunChecked("docker", args);
@@ -393,6 +434,19 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
 
     private static async Task<string> SaveAll() =>
         await HostCommand.RunChecked("iptables-save", ["-t", "nat"]) + await HostCommand.RunChecked("iptables-save", ["-t", "filter"]);
+
+    private sealed class TestHostPorts(IReadOnlyList<HostPortOwner> known) : IHostPortOwners
+    {
+        public IReadOnlyList<HostPortOwner> Known => known;
+
+        public bool Complete => true;
+
+        public event Action? Changed { add { } remove { } }
+
+        public void Guarded(IReadOnlyCollection<HostPortOwner> ports)
+        {
+        }
+    }
 
     private sealed class TestTenantNetworks(IReadOnlyList<TenantNetwork> known) : ITenantNetworks
     {
