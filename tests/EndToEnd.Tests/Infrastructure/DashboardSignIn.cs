@@ -31,13 +31,13 @@ public static partial class DashboardSignIn
 
     /// <summary>
     /// Asks for the dashboard's home page carrying the cookies of <paramref name="setCookie"/>, as a browser would send
-    /// them to whichever silo a load balancer picks; the status (200 signed in, a redirect to the sign-in page otherwise).
+    /// them to whichever silo a load balancer picks (none when empty); the status (200 signed in, a redirect to the sign-in page otherwise).
     /// </summary>
     public static async Task<HttpResponseMessage> Home(Uri dashboard, string setCookie)
     {
         using var http = Client(dashboard, null);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("Cookie", string.Join("; ", setCookie.Split('\n').Select(c => c.Split(';')[0])));
+        if (setCookie.Length > 0) request.Headers.Add("Cookie", string.Join("; ", setCookie.Split('\n').Select(c => c.Split(';')[0])));
         return await http.SendAsync(request);
     }
 
