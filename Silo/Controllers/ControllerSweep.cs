@@ -12,7 +12,9 @@ namespace OrleansOrchestrator.Silo.Controllers;
 /// wakes the loop of every workload in every tenant. Wakes normally come from the store as objects change; this is
 /// what makes the loops resume after a restart (nothing changed, yet there is work left), what repairs a lost wake,
 /// and what starts again at once the loops a dead silo was running — the node lifecycle among them, whose grace
-/// period would otherwise wait for the next sweep (nothing else calls it when the dead silo held every node).
+/// period would otherwise wait for the next sweep (nothing else calls it when the dead silo held every node), and
+/// which is told of the loss so that it lists the nodes at once (the dead silo's unsent heartbeats may have been the
+/// only news of a node that registered just before).
 /// </summary>
 public sealed partial class ControllerSweep(
     IGrainFactory grains, Tenancy.KnownTenants tenants, IClusterMembershipService membership, ILogger<ControllerSweep> logger) : BackgroundService
@@ -25,11 +27,13 @@ public sealed partial class ControllerSweep(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _ = WatchForLostSilos(stoppingToken);
+        var siloLost = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await grains.GetGrain<INodeLifecycle>(NodeLifecycleGrain.Key).Start();
+                var lifecycle = grains.GetGrain<INodeLifecycle>(NodeLifecycleGrain.Key);
+                await (siloLost ? lifecycle.SiloLost() : lifecycle.Start());
                 foreach (var tenant in await tenants.All()) await WakeTenant(tenant);
                 // A Tenant being deleted when the silo stopped resumes its deletion.
                 foreach (var tenant in await tenants.Objects()) grains.GetGrain<Tenancy.ITenantLifecycle>(tenant.Metadata.Name!).Wake().Ignore();
@@ -39,7 +43,8 @@ public sealed partial class ControllerSweep(
                 LogSweepFailed(logger, e);
             }
             await Task.WhenAny(Task.Delay(Interval, stoppingToken), _siloLost.Task).ContinueWith(_ => { }, TaskScheduler.Default);
-            if (_siloLost.Task.IsCompleted) _siloLost = NewSignal();
+            siloLost = _siloLost.Task.IsCompleted;
+            if (siloLost) _siloLost = NewSignal();
         }
     }
 

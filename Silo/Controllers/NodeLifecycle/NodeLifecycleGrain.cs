@@ -12,6 +12,14 @@ public interface INodeLifecycle : IGrainWithStringKey
     /// <summary>Makes sure the loop runs (it keeps itself alive with its timer).</summary>
     Task Start();
 
+    /// <summary>
+    /// A silo was lost, with the heartbeats and registrations it had not handed over yet: the next sweep reads the whole
+    /// node list, so that a node the loop never heard of gets its grace period from now, not from the next full list
+    /// (up to half a minute later).
+    /// </summary>
+    [Alias("SiloLost")]
+    Task SiloLost();
+
     /// <summary>A silo's batch of its node grains' latest heartbeats (see <see cref="HeartbeatBuffer"/>).</summary>
     [Alias("RecordHeartbeats")]
     Task RecordHeartbeats(IReadOnlyDictionary<string, DateTimeOffset> heartbeats);
@@ -79,6 +87,13 @@ public sealed partial class NodeLifecycleGrain(
 
     public Task Start()
     {
+        StartTimer();
+        return Task.CompletedTask;
+    }
+
+    public Task SiloLost()
+    {
+        _lastFullList = DateTimeOffset.MinValue;
         StartTimer();
         return Task.CompletedTask;
     }
