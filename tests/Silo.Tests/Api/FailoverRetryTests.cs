@@ -21,7 +21,7 @@ public sealed class FailoverRetryTests
     {
         var delays = FailoverRetry.Default.Delays;
 
-        Assert.Equal([100, 200, 400, 800, 800], delays.Select(d => (int)d.TotalMilliseconds));
+        Assert.Equal([100, 200, 400, 400, 400, 400, 400, 400], delays.Select(d => (int)d.TotalMilliseconds));
         Assert.True(delays.Sum(d => d.TotalSeconds) <= 3);
     }
 
