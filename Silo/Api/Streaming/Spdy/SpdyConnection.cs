@@ -121,26 +121,36 @@ public sealed class SpdyConnection : IAsyncDisposable
         switch (frame)
         {
             case SpdyDataFrame data:
-                if (!_streams.TryGetValue(data.StreamId, out var target))
-                    return true; // a stream we reset or closed: its late frames are dropped, as spdystream does
-                if (data.Data.Length > 0)
+                var kept = false;
+                try
                 {
-                    if (target.Buffered + data.Data.Length > _options.StreamBufferBytes)
+                    if (!_streams.TryGetValue(data.StreamId, out var target))
+                        return true; // a stream we reset or closed: its late frames are dropped, as spdystream does
+                    if (data.Data.Length > 0)
                     {
-                        if (_options.ResetStreamOnOverflow)
+                        if (target.Buffered + data.Data.Length > _options.StreamBufferBytes)
                         {
-                            await target.ResetAsync(SpdyWire.FlowControlError);
-                            return true;
+                            if (_options.ResetStreamOnOverflow)
+                            {
+                                await target.ResetAsync(SpdyWire.FlowControlError);
+                                return true;
+                            }
+                            await WaitForSpaceAsync(() => target.Buffered + data.Data.Length > _options.StreamBufferBytes && !target.IsReset, ct);
                         }
-                        await WaitForSpaceAsync(() => target.Buffered + data.Data.Length > _options.StreamBufferBytes && !target.IsReset, ct);
+                        await WaitForSpaceAsync(() => Interlocked.Read(ref _bufferedBytes) + data.Data.Length > _options.ConnectionBufferBytes, ct);
+                        kept = target.Enqueue(data);
+                        if (kept)
+                            Interlocked.Add(ref _bufferedBytes, data.Data.Length);
                     }
-                    await WaitForSpaceAsync(() => Interlocked.Read(ref _bufferedBytes) + data.Data.Length > _options.ConnectionBufferBytes, ct);
-                    if (target.Enqueue(data.Data))
-                        Interlocked.Add(ref _bufferedBytes, data.Data.Length);
+                    if (data.Fin)
+                        target.RemoteFinished();
+                    return true;
                 }
-                if (data.Fin)
-                    target.RemoteFinished();
-                return true;
+                finally
+                {
+                    if (!kept)
+                        data.ReturnToPool();
+                }
 
             case SpdySynStreamFrame syn:
                 if (syn.StreamId % 2 == 0 || syn.StreamId <= _lastStreamId)
@@ -319,8 +329,9 @@ public sealed class SpdyConnection : IAsyncDisposable
 public sealed class SpdyStream
 {
     private readonly SpdyConnection _connection;
-    private readonly Channel<ReadOnlyMemory<byte>> _incoming = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
+    private readonly Channel<SpdyDataFrame> _incoming = Channel.CreateUnbounded<SpdyDataFrame>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
     private readonly CancellationTokenSource _aborted = new();
+    private SpdyDataFrame? _currentFrame;
     private ReadOnlyMemory<byte> _current;
     private long _buffered;
     private int _consumedSinceWindowUpdate;
@@ -348,11 +359,12 @@ public sealed class SpdyStream
 
     internal long Buffered => Interlocked.Read(ref _buffered);
 
-    internal bool Enqueue(ReadOnlyMemory<byte> data)
+    /// <summary>Takes the frame (and its pooled buffer) when the stream still reads; false leaves it with the caller.</summary>
+    internal bool Enqueue(SpdyDataFrame frame)
     {
-        if (RemoteClosed || IsReset || !_incoming.Writer.TryWrite(data))
+        if (RemoteClosed || IsReset || !_incoming.Writer.TryWrite(frame))
             return false;
-        Interlocked.Add(ref _buffered, data.Length);
+        Interlocked.Add(ref _buffered, frame.Data.Length);
         return true;
     }
 
@@ -375,8 +387,9 @@ public sealed class SpdyStream
         {
             try
             {
-                if (!await _incoming.Reader.WaitToReadAsync(ct) || !_incoming.Reader.TryRead(out _current))
+                if (!await _incoming.Reader.WaitToReadAsync(ct) || !_incoming.Reader.TryRead(out _currentFrame))
                     return 0;
+                _current = _currentFrame.Data;
             }
             catch (ChannelClosedException)
             {
@@ -386,6 +399,11 @@ public sealed class SpdyStream
         var n = Math.Min(destination.Length, _current.Length);
         _current[..n].CopyTo(destination);
         _current = _current[n..];
+        if (_current.IsEmpty)
+        {
+            _currentFrame?.ReturnToPool();
+            _currentFrame = null;
+        }
         Interlocked.Add(ref _buffered, -n);
         Interlocked.Add(ref _consumedSinceWindowUpdate, n);
         _connection.Consumed(this, n);
@@ -449,8 +467,11 @@ public sealed class SpdyStream
     {
         _incoming.Writer.TryComplete();
         var dropped = 0L;
-        while (_incoming.Reader.TryRead(out var chunk))
-            dropped += chunk.Length;
+        while (_incoming.Reader.TryRead(out var frame))
+        {
+            dropped += frame.Data.Length;
+            frame.ReturnToPool();
+        }
         if (dropped > 0)
         {
             Interlocked.Add(ref _buffered, -dropped);

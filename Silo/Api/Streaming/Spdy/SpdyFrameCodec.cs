@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace OrleansOrchestrator.Silo.Api.Streaming.Spdy;
 
@@ -24,16 +25,27 @@ public sealed class SpdyFrameReader(Stream transport, int maxFrameLength = SpdyF
         var flags = _header[4];
         if (length > maxFrameLength)
             throw new SpdyProtocolException($"frame of {length} bytes, more than {maxFrameLength}");
-        var payload = new byte[length];
-        await FillAsync(payload, allowCleanEnd: false, ct);
-
         if ((_header[0] & 0x80) == 0)
         {
             var streamId = (int)(BinaryPrimitives.ReadUInt32BigEndian(_header) & 0x7FFFFFFF);
             if (streamId == 0)
                 throw new SpdyProtocolException("data frame on stream 0");
-            return new SpdyDataFrame(streamId, flags, payload);
+            if (length == 0)
+                return new SpdyDataFrame(streamId, flags, ReadOnlyMemory<byte>.Empty);
+            var data = SpdyBuffers.Rent(length);
+            try
+            {
+                await FillAsync(MemoryMarshal.AsMemory(data), allowCleanEnd: false, ct);
+            }
+            catch
+            {
+                SpdyBuffers.Return(data);
+                throw;
+            }
+            return new SpdyDataFrame(streamId, flags, data, Pooled: true);
         }
+        var payload = new byte[length];
+        await FillAsync(payload, allowCleanEnd: false, ct);
         var version = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(_header) & 0x7FFF);
         if (version != SpdyWire.Version)
             throw new SpdyProtocolException($"SPDY version {version}, only {SpdyWire.Version} is spoken");

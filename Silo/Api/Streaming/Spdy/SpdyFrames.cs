@@ -61,9 +61,31 @@ public sealed class SpdyHeaders(IReadOnlyList<KeyValuePair<string, string>> pair
 
 public abstract record SpdyFrame;
 
-public sealed record SpdyDataFrame(int StreamId, byte Flags, ReadOnlyMemory<byte> Data) : SpdyFrame
+/// <summary>
+/// A DATA frame. When <see cref="Pooled"/>, <see cref="Data"/> lies in an array rented from the shared pool by the
+/// reader, and whoever takes the frame hands it back with <see cref="ReturnToPool"/> once the bytes are used.
+/// </summary>
+public sealed record SpdyDataFrame(int StreamId, byte Flags, ReadOnlyMemory<byte> Data, bool Pooled = false) : SpdyFrame
 {
     public bool Fin => (Flags & SpdyWire.FlagFin) != 0;
+
+    public void ReturnToPool()
+    {
+        if (Pooled)
+            SpdyBuffers.Return(Data);
+    }
+}
+
+/// <summary>Received DATA payloads are rented, so a stream of many megabytes costs the garbage collector nothing per frame.</summary>
+internal static class SpdyBuffers
+{
+    public static ReadOnlyMemory<byte> Rent(int length) => System.Buffers.ArrayPool<byte>.Shared.Rent(length).AsMemory(0, length);
+
+    public static void Return(ReadOnlyMemory<byte> rented)
+    {
+        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(rented, out var segment) && segment.Array is { } array)
+            System.Buffers.ArrayPool<byte>.Shared.Return(array);
+    }
 }
 
 public sealed record SpdySynStreamFrame(int StreamId, int AssociatedStreamId, byte Priority, byte Flags, SpdyHeaders Headers) : SpdyFrame
