@@ -10,7 +10,8 @@ namespace OrleansOrchestrator.Bench.Scenarios;
 /// <summary>
 /// Issue 14, streams into containers: (1) <c>kubectl exec POD -- true</c> against <c>docker exec CONTAINER true</c>,
 /// interleaved one for one in each round (target p50 ≤ 1.5× docker's); (2) a large download through
-/// <c>kubectl port-forward</c> against the same download from the pod's address directly, interleaved (target ≥ 0.5×).
+/// <c>kubectl port-forward</c> against the same download from the pod's host port directly (the issue's anchor; target
+/// ≥ 0.5×) and from the pod's address, interleaved.
 /// Both clients pay their process start, as a user's command does. Everything stays on this host.
 /// </summary>
 public sealed class StreamingScenario : IScenario
@@ -40,13 +41,29 @@ public sealed class StreamingScenario : IScenario
             await api.WaitForReadyNodes(1, TimeSpan.FromMinutes(1));
             var kubeconfig = Path.Combine(silo.DataDir, "kubeconfig");
             string[] Kubectl(params string[] arguments) => [$"--kubeconfig={kubeconfig}", .. arguments];
-            await Shell.Run(kubectlBinary, Kubectl("run", "shell", "--image", DockerHost.Image, "--image-pull-policy", "Never",
-                "--command", "--", "sh", "-c", "mkdir -p /www && exec httpd -f -p 8080 -h /www"));
+            // The pod publishes its port on the node: the issue's anchor for port-forward is a direct connection to the host port.
+            var hostPort = BenchSilo.FreePort();
+            var manifest = Path.Combine(silo.DataDir, "shell.json");
+            await File.WriteAllTextAsync(manifest, new JsonObject
+            {
+                ["apiVersion"] = "v1", ["kind"] = "Pod", ["metadata"] = new JsonObject { ["name"] = "shell" },
+                ["spec"] = new JsonObject
+                {
+                    ["containers"] = new JsonArray(new JsonObject
+                    {
+                        ["name"] = "shell", ["image"] = DockerHost.Image, ["imagePullPolicy"] = "Never",
+                        ["command"] = new JsonArray("sh", "-c", "mkdir -p /www && exec httpd -f -p 8080 -h /www"),
+                        ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 8080, ["hostPort"] = hostPort }),
+                    }),
+                },
+            }.ToJsonString());
+            await Shell.Run(kubectlBinary, Kubectl("apply", "-f", manifest));
             await Shell.Run(kubectlBinary, Kubectl("wait", "--for=condition=Ready", "pod/shell", "--timeout=120s"), TimeSpan.FromMinutes(3));
             var container = (await Shell.Run("docker", ["ps", "-q", "--filter", $"label=io.orleans-orchestrator.node={node}",
                 "--filter", "label=io.kubernetes.pod.name=shell", "--filter", "label=io.kubernetes.container.name=shell"])).Trim();
-            var podIp = (await api.Json("/api/v1/namespaces/default/pods/shell"))["status"]?["podIP"]?.GetValue<string>()
-                        ?? throw new InvalidOperationException("the pod has no address");
+            var status = (await api.Json("/api/v1/namespaces/default/pods/shell"))["status"];
+            var podIp = status?["podIP"]?.GetValue<string>() ?? throw new InvalidOperationException("the pod has no address");
+            var hostIp = status?["hostIP"]?.GetValue<string>() ?? throw new InvalidOperationException("the pod has no host address");
 
             Console.WriteLine($"exec: {rounds} rounds of {execs} `kubectl exec shell -- true` and {execs} `docker exec {container[..12]} true`, interleaved with the anchors `kubectl get pod shell` and the engine's own exec…");
             var kubectlRuns = new List<Stats>();
@@ -98,22 +115,25 @@ public sealed class StreamingScenario : IScenario
 
             Console.WriteLine($"port-forward: {rounds} rounds of {downloads} downloads of {megabytes} MiB each way, interleaved…");
             var directRuns = new List<double>();
+            var hostPortRuns = new List<double>();
             var forwardedRuns = new List<double>();
             var kubectlCpuRuns = new List<double>();
             var siloCpuRuns = new List<double>();
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             for (var round = 0; round < rounds; round++)
             {
-                double direct = 0, forwarded = 0;
-                using (Ticker.Start(() => $"round {round + 1}: direct {direct:F0} MiB/s, forwarded {forwarded:F0} MiB/s"))
+                double direct = 0, viaHostPort = 0, forwarded = 0;
+                using (Ticker.Start(() => $"round {round + 1}: pod address {direct:F0} MiB/s, host port {viaHostPort:F0} MiB/s, forwarded {forwarded:F0} MiB/s"))
                 {
                     direct = await Throughput(http, $"http://{podIp}:8080/payload.bin", downloads, megabytes);
+                    viaHostPort = await Throughput(http, $"http://{hostIp}:{hostPort}/payload.bin", downloads, megabytes);
                     var (kubectlBefore, siloBefore) = (CpuTime(forward.Id), CpuTime(silo.ProcessId));
                     forwarded = await Throughput(http, $"http://127.0.0.1:{localPort}/payload.bin", downloads, megabytes);
                     kubectlCpuRuns.Add((CpuTime(forward.Id) - kubectlBefore).TotalMilliseconds / (downloads * megabytes));
                     siloCpuRuns.Add((CpuTime(silo.ProcessId) - siloBefore).TotalMilliseconds / (downloads * megabytes));
                 }
                 directRuns.Add(direct);
+                hostPortRuns.Add(viaHostPort);
                 forwardedRuns.Add(forwarded);
             }
 
@@ -123,20 +143,23 @@ public sealed class StreamingScenario : IScenario
             report.Row($"anchor: `kubectl.{kubectlVersion} get pod POD` (kubectl's start and the one GET every exec makes first)", rounds, Spread(getRuns.Select(s => s.P50)), Report.Ms(Stats.Median(getRuns.Select(s => s.P99))), "");
             report.Row("anchor: the engine's exec alone (create, start attached, inspect; Docker API in-process)", rounds, Spread(engineRuns.Select(s => s.P50)), Report.Ms(Stats.Median(engineRuns.Select(s => s.P99))), "");
             report.Row("download from the pod's address", rounds, "", "", Spread(directRuns));
+            report.Row($"download from the host port ({hostIp}:{hostPort})", rounds, "", "", Spread(hostPortRuns));
             report.Row($"download through `kubectl.{kubectlVersion} port-forward`", rounds, "", "", Spread(forwardedRuns));
             var execRatios = kubectlRuns.Zip(dockerRuns, (k, d) => k.P50 / d.P50).ToList();
             // What no server can remove: kubectl's own start and first GET, then the engine's exec. Over docker exec it is
             // the lowest ratio any API server could reach with this kubectl on this machine; the rest is ours.
             var floorRatios = getRuns.Zip(engineRuns, dockerRuns).Select(r => (r.First.P50 + r.Second.P50) / r.Third.P50).ToList();
             var ours = kubectlRuns.Zip(getRuns, engineRuns).Select(r => r.First.P50 - r.Second.P50 - r.Third.P50).ToList();
-            var forwardRatios = forwardedRuns.Zip(directRuns, (f, d) => f / d).ToList();
+            var forwardRatios = forwardedRuns.Zip(hostPortRuns, (f, d) => f / d).ToList();
+            var podAddressRatios = forwardedRuns.Zip(directRuns, (f, d) => f / d).ToList();
             // kubectl's CPU per MiB forwarded bounds the throughput on this machine whatever the server does.
-            var kubectlCoresAtTarget = Stats.Median(kubectlCpuRuns) * 0.5 * Stats.Median(directRuns) / 1000;
+            var kubectlCoresAtTarget = Stats.Median(kubectlCpuRuns) * 0.5 * Stats.Median(hostPortRuns) / 1000;
             report.Target("exec p50 ≤ 1.5× docker exec", Stats.Median(execRatios) <= 1.5, $"{Stats.Median(execRatios):F2}× ({execRatios.Min():F2}–{execRatios.Max():F2}); " +
                 $"floor (kubectl get + engine exec) {Stats.Median(floorRatios):F2}× ({floorRatios.Min():F2}–{floorRatios.Max():F2}); the API's and agent's part {Stats.Median(ours):F0} ms ({ours.Min():F0}–{ours.Max():F0})");
-            report.Target("port-forward throughput ≥ 0.5× direct", Stats.Median(forwardRatios) >= 0.5, $"{Stats.Median(forwardRatios):F2}× ({forwardRatios.Min():F2}–{forwardRatios.Max():F2}); " +
+            report.Target("port-forward throughput ≥ 0.5× a direct connection to the host port", Stats.Median(forwardRatios) >= 0.5, $"{Stats.Median(forwardRatios):F2}× ({forwardRatios.Min():F2}–{forwardRatios.Max():F2}); " +
+                $"against the pod's address {Stats.Median(podAddressRatios):F2}× ({podAddressRatios.Min():F2}–{podAddressRatios.Max():F2}); " +
                 $"CPU per MiB forwarded: kubectl {Stats.Median(kubectlCpuRuns):F2} ms, silo with its agent {Stats.Median(siloCpuRuns):F2} ms; " +
-                $"at 0.5× direct kubectl alone would need {kubectlCoresAtTarget:F1} of this machine's {Environment.ProcessorCount} cores");
+                $"at 0.5× the host port kubectl alone would need {kubectlCoresAtTarget:F1} of this machine's {Environment.ProcessorCount} cores");
             report.Print();
             return 0;
         }
