@@ -66,6 +66,49 @@ public sealed class SpdyConnectionTests
     }
 
     [Fact]
+    public async Task Received_bytes_arrive_intact_while_their_pooled_buffers_are_reused_by_other_streams()
+    {
+        // Payload buffers go back to the shared pool as soon as a reader has copied them, and when a reset stream drops
+        // what it held: given back too early, a buffer refilled by the next frame would corrupt what a reader sees.
+        var (client, server) = await SocketPair();
+        await using var connection = new SpdyConnection(server, SpdyOptions.Default with { StreamBufferBytes = 256 * 1024, ResetStreamOnOverflow = false });
+        var streams = new System.Collections.Concurrent.ConcurrentDictionary<int, SpdyStream>();
+        _ = connection.Start(stream => streams[stream.Id] = stream, CancellationToken.None);
+        var writer = new SpdyFrameWriter();
+        using var reader = new SpdyFrameReader(client);
+        await client.WriteAsync(writer.SynStream(1, 0, 0, 0, Headers(("streamtype", "data"))));
+        await client.WriteAsync(writer.SynStream(3, 0, 0, 0, Headers(("streamtype", "data"))));
+        await ReadUntil(reader, frame => frame is SpdySynReplyFrame { StreamId: 3 });
+
+        static byte Expected(long offset) => (byte)(offset * 7 % 251);
+        var sent = 0L;
+        var received = new List<byte>();
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new byte[1000]; // smaller than any frame: a frame is copied out over several reads
+            int n;
+            while ((n = await streams[1].ReadAsync(buffer, CancellationToken.None)) > 0)
+                received.AddRange(buffer.AsSpan(0, n).ToArray());
+        });
+        for (var i = 0; i < 200; i++)
+        {
+            var frame = new byte[1500 + i * 97 % 30_000];
+            for (var j = 0; j < frame.Length; j++) frame[j] = Expected(sent + j);
+            sent += frame.Length;
+            await client.WriteAsync(writer.Data(1, frame, fin: false));
+            await client.WriteAsync(writer.Data(3, Enumerable.Repeat((byte)0xEE, 4096).ToArray(), fin: false)); // never read
+            if (i == 20)
+                await client.WriteAsync(writer.RstStream(3, SpdyWire.Cancel)); // its buffered frames go back to the pool
+        }
+        await client.WriteAsync(writer.Data(1, ReadOnlySpan<byte>.Empty, fin: true));
+        await reading.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(sent, received.Count);
+        var firstWrong = Enumerable.Range(0, received.Count).FirstOrDefault(k => received[k] != Expected(k), -1);
+        Assert.True(firstWrong < 0, $"byte {firstWrong} of {sent} differs from what was sent");
+    }
+
+    [Fact]
     public async Task Pings_are_echoed_and_a_protocol_error_ends_the_connection_with_goaway()
     {
         var (client, server) = await SocketPair();
