@@ -28,7 +28,12 @@ public sealed class AgentProcess(SiloProcess silo, IReadOnlyList<string> args) :
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        process.Exited += (_, _) => started.TrySetException(new InvalidOperationException($"the agent exited:\n{Output}"));
+        // Exited can come before the last lines are read: wait for the end of both streams, so the reason is in the message.
+        process.Exited += async (_, _) =>
+        {
+            await process.WaitForExitAsync();
+            started.TrySetException(new InvalidOperationException($"the agent exited:\n{Output}"));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -170,7 +170,12 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"the silo exited with code {process.ExitCode}:\n{Output}"));
+        // Exited can come before the last lines are read: wait for the end of both streams, so the reason is in the message.
+        process.Exited += async (_, _) =>
+        {
+            await process.WaitForExitAsync();
+            ready.TrySetException(new InvalidOperationException($"the silo exited with code {process.ExitCode}:\n{Output}"));
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
