@@ -28,12 +28,7 @@ public sealed class AgentProcess(SiloProcess silo, IReadOnlyList<string> args) :
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        // Exited can come before the last lines are read: wait for the end of both streams, so the reason is in the message.
-        process.Exited += async (_, _) =>
-        {
-            await process.WaitForExitAsync();
-            started.TrySetException(new InvalidOperationException($"the agent exited:\n{Output}"));
-        };
+        process.Exited += (_, _) => _ = ProcessExit.Report(process, _ => started.TrySetException(new InvalidOperationException($"the agent exited:\n{Output}")));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -170,12 +170,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        // Exited can come before the last lines are read: wait for the end of both streams, so the reason is in the message.
-        process.Exited += async (_, _) =>
-        {
-            await process.WaitForExitAsync();
-            ready.TrySetException(new InvalidOperationException($"the silo exited with code {process.ExitCode}:\n{Output}"));
-        };
+        process.Exited += (_, _) => _ = ProcessExit.Report(process, code => ready.TrySetException(new InvalidOperationException($"the silo exited with code {code}:\n{Output}")));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
