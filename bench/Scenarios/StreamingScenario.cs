@@ -114,7 +114,7 @@ public sealed class StreamingScenario : IScenario
             await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
             Console.WriteLine($"port-forward: {rounds} rounds of {downloads} downloads of {megabytes} MiB each way, interleaved…");
-            var directRuns = new List<double>();
+            var podAddressRuns = new List<double>();
             var hostPortRuns = new List<double>();
             var forwardedRuns = new List<double>();
             var kubectlCpuRuns = new List<double>();
@@ -122,17 +122,17 @@ public sealed class StreamingScenario : IScenario
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             for (var round = 0; round < rounds; round++)
             {
-                double direct = 0, viaHostPort = 0, forwarded = 0;
-                using (Ticker.Start(() => $"round {round + 1}: pod address {direct:F0} MiB/s, host port {viaHostPort:F0} MiB/s, forwarded {forwarded:F0} MiB/s"))
+                double viaPodAddress = 0, viaHostPort = 0, forwarded = 0;
+                using (Ticker.Start(() => $"round {round + 1}: pod address {viaPodAddress:F0} MiB/s, host port {viaHostPort:F0} MiB/s, forwarded {forwarded:F0} MiB/s"))
                 {
-                    direct = await Throughput(http, $"http://{podIp}:8080/payload.bin", downloads, megabytes);
+                    viaPodAddress = await Throughput(http, $"http://{podIp}:8080/payload.bin", downloads, megabytes);
                     viaHostPort = await Throughput(http, $"http://{hostIp}:{hostPort}/payload.bin", downloads, megabytes);
                     var (kubectlBefore, siloBefore) = (CpuTime(forward.Id), CpuTime(silo.ProcessId));
                     forwarded = await Throughput(http, $"http://127.0.0.1:{localPort}/payload.bin", downloads, megabytes);
                     kubectlCpuRuns.Add((CpuTime(forward.Id) - kubectlBefore).TotalMilliseconds / (downloads * megabytes));
                     siloCpuRuns.Add((CpuTime(silo.ProcessId) - siloBefore).TotalMilliseconds / (downloads * megabytes));
                 }
-                directRuns.Add(direct);
+                podAddressRuns.Add(viaPodAddress);
                 hostPortRuns.Add(viaHostPort);
                 forwardedRuns.Add(forwarded);
             }
@@ -142,7 +142,7 @@ public sealed class StreamingScenario : IScenario
             report.Row($"`kubectl.{kubectlVersion} exec POD -- true`", rounds, Spread(kubectlRuns.Select(s => s.P50)), Report.Ms(Stats.Median(kubectlRuns.Select(s => s.P99))), "");
             report.Row($"anchor: `kubectl.{kubectlVersion} get pod POD` (kubectl's start and the one GET every exec makes first)", rounds, Spread(getRuns.Select(s => s.P50)), Report.Ms(Stats.Median(getRuns.Select(s => s.P99))), "");
             report.Row("anchor: the engine's exec alone (create, start attached, inspect; Docker API in-process)", rounds, Spread(engineRuns.Select(s => s.P50)), Report.Ms(Stats.Median(engineRuns.Select(s => s.P99))), "");
-            report.Row("download from the pod's address", rounds, "", "", Spread(directRuns));
+            report.Row("download from the pod's address", rounds, "", "", Spread(podAddressRuns));
             report.Row($"download from the host port ({hostIp}:{hostPort})", rounds, "", "", Spread(hostPortRuns));
             report.Row($"download through `kubectl.{kubectlVersion} port-forward`", rounds, "", "", Spread(forwardedRuns));
             var execRatios = kubectlRuns.Zip(dockerRuns, (k, d) => k.P50 / d.P50).ToList();
@@ -151,7 +151,7 @@ public sealed class StreamingScenario : IScenario
             var floorRatios = getRuns.Zip(engineRuns, dockerRuns).Select(r => (r.First.P50 + r.Second.P50) / r.Third.P50).ToList();
             var ours = kubectlRuns.Zip(getRuns, engineRuns).Select(r => r.First.P50 - r.Second.P50 - r.Third.P50).ToList();
             var forwardRatios = forwardedRuns.Zip(hostPortRuns, (f, d) => f / d).ToList();
-            var podAddressRatios = forwardedRuns.Zip(directRuns, (f, d) => f / d).ToList();
+            var podAddressRatios = forwardedRuns.Zip(podAddressRuns, (f, d) => f / d).ToList();
             // kubectl's CPU per MiB forwarded bounds the throughput on this machine whatever the server does.
             var kubectlCoresAtTarget = Stats.Median(kubectlCpuRuns) * 0.5 * Stats.Median(hostPortRuns) / 1000;
             report.Target("exec p50 ≤ 1.5× docker exec", Stats.Median(execRatios) <= 1.5, $"{Stats.Median(execRatios):F2}× ({execRatios.Min():F2}–{execRatios.Max():F2}); " +
