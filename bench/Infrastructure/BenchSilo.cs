@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
 namespace OrleansOrchestrator.Bench.Infrastructure;
@@ -193,12 +192,8 @@ public sealed class BenchSilo : IAsyncDisposable
         catch (InvalidOperationException) { return TimeSpan.Zero; }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>The test harness' picker: outside the ranges where the kernel, node ports and agents' DNS take ports.</summary>
+    public static int FreePort() => OrleansOrchestrator.EndToEnd.Tests.Infrastructure.FreePort.Next();
 
     /// <summary>SIGKILL, and nothing else: the data folder stays until <see cref="DisposeAsync"/> (a timed kill must not include a clean-up).</summary>
     public void Kill() => KillNow();
