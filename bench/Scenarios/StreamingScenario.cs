@@ -65,10 +65,11 @@ public sealed class StreamingScenario : IScenario
             var podIp = status?["podIP"]?.GetValue<string>() ?? throw new InvalidOperationException("the pod has no address");
             var hostIp = status?["hostIP"]?.GetValue<string>() ?? throw new InvalidOperationException("the pod has no host address");
 
-            Console.WriteLine($"exec: {rounds} rounds of {execs} `kubectl exec shell -- true` and {execs} `docker exec {container[..12]} true`, interleaved with the anchors `kubectl get pod shell` and the engine's own exec…");
+            Console.WriteLine($"exec: {rounds} rounds of {execs} `kubectl exec shell -- true` and {execs} `docker exec {container[..12]} true`, interleaved with the anchors `kubectl get pod shell`, `kubectl version --client` and the engine's own exec…");
             var kubectlRuns = new List<Stats>();
             var dockerRuns = new List<Stats>();
             var getRuns = new List<Stats>();
+            var startRuns = new List<Stats>();
             var engineRuns = new List<Stats>();
             using var engine = new DockerClientConfiguration(DockerRuntime.DefaultEndpoint).CreateClient();
             for (var round = 0; round < rounds; round++)
@@ -76,6 +77,7 @@ public sealed class StreamingScenario : IScenario
                 var viaKubectl = new List<double>();
                 var viaDocker = new List<double>();
                 var gets = new List<double>();
+                var starts = new List<double>();
                 var engineExecs = new List<double>();
                 using (Ticker.Start(() => $"round {round + 1}: {viaKubectl.Count}/{execs}  kubectl p50 {new Stats(viaKubectl).P50:F0} ms, docker p50 {new Stats(viaDocker).P50:F0} ms"))
                     for (var i = 0; i < execs; i++)
@@ -83,11 +85,13 @@ public sealed class StreamingScenario : IScenario
                         viaDocker.Add(await Timed("docker", ["exec", container, "true"]));
                         viaKubectl.Add(await Timed(kubectlBinary, Kubectl("exec", "shell", "--", "true")));
                         gets.Add(await Timed(kubectlBinary, Kubectl("get", "pod", "shell", "-o", "name")));
+                        starts.Add(await Timed(kubectlBinary, Kubectl("version", "--client")));
                         engineExecs.Add(await EngineExec(engine, container));
                     }
                 kubectlRuns.Add(new Stats(viaKubectl));
                 dockerRuns.Add(new Stats(viaDocker));
                 getRuns.Add(new Stats(gets));
+                startRuns.Add(new Stats(starts));
                 engineRuns.Add(new Stats(engineExecs));
             }
 
@@ -141,6 +145,7 @@ public sealed class StreamingScenario : IScenario
             report.Row($"`docker exec CONTAINER true`", rounds, Spread(dockerRuns.Select(s => s.P50)), Report.Ms(Stats.Median(dockerRuns.Select(s => s.P99))), "");
             report.Row($"`kubectl.{kubectlVersion} exec POD -- true`", rounds, Spread(kubectlRuns.Select(s => s.P50)), Report.Ms(Stats.Median(kubectlRuns.Select(s => s.P99))), "");
             report.Row($"anchor: `kubectl.{kubectlVersion} get pod POD` (kubectl's start and the one GET every exec makes first)", rounds, Spread(getRuns.Select(s => s.P50)), Report.Ms(Stats.Median(getRuns.Select(s => s.P99))), "");
+            report.Row($"anchor: `kubectl.{kubectlVersion} version --client` (kubectl's start alone, no request)", rounds, Spread(startRuns.Select(s => s.P50)), Report.Ms(Stats.Median(startRuns.Select(s => s.P99))), "");
             report.Row("anchor: the engine's exec alone (create, start attached, inspect; Docker API in-process)", rounds, Spread(engineRuns.Select(s => s.P50)), Report.Ms(Stats.Median(engineRuns.Select(s => s.P99))), "");
             report.Row("download from the pod's address", rounds, "", "", Spread(podAddressRuns));
             report.Row($"download from the host port ({hostIp}:{hostPort})", rounds, "", "", Spread(hostPortRuns));
@@ -149,13 +154,16 @@ public sealed class StreamingScenario : IScenario
             // What no server can remove: kubectl's own start and first GET, then the engine's exec. Over docker exec it is
             // the lowest ratio any API server could reach with this kubectl on this machine; the rest is ours.
             var floorRatios = getRuns.Zip(engineRuns, dockerRuns).Select(r => (r.First.P50 + r.Second.P50) / r.Third.P50).ToList();
+            // Lower still, and beyond doubt: kubectl's start without any request, then the engine's exec.
+            var startFloorRatios = startRuns.Zip(engineRuns, dockerRuns).Select(r => (r.First.P50 + r.Second.P50) / r.Third.P50).ToList();
             var ours = kubectlRuns.Zip(getRuns, engineRuns).Select(r => r.First.P50 - r.Second.P50 - r.Third.P50).ToList();
             var forwardRatios = forwardedRuns.Zip(hostPortRuns, (f, d) => f / d).ToList();
             var podAddressRatios = forwardedRuns.Zip(podAddressRuns, (f, d) => f / d).ToList();
             // kubectl's CPU per MiB forwarded bounds the throughput on this machine whatever the server does.
             var kubectlCoresAtTarget = Stats.Median(kubectlCpuRuns) * 0.5 * Stats.Median(hostPortRuns) / 1000;
             report.Target("exec p50 ≤ 1.5× docker exec", Stats.Median(execRatios) <= 1.5, $"{Stats.Median(execRatios):F2}× ({execRatios.Min():F2}–{execRatios.Max():F2}); " +
-                $"floor (kubectl get + engine exec) {Stats.Median(floorRatios):F2}× ({floorRatios.Min():F2}–{floorRatios.Max():F2}); the API's and agent's part {Stats.Median(ours):F0} ms ({ours.Min():F0}–{ours.Max():F0})");
+                $"floor (kubectl get + engine exec) {Stats.Median(floorRatios):F2}× ({floorRatios.Min():F2}–{floorRatios.Max():F2}), " +
+                $"(kubectl's start alone + engine exec) {Stats.Median(startFloorRatios):F2}× ({startFloorRatios.Min():F2}–{startFloorRatios.Max():F2}); the API's and agent's part {Stats.Median(ours):F0} ms ({ours.Min():F0}–{ours.Max():F0})");
             report.Target("port-forward throughput ≥ 0.5× a direct connection to the host port", Stats.Median(forwardRatios) >= 0.5, $"{Stats.Median(forwardRatios):F2}× ({forwardRatios.Min():F2}–{forwardRatios.Max():F2}); " +
                 $"against the pod's address {Stats.Median(podAddressRatios):F2}× ({podAddressRatios.Min():F2}–{podAddressRatios.Max():F2}); " +
                 $"CPU per MiB forwarded: kubectl {Stats.Median(kubectlCpuRuns):F2} ms, silo with its agent {Stats.Median(siloCpuRuns):F2} ms; " +
