@@ -1,10 +1,13 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace OrleansOrchestrator.Agents.Networking.Proxy;
 
 /// <summary>
 /// Reads the part of <c>iptables-save</c> output that belongs to one agent: its chains, their rules, and the jumps
 /// to them from the built-in chains. Pure (text in, text out), so it is unit-tested without a kernel.
 /// </summary>
-public static class IptablesState
+public static partial class IptablesState
 {
     public static readonly string[] Tables = ["nat", "filter"];
 
@@ -57,6 +60,45 @@ public static class IptablesState
         }
         return counts;
     }
+
+    /// <summary>
+    /// The chain prefixes of the other agents whose chains are in <paramref name="saved"/> (any table's save
+    /// output): <c>OO-</c>, six upper-case hex digits and a dash, as <see cref="ProxyChainNames.For"/> makes them.
+    /// </summary>
+    public static IReadOnlySet<string> OtherOwners(string saved, ProxyChainNames names) =>
+        saved.Split('\n')
+            .Where(l => l.StartsWith(':'))
+            .Select(l => OwnerPrefix.Match(l[1..]))
+            .Where(m => m.Success && m.Value != names.Prefix)
+            .Select(m => m.Value)
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The <c>iptables-restore --noflush</c> input that removes every chain of <paramref name="owners"/> and the
+    /// jumps to them from <paramref name="savedByTable"/> (table name → that table's save output), in one
+    /// transaction per table: chains emptied, jumps deleted, chains deleted. Null when none of them has a chain.
+    /// </summary>
+    public static string? RemovalScript(IReadOnlyDictionary<string, string> savedByTable, IReadOnlyCollection<ProxyChainNames> owners)
+    {
+        var script = new StringBuilder();
+        foreach (var (table, saved) in savedByTable)
+        {
+            var chains = owners.SelectMany(o => OwnChains(saved, o)).ToList();
+            var jumps = owners.SelectMany(o => Jumps(saved, o)).ToList();
+            if (chains.Count == 0 && jumps.Count == 0) continue;
+            script.Append('*').Append(table).Append('\n');
+            foreach (var chain in chains) script.Append(':').Append(chain).Append(" - [0:0]\n");
+            foreach (var jump in jumps) script.Append("-D ").Append(jump[3..]).Append('\n');
+            foreach (var chain in chains) script.Append("-X ").Append(chain).Append('\n');
+            script.Append("COMMIT\n");
+        }
+        return script.Length == 0 ? null : script.ToString();
+    }
+
+    [GeneratedRegex("^OO-[0-9A-F]{6}-")]
+    private static partial Regex OwnerPrefixPattern();
+
+    private static readonly Regex OwnerPrefix = OwnerPrefixPattern();
 
     /// <summary>Whether the jump from <paramref name="from"/> to <paramref name="to"/> is present.</summary>
     public static bool HasJump(string saved, string from, string to) =>

@@ -27,6 +27,9 @@ public sealed record ServiceProxyOptions
     public TimeSpan RepairInterval { get; init; } = TimeSpan.FromSeconds(3);
 
     public int RepairCostFactor { get; init; } = 5;
+
+    /// <summary>Where this host's agents say they are alive (one folder for all of them: see <see cref="ProxyLeases"/>).</summary>
+    public ProxyLeases Leases { get; init; } = ProxyLeases.Host;
 }
 
 /// <summary>
@@ -50,6 +53,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
     private ProxyRules? _applied;
     private string? _routedCidr;
     private bool _toldWaiting;
+    private bool _toldLeaseFailed;
 
     /// <summary>How many times rules were written to the kernel (for tests and status).</summary>
     public int Applies { get; private set; }
@@ -88,6 +92,8 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
                 return;
             }
             EnableForwarding();
+            // Before the first rule: another agent starting now must see that these chains are looked after.
+            RenewLease();
             LogStarted(logger, options.NodeName, options.Chains.Prefix);
             await SyncNow(force: false, cancellationToken);
             var nextRepair = DateTime.UtcNow + options.RepairInterval;
@@ -102,6 +108,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
                     continue;
                 }
                 var check = Stopwatch.StartNew();
+                RenewLease();
                 await RepairIfChanged(cancellationToken);
                 var pause = TimeSpan.FromTicks(Math.Max(options.RepairInterval.Ticks, check.Elapsed.Ticks * options.RepairCostFactor));
                 nextRepair = DateTime.UtcNow + pause;
@@ -159,6 +166,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
             if (whole)
             {
                 var saved = await SaveTables(cancellationToken);
+                await ReclaimAbandoned(saved, cancellationToken);
                 var existing = saved.ToDictionary(t => t.Key, t => IptablesState.OwnChains(t.Value, options.Chains));
                 script = rules.RestoreScript(existing, MissingJumps(saved));
             }
@@ -211,6 +219,7 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
                 return await SyncNow(force: true, cancellationToken);
             }
             var saved = await SaveTables(cancellationToken);
+            await ReclaimAbandoned(saved, cancellationToken);
             if (Matches(applied, saved)) return false;
             LogRepairing(logger, options.NodeName);
             Repairs++;
@@ -234,26 +243,51 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
         return options.Chains.Jumps.All(j => IptablesState.HasJump(saved[j.Table], j.From, j.To));
     }
 
+    private void RenewLease()
+    {
+        try
+        {
+            options.Leases.Renew(options.Chains);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (!_toldLeaseFailed) LogLeaseFailed(logger, e, options.Leases.Directory);
+            _toldLeaseFailed = true;
+        }
+    }
+
+    /// <summary>
+    /// Removes the chains (and jumps) of the other agents on this host whose lease ran out (<see cref="ProxyLeases"/>),
+    /// from the tables just read. Ours are not touched; a failure (say, another agent removing the same ones at the
+    /// same moment) is logged and tried again at the next check.
+    /// </summary>
+    private async Task ReclaimAbandoned(IReadOnlyDictionary<string, string> saved, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var abandoned = options.Leases.Abandoned(saved.Values.SelectMany(table => IptablesState.OtherOwners(table, options.Chains)).Distinct());
+            if (abandoned.Count == 0) return;
+            if (IptablesState.RemovalScript(saved, abandoned.Select(prefix => new ProxyChainNames(prefix)).ToList()) is { } script)
+                await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], script, cancellationToken);
+            foreach (var prefix in abandoned) options.Leases.Release(prefix);
+            LogReclaimed(logger, options.NodeName, abandoned.Count, string.Join(", ", abandoned));
+        }
+        catch (Exception e) when (e is HostCommandException or IOException or UnauthorizedAccessException)
+        {
+            LogReclaimFailed(logger, e, options.NodeName);
+        }
+    }
+
     /// <summary>
     /// Removes every chain of <paramref name="chains"/> and the jumps to them (the agent's <c>--cleanup</c>;
-    /// agents never do this on their own when they stop, so that traffic keeps flowing across restarts).
+    /// agents never do this on their own when they stop, so that traffic keeps flowing across restarts; another
+    /// agent of the host does it once the lease is old, see <see cref="ProxyLeases"/>), and the lease.
     /// </summary>
     public static async Task Cleanup(ProxyChainNames chains, CancellationToken cancellationToken = default)
     {
-        var script = new System.Text.StringBuilder();
-        foreach (var table in IptablesState.Tables)
-        {
-            var saved = await HostCommand.RunChecked(IptablesSave, ["-t", table], cancellationToken: cancellationToken);
-            var own = IptablesState.OwnChains(saved, chains);
-            var jumps = IptablesState.Jumps(saved, chains);
-            if (own.Count == 0 && jumps.Count == 0) continue;
-            script.Append('*').Append(table).Append('\n');
-            foreach (var chain in own) script.Append(':').Append(chain).Append(" - [0:0]\n");
-            foreach (var jump in jumps) script.Append("-D ").Append(jump[3..]).Append('\n');
-            foreach (var chain in own) script.Append("-X ").Append(chain).Append('\n');
-            script.Append("COMMIT\n");
-        }
-        if (script.Length > 0) await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], script.ToString(), cancellationToken);
+        if (IptablesState.RemovalScript(await SaveTables(cancellationToken), [chains]) is { } script)
+            await HostCommand.RunChecked(IptablesRestore, ["--noflush", "-w"], script, cancellationToken);
+        ProxyLeases.Host.Release(chains.Prefix);
     }
 
     /// <summary>
@@ -339,6 +373,15 @@ public sealed partial class ServiceProxy(IServiceRoutes routes, ITenantNetworks 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy of node {Node}: its rules were changed behind its back; rewriting them")]
     private static partial void LogRepairing(ILogger logger, string node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service proxy of node {Node}: removed the rules of {Count} agent(s) of this host gone for longer than their lease ({Prefixes})")]
+    private static partial void LogReclaimed(ILogger logger, string node, int count, string prefixes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy of node {Node}: could not remove the rules of agents gone from this host; trying again at the next check")]
+    private static partial void LogReclaimFailed(ILogger logger, Exception exception, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy: could not renew this agent's lease in {Directory}; other agents of this host may remove its rules once it is older than their limit")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception exception, string directory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Service proxy: could not set {Path}")]
     private static partial void LogSysctlFailed(ILogger logger, Exception exception, string path);

@@ -40,6 +40,37 @@ public sealed class IptablesStateTests
     }
 
     [Fact]
+    public void Other_agents_are_known_by_their_chain_prefix_and_nothing_else_is_taken_for_one()
+    {
+        const string withStrangers = Saved + """
+
+            *filter
+            :INPUT ACCEPT [0:0]
+            :OO-CCCCCC-FILTER - [0:0]
+            :OO-lower1-FILTER - [0:0]
+            :OO-DDDDDDD - [0:0]
+            :KUBE-SERVICES - [0:0]
+            COMMIT
+            """;
+        Assert.Equal(["OO-BBBBBB-", "OO-CCCCCC-"], IptablesState.OtherOwners(withStrangers, Ours).Order());
+    }
+
+    [Fact]
+    public void Removing_another_agent_empties_its_chains_deletes_its_jumps_then_its_chains_and_leaves_the_rest()
+    {
+        var script = IptablesState.RemovalScript(new Dictionary<string, string> { ["nat"] = Saved, ["filter"] = "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n" }, [new ProxyChainNames("OO-BBBBBB-")]);
+        Assert.Equal("""
+            *nat
+            :OO-BBBBBB-SERVICES - [0:0]
+            -D PREROUTING -j OO-BBBBBB-SERVICES
+            -X OO-BBBBBB-SERVICES
+            COMMIT
+
+            """.ReplaceLineEndings("\n"), script);
+        Assert.Null(IptablesState.RemovalScript(new Dictionary<string, string> { ["nat"] = Saved }, [new ProxyChainNames("OO-EEEEEE-")]));
+    }
+
+    [Fact]
     public void A_jump_is_found_in_its_built_in_chain_only()
     {
         Assert.True(IptablesState.HasJump(Saved, "PREROUTING", "OO-AAAAAA-SERVICES"));

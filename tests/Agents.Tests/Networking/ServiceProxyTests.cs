@@ -309,6 +309,44 @@ public sealed class ServiceProxyTests(DockerEngineFixture engine, ITestOutputHel
         Assert.All(docker, rule => Assert.Contains(rule, after));
     }
 
+    [Fact]
+    public async Task The_rules_of_an_agent_whose_lease_ran_out_are_removed_and_a_live_agents_stay()
+    {
+        var gone = new ProxyChainNames($"OO-{Guid.NewGuid():N}"[..9].ToUpperInvariant() + "-");
+        var alive = new ProxyChainNames($"OO-{Guid.NewGuid():N}"[..9].ToUpperInvariant() + "-");
+        try
+        {
+            // Two other agents of this host, as their proxies leave them: a chain, and a jump to it from INPUT.
+            foreach (var other in new[] { gone, alive })
+            {
+                await HostCommand.RunChecked("iptables-restore", ["--noflush", "-w"],
+                    $"*filter\n:{other.Filter} - [0:0]\n-A {other.Filter} -j RETURN\n-I INPUT 1 -m comment --comment \"orleans-orchestrator service proxy\" -j {other.Filter}\nCOMMIT\n");
+            }
+            new ProxyLeases(ProxyLeases.DefaultDirectory, new PastTime(ProxyLeases.AbandonedAfter + TimeSpan.FromMinutes(1))).Renew(gone);
+            ProxyLeases.Host.Renew(alive);
+
+            _routes.Set(complete: true);
+            var proxy = StartProxy();
+            await Eventually.True(() => proxy.Applies >= 1, "rules applied", Timeout);
+
+            var saved = await SaveAll();
+            Assert.DoesNotContain(gone.Prefix, saved);
+            Assert.True(IptablesState.HasJump(saved, "INPUT", alive.Filter), "the live agent's jump kept");
+            Assert.True(IptablesState.HasJump(saved, "INPUT", Chains.Filter), "our own jump written");
+            Assert.Empty(ProxyLeases.Host.Abandoned([Chains.Prefix]));
+        }
+        finally
+        {
+            foreach (var other in new[] { gone, alive }) await ServiceProxy.Cleanup(other);
+        }
+    }
+
+    /// <summary>The clock of an agent that renewed its lease <paramref name="ago"/> and then died.</summary>
+    private sealed class PastTime(TimeSpan ago) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() - ago;
+    }
+
     private ServiceRoute Web(params RouteEndpoint[] endpoints) => new()
     {
         Tenant = "tests", Namespace = "default", Name = "web", ClusterIP = ClusterIp, Type = "ClusterIP",
