@@ -6,8 +6,10 @@ namespace OrleansOrchestrator.Agents.Networking.Proxy;
 /// agents of the host. An agent that was killed, or stopped and never came back, leaves its rules behind on
 /// purpose (traffic keeps flowing while it restarts); once its lease is older than <see cref="AbandonedAfter"/>
 /// another agent's proxy removes them, so that a host does not collect dead agents' rules that every packet
-/// still has to pass. A chain set without a lease file at all comes from an agent that never kept one (an older
-/// build); it is abandoned too. The folder lives under <c>/run</c>, which, like the rules, is gone after a reboot.
+/// still has to pass. A chain set without a lease file (an agent from before leases, or a folder emptied by hand) is
+/// given one dated when it is first seen: it too goes only after <see cref="AbandonedAfter"/> without a renewal, and a
+/// live agent whose lease went missing renews it long before. The folder lives under <c>/run</c>, which, like the
+/// rules, is gone after a reboot.
 /// </summary>
 public sealed class ProxyLeases(string directory, TimeProvider time)
 {
@@ -25,21 +27,31 @@ public sealed class ProxyLeases(string directory, TimeProvider time)
     public string Directory { get; } = directory;
 
     /// <summary>Says that the agent owning <paramref name="chains"/> is alive now.</summary>
-    public void Renew(ProxyChainNames chains)
+    public void Renew(ProxyChainNames chains) => Renew(chains.Prefix);
+
+    private void Renew(string prefix)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var path = PathOf(chains.Prefix);
+        var path = PathOf(prefix);
         if (!File.Exists(path)) File.WriteAllText(path, "");
         File.SetLastWriteTimeUtc(path, time.GetUtcNow().UtcDateTime);
     }
 
-    /// <summary>Of <paramref name="prefixes"/> (other agents' chain prefixes seen in the kernel), those nobody renewed within <see cref="AbandonedAfter"/>.</summary>
+    /// <summary>
+    /// Of <paramref name="prefixes"/> (other agents' chain prefixes seen in the kernel), those nobody renewed within
+    /// <see cref="AbandonedAfter"/>; one seen for the first time without a lease gets one, dated now.
+    /// </summary>
     public IReadOnlyList<string> Abandoned(IEnumerable<string> prefixes)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return prefixes
-            .Where(prefix => !File.Exists(PathOf(prefix)) || now - File.GetLastWriteTimeUtc(PathOf(prefix)) > AbandonedAfter)
-            .ToList();
+        var abandoned = new List<string>();
+        foreach (var prefix in prefixes)
+        {
+            var path = PathOf(prefix);
+            if (!File.Exists(path)) Renew(prefix);
+            else if (now - File.GetLastWriteTimeUtc(path) > AbandonedAfter) abandoned.Add(prefix);
+        }
+        return abandoned;
     }
 
     /// <summary>Forgets the lease of an agent whose rules are gone (none is fine).</summary>

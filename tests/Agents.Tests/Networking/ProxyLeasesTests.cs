@@ -13,19 +13,23 @@ public sealed class ProxyLeasesTests : IDisposable
     }
 
     [Fact]
-    public void An_agent_is_abandoned_once_its_lease_is_older_than_the_limit_or_when_it_never_had_one()
+    public void An_agent_is_abandoned_once_its_lease_is_older_than_the_limit_and_one_without_a_lease_that_long_after_it_was_first_seen()
     {
         var leases = new ProxyLeases(_directory, _time);
         var alive = new ProxyChainNames("OO-AAAAAA-");
         var killed = new ProxyChainNames("OO-BBBBBB-");
         leases.Renew(alive);
         leases.Renew(killed);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        // OO-CCCCCC- has chains but never had a lease (an older agent): first seen now.
+        Assert.Empty(leases.Abandoned(["OO-AAAAAA-", "OO-BBBBBB-", "OO-CCCCCC-"]));
 
-        _time.Advance(ProxyLeases.AbandonedAfter - TimeSpan.FromSeconds(1));
+        _time.Advance(ProxyLeases.AbandonedAfter - TimeSpan.FromMinutes(1));
         leases.Renew(alive);
-        Assert.Equal(["OO-CCCCCC-"], leases.Abandoned(["OO-AAAAAA-", "OO-BBBBBB-", "OO-CCCCCC-"]));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["OO-BBBBBB-"], leases.Abandoned(["OO-AAAAAA-", "OO-BBBBBB-", "OO-CCCCCC-"]));
 
-        _time.Advance(TimeSpan.FromSeconds(2));
+        _time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(["OO-BBBBBB-", "OO-CCCCCC-"], leases.Abandoned(["OO-AAAAAA-", "OO-BBBBBB-", "OO-CCCCCC-"]));
 
         // Reclaimed: its lease goes too, and coming back it renews one as any agent does.
