@@ -17,8 +17,8 @@ public sealed class ProxyLeases(string directory, TimeProvider time)
 
     /// <summary>
     /// Kubernetes' default toleration of an unreachable node: by then the control plane has moved the pods of a
-    /// silent agent's node elsewhere, so its rules lead nowhere that still matters. A restart, however slow, ends
-    /// well within it.
+    /// silent agent's node elsewhere, so its rules lead nowhere that still matters, and an agent's restart takes
+    /// seconds.
     /// </summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
 
