@@ -47,11 +47,18 @@ public sealed class ProxyLeases(string directory, TimeProvider time)
         var abandoned = new List<string>();
         foreach (var prefix in prefixes)
         {
-            var path = PathOf(prefix);
-            if (!File.Exists(path)) Renew(prefix);
-            else if (now - File.GetLastWriteTimeUtc(path) > AbandonedAfter) abandoned.Add(prefix);
+            var renewed = RenewedAt(prefix);
+            if (renewed is null) Renew(prefix);
+            else if (now - renewed > AbandonedAfter) abandoned.Add(prefix);
         }
         return abandoned;
+    }
+
+    /// <summary>When the agent with chains <paramref name="prefix"/> last said it was alive; null: it has no lease.</summary>
+    public DateTime? RenewedAt(string prefix)
+    {
+        var path = PathOf(prefix);
+        return File.Exists(path) ? File.GetLastWriteTimeUtc(path) : null;
     }
 
     /// <summary>Forgets the lease of an agent whose rules are gone (none is fine).</summary>
